@@ -1,0 +1,142 @@
+//! Who may do what to whose data (SPEC §1).
+//!
+//! A partner principal never learns that another partner's data exists: acting on it answers
+//! `access.notFound` (404), checked before the role so the answer does not depend on it.
+
+use crate::error::{ProblemKind, Rejection};
+use crate::value::PartnerId;
+use crate::voucher::Actor;
+use serde::{Deserialize, Serialize};
+
+/// A role from the identity token's `roles` claim.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub enum Role {
+    /// May manage everything of their own partner.
+    PartnerAdmin,
+    /// May read their own partner's data.
+    PartnerUser,
+    /// The program operator.
+    ProgramAdmin,
+}
+
+/// An authenticated caller.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct Principal {
+    /// Subject of the token.
+    pub sub: String,
+    /// The partner a partner employee belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partner_id: Option<PartnerId>,
+    /// Roles held.
+    #[serde(default)]
+    pub roles: Vec<Role>,
+}
+
+/// What a request wants to do (SPEC §1 and the "who" column of §12).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub enum Operation {
+    /// Read the program catalog (anyone).
+    ReadCatalog,
+    /// Search the directory (anyone).
+    SearchDirectory,
+    /// Read a partner's data (its own partner's employees, or a program admin).
+    ReadPartner,
+    /// Change a partner's data: enroll, renew, withdraw, profile, vouchers, claims (its partner admin).
+    ManagePartner,
+    /// Replace a partner's qualification facts (program admin).
+    MaintainQualifications,
+    /// Maintain the catalog (program admin).
+    MaintainCatalog,
+    /// Assign a voucher to a partner (program admin).
+    AssignVoucher,
+    /// Approve, reject or pay a claim (program admin).
+    DecideClaim,
+}
+
+impl Principal {
+    /// Whether the principal holds `role`.
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+
+    /// How this principal acts on vouchers of `owner`.
+    pub fn actor_for(&self, owner: &PartnerId) -> Option<Actor> {
+        if self.has(Role::ProgramAdmin) {
+            return Some(Actor::ProgramAdmin);
+        }
+        let partner_id = self.partner_id.clone().filter(|p| p == owner)?;
+        if self.has(Role::PartnerAdmin) {
+            Some(Actor::PartnerAdmin { partner_id })
+        } else if self.has(Role::PartnerUser) {
+            Some(Actor::PartnerUser { partner_id })
+        } else {
+            None
+        }
+    }
+
+    /// How this principal acts as a partner (partner admin first), if it is one.
+    pub fn partner_actor(&self) -> Option<Actor> {
+        let partner_id = self.partner_id.clone()?;
+        if self.has(Role::PartnerAdmin) {
+            Some(Actor::PartnerAdmin { partner_id })
+        } else if self.has(Role::PartnerUser) {
+            Some(Actor::PartnerUser { partner_id })
+        } else {
+            None
+        }
+    }
+}
+
+/// Decides whether `principal` (none: anonymous) may perform `operation` on the data of
+/// `owner` (SPEC §1): `access.unauthenticated` (401), `access.notFound` (404) for another
+/// partner's data, `access.forbidden` (403) for a role that may not.
+pub fn authorize(
+    principal: Option<&Principal>,
+    operation: Operation,
+    owner: Option<&PartnerId>,
+) -> Result<(), Rejection> {
+    if matches!(
+        operation,
+        Operation::ReadCatalog | Operation::SearchDirectory
+    ) {
+        return Ok(());
+    }
+    let Some(principal) = principal else {
+        return Err(Rejection::one(
+            "authorization",
+            ProblemKind::Unauthenticated,
+        ));
+    };
+    let program_admin = principal.has(Role::ProgramAdmin);
+    if !program_admin
+        && let (Some(owner), Some(own)) = (owner, principal.partner_id.as_ref())
+        && owner != own
+    {
+        return Err(Rejection::one("partnerId", ProblemKind::NotFound));
+    }
+    let own_partner = owner.is_some() && owner == principal.partner_id.as_ref();
+    let allowed = match operation {
+        Operation::ReadCatalog | Operation::SearchDirectory => true,
+        Operation::ReadPartner => {
+            program_admin
+                || (own_partner
+                    && (principal.has(Role::PartnerAdmin) || principal.has(Role::PartnerUser)))
+        }
+        Operation::ManagePartner => own_partner && principal.has(Role::PartnerAdmin),
+        Operation::MaintainQualifications
+        | Operation::MaintainCatalog
+        | Operation::AssignVoucher
+        | Operation::DecideClaim => program_admin,
+    };
+    if allowed {
+        Ok(())
+    } else {
+        Err(Rejection::one("roles", ProblemKind::Forbidden))
+    }
+}

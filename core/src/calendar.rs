@@ -1,0 +1,152 @@
+//! Calendar arithmetic and date windows (SPEC §2).
+//!
+//! Dates are plain calendar dates in UTC. The rules never read a clock: `today` always arrives as
+//! an argument. Dates are parsed with a four-digit year, so the arithmetic below cannot leave
+//! chrono's range in practice; it saturates instead of panicking all the same.
+
+use chrono::{Days, Months, NaiveDate};
+
+/// `date + days` calendar days (SPEC §2: "N days after D"), saturating at chrono's maximum.
+pub fn add_days(date: NaiveDate, days: u32) -> NaiveDate {
+    date.checked_add_days(Days::new(u64::from(days)))
+        .unwrap_or(NaiveDate::MAX)
+}
+
+/// `date - days` calendar days, saturating at chrono's minimum.
+pub fn sub_days(date: NaiveDate, days: u32) -> NaiveDate {
+    date.checked_sub_days(Days::new(u64::from(days)))
+        .unwrap_or(NaiveDate::MIN)
+}
+
+/// One year after `date`: twelve calendar months, the day clamped to the month's end
+/// (SPEC §2: 2028-02-29 + 1 year = 2029-02-28).
+pub fn add_one_year(date: NaiveDate) -> NaiveDate {
+    date.checked_add_months(Months::new(12))
+        .unwrap_or(NaiveDate::MAX)
+}
+
+/// Parses a strict `YYYY-MM-DD` calendar date (four-digit year, SPEC §2).
+pub fn parse_date(text: &str) -> Option<NaiveDate> {
+    let bytes = text.as_bytes();
+    let shape_ok = bytes.len() == 10
+        && bytes.iter().enumerate().all(|(i, b)| match i {
+            4 | 7 => *b == b'-',
+            _ => b.is_ascii_digit(),
+        });
+    if !shape_ok {
+        return None;
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+}
+
+/// A half-open window of dates `[start, end)` (SPEC §2): `start` is in, `end` is out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct DateWindow {
+    /// The first date inside the window.
+    #[serde(with = "serde_date")]
+    #[cfg_attr(feature = "wasm", tsify(type = "string"))]
+    pub start: NaiveDate,
+    /// The first date after the window.
+    #[serde(with = "serde_date")]
+    #[cfg_attr(feature = "wasm", tsify(type = "string"))]
+    pub end: NaiveDate,
+}
+
+impl DateWindow {
+    /// Whether `date` lies in `[start, end)`.
+    pub fn contains(&self, date: NaiveDate) -> bool {
+        self.start <= date && date < self.end
+    }
+}
+
+/// Serde support for dates as strict `YYYY-MM-DD` strings.
+pub mod serde_date {
+    use chrono::NaiveDate;
+    use serde::{Deserialize, Deserializer, Serializer, de::Error};
+
+    /// Writes `YYYY-MM-DD`.
+    pub fn serialize<S: Serializer>(date: &NaiveDate, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(&date.format("%Y-%m-%d"))
+    }
+
+    /// Reads a strict `YYYY-MM-DD`.
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<NaiveDate, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        super::parse_date(&text)
+            .ok_or_else(|| D::Error::custom(format!("`{text}` is not a date like 2026-01-31")))
+    }
+
+    /// The same for optional dates.
+    pub mod option {
+        use chrono::NaiveDate;
+        use serde::{Deserialize, Deserializer, Serializer, de::Error};
+
+        /// Writes `YYYY-MM-DD` or null.
+        pub fn serialize<S: Serializer>(
+            date: &Option<NaiveDate>,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            match date {
+                Some(date) => serializer.collect_str(&date.format("%Y-%m-%d")),
+                None => serializer.serialize_none(),
+            }
+        }
+
+        /// Reads a strict `YYYY-MM-DD` or null.
+        pub fn deserialize<'de, D: Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Option<NaiveDate>, D::Error> {
+            let text = <Option<std::borrow::Cow<'de, str>>>::deserialize(deserializer)?;
+            text.map(|text| {
+                super::super::parse_date(&text).ok_or_else(|| {
+                    D::Error::custom(format!("`{text}` is not a date like 2026-01-31"))
+                })
+            })
+            .transpose()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(text: &str) -> NaiveDate {
+        parse_date(text).unwrap_or(NaiveDate::MIN)
+    }
+
+    #[test]
+    fn one_year_clamps_leap_day() {
+        assert_eq!(add_one_year(d("2028-02-29")), d("2029-02-28"));
+        assert_eq!(add_one_year(d("2027-03-31")), d("2028-03-31"));
+        assert_eq!(add_one_year(d("2027-02-28")), d("2028-02-28"));
+    }
+
+    #[test]
+    fn strict_dates_only() {
+        assert!(parse_date("2026-1-01").is_none());
+        assert!(parse_date("2026-02-30").is_none());
+        assert!(parse_date("+2026-02-01").is_none());
+        assert!(parse_date("2026-02-01T00:00").is_none());
+        assert_eq!(
+            parse_date("2026-02-01"),
+            NaiveDate::from_ymd_opt(2026, 2, 1)
+        );
+    }
+
+    #[test]
+    fn window_is_half_open() {
+        let w = DateWindow {
+            start: d("2026-01-01"),
+            end: d("2026-01-03"),
+        };
+        assert!(!w.contains(d("2025-12-31")));
+        assert!(w.contains(d("2026-01-01")));
+        assert!(w.contains(d("2026-01-02")));
+        assert!(!w.contains(d("2026-01-03")));
+        assert_eq!(add_days(d("2026-01-01"), 180), d("2026-06-30"));
+        assert_eq!(sub_days(d("2026-03-01"), 1), d("2026-02-28"));
+    }
+}

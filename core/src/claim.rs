@@ -1,0 +1,377 @@
+//! Claims, the payment requests to Microsoft for redeemed vouchers (SPEC §10).
+//!
+//! `amount = Σ daysDelivered × dailyRate` in integer minor units. A claim is `submitted`, then
+//! `approved` and `paid`, or `rejected` (from `submitted` or `approved`), which puts its vouchers
+//! back to `redeemed` so they can be claimed again inside their window.
+
+use crate::calendar::serde_date;
+use crate::catalog::{Catalog, Program};
+use crate::error::{ProblemKind, Problems, Rejection};
+use crate::form;
+use crate::redemption::{batch, parse_selection};
+use crate::value::{self, ClaimId, Money, PartnerId, ProgramId, VoucherNumber};
+use crate::voucher::{Actor, Transition, Voucher, VoucherEvent, World, transition};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// The states of a claim (SPEC §10).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub enum ClaimState {
+    /// Created by the partner.
+    Submitted,
+    /// Approved by the program admin.
+    Approved,
+    /// Paid, with a payment reference (terminal).
+    Paid,
+    /// Rejected with a reason (terminal; its vouchers are claimable again).
+    Rejected,
+}
+
+impl ClaimState {
+    /// The wire name.
+    pub fn name(self) -> &'static str {
+        match self {
+            ClaimState::Submitted => "submitted",
+            ClaimState::Approved => "approved",
+            ClaimState::Paid => "paid",
+            ClaimState::Rejected => "rejected",
+        }
+    }
+
+    /// Whether the claim still holds its vouchers.
+    pub fn is_open(self) -> bool {
+        matches!(self, ClaimState::Submitted | ClaimState::Approved)
+    }
+}
+
+/// A claim (SPEC §10).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct Claim {
+    /// Its id, chosen by the store.
+    pub claim_id: ClaimId,
+    /// The claiming partner.
+    pub partner_id: PartnerId,
+    /// The one program of all its vouchers.
+    pub program_id: ProgramId,
+    /// The partner's invoice number.
+    pub invoice_number: String,
+    /// The vouchers claimed.
+    pub voucher_numbers: Vec<VoucherNumber>,
+    /// `Σ daysDelivered × dailyRate`.
+    pub amount: Money,
+    /// Its state.
+    pub state: ClaimState,
+    /// Day created.
+    #[serde(with = "serde_date")]
+    #[cfg_attr(feature = "wasm", tsify(type = "string"))]
+    pub submitted_on: NaiveDate,
+    /// Day of the last decision.
+    #[serde(
+        default,
+        with = "serde_date::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "wasm", tsify(type = "string | null", optional))]
+    pub decided_on: Option<NaiveDate>,
+    /// Payment reference, once paid.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_reference: Option<String>,
+    /// Why it was rejected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rejection_reason: Option<String>,
+    /// Optimistic-concurrency version.
+    #[serde(default)]
+    pub version: u64,
+}
+
+/// The claim form.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct ClaimForm {
+    /// 1–25 redeemed vouchers of one program.
+    #[serde(default)]
+    pub voucher_numbers: Option<Vec<String>>,
+    /// 1–40 of `[A-Za-z0-9-/]`.
+    #[serde(default)]
+    pub invoice_number: Option<String>,
+}
+
+/// A read claim request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct ClaimRequest {
+    /// The vouchers.
+    pub voucher_numbers: Vec<VoucherNumber>,
+    /// The invoice number.
+    pub invoice_number: String,
+}
+
+/// Checks an invoice number: 1–40 of `[A-Za-z0-9-/]`.
+pub fn parse_invoice_number(raw: &str) -> Result<String, ProblemKind> {
+    let raw = raw.trim();
+    let ok = (1..=40).contains(&raw.len())
+        && raw
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'/');
+    if ok {
+        Ok(raw.to_owned())
+    } else {
+        Err(ProblemKind::InvalidInvoiceNumber)
+    }
+}
+
+impl ClaimForm {
+    /// Reads the form.
+    pub fn parse(&self) -> Result<ClaimRequest, Rejection> {
+        let mut problems = Problems::new();
+        let voucher_numbers = parse_selection(
+            self.voucher_numbers.as_deref(),
+            "voucherNumbers",
+            &mut problems,
+        );
+        let invoice_number = form::parsed(
+            &mut problems,
+            "invoiceNumber",
+            self.invoice_number.as_deref(),
+            parse_invoice_number,
+        );
+        problems.finish_with(|| {
+            Some(ClaimRequest {
+                voucher_numbers,
+                invoice_number: invoice_number?,
+            })
+        })
+    }
+}
+
+/// `Σ daysDelivered × dailyRate` over `vouchers` of `program`; `claim.amountOverflow` when it
+/// does not fit.
+pub fn claim_amount<'a>(
+    vouchers: impl IntoIterator<Item = &'a Voucher>,
+    program: &Program,
+) -> Result<Money, ProblemKind> {
+    let mut total: i64 = 0;
+    for voucher in vouchers {
+        let days = voucher
+            .completion_report
+            .as_ref()
+            .map_or(0, |r| r.days_delivered);
+        let value = program
+            .daily_rate
+            .times(days)
+            .ok_or(ProblemKind::AmountOverflow)?;
+        total = total
+            .checked_add(value.minor_units)
+            .ok_or(ProblemKind::AmountOverflow)?;
+    }
+    Ok(Money {
+        minor_units: total,
+        currency: program.daily_rate.currency.clone(),
+    })
+}
+
+/// A created claim and the transitions of its vouchers; the store writes them in one transaction.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct ClaimOutcome {
+    /// The claim after the change.
+    pub claim: Claim,
+    /// The changed vouchers.
+    pub vouchers: Vec<Transition>,
+}
+
+/// Creates claim `claim_id` on `today` (SPEC §10): 1–25 vouchers of one program, each the
+/// actor's, `redeemed` and inside its claim window.
+pub fn create_claim(
+    request: &ClaimRequest,
+    vouchers: &[Voucher],
+    actor: &Actor,
+    catalog: &Catalog,
+    claim_id: &ClaimId,
+    today: NaiveDate,
+) -> Result<ClaimOutcome, Rejection> {
+    let Actor::PartnerAdmin { partner_id } = actor else {
+        return Err(Rejection::one("roles", ProblemKind::Forbidden));
+    };
+    let mut program: Option<&Program> = None;
+    let mut problems = Problems::new();
+    let transitions = batch(&request.voucher_numbers, "voucherNumbers", |number| {
+        let voucher = vouchers
+            .iter()
+            .find(|v| &v.voucher_number == number && actor.can_see(v))
+            .ok_or_else(|| Rejection::one("voucherNumber", ProblemKind::VoucherNotFound))?;
+        let this_program = catalog.program(&voucher.program_id).ok_or_else(|| {
+            Rejection::one(
+                "voucherNumber",
+                ProblemKind::UnknownProgram {
+                    id: voucher.program_id.to_string(),
+                },
+            )
+        })?;
+        match program {
+            None => program = Some(this_program),
+            Some(first) if first.id != this_program.id => {
+                return Err(Rejection::one(
+                    "voucherNumber",
+                    ProblemKind::MixedPrograms {
+                        program_id: first.id.to_string(),
+                    },
+                ));
+            }
+            Some(_) => {}
+        }
+        transition(
+            voucher,
+            &VoucherEvent::CreateClaim(claim_id.clone()),
+            actor,
+            &World::new(today, this_program),
+        )
+    });
+    let transitions = match transitions {
+        Ok(t) => t,
+        Err(rejection) => {
+            problems.absorb(rejection);
+            Vec::new()
+        }
+    };
+    let amount = program.map(|p| claim_amount(transitions.iter().map(|t| &t.voucher), p));
+    if let Some(Err(kind)) = &amount {
+        problems.push("voucherNumbers", kind.clone());
+    }
+    problems.finish_with(|| {
+        let program = program?;
+        Some(ClaimOutcome {
+            claim: Claim {
+                claim_id: claim_id.clone(),
+                partner_id: partner_id.clone(),
+                program_id: program.id.clone(),
+                invoice_number: request.invoice_number.clone(),
+                voucher_numbers: request.voucher_numbers.clone(),
+                amount: amount?.ok()?,
+                state: ClaimState::Submitted,
+                submitted_on: today,
+                decided_on: None,
+                payment_reference: None,
+                rejection_reason: None,
+                version: 1,
+            },
+            vouchers: transitions,
+        })
+    })
+}
+
+/// A program admin's decision on a claim.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ClaimDecision {
+    /// `submitted` → `approved`.
+    Approve,
+    /// `submitted|approved` → `rejected`, with a reason (1–500 characters).
+    Reject(String),
+    /// `approved` → `paid`, with a payment reference (1–100 characters).
+    Pay(String),
+}
+
+impl ClaimDecision {
+    /// The wire name of the decision.
+    pub fn name(&self) -> &'static str {
+        match self {
+            ClaimDecision::Approve => "approve",
+            ClaimDecision::Reject(_) => "reject",
+            ClaimDecision::Pay(_) => "pay",
+        }
+    }
+
+    /// Reads a rejection reason.
+    pub fn reject(raw: Option<&str>) -> Result<ClaimDecision, Rejection> {
+        let mut problems = Problems::new();
+        let reason = form::parsed(&mut problems, "reason", raw, |r| {
+            value::text(r, 1, 500, true)
+        });
+        problems.finish_with(|| reason.map(ClaimDecision::Reject))
+    }
+
+    /// Reads a payment reference.
+    pub fn pay(raw: Option<&str>) -> Result<ClaimDecision, Rejection> {
+        let mut problems = Problems::new();
+        let reference = form::parsed(&mut problems, "paymentReference", raw, |r| {
+            value::text(r, 1, 100, false)
+        });
+        problems.finish_with(|| reference.map(ClaimDecision::Pay))
+    }
+}
+
+/// Applies a program admin's `decision` to `claim` on `today` (SPEC §10); paying or rejecting
+/// moves every voucher of the claim too.
+pub fn decide(
+    claim: &Claim,
+    decision: &ClaimDecision,
+    vouchers: &[Voucher],
+    actor: &Actor,
+    catalog: &Catalog,
+    today: NaiveDate,
+) -> Result<ClaimOutcome, Rejection> {
+    if *actor != Actor::ProgramAdmin {
+        return Err(Rejection::one("roles", ProblemKind::Forbidden));
+    }
+    let next_state = match (claim.state, decision) {
+        (ClaimState::Submitted, ClaimDecision::Approve) => ClaimState::Approved,
+        (ClaimState::Approved, ClaimDecision::Pay(_)) => ClaimState::Paid,
+        (ClaimState::Submitted | ClaimState::Approved, ClaimDecision::Reject(_)) => {
+            ClaimState::Rejected
+        }
+        (state, decision) => {
+            return Err(Rejection::one(
+                "claimId",
+                ProblemKind::ClaimInvalidTransition {
+                    state: state.name(),
+                    event: decision.name(),
+                },
+            ));
+        }
+    };
+    let event = match decision {
+        ClaimDecision::Approve => None,
+        ClaimDecision::Pay(_) => Some(VoucherEvent::ClaimPaid),
+        ClaimDecision::Reject(_) => Some(VoucherEvent::ClaimRejected),
+    };
+    let transitions = match &event {
+        None => Vec::new(),
+        Some(event) => batch(&claim.voucher_numbers, "voucherNumbers", |number| {
+            let voucher = vouchers
+                .iter()
+                .find(|v| {
+                    &v.voucher_number == number && v.claim_id.as_ref() == Some(&claim.claim_id)
+                })
+                .ok_or_else(|| Rejection::one("voucherNumber", ProblemKind::VoucherNotFound))?;
+            let program = catalog.program(&voucher.program_id).ok_or_else(|| {
+                Rejection::one(
+                    "voucherNumber",
+                    ProblemKind::UnknownProgram {
+                        id: voucher.program_id.to_string(),
+                    },
+                )
+            })?;
+            transition(voucher, event, actor, &World::new(today, program))
+        })?,
+    };
+    let mut next = claim.clone();
+    next.state = next_state;
+    next.decided_on = Some(today);
+    next.version = claim.version.saturating_add(1);
+    match decision {
+        ClaimDecision::Approve => {}
+        ClaimDecision::Reject(reason) => next.rejection_reason = Some(reason.clone()),
+        ClaimDecision::Pay(reference) => next.payment_reference = Some(reference.clone()),
+    }
+    Ok(ClaimOutcome {
+        claim: next,
+        vouchers: transitions,
+    })
+}

@@ -1,0 +1,278 @@
+//! Enrollment and annual renewal (SPEC §5).
+//!
+//! An enrollment is valid in `[enrolledOn, expiresOn)`, one year long; renewal is possible in
+//! `[expiresOn - renewalWindowDays, expiresOn + renewalGraceDays)` and extends `expiresOn` by one
+//! year from the old expiry, so renewing early loses no day and renewing late keeps the
+//! anniversary.
+
+use crate::calendar::{self, DateWindow, serde_date};
+use crate::catalog::Program;
+use crate::eligibility::EligibilityStatus;
+use crate::error::{FieldPath, ProblemKind, Problems, Rejection};
+use crate::value::{LocationId, ProgramId};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+
+/// Most locations one enrollment may cover.
+pub const MAX_LOCATIONS: usize = 50;
+
+/// A partner's enrollment in one program.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct Enrollment {
+    /// The program.
+    pub program_id: ProgramId,
+    /// The enrolled company locations.
+    pub location_ids: Vec<LocationId>,
+    /// First day of the enrollment.
+    #[serde(with = "serde_date")]
+    #[cfg_attr(feature = "wasm", tsify(type = "string"))]
+    pub enrolled_on: NaiveDate,
+    /// First day it is no longer valid.
+    #[serde(with = "serde_date")]
+    #[cfg_attr(feature = "wasm", tsify(type = "string"))]
+    pub expires_on: NaiveDate,
+    /// Day of the last renewal.
+    #[serde(
+        default,
+        with = "serde_date::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "wasm", tsify(type = "string | null", optional))]
+    pub renewed_on: Option<NaiveDate>,
+    /// Day the partner withdrew, ending the enrollment.
+    #[serde(
+        default,
+        with = "serde_date::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "wasm", tsify(type = "string | null", optional))]
+    pub withdrawn_on: Option<NaiveDate>,
+}
+
+/// The effective status of an enrollment on a date (SPEC §5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub enum EnrollmentStatus {
+    /// Before `enrolledOn` (an enrollment dated in the future).
+    Pending,
+    /// Valid, renewal not yet open.
+    Active,
+    /// Valid, and the renewal window is open.
+    RenewalDue,
+    /// From `expiresOn` on.
+    Expired,
+    /// Ended by the partner.
+    Withdrawn,
+}
+
+impl EnrollmentStatus {
+    /// Whether the partner may deliver the program (and is listed in the directory).
+    pub fn is_current(self) -> bool {
+        matches!(
+            self,
+            EnrollmentStatus::Active | EnrollmentStatus::RenewalDue
+        )
+    }
+}
+
+/// An enrollment's status with the dates a partner plans around.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct EnrollmentView {
+    /// The enrollment itself.
+    #[serde(flatten)]
+    pub enrollment: Enrollment,
+    /// Its status on the date asked.
+    pub status: EnrollmentStatus,
+    /// `[opens, closes)` of the renewal window.
+    pub renewal_window: DateWindow,
+}
+
+impl Enrollment {
+    /// Status on `on` (SPEC §5).
+    pub fn status(&self, program: &Program, on: NaiveDate) -> EnrollmentStatus {
+        if self.withdrawn_on.is_some_and(|w| w <= on) {
+            EnrollmentStatus::Withdrawn
+        } else if on < self.enrolled_on {
+            EnrollmentStatus::Pending
+        } else if on >= self.expires_on {
+            EnrollmentStatus::Expired
+        } else if on >= self.renewal_window(program).start {
+            EnrollmentStatus::RenewalDue
+        } else {
+            EnrollmentStatus::Active
+        }
+    }
+
+    /// `[expiresOn - renewalWindowDays, expiresOn + renewalGraceDays)`.
+    pub fn renewal_window(&self, program: &Program) -> DateWindow {
+        DateWindow {
+            start: calendar::sub_days(self.expires_on, program.renewal_window_days),
+            end: calendar::add_days(self.expires_on, program.renewal_grace_days),
+        }
+    }
+
+    /// The enrollment with its status and renewal window on `on`.
+    pub fn view(&self, program: &Program, on: NaiveDate) -> EnrollmentView {
+        EnrollmentView {
+            enrollment: self.clone(),
+            status: self.status(program, on),
+            renewal_window: self.renewal_window(program),
+        }
+    }
+}
+
+/// Parses requested location ids: 1–50, distinct, each a known location of the partner.
+pub fn parse_locations(
+    requested: &[String],
+    approved: &[LocationId],
+    field: &FieldPath,
+    problems: &mut Problems,
+) -> Vec<LocationId> {
+    if !(1..=MAX_LOCATIONS).contains(&requested.len()) {
+        problems.push(
+            field.clone(),
+            ProblemKind::Count {
+                min: 1,
+                max: MAX_LOCATIONS,
+            },
+        );
+    }
+    let mut seen = HashSet::new();
+    let mut locations = Vec::with_capacity(requested.len());
+    for (i, raw) in requested.iter().enumerate() {
+        let at = field.index(i);
+        let Some(id) = problems.take(at.clone(), LocationId::parse(raw)) else {
+            continue;
+        };
+        if !seen.insert(id.clone()) {
+            problems.push(
+                at,
+                ProblemKind::Duplicate {
+                    value: id.to_string(),
+                },
+            );
+        } else if !approved.contains(&id) {
+            problems.push(at, ProblemKind::UnknownLocation { id: id.to_string() });
+        } else {
+            locations.push(id);
+        }
+    }
+    locations
+}
+
+/// Enrolls in `program` on `today` (SPEC §5): eligibility must be `active`, the locations
+/// valid, and no current enrollment (nor one still renewable) may exist.
+pub fn enroll(
+    program: &Program,
+    eligibility: EligibilityStatus,
+    existing: Option<&Enrollment>,
+    location_ids: Vec<LocationId>,
+    today: NaiveDate,
+) -> Result<Enrollment, Rejection> {
+    let mut problems = Problems::new();
+    problems.check(
+        eligibility == EligibilityStatus::Active,
+        "programId",
+        ProblemKind::EligibilityNotActive { on: today },
+    );
+    if let Some(existing) = existing {
+        match existing.status(program, today) {
+            EnrollmentStatus::Active | EnrollmentStatus::RenewalDue | EnrollmentStatus::Pending => {
+                problems.push(
+                    "programId",
+                    ProblemKind::AlreadyEnrolled {
+                        expires_on: existing.expires_on,
+                    },
+                );
+            }
+            EnrollmentStatus::Expired => {
+                let window = existing.renewal_window(program);
+                problems.check(
+                    !window.contains(today),
+                    "programId",
+                    ProblemKind::InRenewalGrace {
+                        closes_on: window.end,
+                    },
+                );
+            }
+            EnrollmentStatus::Withdrawn => {}
+        }
+    }
+    problems.finish(Enrollment {
+        program_id: program.id.clone(),
+        location_ids,
+        enrolled_on: today,
+        expires_on: calendar::add_one_year(today),
+        renewed_on: None,
+        withdrawn_on: None,
+    })
+}
+
+/// Renews on `today` (SPEC §5): inside the renewal window, eligibility `active`, not withdrawn.
+/// The new expiry is the old one plus one year.
+pub fn renew(
+    program: &Program,
+    enrollment: &Enrollment,
+    eligibility: EligibilityStatus,
+    today: NaiveDate,
+) -> Result<Enrollment, Rejection> {
+    let mut problems = Problems::new();
+    let window = enrollment.renewal_window(program);
+    if let Some(on) = enrollment.withdrawn_on.filter(|w| *w <= today) {
+        problems.push("programId", ProblemKind::Withdrawn { on });
+    } else if today < window.start {
+        problems.push(
+            "programId",
+            ProblemKind::RenewalNotOpen {
+                opens_on: window.start,
+            },
+        );
+    } else if today >= window.end {
+        problems.push(
+            "programId",
+            ProblemKind::RenewalClosed {
+                closed_on: window.end,
+            },
+        );
+    }
+    problems.check(
+        eligibility == EligibilityStatus::Active,
+        "programId",
+        ProblemKind::EligibilityNotActive { on: today },
+    );
+    problems.finish(Enrollment {
+        expires_on: calendar::add_one_year(enrollment.expires_on),
+        renewed_on: Some(today),
+        ..enrollment.clone()
+    })
+}
+
+/// Withdraws on `today` (SPEC §5): the enrollment ends today. Only a current one can be withdrawn.
+pub fn withdraw(
+    program: &Program,
+    enrollment: &Enrollment,
+    today: NaiveDate,
+) -> Result<Enrollment, Rejection> {
+    match enrollment.status(program, today) {
+        EnrollmentStatus::Withdrawn => Err(Rejection::one(
+            "programId",
+            ProblemKind::Withdrawn {
+                on: enrollment.withdrawn_on.unwrap_or(today),
+            },
+        )),
+        status if status.is_current() || status == EnrollmentStatus::Pending => Ok(Enrollment {
+            withdrawn_on: Some(today),
+            ..enrollment.clone()
+        }),
+        _ => Err(Rejection::one(
+            "programId",
+            ProblemKind::EnrollmentNotActive { on: today },
+        )),
+    }
+}

@@ -1,0 +1,881 @@
+//! Errors (SPEC §11): stable dotted codes, JSON field paths, messages in `en` and `zh-CN`.
+//!
+//! A rule never stops at the first problem: it collects every [`Problem`] into a [`Rejection`],
+//! and nothing is changed. [`Rejection::to_failure`] renders the wire shape
+//! `{code, message, fields: [{field, code, message}]}` in the requested [`Locale`].
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The language of human messages (SPEC §11): English by default, or Simplified Chinese.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub enum Locale {
+    /// English.
+    #[default]
+    #[serde(rename = "en")]
+    En,
+    /// Simplified Chinese.
+    #[serde(rename = "zh-CN")]
+    ZhCn,
+}
+
+impl Locale {
+    /// Reads a BCP 47 tag (`en`, `en-GB`, `zh-CN`, `zh-Hans`, ...); unknown tags give `None`.
+    pub fn from_tag(tag: &str) -> Option<Locale> {
+        let primary = tag.trim().split(['-', '_']).next().unwrap_or_default();
+        if primary.eq_ignore_ascii_case("zh") {
+            Some(Locale::ZhCn)
+        } else if primary.eq_ignore_ascii_case("en") {
+            Some(Locale::En)
+        } else {
+            None
+        }
+    }
+
+    /// Picks the first supported language of an HTTP `Accept-Language` header, honouring `q`
+    /// weights; English when none is supported.
+    pub fn from_accept_language(header: &str) -> Locale {
+        let mut best: Option<(u16, Locale)> = None;
+        for part in header.split(',') {
+            let mut pieces = part.split(';');
+            let tag = pieces.next().unwrap_or_default();
+            let weight = pieces
+                .find_map(|p| p.trim().strip_prefix("q="))
+                .and_then(|q| q.trim().parse::<f32>().ok())
+                .map_or(1000, |q| (q.clamp(0.0, 1.0) * 1000.0) as u16);
+            if let Some(locale) = Locale::from_tag(tag)
+                && weight > 0
+                && best.is_none_or(|(w, _)| weight > w)
+            {
+                best = Some((weight, locale));
+            }
+        }
+        best.map_or(Locale::En, |(_, locale)| locale)
+    }
+
+    /// The BCP 47 tag of this locale.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Locale::En => "en",
+            Locale::ZhCn => "zh-CN",
+        }
+    }
+}
+
+/// How a problem maps onto an HTTP status (SPEC §12); the HTTP layer takes the most severe.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Category {
+    /// 400: the input is not JSON of the expected shape.
+    Malformed,
+    /// 422: a field is invalid.
+    Invalid,
+    /// 409: the state of the world does not allow it.
+    Conflict,
+    /// 403: the principal's role does not allow it.
+    Forbidden,
+    /// 404: unknown, or not the principal's to see.
+    NotFound,
+    /// 401: no or bad credentials.
+    Unauthenticated,
+}
+
+impl Category {
+    /// The HTTP status of this category.
+    pub fn http_status(self) -> u16 {
+        match self {
+            Category::Malformed => 400,
+            Category::Invalid => 422,
+            Category::Conflict => 409,
+            Category::Forbidden => 403,
+            Category::NotFound => 404,
+            Category::Unauthenticated => 401,
+        }
+    }
+}
+
+/// What is wrong, without where: every variant has one stable dotted code (SPEC §11).
+///
+/// The `Display` text is the English message; [`ProblemKind::message`] gives any locale.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ProblemKind {
+    /// `request.malformed`: not JSON, a wrong type or an unknown field.
+    #[error("is not valid input: {detail}")]
+    Malformed {
+        /// What the parser said.
+        detail: String,
+    },
+    /// `request.unknownRule`
+    #[error("`{name}` is not a rule")]
+    UnknownRule {
+        /// The rule asked for.
+        name: String,
+    },
+    /// `field.required`
+    #[error("is required")]
+    Required,
+    /// `field.length`: text length in characters.
+    #[error("must be {min} to {max} characters long")]
+    Length {
+        /// Fewest characters.
+        min: usize,
+        /// Most characters.
+        max: usize,
+    },
+    /// `field.count`: number of items in a list.
+    #[error("must list {min} to {max} items")]
+    Count {
+        /// Fewest items.
+        min: usize,
+        /// Most items.
+        max: usize,
+    },
+    /// `field.outOfRange`: a number outside its range.
+    #[error("must be between {min} and {max}")]
+    OutOfRange {
+        /// Smallest allowed.
+        min: u64,
+        /// Largest allowed.
+        max: u64,
+    },
+    /// `field.duplicate`
+    #[error("`{value}` is listed more than once")]
+    Duplicate {
+        /// The repeated value.
+        value: String,
+    },
+    /// `field.controlCharacters`
+    #[error("must not contain control characters")]
+    ControlCharacters,
+    /// `field.invalidDate`
+    #[error("must be a date like `2026-01-31`")]
+    InvalidDate,
+    /// `field.invalidEmail`
+    #[error("must be an email address like `name@example.com`")]
+    InvalidEmail,
+    /// `field.invalidVoucherNumber`
+    #[error("must be 8 to 16 letters and digits (spaces and hyphens are ignored)")]
+    InvalidVoucherNumber,
+    /// `field.invalidId`
+    #[error("must be 1 to 10 digits")]
+    InvalidId,
+    /// `field.invalidUrl`
+    #[error("must be an `https://` address of at most 200 characters")]
+    InvalidUrl,
+    /// `field.invalidPhone`
+    #[error("must be an international number like `+14255550100`")]
+    InvalidPhone,
+    /// `field.unknownCountry`
+    #[error("`{value}` is not an ISO 3166-1 alpha-2 country code")]
+    UnknownCountry {
+        /// The rejected value.
+        value: String,
+    },
+    /// `field.unknownLanguage`
+    #[error("`{value}` is not a supported language tag")]
+    UnknownLanguage {
+        /// The rejected value.
+        value: String,
+    },
+    /// `field.invalidFileName`
+    #[error("must be 1 to 200 characters with no path separators or control characters")]
+    InvalidFileName,
+    /// `field.unsupportedMediaType`
+    #[error("`{value}` is not accepted: use PDF, DOCX, PPTX, XLSX or ZIP")]
+    UnsupportedMediaType {
+        /// The rejected media type.
+        value: String,
+    },
+    /// `field.invalidSha256`
+    #[error("must be 64 lower-case hexadecimal characters")]
+    InvalidSha256,
+    /// `field.invalidInvoiceNumber`
+    #[error("must be 1 to 40 letters, digits, `-` or `/`")]
+    InvalidInvoiceNumber,
+    /// `field.invalidCursor`
+    #[error("is not a cursor returned by this search")]
+    InvalidCursor,
+    /// `field.unknownValue`: not one of an enumeration.
+    #[error("`{value}` is not one of {allowed}")]
+    UnknownValue {
+        /// The rejected value.
+        value: String,
+        /// The accepted values, comma-separated.
+        allowed: &'static str,
+    },
+    /// `field.endBeforeStart`
+    #[error("must not be before {start}")]
+    EndBeforeStart {
+        /// The start it must not precede.
+        start: NaiveDate,
+    },
+    /// `program.unknown`
+    #[error("`{id}` is not a program of the catalog")]
+    UnknownProgram {
+        /// The requested program id.
+        id: String,
+    },
+    /// `eligibility.notActive`
+    #[error("eligibility for this program is not active on {on}")]
+    EligibilityNotActive {
+        /// The date of the check.
+        on: NaiveDate,
+    },
+    /// `enrollment.alreadyEnrolled`
+    #[error("already enrolled in this program until {expires_on}: renew instead")]
+    AlreadyEnrolled {
+        /// When the current enrollment expires.
+        expires_on: NaiveDate,
+    },
+    /// `enrollment.inRenewalGrace`
+    #[error("the enrollment can still be renewed until {closes_on}: renew instead")]
+    InRenewalGrace {
+        /// The first day the renewal is no longer possible.
+        closes_on: NaiveDate,
+    },
+    /// `enrollment.unknownLocation`
+    #[error("`{id}` is not an approved location of this partner")]
+    UnknownLocation {
+        /// The requested location id.
+        id: String,
+    },
+    /// `enrollment.notActive`
+    #[error("the partner has no active enrollment in this program on {on}")]
+    EnrollmentNotActive {
+        /// The date of the check.
+        on: NaiveDate,
+    },
+    /// `enrollment.renewalNotOpen`
+    #[error("renewal opens on {opens_on}")]
+    RenewalNotOpen {
+        /// The first day of the renewal window.
+        opens_on: NaiveDate,
+    },
+    /// `enrollment.renewalClosed`
+    #[error("renewal closed on {closed_on}: enroll anew")]
+    RenewalClosed {
+        /// The first day renewal was no longer possible.
+        closed_on: NaiveDate,
+    },
+    /// `enrollment.withdrawn`
+    #[error("the enrollment was withdrawn on {on}: enroll anew")]
+    Withdrawn {
+        /// The day of withdrawal.
+        on: NaiveDate,
+    },
+    /// `voucher.notFound`: unknown, or assigned to another partner (which must not leak).
+    #[error("no such voucher")]
+    VoucherNotFound,
+    /// `voucher.numberInUse`
+    #[error("this voucher number is already in use")]
+    VoucherNumberInUse,
+    /// `voucher.adminEmailMismatch`
+    #[error("does not match the voucher administrator's email")]
+    AdminEmailMismatch,
+    /// `voucher.expired`
+    #[error("the voucher expired on {expires_on}")]
+    VoucherExpired {
+        /// The first day the voucher is no longer valid.
+        expires_on: NaiveDate,
+    },
+    /// `voucher.invalidTransition`
+    #[error("cannot {event} a voucher that is {state}")]
+    VoucherInvalidTransition {
+        /// The voucher's effective state.
+        state: &'static str,
+        /// The attempted event.
+        event: &'static str,
+    },
+    /// `voucher.termsNotAccepted`
+    #[error("the terms must be accepted")]
+    TermsNotAccepted,
+    /// `voucher.engagementStartInPast`
+    #[error("must not be before today ({today})")]
+    EngagementStartInPast {
+        /// The date of the request.
+        today: NaiveDate,
+    },
+    /// `voucher.engagementEndAfterExpiry`
+    #[error("must be before the voucher expires on {expires_on}")]
+    EngagementEndAfterExpiry {
+        /// The voucher's expiry.
+        expires_on: NaiveDate,
+    },
+    /// `completion.startBeforeReservation`
+    #[error("must not be before the reservation on {reserved_on}")]
+    DeliveredBeforeReservation {
+        /// The reservation date.
+        reserved_on: NaiveDate,
+    },
+    /// `completion.endInFuture`
+    #[error("must not be after today ({today})")]
+    DeliveredInFuture {
+        /// The date of the request.
+        today: NaiveDate,
+    },
+    /// `completion.endAfterExpiry`
+    #[error("must be before the voucher expires on {expires_on}")]
+    DeliveredAfterExpiry {
+        /// The voucher's expiry.
+        expires_on: NaiveDate,
+    },
+    /// `completion.daysExceedVoucher`
+    #[error("must not exceed the voucher's {days} days")]
+    DaysExceedVoucher {
+        /// The voucher's days.
+        days: u32,
+    },
+    /// `completion.unknownConsultant`
+    #[error("`{id}` is not a consultant of this partner")]
+    UnknownConsultant {
+        /// The consultant id.
+        id: String,
+    },
+    /// `completion.consultantNotQualified`
+    #[error("the consultant does not hold {missing} on {on}")]
+    ConsultantNotQualified {
+        /// The exams missing, comma-separated.
+        missing: String,
+        /// The date of the check.
+        on: NaiveDate,
+    },
+    /// `completion.deliverableNotUploaded`
+    #[error("`{file_name}` has not been uploaded")]
+    DeliverableNotUploaded {
+        /// The file name of the deliverable.
+        file_name: String,
+    },
+    /// `redemption.notConfirmed`
+    #[error("the redemption must be confirmed")]
+    NotConfirmed,
+    /// `claim.windowClosed`
+    #[error("the claim window closed on {closed_on}")]
+    ClaimWindowClosed {
+        /// The first day claims were no longer accepted.
+        closed_on: NaiveDate,
+    },
+    /// `claim.mixedPrograms`
+    #[error("all vouchers of a claim must belong to program `{program_id}`")]
+    MixedPrograms {
+        /// The program of the first voucher.
+        program_id: String,
+    },
+    /// `claim.invalidTransition`
+    #[error("cannot {event} a claim that is {state}")]
+    ClaimInvalidTransition {
+        /// The claim's state.
+        state: &'static str,
+        /// The attempted event.
+        event: &'static str,
+    },
+    /// `claim.amountOverflow`
+    #[error("the claim amount is too large")]
+    AmountOverflow,
+    /// `access.unauthenticated`
+    #[error("sign in first")]
+    Unauthenticated,
+    /// `access.forbidden`
+    #[error("your role does not allow this")]
+    Forbidden,
+    /// `access.notFound`: unknown, or another partner's (which must not leak).
+    #[error("not found")]
+    NotFound,
+}
+
+impl ProblemKind {
+    /// The stable dotted machine code (SPEC §11).
+    pub fn code(&self) -> &'static str {
+        use ProblemKind::*;
+        match self {
+            Malformed { .. } => "request.malformed",
+            UnknownRule { .. } => "request.unknownRule",
+            Required => "field.required",
+            Length { .. } => "field.length",
+            Count { .. } => "field.count",
+            OutOfRange { .. } => "field.outOfRange",
+            Duplicate { .. } => "field.duplicate",
+            ControlCharacters => "field.controlCharacters",
+            InvalidDate => "field.invalidDate",
+            InvalidEmail => "field.invalidEmail",
+            InvalidVoucherNumber => "field.invalidVoucherNumber",
+            InvalidId => "field.invalidId",
+            InvalidUrl => "field.invalidUrl",
+            InvalidPhone => "field.invalidPhone",
+            UnknownCountry { .. } => "field.unknownCountry",
+            UnknownLanguage { .. } => "field.unknownLanguage",
+            InvalidFileName => "field.invalidFileName",
+            UnsupportedMediaType { .. } => "field.unsupportedMediaType",
+            InvalidSha256 => "field.invalidSha256",
+            InvalidInvoiceNumber => "field.invalidInvoiceNumber",
+            InvalidCursor => "field.invalidCursor",
+            UnknownValue { .. } => "field.unknownValue",
+            EndBeforeStart { .. } => "field.endBeforeStart",
+            UnknownProgram { .. } => "program.unknown",
+            EligibilityNotActive { .. } => "eligibility.notActive",
+            AlreadyEnrolled { .. } => "enrollment.alreadyEnrolled",
+            InRenewalGrace { .. } => "enrollment.inRenewalGrace",
+            UnknownLocation { .. } => "enrollment.unknownLocation",
+            EnrollmentNotActive { .. } => "enrollment.notActive",
+            RenewalNotOpen { .. } => "enrollment.renewalNotOpen",
+            RenewalClosed { .. } => "enrollment.renewalClosed",
+            Withdrawn { .. } => "enrollment.withdrawn",
+            VoucherNotFound => "voucher.notFound",
+            VoucherNumberInUse => "voucher.numberInUse",
+            AdminEmailMismatch => "voucher.adminEmailMismatch",
+            VoucherExpired { .. } => "voucher.expired",
+            VoucherInvalidTransition { .. } => "voucher.invalidTransition",
+            TermsNotAccepted => "voucher.termsNotAccepted",
+            EngagementStartInPast { .. } => "voucher.engagementStartInPast",
+            EngagementEndAfterExpiry { .. } => "voucher.engagementEndAfterExpiry",
+            DeliveredBeforeReservation { .. } => "completion.startBeforeReservation",
+            DeliveredInFuture { .. } => "completion.endInFuture",
+            DeliveredAfterExpiry { .. } => "completion.endAfterExpiry",
+            DaysExceedVoucher { .. } => "completion.daysExceedVoucher",
+            UnknownConsultant { .. } => "completion.unknownConsultant",
+            ConsultantNotQualified { .. } => "completion.consultantNotQualified",
+            DeliverableNotUploaded { .. } => "completion.deliverableNotUploaded",
+            NotConfirmed => "redemption.notConfirmed",
+            ClaimWindowClosed { .. } => "claim.windowClosed",
+            MixedPrograms { .. } => "claim.mixedPrograms",
+            ClaimInvalidTransition { .. } => "claim.invalidTransition",
+            AmountOverflow => "claim.amountOverflow",
+            Unauthenticated => "access.unauthenticated",
+            Forbidden => "access.forbidden",
+            NotFound => "access.notFound",
+        }
+    }
+
+    /// How the HTTP layer reports this problem (SPEC §12).
+    pub fn category(&self) -> Category {
+        use ProblemKind::*;
+        match self {
+            Malformed { .. } | UnknownRule { .. } => Category::Malformed,
+            UnknownProgram { .. } | UnknownLocation { .. } | AdminEmailMismatch => {
+                Category::Invalid
+            }
+            EligibilityNotActive { .. }
+            | AlreadyEnrolled { .. }
+            | InRenewalGrace { .. }
+            | EnrollmentNotActive { .. }
+            | RenewalNotOpen { .. }
+            | RenewalClosed { .. }
+            | Withdrawn { .. }
+            | VoucherNumberInUse
+            | VoucherExpired { .. }
+            | VoucherInvalidTransition { .. }
+            | ClaimWindowClosed { .. }
+            | ClaimInvalidTransition { .. } => Category::Conflict,
+            VoucherNotFound | NotFound => Category::NotFound,
+            Forbidden => Category::Forbidden,
+            Unauthenticated => Category::Unauthenticated,
+            _ => Category::Invalid,
+        }
+    }
+
+    /// The human message in `locale`.
+    pub fn message(&self, locale: Locale) -> String {
+        match locale {
+            Locale::En => self.to_string(),
+            Locale::ZhCn => self.message_zh(),
+        }
+    }
+
+    fn message_zh(&self) -> String {
+        use ProblemKind::*;
+        match self {
+            Malformed { detail } => format!("不是有效的输入：{detail}"),
+            UnknownRule { name } => format!("`{name}` 不是规则"),
+            Required => "必填".into(),
+            Length { min, max } => format!("长度须为 {min} 到 {max} 个字符"),
+            Count { min, max } => format!("须列出 {min} 到 {max} 项"),
+            OutOfRange { min, max } => format!("须在 {min} 到 {max} 之间"),
+            Duplicate { value } => format!("`{value}` 重复列出"),
+            ControlCharacters => "不得包含控制字符".into(),
+            InvalidDate => "须为日期，例如 `2026-01-31`".into(),
+            InvalidEmail => "须为电子邮件地址，例如 `name@example.com`".into(),
+            InvalidVoucherNumber => "须为 8 到 16 位字母和数字（空格和连字符会被忽略）".into(),
+            InvalidId => "须为 1 到 10 位数字".into(),
+            InvalidUrl => "须为不超过 200 个字符的 `https://` 地址".into(),
+            InvalidPhone => "须为国际号码，例如 `+14255550100`".into(),
+            UnknownCountry { value } => format!("`{value}` 不是 ISO 3166-1 二字母国家代码"),
+            UnknownLanguage { value } => format!("`{value}` 不是受支持的语言标记"),
+            InvalidFileName => "须为 1 到 200 个字符，且不含路径分隔符或控制字符".into(),
+            UnsupportedMediaType { value } => {
+                format!("不接受 `{value}`：请使用 PDF、DOCX、PPTX、XLSX 或 ZIP")
+            }
+            InvalidSha256 => "须为 64 个小写十六进制字符".into(),
+            InvalidInvoiceNumber => "须为 1 到 40 个字母、数字、`-` 或 `/`".into(),
+            InvalidCursor => "不是此搜索返回的游标".into(),
+            UnknownValue { value, allowed } => format!("`{value}` 不是以下之一：{allowed}"),
+            EndBeforeStart { start } => format!("不得早于 {start}"),
+            UnknownProgram { id } => format!("`{id}` 不是目录中的计划"),
+            EligibilityNotActive { on } => format!("{on} 时此计划的资格未生效"),
+            AlreadyEnrolled { expires_on } => {
+                format!("已注册此计划，有效期至 {expires_on}：请改为续订")
+            }
+            InRenewalGrace { closes_on } => {
+                format!("注册在 {closes_on} 之前仍可续订：请改为续订")
+            }
+            UnknownLocation { id } => format!("`{id}` 不是该合作伙伴已批准的地点"),
+            EnrollmentNotActive { on } => format!("{on} 时该合作伙伴在此计划中没有有效注册"),
+            RenewalNotOpen { opens_on } => format!("续订将于 {opens_on} 开放"),
+            RenewalClosed { closed_on } => format!("续订已于 {closed_on} 关闭：请重新注册"),
+            Withdrawn { on } => format!("注册已于 {on} 撤销：请重新注册"),
+            VoucherNotFound => "没有此优惠券".into(),
+            VoucherNumberInUse => "此优惠券编号已被使用".into(),
+            AdminEmailMismatch => "与优惠券管理员的电子邮件不符".into(),
+            VoucherExpired { expires_on } => format!("优惠券已于 {expires_on} 过期"),
+            VoucherInvalidTransition { state, event } => {
+                format!(
+                    "无法对处于 {} 状态的优惠券执行 {}",
+                    zh_state(state),
+                    zh_event(event)
+                )
+            }
+            TermsNotAccepted => "必须接受条款".into(),
+            EngagementStartInPast { today } => format!("不得早于今天（{today}）"),
+            EngagementEndAfterExpiry { expires_on } => {
+                format!("须早于优惠券过期日 {expires_on}")
+            }
+            DeliveredBeforeReservation { reserved_on } => {
+                format!("不得早于预订日 {reserved_on}")
+            }
+            DeliveredInFuture { today } => format!("不得晚于今天（{today}）"),
+            DeliveredAfterExpiry { expires_on } => format!("须早于优惠券过期日 {expires_on}"),
+            DaysExceedVoucher { days } => format!("不得超过优惠券的 {days} 天"),
+            UnknownConsultant { id } => format!("`{id}` 不是该合作伙伴的顾问"),
+            ConsultantNotQualified { missing, on } => {
+                format!("该顾问在 {on} 时未持有 {missing}")
+            }
+            DeliverableNotUploaded { file_name } => format!("`{file_name}` 尚未上传"),
+            NotConfirmed => "必须确认兑换".into(),
+            ClaimWindowClosed { closed_on } => format!("申领期限已于 {closed_on} 结束"),
+            MixedPrograms { program_id } => {
+                format!("一个申领中的所有优惠券都必须属于计划 `{program_id}`")
+            }
+            ClaimInvalidTransition { state, event } => {
+                format!(
+                    "无法对处于 {} 状态的申领执行 {}",
+                    zh_state(state),
+                    zh_event(event)
+                )
+            }
+            AmountOverflow => "申领金额过大".into(),
+            Unauthenticated => "请先登录".into(),
+            Forbidden => "您的角色不允许此操作".into(),
+            NotFound => "未找到".into(),
+        }
+    }
+}
+
+fn zh_state(state: &str) -> &str {
+    match state {
+        "assigned" => "已分配",
+        "reserved" => "已预订",
+        "completed" => "已完成",
+        "redeemed" => "已兑换",
+        "claimed" => "已申领",
+        "paid" => "已付款",
+        "expired" => "已过期",
+        "submitted" => "已提交",
+        "approved" => "已批准",
+        "rejected" => "已拒绝",
+        other => other,
+    }
+}
+
+fn zh_event(event: &str) -> &str {
+    match event {
+        "validate" => "验证",
+        "reserve" => "预订",
+        "cancelReservation" => "取消预订",
+        "submitCompletionReport" => "提交完成报告",
+        "redeem" => "兑换",
+        "createClaim" => "申领",
+        "claimPaid" => "付款",
+        "claimRejected" => "拒绝申领",
+        "approve" => "批准",
+        "reject" => "拒绝",
+        "pay" => "付款",
+        other => other,
+    }
+}
+
+/// A JSON path into the input (SPEC §11), such as `deliverables[0].fileName`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct FieldPath(String);
+
+impl FieldPath {
+    /// The path of a top-level field.
+    pub fn new(name: impl Into<String>) -> FieldPath {
+        FieldPath(name.into())
+    }
+
+    /// The path of item `index` of this list.
+    pub fn index(&self, index: usize) -> FieldPath {
+        FieldPath(format!("{}[{index}]", self.0))
+    }
+
+    /// The path of field `name` of this object.
+    pub fn key(&self, name: &str) -> FieldPath {
+        if self.0.is_empty() {
+            FieldPath(name.to_owned())
+        } else {
+            FieldPath(format!("{}.{name}", self.0))
+        }
+    }
+
+    /// The path as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for FieldPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<&str> for FieldPath {
+    fn from(name: &str) -> FieldPath {
+        FieldPath::new(name)
+    }
+}
+
+/// One problem: which field of the input, and what is wrong with it.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("`{field}` {kind}")]
+pub struct Problem {
+    /// Where in the input.
+    pub field: FieldPath,
+    /// What is wrong.
+    pub kind: ProblemKind,
+}
+
+impl Problem {
+    /// A problem with `field`.
+    pub fn new(field: impl Into<FieldPath>, kind: ProblemKind) -> Problem {
+        Problem {
+            field: field.into(),
+            kind,
+        }
+    }
+}
+
+/// A refused operation with every problem found; whatever was asked was not done (SPEC §11).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.to_failure(Locale::En).message)]
+pub struct Rejection {
+    problems: Vec<Problem>,
+}
+
+impl Rejection {
+    /// A rejection for a single problem.
+    pub fn one(field: impl Into<FieldPath>, kind: ProblemKind) -> Rejection {
+        Rejection {
+            problems: vec![Problem::new(field, kind)],
+        }
+    }
+
+    /// Every problem, in the order the rules found them.
+    pub fn problems(&self) -> &[Problem] {
+        &self.problems
+    }
+
+    /// The top-level code: the problems' code when they share one, else `validation.failed`.
+    pub fn code(&self) -> &'static str {
+        let mut codes = self.problems.iter().map(|p| p.kind.code());
+        match codes.next() {
+            Some(first) if codes.all(|c| c == first) => first,
+            _ => "validation.failed",
+        }
+    }
+
+    /// The most severe category among the problems (the HTTP status to answer with).
+    pub fn category(&self) -> Category {
+        self.problems
+            .iter()
+            .map(|p| p.kind.category())
+            .max()
+            .unwrap_or(Category::Invalid)
+    }
+
+    /// Whether any problem has `code`.
+    pub fn has_code(&self, code: &str) -> bool {
+        self.problems.iter().any(|p| p.kind.code() == code)
+    }
+
+    /// The wire shape of SPEC §11 in `locale`.
+    pub fn to_failure(&self, locale: Locale) -> Failure {
+        let fields: Vec<FieldFailure> = self
+            .problems
+            .iter()
+            .map(|p| FieldFailure {
+                field: p.field.as_str().to_owned(),
+                code: p.kind.code().to_owned(),
+                message: p.kind.message(locale),
+            })
+            .collect();
+        let message = match fields.as_slice() {
+            [only] if only.field.is_empty() => only.message.clone(),
+            [only] => format!("`{}` {}", only.field, only.message),
+            many => match locale {
+                Locale::En => format!("the request has {} problems", many.len()),
+                Locale::ZhCn => format!("请求有 {} 个问题", many.len()),
+            },
+        };
+        Failure {
+            code: self.code().to_owned(),
+            message,
+            fields,
+        }
+    }
+}
+
+impl From<Problem> for Rejection {
+    fn from(problem: Problem) -> Rejection {
+        Rejection {
+            problems: vec![problem],
+        }
+    }
+}
+
+/// Collects problems while a rule runs, so that every failing check is reported.
+#[derive(Debug, Default)]
+pub struct Problems(Vec<Problem>);
+
+impl Problems {
+    /// An empty collection.
+    pub fn new() -> Problems {
+        Problems(Vec::new())
+    }
+
+    /// Records a problem.
+    pub fn push(&mut self, field: impl Into<FieldPath>, kind: ProblemKind) {
+        self.0.push(Problem::new(field, kind));
+    }
+
+    /// Records `kind` at `field` unless `ok`.
+    pub fn check(&mut self, ok: bool, field: impl Into<FieldPath>, kind: ProblemKind) {
+        if !ok {
+            self.push(field, kind);
+        }
+    }
+
+    /// Records every problem of another rejection.
+    pub fn absorb(&mut self, rejection: Rejection) {
+        self.0.extend(rejection.problems);
+    }
+
+    /// Keeps the value of a parse, recording its problem when it failed.
+    pub fn take<T>(
+        &mut self,
+        field: impl Into<FieldPath>,
+        parsed: Result<T, ProblemKind>,
+    ) -> Option<T> {
+        match parsed {
+            Ok(value) => Some(value),
+            Err(kind) => {
+                self.push(field, kind);
+                None
+            }
+        }
+    }
+
+    /// Whether nothing has been recorded.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// `Ok(value)` when nothing was recorded, else the rejection of every problem.
+    pub fn finish<T>(self, value: T) -> Result<T, Rejection> {
+        if self.0.is_empty() {
+            Ok(value)
+        } else {
+            Err(Rejection { problems: self.0 })
+        }
+    }
+
+    /// Like [`Problems::finish`], for a value that exists only when every parse succeeded.
+    pub fn finish_with<T>(self, value: impl FnOnce() -> Option<T>) -> Result<T, Rejection> {
+        if self.0.is_empty()
+            && let Some(value) = value()
+        {
+            return Ok(value);
+        }
+        let mut problems = self.0;
+        if problems.is_empty() {
+            // Unreachable when every `None` came with a recorded problem; kept total anyway.
+            problems.push(Problem::new("", ProblemKind::Required));
+        }
+        Err(Rejection { problems })
+    }
+}
+
+/// The wire shape of every failure (SPEC §11).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct Failure {
+    /// Stable dotted code of the whole failure.
+    pub code: String,
+    /// Human message in the requested locale.
+    pub message: String,
+    /// Every failing field.
+    pub fields: Vec<FieldFailure>,
+}
+
+/// One failing field of a [`Failure`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct FieldFailure {
+    /// JSON path into the input.
+    pub field: String,
+    /// Stable dotted code.
+    pub code: String,
+    /// Human message in the requested locale.
+    pub message: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_language_honours_weights() {
+        assert_eq!(
+            Locale::from_accept_language("zh-CN,zh;q=0.9,en;q=0.8"),
+            Locale::ZhCn
+        );
+        assert_eq!(
+            Locale::from_accept_language("en;q=0.5, zh-Hans;q=0.7"),
+            Locale::ZhCn
+        );
+        assert_eq!(Locale::from_accept_language("fr-FR, de"), Locale::En);
+        assert_eq!(Locale::from_accept_language("zh;q=0, en"), Locale::En);
+        assert_eq!(Locale::from_accept_language(""), Locale::En);
+    }
+
+    #[test]
+    fn top_level_code_is_shared_code_or_validation_failed() {
+        let mut problems = Problems::new();
+        problems.push("a", ProblemKind::Required);
+        problems.push("b", ProblemKind::Required);
+        let Err(rejection) = problems.finish(()) else {
+            unreachable!()
+        };
+        assert_eq!(rejection.code(), "field.required");
+        let mixed = Rejection {
+            problems: vec![
+                Problem::new("a", ProblemKind::Required),
+                Problem::new("b", ProblemKind::InvalidEmail),
+            ],
+        };
+        assert_eq!(mixed.code(), "validation.failed");
+        assert_eq!(mixed.to_failure(Locale::ZhCn).message, "请求有 2 个问题");
+    }
+}

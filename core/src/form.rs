@@ -1,0 +1,79 @@
+//! Reading typed values out of optional form fields (SPEC §11): a missing field is reported as
+//! `field.required`, a malformed one with its own code, and reading goes on so that every
+//! failing field is reported at once.
+
+use crate::calendar::parse_date;
+use crate::error::{FieldPath, ProblemKind, Problems};
+use chrono::NaiveDate;
+
+/// The present, non-blank value of a field, or `field.required`.
+pub fn required<'a>(
+    problems: &mut Problems,
+    field: impl Into<FieldPath>,
+    raw: Option<&'a str>,
+) -> Option<&'a str> {
+    match raw {
+        Some(raw) if !raw.trim().is_empty() => Some(raw),
+        _ => {
+            problems.push(field, ProblemKind::Required);
+            None
+        }
+    }
+}
+
+/// A required field parsed by `parse`.
+pub fn parsed<T>(
+    problems: &mut Problems,
+    field: impl Into<FieldPath>,
+    raw: Option<&str>,
+    parse: impl FnOnce(&str) -> Result<T, ProblemKind>,
+) -> Option<T> {
+    let field = field.into();
+    let raw = required(problems, field.clone(), raw)?;
+    problems.take(field, parse(raw))
+}
+
+/// A required `YYYY-MM-DD` date.
+pub fn date(
+    problems: &mut Problems,
+    field: impl Into<FieldPath>,
+    raw: Option<&str>,
+) -> Option<NaiveDate> {
+    parsed(problems, field, raw, |raw| {
+        parse_date(raw.trim()).ok_or(ProblemKind::InvalidDate)
+    })
+}
+
+/// A required whole number within `min..=max`.
+pub fn number(
+    problems: &mut Problems,
+    field: impl Into<FieldPath>,
+    raw: Option<u64>,
+    min: u64,
+    max: u64,
+) -> Option<u32> {
+    let field = field.into();
+    match raw {
+        None => {
+            problems.push(field, ProblemKind::Required);
+            None
+        }
+        Some(n) => {
+            let value = u32::try_from(n).ok().filter(|_| (min..=max).contains(&n));
+            problems.check(value.is_some(), field, ProblemKind::OutOfRange { min, max });
+            value
+        }
+    }
+}
+
+/// A required yes/no.
+pub fn flag(
+    problems: &mut Problems,
+    field: impl Into<FieldPath>,
+    raw: Option<bool>,
+) -> Option<bool> {
+    if raw.is_none() {
+        problems.push(field, ProblemKind::Required);
+    }
+    raw
+}

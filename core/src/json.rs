@@ -1,0 +1,656 @@
+//! One JSON entry point per operation: input JSON, `today` and a locale in, a tagged answer out
+//! (`{"type":"success","output":…}` or `{"type":"failure","errors":[{code,message,fields}]}`).
+//!
+//! The WASM bindings and the HTTP API call exactly these, so the surfaces cannot diverge. An
+//! input holds the request's own fields at the top level (the JSON paths of errors point there)
+//! and, under `context`, the state the rule decides on: the voucher, the enrollment, the facts.
+//! Inputs reject unknown fields.
+
+use crate::access::{self, Operation, Principal};
+use crate::catalog::Catalog;
+use crate::claim::{self, Claim, ClaimDecision, ClaimForm};
+use crate::completion::{CompletionReportForm, Deliverable};
+use crate::directory::{self, DirectoryEntry, Profile, ProfileForm, SearchForm};
+use crate::eligibility::{self, QualificationFacts};
+use crate::enrollment::{self, Enrollment};
+use crate::error::{Failure, FieldPath, Locale, ProblemKind, Problems, Rejection};
+use crate::form;
+use crate::redemption::{self, RedemptionForm};
+use crate::value::{ClaimId, PartnerId, ProgramId};
+use crate::voucher::{
+    self, Actor, AssignForm, CancellationForm, ReservationForm, StateFilter, ValidationForm,
+    Voucher, VoucherEvent, World,
+};
+use chrono::NaiveDate;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value, json};
+
+/// The tagged answer of every entry point.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum Answer {
+    /// The rule accepted the input.
+    Success {
+        /// What it produced.
+        output: Value,
+    },
+    /// The rule refused; nothing was changed.
+    Failure {
+        /// The failure (one, in the shape of SPEC §11).
+        errors: Vec<Failure>,
+    },
+}
+
+impl Answer {
+    /// The answer for a rejection in `locale`.
+    pub fn rejected(rejection: &Rejection, locale: Locale) -> Answer {
+        Answer::Failure {
+            errors: vec![rejection.to_failure(locale)],
+        }
+    }
+}
+
+/// Every rule name [`run`] understands.
+pub const RULES: [&str; 33] = [
+    "programs",
+    "eligibility",
+    "qualifications",
+    "enrollmentForm",
+    "enroll",
+    "enrollmentStatus",
+    "renew",
+    "withdraw",
+    "profile",
+    "listing",
+    "directorySearch",
+    "assign",
+    "validationForm",
+    "validate",
+    "reservationForm",
+    "reserve",
+    "cancellationForm",
+    "cancelReservation",
+    "completionReportForm",
+    "submitCompletionReport",
+    "voucherState",
+    "expire",
+    "listVouchers",
+    "exportCsv",
+    "redemptionPreview",
+    "redeem",
+    "claimForm",
+    "createClaim",
+    "claimAmount",
+    "approveClaim",
+    "rejectClaim",
+    "payClaim",
+    "authorize",
+];
+
+/// Runs `rule` on JSON text; the answer is JSON text. Never panics.
+pub fn run_str(
+    catalog: &Catalog,
+    rule: &str,
+    input: &str,
+    today: NaiveDate,
+    locale: Locale,
+) -> String {
+    let answer = match serde_json::from_str::<Value>(input) {
+        Ok(value) => run(catalog, rule, value, today, locale),
+        Err(error) => Answer::rejected(&malformed("", &error), locale),
+    };
+    serde_json::to_string(&answer)
+        .unwrap_or_else(|_| String::from(r#"{"type":"failure","errors":[]}"#))
+}
+
+/// Runs `rule` on a parsed input.
+pub fn run(
+    catalog: &Catalog,
+    rule: &str,
+    input: Value,
+    today: NaiveDate,
+    locale: Locale,
+) -> Answer {
+    match dispatch(catalog, rule, input, today, locale) {
+        Ok(output) => Answer::Success { output },
+        Err(rejection) => Answer::rejected(&rejection, locale),
+    }
+}
+
+fn malformed(field: &str, error: &serde_json::Error) -> Rejection {
+    Rejection::one(
+        field,
+        ProblemKind::Malformed {
+            detail: error.to_string(),
+        },
+    )
+}
+
+/// Splits an input into its request fields and its `context`, each read into its own type.
+fn split<F: DeserializeOwned, C: DeserializeOwned>(input: Value) -> Result<(F, C), Rejection> {
+    let Value::Object(mut fields) = input else {
+        return Err(Rejection::one(
+            "",
+            ProblemKind::Malformed {
+                detail: "the input must be a JSON object".into(),
+            },
+        ));
+    };
+    let context = fields
+        .remove("context")
+        .unwrap_or_else(|| Value::Object(Map::new()));
+    let form = serde_json::from_value(Value::Object(fields)).map_err(|e| malformed("", &e))?;
+    let context = serde_json::from_value(context).map_err(|e| malformed("context", &e))?;
+    Ok((form, context))
+}
+
+fn to_json<T: Serialize>(value: T) -> Value {
+    // Every output type here serializes to JSON (string keys, no foreign types).
+    serde_json::to_value(value).unwrap_or(Value::Null)
+}
+
+fn program_of<'a>(
+    catalog: &'a Catalog,
+    id: &ProgramId,
+    field: &str,
+) -> Result<&'a crate::catalog::Program, Rejection> {
+    catalog
+        .program(id)
+        .ok_or_else(|| Rejection::one(field, ProblemKind::UnknownProgram { id: id.to_string() }))
+}
+
+/// No request fields, or no context.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Nothing {}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ProgramFilter {
+    #[serde(default)]
+    program_id: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct FactsContext {
+    #[serde(default)]
+    facts: QualificationFacts,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct EnrollmentForm {
+    #[serde(default)]
+    program_id: Option<String>,
+    #[serde(default)]
+    location_ids: Option<Vec<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct EnrollContext {
+    #[serde(default)]
+    partner_locations: Vec<crate::value::LocationId>,
+    #[serde(default)]
+    facts: QualificationFacts,
+    #[serde(default)]
+    existing: Option<Enrollment>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct EnrollmentContext {
+    enrollment: Enrollment,
+    #[serde(default)]
+    facts: QualificationFacts,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct PartnerRecord {
+    partner_id: PartnerId,
+    profile: Profile,
+    #[serde(default)]
+    enrollments: Vec<Enrollment>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct DirectoryContext {
+    #[serde(default)]
+    partners: Vec<PartnerRecord>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct AssignContext {
+    #[serde(default)]
+    number_in_use: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct VoucherContext {
+    actor: Actor,
+    #[serde(default)]
+    voucher: Option<Voucher>,
+    #[serde(default)]
+    enrollment: Option<Enrollment>,
+    #[serde(default)]
+    facts: Option<QualificationFacts>,
+    #[serde(default)]
+    uploaded: Vec<Deliverable>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct VouchersContext {
+    actor: Actor,
+    #[serde(default)]
+    vouchers: Vec<Voucher>,
+    #[serde(default)]
+    claim_id: Option<ClaimId>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct StateForm {
+    #[serde(default)]
+    state: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct PreviewForm {
+    #[serde(default)]
+    voucher_numbers: Option<Vec<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct AmountContext {
+    #[serde(default)]
+    vouchers: Vec<Voucher>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct DecisionForm {
+    #[serde(default)]
+    reason: Option<String>,
+    #[serde(default)]
+    payment_reference: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ClaimContext {
+    actor: Actor,
+    claim: Claim,
+    #[serde(default)]
+    vouchers: Vec<Voucher>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct AuthorizeForm {
+    #[serde(default)]
+    operation: Option<Operation>,
+    #[serde(default)]
+    owner_partner_id: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct AuthorizeContext {
+    #[serde(default)]
+    principal: Option<Principal>,
+}
+
+fn parse_enrollment_form(
+    form: &EnrollmentForm,
+    catalog: &Catalog,
+    partner_locations: &[crate::value::LocationId],
+) -> Result<(ProgramId, Vec<crate::value::LocationId>), Rejection> {
+    let mut problems = Problems::new();
+    let program = form::parsed(
+        &mut problems,
+        "programId",
+        form.program_id.as_deref(),
+        |raw| catalog.program_named(raw),
+    );
+    let locations = enrollment::parse_locations(
+        form.location_ids.as_deref().unwrap_or_default(),
+        partner_locations,
+        &FieldPath::new("locationIds"),
+        &mut problems,
+    );
+    problems.finish_with(|| Some((program?.id.clone(), locations)))
+}
+
+fn dispatch(
+    catalog: &Catalog,
+    rule: &str,
+    input: Value,
+    today: NaiveDate,
+    locale: Locale,
+) -> Result<Value, Rejection> {
+    match rule {
+        "programs" => {
+            let (Nothing {}, Nothing {}) = split(input)?;
+            Ok(to_json(&catalog.programs))
+        }
+        "eligibility" => {
+            let (form, ctx): (ProgramFilter, FactsContext) = split(input)?;
+            let programs = match form.program_id.as_deref() {
+                None => catalog.programs.iter().collect::<Vec<_>>(),
+                Some(raw) => vec![
+                    catalog
+                        .program_named(raw)
+                        .map_err(|k| Rejection::one("programId", k))?,
+                ],
+            };
+            let verdicts: Vec<_> = programs
+                .into_iter()
+                .map(|p| eligibility::evaluate(p, &ctx.facts, today))
+                .collect();
+            Ok(json!({ "programs": verdicts }))
+        }
+        "qualifications" => {
+            let (facts, Nothing {}): (QualificationFacts, Nothing) = split(input)?;
+            facts.check()?;
+            Ok(to_json(facts))
+        }
+        "enrollmentForm" => {
+            let (form, ctx): (EnrollmentForm, EnrollContext) = split(input)?;
+            let (program_id, location_ids) =
+                parse_enrollment_form(&form, catalog, &ctx.partner_locations)?;
+            Ok(json!({ "programId": program_id, "locationIds": location_ids }))
+        }
+        "enroll" => {
+            let (form, ctx): (EnrollmentForm, EnrollContext) = split(input)?;
+            let (program_id, location_ids) =
+                parse_enrollment_form(&form, catalog, &ctx.partner_locations)?;
+            let program = program_of(catalog, &program_id, "programId")?;
+            let status = eligibility::evaluate(program, &ctx.facts, today).status;
+            let existing = ctx.existing.as_ref().filter(|e| e.program_id == program_id);
+            let enrolled = enrollment::enroll(program, status, existing, location_ids, today)?;
+            Ok(to_json(enrolled.view(program, today)))
+        }
+        "enrollmentStatus" => {
+            let (Nothing {}, ctx): (Nothing, EnrollmentContext) = split(input)?;
+            let program = program_of(
+                catalog,
+                &ctx.enrollment.program_id,
+                "context.enrollment.programId",
+            )?;
+            Ok(to_json(ctx.enrollment.view(program, today)))
+        }
+        "renew" => {
+            let (Nothing {}, ctx): (Nothing, EnrollmentContext) = split(input)?;
+            let program = program_of(catalog, &ctx.enrollment.program_id, "programId")?;
+            let status = eligibility::evaluate(program, &ctx.facts, today).status;
+            let renewed = enrollment::renew(program, &ctx.enrollment, status, today)?;
+            Ok(to_json(renewed.view(program, today)))
+        }
+        "withdraw" => {
+            let (Nothing {}, ctx): (Nothing, EnrollmentContext) = split(input)?;
+            let program = program_of(catalog, &ctx.enrollment.program_id, "programId")?;
+            let withdrawn = enrollment::withdraw(program, &ctx.enrollment, today)?;
+            Ok(to_json(withdrawn.view(program, today)))
+        }
+        "profile" => {
+            let (form, Nothing {}): (ProfileForm, Nothing) = split(input)?;
+            Ok(to_json(form.parse()?))
+        }
+        "listing" => {
+            let (Nothing {}, record): (Nothing, PartnerRecord) = split(input)?;
+            let entry = directory::listing(
+                catalog,
+                &record.partner_id,
+                &record.profile,
+                &record.enrollments,
+                today,
+            );
+            Ok(json!({ "listed": entry.is_some(), "entry": entry }))
+        }
+        "directorySearch" => {
+            let (form, ctx): (SearchForm, DirectoryContext) = split(input)?;
+            let query = form.parse(catalog)?;
+            let mut entries: Vec<DirectoryEntry> = ctx
+                .partners
+                .iter()
+                .filter_map(|p| {
+                    directory::listing(catalog, &p.partner_id, &p.profile, &p.enrollments, today)
+                })
+                .collect();
+            entries.sort_by(|a, b| directory::sort_key(a).cmp(&directory::sort_key(b)));
+            Ok(to_json(directory::search(&entries, &query)))
+        }
+        "assign" => {
+            let (form, ctx): (AssignForm, AssignContext) = split(input)?;
+            let (voucher, history) = voucher::assign(&form, catalog, ctx.number_in_use, today)?;
+            Ok(json!({ "voucher": voucher, "history": history }))
+        }
+        "validationForm" => {
+            let (form, Nothing {}): (ValidationForm, Nothing) = split(input)?;
+            Ok(to_json(form.parse()?))
+        }
+        "validate" => {
+            let (form, ctx): (ValidationForm, VoucherContext) = split(input)?;
+            let request = form.parse()?;
+            let voucher = ctx.voucher.as_ref();
+            let program = match voucher {
+                Some(v) => program_of(catalog, &v.program_id, "voucherNumber")?,
+                None => {
+                    return Err(Rejection::one(
+                        "voucherNumber",
+                        ProblemKind::VoucherNotFound,
+                    ));
+                }
+            };
+            Ok(to_json(voucher::validate(
+                voucher, &request, &ctx.actor, program, today,
+            )?))
+        }
+        "reservationForm" => {
+            let (form, Nothing {}): (ReservationForm, Nothing) = split(input)?;
+            Ok(to_json(form.check(today)?))
+        }
+        "reserve" => {
+            let (form, ctx): (ReservationForm, VoucherContext) = split(input)?;
+            let request = form.parse()?;
+            apply(catalog, &ctx, VoucherEvent::Reserve(request), today)
+        }
+        "cancellationForm" => {
+            let (form, Nothing {}): (CancellationForm, Nothing) = split(input)?;
+            Ok(json!({ "reason": form.parse()? }))
+        }
+        "cancelReservation" => {
+            let (form, ctx): (CancellationForm, VoucherContext) = split(input)?;
+            let reason = form.parse()?;
+            apply(
+                catalog,
+                &ctx,
+                VoucherEvent::CancelReservation(reason),
+                today,
+            )
+        }
+        "completionReportForm" => {
+            let (form, Nothing {}): (CompletionReportForm, Nothing) = split(input)?;
+            Ok(to_json(form.parse()?))
+        }
+        "submitCompletionReport" => {
+            let (form, ctx): (CompletionReportForm, VoucherContext) = split(input)?;
+            let report = form.parse()?;
+            apply(
+                catalog,
+                &ctx,
+                VoucherEvent::SubmitCompletionReport(report),
+                today,
+            )
+        }
+        "voucherState" => {
+            let (Nothing {}, ctx): (Nothing, VoucherContext) = split(input)?;
+            let voucher = visible_voucher(&ctx)?;
+            let program = program_of(catalog, &voucher.program_id, "voucherNumber")?;
+            Ok(to_json(voucher.view(&ctx.actor, program, today)))
+        }
+        "expire" => {
+            let (Nothing {}, ctx): (Nothing, VoucherContext) = split(input)?;
+            apply(catalog, &ctx, VoucherEvent::Expire, today)
+        }
+        "listVouchers" | "exportCsv" => {
+            let (form, ctx): (StateForm, VouchersContext) = split(input)?;
+            let filter = StateFilter::parse(form.state.as_deref())
+                .map_err(|k| Rejection::one("state", k))?;
+            let visible: Vec<Voucher> = ctx
+                .vouchers
+                .into_iter()
+                .filter(|v| ctx.actor.can_see(v))
+                .collect();
+            let listed = voucher::list(&visible, filter, today);
+            if rule == "exportCsv" {
+                return Ok(json!({ "csv": voucher::export_csv(&listed, today) }));
+            }
+            let views: Vec<_> = listed
+                .into_iter()
+                .map(|v| {
+                    let program = program_of(catalog, &v.program_id, "context.vouchers")?;
+                    Ok(v.view(&ctx.actor, program, today))
+                })
+                .collect::<Result<_, Rejection>>()?;
+            Ok(to_json(views))
+        }
+        "redemptionPreview" => {
+            let (form, ctx): (PreviewForm, VouchersContext) = split(input)?;
+            let selection = RedemptionForm {
+                voucher_numbers: form.voucher_numbers,
+                confirm: None,
+            }
+            .parse_selection()?;
+            Ok(to_json(redemption::preview(
+                &selection,
+                &ctx.vouchers,
+                &ctx.actor,
+                catalog,
+                today,
+                locale,
+            )))
+        }
+        "redeem" => {
+            let (form, ctx): (RedemptionForm, VouchersContext) = split(input)?;
+            let selection = form.parse_confirmed()?;
+            let transitions =
+                redemption::redeem(&selection, &ctx.vouchers, &ctx.actor, catalog, today)?;
+            Ok(json!({ "vouchers": transitions }))
+        }
+        "claimForm" => {
+            let (form, Nothing {}): (ClaimForm, Nothing) = split(input)?;
+            Ok(to_json(form.parse()?))
+        }
+        "createClaim" => {
+            let (form, ctx): (ClaimForm, VouchersContext) = split(input)?;
+            let request = form.parse()?;
+            let claim_id = ctx
+                .claim_id
+                .clone()
+                .ok_or_else(|| Rejection::one("context.claimId", ProblemKind::Required))?;
+            Ok(to_json(claim::create_claim(
+                &request,
+                &ctx.vouchers,
+                &ctx.actor,
+                catalog,
+                &claim_id,
+                today,
+            )?))
+        }
+        "claimAmount" => {
+            let (Nothing {}, ctx): (Nothing, AmountContext) = split(input)?;
+            let Some(first) = ctx.vouchers.first() else {
+                return Err(Rejection::one("context.vouchers", ProblemKind::Required));
+            };
+            let program = program_of(catalog, &first.program_id, "context.vouchers")?;
+            if let Some(other) = ctx
+                .vouchers
+                .iter()
+                .position(|v| v.program_id != first.program_id)
+            {
+                return Err(Rejection::one(
+                    FieldPath::new("context.vouchers").index(other),
+                    ProblemKind::MixedPrograms {
+                        program_id: first.program_id.to_string(),
+                    },
+                ));
+            }
+            let amount = claim::claim_amount(&ctx.vouchers, program)
+                .map_err(|k| Rejection::one("context.vouchers", k))?;
+            Ok(to_json(amount))
+        }
+        "approveClaim" | "rejectClaim" | "payClaim" => {
+            let (form, ctx): (DecisionForm, ClaimContext) = split(input)?;
+            let decision = match rule {
+                "approveClaim" => ClaimDecision::Approve,
+                "rejectClaim" => ClaimDecision::reject(form.reason.as_deref())?,
+                _ => ClaimDecision::pay(form.payment_reference.as_deref())?,
+            };
+            Ok(to_json(claim::decide(
+                &ctx.claim,
+                &decision,
+                &ctx.vouchers,
+                &ctx.actor,
+                catalog,
+                today,
+            )?))
+        }
+        "authorize" => {
+            let (form, ctx): (AuthorizeForm, AuthorizeContext) = split(input)?;
+            let mut problems = Problems::new();
+            if form.operation.is_none() {
+                problems.push("operation", ProblemKind::Required);
+            }
+            let owner = match form.owner_partner_id.as_deref() {
+                None => None,
+                Some(raw) => problems.take("ownerPartnerId", PartnerId::parse(raw)),
+            };
+            let operation = problems.finish_with(|| form.operation)?;
+            access::authorize(ctx.principal.as_ref(), operation, owner.as_ref())?;
+            Ok(json!({ "allowed": true }))
+        }
+        other => Err(Rejection::one(
+            "",
+            ProblemKind::UnknownRule {
+                name: other.to_owned(),
+            },
+        )),
+    }
+}
+
+fn visible_voucher(ctx: &VoucherContext) -> Result<&Voucher, Rejection> {
+    ctx.voucher
+        .as_ref()
+        .filter(|v| ctx.actor.can_see(v))
+        .ok_or_else(|| Rejection::one("voucherNumber", ProblemKind::VoucherNotFound))
+}
+
+fn apply(
+    catalog: &Catalog,
+    ctx: &VoucherContext,
+    event: VoucherEvent,
+    today: NaiveDate,
+) -> Result<Value, Rejection> {
+    let voucher = visible_voucher(ctx)?;
+    let program = program_of(catalog, &voucher.program_id, "voucherNumber")?;
+    let world = World {
+        today,
+        program,
+        enrollment: ctx.enrollment.as_ref(),
+        facts: ctx.facts.as_ref(),
+        uploaded: &ctx.uploaded,
+    };
+    Ok(to_json(voucher::transition(
+        voucher, &event, &ctx.actor, &world,
+    )?))
+}

@@ -1,0 +1,274 @@
+//! Redemption of a batch of vouchers (SPEC §9): select 1–25, preview, confirm; all or nothing.
+
+use crate::catalog::Catalog;
+use crate::error::{FieldPath, Locale, ProblemKind, Problems, Rejection};
+use crate::form;
+use crate::value::{Money, ProgramId, VoucherNumber};
+use crate::voucher::{Actor, Transition, Voucher, VoucherEvent, World, transition};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+
+/// Most vouchers in one redemption or claim.
+pub const MAX_BATCH: usize = 25;
+
+/// Reads a selection of 1–25 distinct voucher numbers at `field`.
+pub fn parse_selection(
+    raw: Option<&[String]>,
+    field: &str,
+    problems: &mut Problems,
+) -> Vec<VoucherNumber> {
+    let base = FieldPath::new(field);
+    let raw = raw.unwrap_or_default();
+    if raw.is_empty() {
+        problems.push(base.clone(), ProblemKind::Required);
+    } else if raw.len() > MAX_BATCH {
+        problems.push(
+            base.clone(),
+            ProblemKind::Count {
+                min: 1,
+                max: MAX_BATCH,
+            },
+        );
+    }
+    let mut seen = HashSet::new();
+    let mut numbers = Vec::with_capacity(raw.len());
+    for (i, item) in raw.iter().enumerate() {
+        let Some(number) = problems.take(base.index(i), VoucherNumber::parse(item)) else {
+            continue;
+        };
+        if seen.insert(number.clone()) {
+            numbers.push(number);
+        } else {
+            problems.push(
+                base.index(i),
+                ProblemKind::Duplicate {
+                    value: number.to_string(),
+                },
+            );
+        }
+    }
+    numbers
+}
+
+/// The redemption form (the preview omits `confirm`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct RedemptionForm {
+    /// 1–25 distinct voucher numbers.
+    #[serde(default)]
+    pub voucher_numbers: Option<Vec<String>>,
+    /// Must be `true` to redeem.
+    #[serde(default)]
+    pub confirm: Option<bool>,
+}
+
+impl RedemptionForm {
+    /// Reads the selection alone (for a preview).
+    pub fn parse_selection(&self) -> Result<Vec<VoucherNumber>, Rejection> {
+        let mut problems = Problems::new();
+        let numbers = parse_selection(
+            self.voucher_numbers.as_deref(),
+            "voucherNumbers",
+            &mut problems,
+        );
+        problems.finish(numbers)
+    }
+
+    /// Reads the selection and requires `confirm: true` (the confirmation step).
+    pub fn parse_confirmed(&self) -> Result<Vec<VoucherNumber>, Rejection> {
+        let mut problems = Problems::new();
+        let numbers = parse_selection(
+            self.voucher_numbers.as_deref(),
+            "voucherNumbers",
+            &mut problems,
+        );
+        if form::flag(&mut problems, "confirm", self.confirm) == Some(false) {
+            problems.push("confirm", ProblemKind::NotConfirmed);
+        }
+        problems.finish(numbers)
+    }
+}
+
+/// Why a voucher cannot be redeemed, localized.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct Reason {
+    /// Stable code.
+    pub code: String,
+    /// Human message.
+    pub message: String,
+}
+
+/// One voucher of a preview.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct PreviewLine {
+    /// The voucher.
+    pub voucher_number: VoucherNumber,
+    /// Its program, when the voucher is known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub program_id: Option<ProgramId>,
+    /// Its size in days.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub days: Option<u32>,
+    /// Days delivered per its completion report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub days_delivered: Option<u32>,
+    /// `daysDelivered × dailyRate`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<Money>,
+    /// Whether it can be redeemed now.
+    pub redeemable: bool,
+    /// Why not, when it cannot.
+    pub reasons: Vec<Reason>,
+}
+
+/// The preview of a redemption: each voucher, and totals per currency.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct Preview {
+    /// One line per selected voucher, in selection order.
+    pub lines: Vec<PreviewLine>,
+    /// Sum of the redeemable lines' values per currency.
+    pub totals: Vec<Money>,
+    /// Whether every line is redeemable (the batch can be confirmed).
+    pub redeemable: bool,
+}
+
+fn redeem_one<'a>(
+    number: &VoucherNumber,
+    vouchers: &'a [Voucher],
+    actor: &Actor,
+    catalog: &Catalog,
+    today: NaiveDate,
+) -> (Option<&'a Voucher>, Result<Transition, Rejection>) {
+    let voucher = vouchers
+        .iter()
+        .find(|v| &v.voucher_number == number && actor.can_see(v));
+    let Some(voucher) = voucher else {
+        return (
+            None,
+            Err(Rejection::one(
+                "voucherNumber",
+                ProblemKind::VoucherNotFound,
+            )),
+        );
+    };
+    let Some(program) = catalog.program(&voucher.program_id) else {
+        let unknown = ProblemKind::UnknownProgram {
+            id: voucher.program_id.to_string(),
+        };
+        return (Some(voucher), Err(Rejection::one("voucherNumber", unknown)));
+    };
+    let outcome = transition(
+        voucher,
+        &VoucherEvent::Redeem,
+        actor,
+        &World::new(today, program),
+    );
+    (Some(voucher), outcome)
+}
+
+/// Previews redeeming `selection` (SPEC §9): each voucher with its days, value and any reason it
+/// cannot be redeemed.
+pub fn preview(
+    selection: &[VoucherNumber],
+    vouchers: &[Voucher],
+    actor: &Actor,
+    catalog: &Catalog,
+    today: NaiveDate,
+    locale: Locale,
+) -> Preview {
+    let mut totals: Vec<Money> = Vec::new();
+    let lines: Vec<PreviewLine> = selection
+        .iter()
+        .map(|number| {
+            let (voucher, outcome) = redeem_one(number, vouchers, actor, catalog, today);
+            let days_delivered = voucher
+                .and_then(|v| v.completion_report.as_ref())
+                .map(|r| r.days_delivered);
+            let value = voucher
+                .and_then(|v| catalog.program(&v.program_id))
+                .zip(days_delivered)
+                .and_then(|(p, d)| p.daily_rate.times(d));
+            let reasons: Vec<Reason> = match &outcome {
+                Ok(_) => Vec::new(),
+                Err(rejection) => rejection
+                    .problems()
+                    .iter()
+                    .map(|p| Reason {
+                        code: p.kind.code().to_owned(),
+                        message: p.kind.message(locale),
+                    })
+                    .collect(),
+            };
+            if let (true, Some(value)) = (reasons.is_empty(), &value) {
+                add_to_totals(&mut totals, value);
+            }
+            PreviewLine {
+                voucher_number: number.clone(),
+                program_id: voucher.map(|v| v.program_id.clone()),
+                days: voucher.map(|v| v.days),
+                days_delivered,
+                value,
+                redeemable: reasons.is_empty(),
+                reasons,
+            }
+        })
+        .collect();
+    let redeemable = !lines.is_empty() && lines.iter().all(|l| l.redeemable);
+    Preview {
+        lines,
+        totals,
+        redeemable,
+    }
+}
+
+fn add_to_totals(totals: &mut Vec<Money>, value: &Money) {
+    match totals.iter_mut().find(|t| t.currency == value.currency) {
+        Some(total) => total.minor_units = total.minor_units.saturating_add(value.minor_units),
+        None => totals.push(value.clone()),
+    }
+}
+
+/// Redeems every voucher of `selection` or none (SPEC §9). Each failing voucher is reported at
+/// `voucherNumbers[i]`.
+pub fn redeem(
+    selection: &[VoucherNumber],
+    vouchers: &[Voucher],
+    actor: &Actor,
+    catalog: &Catalog,
+    today: NaiveDate,
+) -> Result<Vec<Transition>, Rejection> {
+    batch(selection, "voucherNumbers", |number| {
+        redeem_one(number, vouchers, actor, catalog, today).1
+    })
+}
+
+/// Runs `step` for every voucher of a batch; every failure is re-homed at `field[i]`, and the
+/// batch succeeds only when every voucher does.
+pub fn batch<T>(
+    selection: &[VoucherNumber],
+    field: &str,
+    mut step: impl FnMut(&VoucherNumber) -> Result<T, Rejection>,
+) -> Result<Vec<T>, Rejection> {
+    let base = FieldPath::new(field);
+    let mut problems = Problems::new();
+    let mut done = Vec::with_capacity(selection.len());
+    for (i, number) in selection.iter().enumerate() {
+        match step(number) {
+            Ok(outcome) => done.push(outcome),
+            Err(rejection) => {
+                for problem in rejection.problems() {
+                    problems.push(base.index(i), problem.kind.clone());
+                }
+            }
+        }
+    }
+    problems.finish(done)
+}

@@ -1,0 +1,304 @@
+//! Typed values parsed at the edge (SPEC §2): identifiers, voucher numbers, emails and money.
+//!
+//! Each type has a fallible constructor that normalises its input and yields a [`ProblemKind`];
+//! the rules take only these types, so they never see unchecked text. They (de)serialize as
+//! their normalised strings, and deserializing runs the same check.
+
+use crate::error::ProblemKind;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+macro_rules! string_value {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(try_from = "String", into = "String")]
+        #[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(type = "string"))]
+        pub struct $name(String);
+
+        impl $name {
+            /// The normalised text.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = ProblemKind;
+            fn try_from(text: String) -> Result<Self, ProblemKind> {
+                $name::parse(&text)
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(value: $name) -> String {
+                value.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
+string_value!(
+    /// A partner id: 1–10 digits (SPEC §2).
+    PartnerId
+);
+string_value!(
+    /// A company location id: 1–10 digits (SPEC §2).
+    LocationId
+);
+string_value!(
+    /// A voucher number, normalised: trimmed, spaces and hyphens removed, upper-cased, then
+    /// 8–16 characters of `[A-Z0-9]` (SPEC §2).
+    VoucherNumber
+);
+string_value!(
+    /// An email address, trimmed; compared case-insensitively (SPEC §2).
+    Email
+);
+string_value!(
+    /// A program id: a lower-case slug of the catalog (SPEC §3).
+    ProgramId
+);
+string_value!(
+    /// An ISO 4217 currency code such as `USD` (SPEC §2).
+    Currency
+);
+string_value!(
+    /// The SHA-256 of uploaded bytes as 64 lower-case hex characters (SPEC §8).
+    Sha256
+);
+string_value!(
+    /// A claim id, chosen by the store (the rules never make identifiers up).
+    ClaimId
+);
+
+fn digits_id(text: &str) -> Result<String, ProblemKind> {
+    let text = text.trim();
+    if (1..=10).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(text.to_owned())
+    } else {
+        Err(ProblemKind::InvalidId)
+    }
+}
+
+impl PartnerId {
+    /// Parses 1–10 digits, surrounding spaces ignored.
+    pub fn parse(text: &str) -> Result<PartnerId, ProblemKind> {
+        digits_id(text).map(PartnerId)
+    }
+}
+
+impl LocationId {
+    /// Parses 1–10 digits, surrounding spaces ignored.
+    pub fn parse(text: &str) -> Result<LocationId, ProblemKind> {
+        digits_id(text).map(LocationId)
+    }
+}
+
+impl VoucherNumber {
+    /// Normalises (trim, drop spaces and hyphens, upper-case) and checks 8–16 of `[A-Z0-9]`.
+    pub fn parse(text: &str) -> Result<VoucherNumber, ProblemKind> {
+        let normalised: String = text
+            .trim()
+            .chars()
+            .filter(|c| *c != ' ' && *c != '-')
+            .map(|c| c.to_ascii_uppercase())
+            .collect();
+        let ok = (8..=16).contains(&normalised.len())
+            && normalised
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+        if ok {
+            Ok(VoucherNumber(normalised))
+        } else {
+            Err(ProblemKind::InvalidVoucherNumber)
+        }
+    }
+}
+
+impl Email {
+    /// Trims and checks: at most 254 characters, one `@`, a local part of 1–64 characters and a
+    /// domain with at least one dot and no empty label; no spaces or control characters.
+    pub fn parse(text: &str) -> Result<Email, ProblemKind> {
+        let text = text.trim();
+        let mut parts = text.split('@');
+        let (Some(local), Some(domain), None) = (parts.next(), parts.next(), parts.next()) else {
+            return Err(ProblemKind::InvalidEmail);
+        };
+        let ok = text.chars().count() <= 254
+            && (1..=64).contains(&local.chars().count())
+            && domain.contains('.')
+            && domain.split('.').all(|label| !label.is_empty())
+            && !text.chars().any(|c| c.is_whitespace() || c.is_control());
+        if ok {
+            Ok(Email(text.to_owned()))
+        } else {
+            Err(ProblemKind::InvalidEmail)
+        }
+    }
+
+    /// Whether both name the same mailbox: equal ignoring case (SPEC §2).
+    pub fn same_mailbox(&self, other: &Email) -> bool {
+        self.0.to_lowercase() == other.0.to_lowercase()
+    }
+}
+
+impl ProgramId {
+    /// Checks a slug: 1–40 of `[a-z0-9-]`, starting with a letter or digit.
+    pub fn parse(text: &str) -> Result<ProgramId, ProblemKind> {
+        let text = text.trim();
+        let ok = (1..=40).contains(&text.len())
+            && text
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && !text.starts_with('-');
+        if ok {
+            Ok(ProgramId(text.to_owned()))
+        } else {
+            Err(ProblemKind::UnknownProgram {
+                id: text.to_owned(),
+            })
+        }
+    }
+}
+
+impl Currency {
+    /// Checks three upper-case letters.
+    pub fn parse(text: &str) -> Result<Currency, ProblemKind> {
+        if text.len() == 3 && text.bytes().all(|b| b.is_ascii_uppercase()) {
+            Ok(Currency(text.to_owned()))
+        } else {
+            Err(ProblemKind::UnknownValue {
+                value: text.to_owned(),
+                allowed: "ISO 4217 codes such as USD",
+            })
+        }
+    }
+}
+
+impl Sha256 {
+    /// Checks 64 hexadecimal characters and keeps them lower-case.
+    pub fn parse(text: &str) -> Result<Sha256, ProblemKind> {
+        let text = text.trim();
+        if text.len() == 64 && text.bytes().all(|b| b.is_ascii_hexdigit()) {
+            Ok(Sha256(text.to_ascii_lowercase()))
+        } else {
+            Err(ProblemKind::InvalidSha256)
+        }
+    }
+}
+
+impl ClaimId {
+    /// Checks 1–64 of `[A-Za-z0-9-_]`.
+    pub fn parse(text: &str) -> Result<ClaimId, ProblemKind> {
+        let ok = (1..=64).contains(&text.len())
+            && text
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        if ok {
+            Ok(ClaimId(text.to_owned()))
+        } else {
+            Err(ProblemKind::InvalidId)
+        }
+    }
+}
+
+/// An amount of money: integer minor units and a currency, never floating point (SPEC §2).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct Money {
+    /// The amount in the currency's minor units (cents for USD).
+    pub minor_units: i64,
+    /// The currency.
+    pub currency: Currency,
+}
+
+impl Money {
+    /// `self × factor`, or `None` on overflow.
+    pub fn times(&self, factor: u32) -> Option<Money> {
+        Some(Money {
+            minor_units: self.minor_units.checked_mul(i64::from(factor))?,
+            currency: self.currency.clone(),
+        })
+    }
+}
+
+/// Checks a free text: trimmed length within `min..=max` characters and no control characters
+/// (newlines and tabs are allowed when `multiline`). Returns the trimmed text.
+pub fn text(raw: &str, min: usize, max: usize, multiline: bool) -> Result<String, ProblemKind> {
+    let trimmed = raw.trim();
+    let bad_control = trimmed
+        .chars()
+        .any(|c| c.is_control() && !(multiline && matches!(c, '\n' | '\r' | '\t')));
+    if bad_control {
+        return Err(ProblemKind::ControlCharacters);
+    }
+    let length = trimmed.chars().count();
+    if (min..=max).contains(&length) {
+        Ok(trimmed.to_owned())
+    } else {
+        Err(ProblemKind::Length { min, max })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn voucher_numbers_normalise() {
+        assert_eq!(
+            VoucherNumber::parse(" ab-cd 1234-ef ").map(String::from),
+            Ok("ABCD1234EF".to_owned())
+        );
+        assert!(VoucherNumber::parse("ABC1234").is_err());
+        assert!(VoucherNumber::parse("ABCD1234ABCD12345").is_err());
+        assert!(VoucherNumber::parse("ABCD_1234").is_err());
+        assert!(VoucherNumber::parse("ÄBCD1234").is_err());
+    }
+
+    #[test]
+    fn emails() {
+        let a = Email::parse(" Admin@Contoso.com ").unwrap();
+        let b = Email::parse("admin@contoso.COM").unwrap();
+        assert!(a.same_mailbox(&b));
+        assert_eq!(a.as_str(), "Admin@Contoso.com");
+        for bad in [
+            "a@b",
+            "@b.com",
+            "a@@b.com",
+            "a@b..com",
+            "a b@c.com",
+            "a@b.com@c.com",
+            "",
+        ] {
+            assert!(Email::parse(bad).is_err(), "{bad}");
+        }
+        let long_local = format!("{}@contoso.com", "a".repeat(65));
+        assert!(Email::parse(&long_local).is_err());
+        let long = format!("a@{}.com", "b".repeat(250));
+        assert!(Email::parse(&long).is_err());
+    }
+
+    #[test]
+    fn ids_and_text() {
+        assert!(PartnerId::parse("1234567890").is_ok());
+        assert!(PartnerId::parse("12345678901").is_err());
+        assert!(PartnerId::parse("").is_err());
+        assert!(PartnerId::parse("12a").is_err());
+        assert_eq!(text("  ab ", 2, 3, false), Ok("ab".to_owned()));
+        assert_eq!(
+            text("a\u{7}b", 1, 9, false),
+            Err(ProblemKind::ControlCharacters)
+        );
+        assert_eq!(text("a\nb", 1, 9, true), Ok("a\nb".to_owned()));
+        assert_eq!(text("😀😀", 2, 2, false), Ok("😀😀".to_owned()));
+    }
+}

@@ -1,0 +1,146 @@
+//! Shared test vectors (SPEC §14): language-neutral cases `{name, rule, today, input, expect}`
+//! run by every surface (native, WASM in Node and Chromium, HTTP) with this one matcher.
+//!
+//! `expect` is either `{"output": …}` or `{"error": {"code": …, "fields": [{"field", "code"}]}}`.
+//! An expected output matches when every key it names is present with a matching value
+//! (objects match as subsets, arrays element by element with equal length, scalars by equality);
+//! an expected error matches the top-level code and the exact multiset of `(field, code)` pairs.
+
+use crate::calendar::serde_date;
+use crate::error::Locale;
+use crate::json::Answer;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// One case.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Case {
+    /// Unique, descriptive name.
+    pub name: String,
+    /// The JSON entry point to run (see [`crate::json::RULES`]).
+    pub rule: String,
+    /// The date the rule runs on.
+    #[serde(with = "serde_date")]
+    pub today: NaiveDate,
+    /// Locale of the messages (English when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<Locale>,
+    /// The entry point's input.
+    pub input: Value,
+    /// What must come out.
+    pub expect: Expect,
+}
+
+/// The expected answer of a case.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub enum Expect {
+    /// A success whose output contains this.
+    Output(Value),
+    /// A failure with this code and these fields.
+    Error(ExpectedError),
+}
+
+/// An expected failure.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExpectedError {
+    /// The top-level code.
+    pub code: String,
+    /// Every failing field, in any order.
+    pub fields: Vec<ExpectedField>,
+}
+
+/// One expected failing field.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExpectedField {
+    /// JSON path into the input.
+    pub field: String,
+    /// Its code.
+    pub code: String,
+}
+
+/// Reads a vector file: a JSON array of cases.
+pub fn parse_file(text: &str) -> Result<Vec<Case>, serde_json::Error> {
+    serde_json::from_str(text)
+}
+
+/// Checks `answer` against `case.expect`; the error says what differs.
+pub fn check(case: &Case, answer: &Answer) -> Result<(), String> {
+    match (&case.expect, answer) {
+        (Expect::Output(expected), Answer::Success { output }) => {
+            contains(output, expected, "output")
+                .map_err(|why| format!("{why}\n  actual output: {output}"))
+        }
+        (Expect::Error(expected), Answer::Failure { errors }) => {
+            let Some(failure) = errors.first() else {
+                return Err("a failure without errors".into());
+            };
+            if failure.code != expected.code {
+                return Err(format!(
+                    "expected error code `{}`, got `{}` ({})",
+                    expected.code,
+                    failure.code,
+                    serde_json::to_string(&failure.fields).unwrap_or_default()
+                ));
+            }
+            let mut want: Vec<(&str, &str)> = expected
+                .fields
+                .iter()
+                .map(|f| (f.field.as_str(), f.code.as_str()))
+                .collect();
+            let mut got: Vec<(&str, &str)> = failure
+                .fields
+                .iter()
+                .map(|f| (f.field.as_str(), f.code.as_str()))
+                .collect();
+            want.sort_unstable();
+            got.sort_unstable();
+            if want == got {
+                Ok(())
+            } else {
+                Err(format!("expected fields {want:?}, got {got:?}"))
+            }
+        }
+        (Expect::Output(_), Answer::Failure { errors }) => Err(format!(
+            "expected success, got failure {}",
+            serde_json::to_string(errors).unwrap_or_default()
+        )),
+        (Expect::Error(expected), Answer::Success { output }) => Err(format!(
+            "expected error `{}`, got success {output}",
+            expected.code
+        )),
+    }
+}
+
+/// Whether `actual` contains `expected` in the sense of this module's doc.
+pub fn contains(actual: &Value, expected: &Value, path: &str) -> Result<(), String> {
+    match (expected, actual) {
+        (Value::Object(want), Value::Object(got)) => want.iter().try_for_each(|(key, value)| {
+            let at = format!("{path}.{key}");
+            match got.get(key) {
+                Some(actual) => contains(actual, value, &at),
+                None if value.is_null() => Ok(()),
+                None => Err(format!("{at}: missing, expected {value}")),
+            }
+        }),
+        (Value::Array(want), Value::Array(got)) => {
+            if want.len() != got.len() {
+                return Err(format!(
+                    "{path}: expected {} items, got {}",
+                    want.len(),
+                    got.len()
+                ));
+            }
+            want.iter()
+                .zip(got)
+                .enumerate()
+                .try_for_each(|(i, (w, g))| contains(g, w, &format!("{path}[{i}]")))
+        }
+        (want, got) if want == got => Ok(()),
+        (want, got) => Err(format!("{path}: expected {want}, got {got}")),
+    }
+}

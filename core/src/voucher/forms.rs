@@ -1,0 +1,382 @@
+//! The voucher forms (SPEC §7): assignment, validation, reservation and cancellation, each read
+//! from optional fields into a typed request with every problem reported.
+
+use super::{Actor, EventKind, HistoryEntry, Voucher, VoucherState, VoucherView};
+use crate::calendar;
+use crate::catalog::{Catalog, Program};
+use crate::error::{ProblemKind, Problems, Rejection};
+use crate::form;
+use crate::value::{self, Email, PartnerId, VoucherNumber};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// A voucher assignment as typed by a program admin.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct AssignForm {
+    /// The voucher number.
+    #[serde(default)]
+    pub voucher_number: Option<String>,
+    /// The program.
+    #[serde(default)]
+    pub program_id: Option<String>,
+    /// Days, within the program's range.
+    #[serde(default)]
+    pub days: Option<u64>,
+    /// The customer.
+    #[serde(default)]
+    pub customer_name: Option<String>,
+    /// The customer's voucher administrator.
+    #[serde(default)]
+    pub admin_email: Option<String>,
+    /// The partner it goes to.
+    #[serde(default)]
+    pub partner_id: Option<String>,
+}
+
+/// Creates a voucher on `today` (SPEC §7 `assign`): known program, days in the program's range,
+/// valid email, and a voucher number not in use (`number_in_use` is the store's answer).
+pub fn assign(
+    form: &AssignForm,
+    catalog: &Catalog,
+    number_in_use: bool,
+    today: NaiveDate,
+) -> Result<(Voucher, HistoryEntry), Rejection> {
+    let mut problems = Problems::new();
+    let voucher_number = form::parsed(
+        &mut problems,
+        "voucherNumber",
+        form.voucher_number.as_deref(),
+        VoucherNumber::parse,
+    );
+    problems.check(
+        !number_in_use,
+        "voucherNumber",
+        ProblemKind::VoucherNumberInUse,
+    );
+    let program = form::parsed(
+        &mut problems,
+        "programId",
+        form.program_id.as_deref(),
+        |raw| catalog.program_named(raw),
+    );
+    let days = match (form.days, program) {
+        (None, _) => {
+            problems.push("days", ProblemKind::Required);
+            None
+        }
+        (Some(_), None) => None,
+        (Some(days), Some(program)) => form::number(
+            &mut problems,
+            "days",
+            Some(days),
+            u64::from(program.voucher_days.min),
+            u64::from(program.voucher_days.max),
+        ),
+    };
+    let customer_name = form::parsed(
+        &mut problems,
+        "customerName",
+        form.customer_name.as_deref(),
+        |raw| value::text(raw, 1, 200, false),
+    );
+    let admin_email = form::parsed(
+        &mut problems,
+        "adminEmail",
+        form.admin_email.as_deref(),
+        Email::parse,
+    );
+    let partner_id = form::parsed(
+        &mut problems,
+        "partnerId",
+        form.partner_id.as_deref(),
+        PartnerId::parse,
+    );
+    problems.finish_with(|| {
+        let program = program?;
+        let voucher = Voucher {
+            voucher_number: voucher_number?,
+            program_id: program.id.clone(),
+            days: days?,
+            customer_name: customer_name?,
+            admin_email: admin_email?,
+            partner_id: partner_id?,
+            created_on: today,
+            expires_on: calendar::add_days(today, program.voucher_validity_days),
+            state: VoucherState::Assigned,
+            reservation: None,
+            completion_report: None,
+            redeemed_on: None,
+            claim_id: None,
+            version: 1,
+        };
+        let history = HistoryEntry {
+            version: 1,
+            on: today,
+            event: EventKind::Assign,
+            from: None,
+            to: VoucherState::Assigned,
+            detail: Some(voucher.partner_id.to_string()),
+        };
+        Some((voucher, history))
+    })
+}
+
+/// The voucher validation form: number and the customer's administrator email.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct ValidationForm {
+    /// The voucher number.
+    #[serde(default)]
+    pub voucher_number: Option<String>,
+    /// The customer's voucher administrator email.
+    #[serde(default)]
+    pub admin_email: Option<String>,
+}
+
+/// A checked validation request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct ValidationRequest {
+    /// Normalised number.
+    pub voucher_number: VoucherNumber,
+    /// The email given.
+    pub admin_email: Email,
+}
+
+impl ValidationForm {
+    /// Reads the form.
+    pub fn parse(&self) -> Result<ValidationRequest, Rejection> {
+        let mut problems = Problems::new();
+        let voucher_number = form::parsed(
+            &mut problems,
+            "voucherNumber",
+            self.voucher_number.as_deref(),
+            VoucherNumber::parse,
+        );
+        let admin_email = form::parsed(
+            &mut problems,
+            "adminEmail",
+            self.admin_email.as_deref(),
+            Email::parse,
+        );
+        problems.finish_with(|| {
+            Some(ValidationRequest {
+                voucher_number: voucher_number?,
+                admin_email: admin_email?,
+            })
+        })
+    }
+}
+
+/// Validates a voucher for `actor` on `today` (SPEC §7, read only): it exists, is the actor's,
+/// is `assigned`, the administrator email matches, and it has not expired.
+pub fn validate(
+    voucher: Option<&Voucher>,
+    request: &ValidationRequest,
+    actor: &Actor,
+    program: &Program,
+    today: NaiveDate,
+) -> Result<VoucherView, Rejection> {
+    let Some(voucher) =
+        voucher.filter(|v| v.voucher_number == request.voucher_number && actor.can_see(v))
+    else {
+        return Err(Rejection::one(
+            "voucherNumber",
+            ProblemKind::VoucherNotFound,
+        ));
+    };
+    let mut problems = Problems::new();
+    match voucher.effective_state(today) {
+        VoucherState::Assigned => {}
+        VoucherState::Expired => problems.push(
+            "voucherNumber",
+            ProblemKind::VoucherExpired {
+                expires_on: voucher.expires_on,
+            },
+        ),
+        state => problems.push(
+            "voucherNumber",
+            ProblemKind::VoucherInvalidTransition {
+                state: state.name(),
+                event: "validate",
+            },
+        ),
+    }
+    problems.check(
+        request.admin_email.same_mailbox(&voucher.admin_email),
+        "adminEmail",
+        ProblemKind::AdminEmailMismatch,
+    );
+    problems.finish(voucher.view(actor, program, today))
+}
+
+/// The reservation form.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct ReservationForm {
+    /// The customer's voucher administrator email.
+    #[serde(default)]
+    pub admin_email: Option<String>,
+    /// The terms must be accepted.
+    #[serde(default)]
+    pub accept_terms: Option<bool>,
+    /// First engagement day.
+    #[serde(default)]
+    pub engagement_start: Option<String>,
+    /// Last engagement day.
+    #[serde(default)]
+    pub engagement_end: Option<String>,
+}
+
+/// A read reservation request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct ReserveRequest {
+    /// The email given.
+    pub admin_email: Email,
+    /// Whether the terms were accepted.
+    pub accept_terms: bool,
+    /// First engagement day.
+    #[serde(with = "calendar::serde_date")]
+    #[cfg_attr(feature = "wasm", tsify(type = "string"))]
+    pub engagement_start: NaiveDate,
+    /// Last engagement day.
+    #[serde(with = "calendar::serde_date")]
+    #[cfg_attr(feature = "wasm", tsify(type = "string"))]
+    pub engagement_end: NaiveDate,
+}
+
+impl ReservationForm {
+    /// Reads the form (formats only; see [`ReserveRequest::check_alone`] for the rules).
+    pub fn parse(&self) -> Result<ReserveRequest, Rejection> {
+        let mut problems = Problems::new();
+        let admin_email = form::parsed(
+            &mut problems,
+            "adminEmail",
+            self.admin_email.as_deref(),
+            Email::parse,
+        );
+        let accept_terms = form::flag(&mut problems, "acceptTerms", self.accept_terms);
+        let start = form::date(
+            &mut problems,
+            "engagementStart",
+            self.engagement_start.as_deref(),
+        );
+        let end = form::date(
+            &mut problems,
+            "engagementEnd",
+            self.engagement_end.as_deref(),
+        );
+        problems.finish_with(|| {
+            Some(ReserveRequest {
+                admin_email: admin_email?,
+                accept_terms: accept_terms?,
+                engagement_start: start?,
+                engagement_end: end?,
+            })
+        })
+    }
+
+    /// Reads the form and applies every rule that needs no voucher (what a browser can check).
+    pub fn check(&self, today: NaiveDate) -> Result<ReserveRequest, Rejection> {
+        let request = self.parse()?;
+        let mut problems = Problems::new();
+        request.check_alone(today, &mut problems);
+        problems.finish(request)
+    }
+}
+
+impl ReserveRequest {
+    /// The reservation rules that need no voucher: terms accepted and
+    /// `today <= engagementStart <= engagementEnd` (SPEC §7).
+    pub fn check_alone(&self, today: NaiveDate, problems: &mut Problems) {
+        problems.check(
+            self.accept_terms,
+            "acceptTerms",
+            ProblemKind::TermsNotAccepted,
+        );
+        problems.check(
+            self.engagement_start >= today,
+            "engagementStart",
+            ProblemKind::EngagementStartInPast { today },
+        );
+        problems.check(
+            self.engagement_end >= self.engagement_start,
+            "engagementEnd",
+            ProblemKind::EndBeforeStart {
+                start: self.engagement_start,
+            },
+        );
+    }
+}
+
+/// Why a reservation is cancelled (SPEC §7, from the VVR tool).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub enum CancelReason {
+    /// The offer changed.
+    OfferChanged,
+    /// The engagement was cancelled.
+    EngagementCancelled,
+    /// The customer chose another partner.
+    CustomerChoseAnotherPartner,
+}
+
+impl CancelReason {
+    const ALLOWED: &'static str = "offerChanged, engagementCancelled, customerChoseAnotherPartner";
+
+    /// The wire name.
+    pub fn name(self) -> &'static str {
+        match self {
+            CancelReason::OfferChanged => "offerChanged",
+            CancelReason::EngagementCancelled => "engagementCancelled",
+            CancelReason::CustomerChoseAnotherPartner => "customerChoseAnotherPartner",
+        }
+    }
+
+    /// Reads a wire name.
+    pub fn parse(raw: &str) -> Result<CancelReason, ProblemKind> {
+        [
+            CancelReason::OfferChanged,
+            CancelReason::EngagementCancelled,
+            CancelReason::CustomerChoseAnotherPartner,
+        ]
+        .into_iter()
+        .find(|r| r.name() == raw.trim())
+        .ok_or_else(|| ProblemKind::UnknownValue {
+            value: raw.to_owned(),
+            allowed: CancelReason::ALLOWED,
+        })
+    }
+}
+
+/// The cancellation form.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct CancellationForm {
+    /// One of `offerChanged`, `engagementCancelled`, `customerChoseAnotherPartner`.
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+impl CancellationForm {
+    /// Reads the form.
+    pub fn parse(&self) -> Result<CancelReason, Rejection> {
+        let mut problems = Problems::new();
+        let reason = form::parsed(
+            &mut problems,
+            "reason",
+            self.reason.as_deref(),
+            CancelReason::parse,
+        );
+        problems.finish_with(|| reason)
+    }
+}

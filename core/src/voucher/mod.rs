@@ -1,0 +1,639 @@
+//! Vouchers (SPEC §7): one state enum, one event enum and one pure [`transition`] function.
+//!
+//! Expiry is derived: [`Voucher::effective_state`] reports `expired` from `expiresOn` on, before
+//! any sweep has stored it. Every guard of an event runs, and every failing one is reported.
+
+mod export;
+mod forms;
+
+pub use export::{StateFilter, export_csv, list};
+pub use forms::{
+    AssignForm, CancelReason, CancellationForm, ReservationForm, ReserveRequest, ValidationForm,
+    ValidationRequest, assign, validate,
+};
+
+use crate::calendar::{self, serde_date};
+use crate::catalog::Program;
+use crate::completion::{self, CompletionReport, Deliverable, ReservedVoucher};
+use crate::eligibility::QualificationFacts;
+use crate::enrollment::Enrollment;
+use crate::error::{ProblemKind, Problems, Rejection};
+use crate::value::{ClaimId, Email, PartnerId, ProgramId, VoucherNumber};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// The states of a voucher (SPEC §7).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub enum VoucherState {
+    /// Assigned to a partner, available to reserve.
+    Assigned,
+    /// Reserved for a scheduled engagement.
+    Reserved,
+    /// The completion report is in.
+    Completed,
+    /// Redeemed, awaiting a claim.
+    Redeemed,
+    /// In an open claim.
+    Claimed,
+    /// The claim was paid (terminal).
+    Paid,
+    /// Expired unused (terminal).
+    Expired,
+}
+
+impl VoucherState {
+    /// Every state.
+    pub const ALL: [VoucherState; 7] = [
+        VoucherState::Assigned,
+        VoucherState::Reserved,
+        VoucherState::Completed,
+        VoucherState::Redeemed,
+        VoucherState::Claimed,
+        VoucherState::Paid,
+        VoucherState::Expired,
+    ];
+
+    /// The camelCase name used on the wire.
+    pub fn name(self) -> &'static str {
+        match self {
+            VoucherState::Assigned => "assigned",
+            VoucherState::Reserved => "reserved",
+            VoucherState::Completed => "completed",
+            VoucherState::Redeemed => "redeemed",
+            VoucherState::Claimed => "claimed",
+            VoucherState::Paid => "paid",
+            VoucherState::Expired => "expired",
+        }
+    }
+
+    /// States that turn `expired` when time reaches `expiresOn`.
+    pub fn can_expire(self) -> bool {
+        matches!(
+            self,
+            VoucherState::Assigned | VoucherState::Reserved | VoucherState::Completed
+        )
+    }
+}
+
+/// The engagement a voucher is reserved for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct Reservation {
+    /// Day of the reservation.
+    #[serde(with = "serde_date")]
+    #[cfg_attr(feature = "wasm", tsify(type = "string"))]
+    pub reserved_on: NaiveDate,
+    /// First engagement day.
+    #[serde(with = "serde_date")]
+    #[cfg_attr(feature = "wasm", tsify(type = "string"))]
+    pub engagement_start: NaiveDate,
+    /// Last engagement day.
+    #[serde(with = "serde_date")]
+    #[cfg_attr(feature = "wasm", tsify(type = "string"))]
+    pub engagement_end: NaiveDate,
+}
+
+/// A Software Assurance planning voucher (SPEC §7). Its history lives beside it in the store,
+/// one [`HistoryEntry`] per transition.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct Voucher {
+    /// Normalised voucher number.
+    pub voucher_number: VoucherNumber,
+    /// The program it pays for.
+    pub program_id: ProgramId,
+    /// Engagement days it is worth.
+    pub days: u32,
+    /// The customer holding it.
+    pub customer_name: String,
+    /// The customer's voucher administrator.
+    pub admin_email: Email,
+    /// The partner it is assigned to.
+    pub partner_id: PartnerId,
+    /// Creation day.
+    #[serde(with = "serde_date")]
+    #[cfg_attr(feature = "wasm", tsify(type = "string"))]
+    pub created_on: NaiveDate,
+    /// First day it is no longer valid: `createdOn + voucherValidityDays`.
+    #[serde(with = "serde_date")]
+    #[cfg_attr(feature = "wasm", tsify(type = "string"))]
+    pub expires_on: NaiveDate,
+    /// Stored state (see [`Voucher::effective_state`] for the state on a day).
+    pub state: VoucherState,
+    /// The reservation, while reserved or later.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reservation: Option<Reservation>,
+    /// The completion report, once submitted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub completion_report: Option<CompletionReport>,
+    /// Day of redemption.
+    #[serde(
+        default,
+        with = "serde_date::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "wasm", tsify(type = "string | null", optional))]
+    pub redeemed_on: Option<NaiveDate>,
+    /// The open or paid claim it is in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claim_id: Option<ClaimId>,
+    /// Optimistic-concurrency version, +1 per transition.
+    #[serde(default)]
+    pub version: u64,
+}
+
+impl Voucher {
+    /// The state on `today`: `expired` from `expiresOn` for states that can expire (SPEC §7).
+    pub fn effective_state(&self, today: NaiveDate) -> VoucherState {
+        if self.state.can_expire() && today >= self.expires_on {
+            VoucherState::Expired
+        } else {
+            self.state
+        }
+    }
+
+    /// The voucher as read on `today`, with its effective state and what `actor` may do next.
+    pub fn view(&self, actor: &Actor, program: &Program, today: NaiveDate) -> VoucherView {
+        VoucherView {
+            effective_state: self.effective_state(today),
+            allowed_actions: allowed_actions(self, actor, program, today),
+            voucher: self.clone(),
+        }
+    }
+}
+
+/// A voucher as read on a day.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct VoucherView {
+    /// The stored voucher.
+    #[serde(flatten)]
+    pub voucher: Voucher,
+    /// Its state on the day asked.
+    pub effective_state: VoucherState,
+    /// What the reader may do next.
+    pub allowed_actions: Vec<EventKind>,
+}
+
+/// Who acts on a voucher. A partner acts only on its own vouchers: any other answers
+/// `voucher.notFound`, so existence does not leak (SPEC §1).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(
+    tag = "role",
+    rename_all = "snake_case",
+    rename_all_fields = "camelCase"
+)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub enum Actor {
+    /// A partner admin of `partnerId`.
+    PartnerAdmin {
+        /// The partner.
+        partner_id: PartnerId,
+    },
+    /// A partner user of `partnerId` (read only).
+    PartnerUser {
+        /// The partner.
+        partner_id: PartnerId,
+    },
+    /// The program operator.
+    ProgramAdmin,
+}
+
+impl Actor {
+    /// Whether this actor may see `voucher`.
+    pub fn can_see(&self, voucher: &Voucher) -> bool {
+        match self {
+            Actor::PartnerAdmin { partner_id } | Actor::PartnerUser { partner_id } => {
+                partner_id == &voucher.partner_id
+            }
+            Actor::ProgramAdmin => true,
+        }
+    }
+}
+
+/// The kinds of event, as named on the wire and in history.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub enum EventKind {
+    /// Created by a program admin.
+    Assign,
+    /// Checked by number and administrator email (read only).
+    Validate,
+    /// Reserved for an engagement.
+    Reserve,
+    /// Reservation cancelled.
+    CancelReservation,
+    /// Completion report submitted.
+    SubmitCompletionReport,
+    /// Redeemed in a batch.
+    Redeem,
+    /// Put in a claim.
+    CreateClaim,
+    /// Its claim was paid.
+    ClaimPaid,
+    /// Its claim was rejected.
+    ClaimRejected,
+    /// Reached `expiresOn` unused.
+    Expire,
+}
+
+impl EventKind {
+    /// The camelCase name used on the wire.
+    pub fn name(self) -> &'static str {
+        match self {
+            EventKind::Assign => "assign",
+            EventKind::Validate => "validate",
+            EventKind::Reserve => "reserve",
+            EventKind::CancelReservation => "cancelReservation",
+            EventKind::SubmitCompletionReport => "submitCompletionReport",
+            EventKind::Redeem => "redeem",
+            EventKind::CreateClaim => "createClaim",
+            EventKind::ClaimPaid => "claimPaid",
+            EventKind::ClaimRejected => "claimRejected",
+            EventKind::Expire => "expire",
+        }
+    }
+
+    /// The state the event applies to, and the state it leads to.
+    pub fn edge(self) -> Option<(VoucherState, VoucherState)> {
+        use VoucherState::*;
+        match self {
+            EventKind::Assign | EventKind::Validate | EventKind::Expire => None,
+            EventKind::Reserve => Some((Assigned, Reserved)),
+            EventKind::CancelReservation => Some((Reserved, Assigned)),
+            EventKind::SubmitCompletionReport => Some((Reserved, Completed)),
+            EventKind::Redeem => Some((Completed, Redeemed)),
+            EventKind::CreateClaim => Some((Redeemed, Claimed)),
+            EventKind::ClaimPaid => Some((Claimed, Paid)),
+            EventKind::ClaimRejected => Some((Claimed, Redeemed)),
+        }
+    }
+}
+
+/// Something that happens to an existing voucher.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum VoucherEvent {
+    /// Reserve for an engagement (partner admin).
+    Reserve(ReserveRequest),
+    /// Cancel the reservation (partner admin); it returns to `assigned`.
+    CancelReservation(CancelReason),
+    /// Submit the completion report (partner admin).
+    SubmitCompletionReport(CompletionReport),
+    /// Redeem (partner admin, as part of a batch).
+    Redeem,
+    /// Put in claim `ClaimId` (partner admin).
+    CreateClaim(ClaimId),
+    /// The claim was paid (program admin).
+    ClaimPaid,
+    /// The claim was rejected (program admin): back to `redeemed`.
+    ClaimRejected,
+    /// Store the derived expiry (a sweep).
+    Expire,
+}
+
+impl VoucherEvent {
+    /// Its kind.
+    pub fn kind(&self) -> EventKind {
+        match self {
+            VoucherEvent::Reserve(_) => EventKind::Reserve,
+            VoucherEvent::CancelReservation(_) => EventKind::CancelReservation,
+            VoucherEvent::SubmitCompletionReport(_) => EventKind::SubmitCompletionReport,
+            VoucherEvent::Redeem => EventKind::Redeem,
+            VoucherEvent::CreateClaim(_) => EventKind::CreateClaim,
+            VoucherEvent::ClaimPaid => EventKind::ClaimPaid,
+            VoucherEvent::ClaimRejected => EventKind::ClaimRejected,
+            VoucherEvent::Expire => EventKind::Expire,
+        }
+    }
+}
+
+/// What the guards may consult besides the voucher: the day, its program, and facts of the
+/// acting partner. The store loads these; the rules never fetch anything.
+#[derive(Clone, Copy, Debug)]
+pub struct World<'a> {
+    /// The day of the event.
+    pub today: NaiveDate,
+    /// The voucher's program.
+    pub program: &'a Program,
+    /// The partner's enrollment in that program, if any (reserve needs it current).
+    pub enrollment: Option<&'a Enrollment>,
+    /// The partner's qualification facts (the completion report's lead consultant).
+    pub facts: Option<&'a QualificationFacts>,
+    /// Deliverables uploaded for this voucher.
+    pub uploaded: &'a [Deliverable],
+}
+
+impl<'a> World<'a> {
+    /// A world with only the day and program known.
+    pub fn new(today: NaiveDate, program: &'a Program) -> World<'a> {
+        World {
+            today,
+            program,
+            enrollment: None,
+            facts: None,
+            uploaded: &[],
+        }
+    }
+}
+
+/// One line of a voucher's append-only history.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct HistoryEntry {
+    /// The version the event produced.
+    pub version: u64,
+    /// Day of the event.
+    #[serde(with = "serde_date")]
+    #[cfg_attr(feature = "wasm", tsify(type = "string"))]
+    pub on: NaiveDate,
+    /// What happened.
+    pub event: EventKind,
+    /// State before (absent on assignment).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<VoucherState>,
+    /// State after.
+    pub to: VoucherState,
+    /// Free detail, e.g. the cancellation reason or claim id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+/// An email to the customer's voucher administrator, recorded in the outbox (SPEC §7).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct CustomerNotification {
+    /// The voucher.
+    pub voucher_number: VoucherNumber,
+    /// The recipient.
+    pub to: Email,
+    /// Why.
+    pub event: EventKind,
+    /// Day recorded.
+    #[serde(with = "serde_date")]
+    #[cfg_attr(feature = "wasm", tsify(type = "string"))]
+    pub on: NaiveDate,
+    /// The engagement reserved, or the cancellation reason.
+    pub detail: String,
+}
+
+/// The outcome of an accepted event: the new voucher, its history line and any notification.
+/// The store writes all of them in one conditional write on the old version.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct Transition {
+    /// The voucher after the event.
+    pub voucher: Voucher,
+    /// Its new history line.
+    pub history: HistoryEntry,
+    /// An email to record in the outbox.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notification: Option<CustomerNotification>,
+}
+
+/// Applies `event` to `voucher` (SPEC §7): ownership first (another partner's voucher is
+/// `voucher.notFound`), then the state, then every guard of the event, all reported.
+pub fn transition(
+    voucher: &Voucher,
+    event: &VoucherEvent,
+    actor: &Actor,
+    world: &World<'_>,
+) -> Result<Transition, Rejection> {
+    let kind = event.kind();
+    if !actor.can_see(voucher) {
+        return Err(Rejection::one(
+            "voucherNumber",
+            ProblemKind::VoucherNotFound,
+        ));
+    }
+    if let Some(rejection) = role_rejection(kind, actor) {
+        return Err(rejection);
+    }
+    let today = world.today;
+    let effective = voucher.effective_state(today);
+    let to = match kind {
+        EventKind::Expire if voucher.state.can_expire() && effective == VoucherState::Expired => {
+            VoucherState::Expired
+        }
+        _ => match kind.edge() {
+            Some((from, to)) if voucher.state == from => to,
+            _ => return Err(state_rejection(voucher, kind, today)),
+        },
+    };
+
+    let mut problems = Problems::new();
+    if effective == VoucherState::Expired && kind != EventKind::Expire {
+        problems.push(
+            "voucherNumber",
+            ProblemKind::VoucherExpired {
+                expires_on: voucher.expires_on,
+            },
+        );
+    }
+    let mut next = voucher.clone();
+    let mut detail = None;
+    let mut notification = None;
+    match event {
+        VoucherEvent::Reserve(request) => {
+            reserve_guards(voucher, request, world, &mut problems);
+            next.reservation = Some(Reservation {
+                reserved_on: today,
+                engagement_start: request.engagement_start,
+                engagement_end: request.engagement_end,
+            });
+            let engagement = format!("{}..{}", request.engagement_start, request.engagement_end);
+            detail = Some(engagement.clone());
+            notification = Some(notify(voucher, kind, today, engagement));
+        }
+        VoucherEvent::CancelReservation(reason) => {
+            next.reservation = None;
+            detail = Some(reason.name().to_owned());
+            notification = Some(notify(voucher, kind, today, reason.name().to_owned()));
+        }
+        VoucherEvent::SubmitCompletionReport(report) => {
+            let reserved_on = voucher
+                .reservation
+                .as_ref()
+                .map_or(voucher.created_on, |r| r.reserved_on);
+            let facts = world.facts.cloned().unwrap_or_default();
+            completion::check_against_voucher(
+                report,
+                ReservedVoucher {
+                    reserved_on,
+                    expires_on: voucher.expires_on,
+                    days: voucher.days,
+                },
+                world.program,
+                &facts,
+                world.uploaded,
+                today,
+                &mut problems,
+            );
+            next.completion_report = Some(report.clone());
+        }
+        VoucherEvent::Redeem => next.redeemed_on = Some(today),
+        VoucherEvent::CreateClaim(claim_id) => {
+            let closes = claim_window_end(voucher, world.program);
+            if let Some(closed_on) = closes.filter(|end| today >= *end) {
+                problems.push(
+                    "voucherNumber",
+                    ProblemKind::ClaimWindowClosed { closed_on },
+                );
+            }
+            next.claim_id = Some(claim_id.clone());
+            detail = Some(claim_id.to_string());
+        }
+        VoucherEvent::ClaimPaid | VoucherEvent::Expire => {}
+        VoucherEvent::ClaimRejected => {
+            detail = voucher.claim_id.as_ref().map(ToString::to_string);
+            next.claim_id = None;
+        }
+    }
+    next.state = to;
+    next.version = voucher.version.saturating_add(1);
+    let history = HistoryEntry {
+        version: next.version,
+        on: today,
+        event: kind,
+        from: Some(voucher.state),
+        to,
+        detail,
+    };
+    problems.finish(Transition {
+        voucher: next,
+        history,
+        notification,
+    })
+}
+
+fn role_rejection(kind: EventKind, actor: &Actor) -> Option<Rejection> {
+    let by_program_admin = matches!(
+        kind,
+        EventKind::ClaimPaid | EventKind::ClaimRejected | EventKind::Expire
+    );
+    let allowed = match actor {
+        Actor::PartnerAdmin { .. } => !by_program_admin,
+        Actor::PartnerUser { .. } => false,
+        Actor::ProgramAdmin => by_program_admin,
+    };
+    (!allowed).then(|| Rejection::one("roles", ProblemKind::Forbidden))
+}
+
+fn state_rejection(voucher: &Voucher, kind: EventKind, today: NaiveDate) -> Rejection {
+    let effective = voucher.effective_state(today);
+    if effective == VoucherState::Expired {
+        Rejection::one(
+            "voucherNumber",
+            ProblemKind::VoucherExpired {
+                expires_on: voucher.expires_on,
+            },
+        )
+    } else {
+        Rejection::one(
+            "voucherNumber",
+            ProblemKind::VoucherInvalidTransition {
+                state: effective.name(),
+                event: kind.name(),
+            },
+        )
+    }
+}
+
+/// The guards of `reserve` beyond the voucher's state (SPEC §7): the administrator email
+/// matches, the terms are accepted, the partner's enrollment is current, and
+/// `today <= engagementStart <= engagementEnd < expiresOn`.
+fn reserve_guards(
+    voucher: &Voucher,
+    request: &ReserveRequest,
+    world: &World<'_>,
+    problems: &mut Problems,
+) {
+    problems.check(
+        request.admin_email.same_mailbox(&voucher.admin_email),
+        "adminEmail",
+        ProblemKind::AdminEmailMismatch,
+    );
+    request.check_alone(world.today, problems);
+    problems.check(
+        request.engagement_end < voucher.expires_on,
+        "engagementEnd",
+        ProblemKind::EngagementEndAfterExpiry {
+            expires_on: voucher.expires_on,
+        },
+    );
+    let enrolled = world
+        .enrollment
+        .filter(|e| e.program_id == voucher.program_id)
+        .is_some_and(|e| e.status(world.program, world.today).is_current());
+    problems.check(
+        enrolled,
+        "voucherNumber",
+        ProblemKind::EnrollmentNotActive { on: world.today },
+    );
+}
+
+fn notify(
+    voucher: &Voucher,
+    event: EventKind,
+    on: NaiveDate,
+    detail: String,
+) -> CustomerNotification {
+    CustomerNotification {
+        voucher_number: voucher.voucher_number.clone(),
+        to: voucher.admin_email.clone(),
+        event,
+        on,
+        detail,
+    }
+}
+
+/// The first day a redeemed voucher can no longer be claimed: `redeemedOn + claimWindowDays`.
+pub fn claim_window_end(voucher: &Voucher, program: &Program) -> Option<NaiveDate> {
+    voucher
+        .redeemed_on
+        .map(|on| calendar::add_days(on, program.claim_window_days))
+}
+
+/// What `actor` may do next with `voucher` on `today` (SPEC §7), for forms to offer.
+pub fn allowed_actions(
+    voucher: &Voucher,
+    actor: &Actor,
+    program: &Program,
+    today: NaiveDate,
+) -> Vec<EventKind> {
+    if !actor.can_see(voucher) {
+        return Vec::new();
+    }
+    match (actor, voucher.effective_state(today)) {
+        (Actor::PartnerAdmin { .. }, VoucherState::Assigned) => {
+            vec![EventKind::Validate, EventKind::Reserve]
+        }
+        (Actor::PartnerAdmin { .. }, VoucherState::Reserved) => {
+            vec![
+                EventKind::CancelReservation,
+                EventKind::SubmitCompletionReport,
+            ]
+        }
+        (Actor::PartnerAdmin { .. }, VoucherState::Completed) => vec![EventKind::Redeem],
+        (Actor::PartnerAdmin { .. }, VoucherState::Redeemed)
+            if claim_window_end(voucher, program).is_some_and(|end| today < end) =>
+        {
+            vec![EventKind::CreateClaim]
+        }
+        (Actor::ProgramAdmin, VoucherState::Claimed) => {
+            vec![EventKind::ClaimPaid, EventKind::ClaimRejected]
+        }
+        (Actor::ProgramAdmin, VoucherState::Expired) if voucher.state.can_expire() => {
+            vec![EventKind::Expire]
+        }
+        _ => Vec::new(),
+    }
+}
