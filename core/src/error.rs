@@ -386,6 +386,94 @@ pub enum ProblemKind {
 }
 
 impl ProblemKind {
+    /// One example of every kind, for message catalogues, snapshots and coverage checks.
+    pub fn examples() -> Vec<ProblemKind> {
+        use ProblemKind::*;
+        let day = NaiveDate::from_ymd_opt(2026, 6, 30).unwrap_or_default();
+        let text = |s: &str| s.to_owned();
+        vec![
+            Malformed {
+                detail: text("expected `,` or `}` at line 1 column 9"),
+            },
+            UnknownRule {
+                name: text("noSuchRule"),
+            },
+            Required,
+            Length { min: 2, max: 120 },
+            Count { min: 1, max: 25 },
+            OutOfRange { min: 1, max: 20 },
+            Duplicate {
+                value: text("SAPS0001"),
+            },
+            ControlCharacters,
+            InvalidDate,
+            InvalidEmail,
+            InvalidVoucherNumber,
+            InvalidId,
+            InvalidUrl,
+            InvalidPhone,
+            UnknownCountry { value: text("XX") },
+            UnknownLanguage { value: text("xx") },
+            InvalidFileName,
+            UnsupportedMediaType {
+                value: text("image/png"),
+            },
+            InvalidSha256,
+            InvalidInvoiceNumber,
+            InvalidCursor,
+            UnknownValue {
+                value: text("bored"),
+                allowed: "offerChanged, engagementCancelled, customerChoseAnotherPartner",
+            },
+            EndBeforeStart { start: day },
+            UnknownProgram { id: text("nope") },
+            EligibilityNotActive { on: day },
+            AlreadyEnrolled { expires_on: day },
+            InRenewalGrace { closes_on: day },
+            UnknownLocation { id: text("99") },
+            EnrollmentNotActive { on: day },
+            RenewalNotOpen { opens_on: day },
+            RenewalClosed { closed_on: day },
+            Withdrawn { on: day },
+            VoucherNotFound,
+            VoucherNumberInUse,
+            AdminEmailMismatch,
+            VoucherExpired { expires_on: day },
+            VoucherInvalidTransition {
+                state: "reserved",
+                event: "reserve",
+            },
+            TermsNotAccepted,
+            EngagementStartInPast { today: day },
+            EngagementEndAfterExpiry { expires_on: day },
+            DeliveredBeforeReservation { reserved_on: day },
+            DeliveredInFuture { today: day },
+            DeliveredAfterExpiry { expires_on: day },
+            DaysExceedVoucher { days: 5 },
+            UnknownConsultant { id: text("c-404") },
+            ConsultantNotQualified {
+                missing: text("MS-102"),
+                on: day,
+            },
+            DeliverableNotUploaded {
+                file_name: text("plan.pdf"),
+            },
+            NotConfirmed,
+            ClaimWindowClosed { closed_on: day },
+            MixedPrograms {
+                program_id: text("azure"),
+            },
+            ClaimInvalidTransition {
+                state: "paid",
+                event: "reject",
+            },
+            AmountOverflow,
+            Unauthenticated,
+            Forbidden,
+            NotFound,
+        ]
+    }
+
     /// The stable dotted machine code (SPEC §11).
     pub fn code(&self) -> &'static str {
         use ProblemKind::*;

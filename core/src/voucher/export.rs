@@ -27,11 +27,7 @@ impl StateFilter {
 }
 
 /// The vouchers whose effective state on `today` passes `filter`, ordered by voucher number.
-pub fn list(
-    vouchers: &[Voucher],
-    filter: StateFilter,
-    today: NaiveDate,
-) -> Vec<&Voucher> {
+pub fn list(vouchers: &[Voucher], filter: StateFilter, today: NaiveDate) -> Vec<&Voucher> {
     let mut kept: Vec<&Voucher> = vouchers
         .iter()
         .filter(|v| filter.0.is_none_or(|s| v.effective_state(today) == s))

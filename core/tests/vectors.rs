@@ -1,0 +1,138 @@
+//! Runs every shared test vector (SPEC §14) through the native JSON entry points, plus every
+//! file in `$SAPS_EXTRA_VECTORS` when set. All mismatches are listed before failing.
+
+use saps_core::catalog::Catalog;
+use saps_core::json;
+use saps_core::vectors::{self, Case, Expect};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+fn vector_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    files
+}
+
+fn load(dirs: &[PathBuf]) -> Vec<(String, Case)> {
+    let mut cases = Vec::new();
+    for dir in dirs {
+        for file in vector_files(dir) {
+            let text = std::fs::read_to_string(&file).expect("readable vector file");
+            let parsed = vectors::parse_file(&text)
+                .unwrap_or_else(|e| panic!("{} is not a vector file: {e}", file.display()));
+            let name = file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            cases.extend(parsed.into_iter().map(|c| (name.clone(), c)));
+        }
+    }
+    cases
+}
+
+fn shared_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors")
+}
+
+fn run_all(cases: &[(String, Case)]) -> Vec<String> {
+    let catalog = Catalog::sample().expect("sample catalog");
+    cases
+        .iter()
+        .filter_map(|(file, case)| {
+            let answer = json::run(
+                catalog,
+                &case.rule,
+                case.input.clone(),
+                case.today,
+                case.locale.unwrap_or_default(),
+            );
+            vectors::check(case, &answer)
+                .err()
+                .map(|why| format!("{file}: {}: {why}", case.name))
+        })
+        .collect()
+}
+
+#[test]
+fn shared_vectors_pass_natively() {
+    let mut dirs = vec![shared_dir()];
+    if let Some(extra) = std::env::var_os("SAPS_EXTRA_VECTORS") {
+        dirs.push(PathBuf::from(extra));
+    }
+    let cases = load(&dirs);
+    assert!(cases.len() >= 200, "only {} vectors", cases.len());
+    let failures = run_all(&cases);
+    assert!(
+        failures.is_empty(),
+        "{} of {} vectors failed:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn vectors_cover_every_rule_and_error_code() {
+    let cases = load(&[shared_dir()]);
+    let rules: BTreeSet<&str> = cases.iter().map(|(_, c)| c.rule.as_str()).collect();
+    let missing_rules: Vec<_> = json::RULES
+        .iter()
+        .filter(|r| !rules.contains(**r))
+        .collect();
+    assert!(
+        missing_rules.is_empty(),
+        "rules without a vector: {missing_rules:?}"
+    );
+
+    let mut codes = BTreeSet::new();
+    for (_, case) in &cases {
+        if let Expect::Error(e) = &case.expect {
+            codes.insert(e.code.clone());
+            codes.extend(e.fields.iter().map(|f| f.code.clone()));
+        } else if case.rule == "redemptionPreview" {
+            // Reasons in a preview are error codes too.
+            collect_reason_codes(&case.expect, &mut codes);
+        }
+    }
+    // Not reachable with the sample catalog's rates and day ranges; covered by unit tests.
+    let unreachable = ["claim.amountOverflow"];
+    let missing: Vec<&str> = saps_core::error::ProblemKind::examples()
+        .iter()
+        .map(|k| k.code())
+        .filter(|c| !codes.contains(*c) && !unreachable.contains(c))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "error codes without a vector: {missing:?}"
+    );
+    assert!(codes.contains("validation.failed"));
+}
+
+fn collect_reason_codes(expect: &Expect, codes: &mut BTreeSet<String>) {
+    if let Expect::Output(value) = expect {
+        for line in value["lines"].as_array().into_iter().flatten() {
+            for reason in line["reasons"].as_array().into_iter().flatten() {
+                if let Some(code) = reason["code"].as_str() {
+                    codes.insert(code.to_owned());
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn a_wrong_expectation_is_caught() {
+    // The matcher itself must be able to fail: flip one expectation and run it.
+    let (file, mut case) = load(&[shared_dir()])
+        .into_iter()
+        .find(|(_, c)| matches!(c.expect, Expect::Error(_)))
+        .expect("an error case");
+    if let Expect::Error(e) = &mut case.expect {
+        e.code.push_str(".not");
+    }
+    assert_eq!(run_all(&[(file, case)]).len(), 1);
+}
