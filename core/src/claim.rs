@@ -172,7 +172,7 @@ pub fn claim_amount<'a>(
     }
     Ok(Money {
         minor_units: total,
-        currency: program.daily_rate.currency.clone(),
+        currency: program.daily_rate.currency,
     })
 }
 

@@ -4,7 +4,7 @@ use crate::catalog::Catalog;
 use crate::error::{FieldPath, Locale, ProblemKind, Problems, Rejection};
 use crate::form;
 use crate::value::{Money, ProgramId, VoucherNumber};
-use crate::voucher::{Actor, Transition, Voucher, VoucherEvent, World, transition};
+use crate::voucher::{self, Actor, Transition, Voucher, VoucherEvent, World};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
@@ -140,38 +140,29 @@ pub struct Preview {
     pub redeemable: bool,
 }
 
-fn redeem_one<'a>(
+/// The voucher `number` as `actor` sees it, with its program, or why it cannot be found.
+fn find<'a>(
     number: &VoucherNumber,
     vouchers: &'a [Voucher],
     actor: &Actor,
-    catalog: &Catalog,
-    today: NaiveDate,
-) -> (Option<&'a Voucher>, Result<Transition, Rejection>) {
+    catalog: &'a Catalog,
+) -> Result<(&'a Voucher, &'a crate::catalog::Program), (Option<&'a Voucher>, Rejection)> {
     let voucher = vouchers
         .iter()
-        .find(|v| &v.voucher_number == number && actor.can_see(v));
-    let Some(voucher) = voucher else {
-        return (
-            None,
-            Err(Rejection::one(
-                "voucherNumber",
-                ProblemKind::VoucherNotFound,
-            )),
-        );
-    };
-    let Some(program) = catalog.program(&voucher.program_id) else {
+        .find(|v| &v.voucher_number == number && actor.can_see(v))
+        .ok_or_else(|| {
+            (
+                None,
+                Rejection::one("voucherNumber", ProblemKind::VoucherNotFound),
+            )
+        })?;
+    let program = catalog.program(&voucher.program_id).ok_or_else(|| {
         let unknown = ProblemKind::UnknownProgram {
             id: voucher.program_id.to_string(),
         };
-        return (Some(voucher), Err(Rejection::one("voucherNumber", unknown)));
-    };
-    let outcome = transition(
-        voucher,
-        &VoucherEvent::Redeem,
-        actor,
-        &World::new(today, program),
-    );
-    (Some(voucher), outcome)
+        (Some(voucher), Rejection::one("voucherNumber", unknown))
+    })?;
+    Ok((voucher, program))
 }
 
 /// Previews redeeming `selection` (SPEC §9): each voucher with its days, value and any reason it
@@ -188,12 +179,18 @@ pub fn preview(
     let lines: Vec<PreviewLine> = selection
         .iter()
         .map(|number| {
-            let (voucher, outcome) = redeem_one(number, vouchers, actor, catalog, today);
+            let (voucher, program, outcome) = match find(number, vouchers, actor, catalog) {
+                Ok((voucher, program)) => {
+                    let world = World::new(today, program);
+                    let verdict = voucher::check(voucher, &VoucherEvent::Redeem, actor, &world);
+                    (Some(voucher), Some(program), verdict)
+                }
+                Err((voucher, rejection)) => (voucher, None, Err(rejection)),
+            };
             let days_delivered = voucher
                 .and_then(|v| v.completion_report.as_ref())
                 .map(|r| r.days_delivered);
-            let value = voucher
-                .and_then(|v| catalog.program(&v.program_id))
+            let value = program
                 .zip(days_delivered)
                 .and_then(|(p, d)| p.daily_rate.times(d));
             let reasons: Vec<Reason> = match &outcome {
@@ -232,7 +229,7 @@ pub fn preview(
 fn add_to_totals(totals: &mut Vec<Money>, value: &Money) {
     match totals.iter_mut().find(|t| t.currency == value.currency) {
         Some(total) => total.minor_units = total.minor_units.saturating_add(value.minor_units),
-        None => totals.push(value.clone()),
+        None => totals.push(*value),
     }
 }
 
@@ -246,7 +243,13 @@ pub fn redeem(
     today: NaiveDate,
 ) -> Result<Vec<Transition>, Rejection> {
     batch(selection, "voucherNumbers", |number| {
-        redeem_one(number, vouchers, actor, catalog, today).1
+        let (voucher, program) = find(number, vouchers, actor, catalog).map_err(|(_, r)| r)?;
+        voucher::transition(
+            voucher,
+            &VoucherEvent::Redeem,
+            actor,
+            &World::new(today, program),
+        )
     })
 }
 

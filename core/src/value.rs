@@ -66,10 +66,6 @@ string_value!(
     ProgramId
 );
 string_value!(
-    /// An ISO 4217 currency code such as `USD` (SPEC §2).
-    Currency
-);
-string_value!(
     /// The SHA-256 of uploaded bytes as 64 lower-case hex characters (SPEC §8).
     Sha256
 );
@@ -168,11 +164,26 @@ impl ProgramId {
     }
 }
 
+/// An ISO 4217 currency code such as `USD` (SPEC §2); three letters kept inline, so money is
+/// copied without allocating.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(type = "string"))]
+pub struct Currency([u8; 3]);
+
 impl Currency {
+    /// The code as text.
+    pub fn as_str(&self) -> &str {
+        // Only ASCII upper-case letters are ever stored.
+        std::str::from_utf8(&self.0).unwrap_or("XXX")
+    }
+
     /// Checks three upper-case letters.
     pub fn parse(text: &str) -> Result<Currency, ProblemKind> {
-        if text.len() == 3 && text.bytes().all(|b| b.is_ascii_uppercase()) {
-            Ok(Currency(text.to_owned()))
+        if let [a, b, c] = text.as_bytes()
+            && [a, b, c].iter().all(|b| b.is_ascii_uppercase())
+        {
+            Ok(Currency([*a, *b, *c]))
         } else {
             Err(ProblemKind::UnknownValue {
                 value: text.to_owned(),
@@ -209,8 +220,27 @@ impl ClaimId {
     }
 }
 
+impl TryFrom<String> for Currency {
+    type Error = ProblemKind;
+    fn try_from(text: String) -> Result<Self, ProblemKind> {
+        Currency::parse(&text)
+    }
+}
+
+impl From<Currency> for String {
+    fn from(value: Currency) -> String {
+        value.as_str().to_owned()
+    }
+}
+
+impl fmt::Display for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// An amount of money: integer minor units and a currency, never floating point (SPEC §2).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct Money {
@@ -225,7 +255,7 @@ impl Money {
     pub fn times(&self, factor: u32) -> Option<Money> {
         Some(Money {
             minor_units: self.minor_units.checked_mul(i64::from(factor))?,
-            currency: self.currency.clone(),
+            currency: self.currency,
         })
     }
 }

@@ -1,5 +1,13 @@
 //! Snapshots of the English and Simplified Chinese message of every error code (SPEC §11).
 
+// Test code: a broken fixture should fail loudly.
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use saps_core::error::{Locale, ProblemKind};
 use std::collections::BTreeSet;
 

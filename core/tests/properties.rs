@@ -1,5 +1,13 @@
 //! Property tests of the state machine and the arithmetic (SPEC §4, §5, §7, §10).
 
+// Test code: a broken fixture should fail loudly.
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use chrono::NaiveDate;
 use proptest::prelude::*;
 use saps_core::calendar;
@@ -228,7 +236,7 @@ proptest! {
         let amount = claim_amount(&vouchers, m365()).unwrap();
         let expected: i64 = days.iter().map(|d| i64::from(*d) * m365().daily_rate.minor_units).sum();
         prop_assert_eq!(amount.minor_units, expected);
-        prop_assert_eq!(amount.currency, m365().daily_rate.currency.clone());
+        prop_assert_eq!(amount.currency, m365().daily_rate.currency);
     }
 
     /// Eligibility is `active` iff every requirement is met, `notStarted` iff none is.

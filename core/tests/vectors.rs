@@ -1,6 +1,14 @@
 //! Runs every shared test vector (SPEC §14) through the native JSON entry points, plus every
 //! file in `$SAPS_EXTRA_VECTORS` when set. All mismatches are listed before failing.
 
+// Test code: a broken fixture should fail loudly.
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use saps_core::catalog::Catalog;
 use saps_core::json;
 use saps_core::vectors::{self, Case, Expect};

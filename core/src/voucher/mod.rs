@@ -407,6 +407,18 @@ pub fn transition(
     actor: &Actor,
     world: &World<'_>,
 ) -> Result<Transition, Rejection> {
+    let to = check(voucher, event, actor, world)?;
+    Ok(apply(voucher, event, to, world.today))
+}
+
+/// Runs every check of [`transition`] without building the new voucher: the state it would
+/// reach, or every problem. Previews use it to stay cheap.
+pub fn check(
+    voucher: &Voucher,
+    event: &VoucherEvent,
+    actor: &Actor,
+    world: &World<'_>,
+) -> Result<VoucherState, Rejection> {
     let kind = event.kind();
     if !actor.can_see(voucher) {
         return Err(Rejection::one(
@@ -428,7 +440,6 @@ pub fn transition(
             _ => return Err(state_rejection(voucher, kind, today)),
         },
     };
-
     let mut problems = Problems::new();
     if effective == VoucherState::Expired && kind != EventKind::Expire {
         problems.push(
@@ -438,12 +449,59 @@ pub fn transition(
             },
         );
     }
+    match event {
+        VoucherEvent::Reserve(request) => reserve_guards(voucher, request, world, &mut problems),
+        VoucherEvent::SubmitCompletionReport(report) => {
+            let reserved_on = voucher
+                .reservation
+                .as_ref()
+                .map_or(voucher.created_on, |r| r.reserved_on);
+            let no_facts = QualificationFacts::default();
+            completion::check_against_voucher(
+                report,
+                ReservedVoucher {
+                    reserved_on,
+                    expires_on: voucher.expires_on,
+                    days: voucher.days,
+                },
+                world.program,
+                world.facts.unwrap_or(&no_facts),
+                world.uploaded,
+                today,
+                &mut problems,
+            );
+        }
+        VoucherEvent::CreateClaim(_) => {
+            let closes = claim_window_end(voucher, world.program);
+            if let Some(closed_on) = closes.filter(|end| today >= *end) {
+                problems.push(
+                    "voucherNumber",
+                    ProblemKind::ClaimWindowClosed { closed_on },
+                );
+            }
+        }
+        VoucherEvent::CancelReservation(_)
+        | VoucherEvent::Redeem
+        | VoucherEvent::ClaimPaid
+        | VoucherEvent::ClaimRejected
+        | VoucherEvent::Expire => {}
+    }
+    problems.finish(to)
+}
+
+/// Builds the outcome of an event that passed [`check`].
+fn apply(
+    voucher: &Voucher,
+    event: &VoucherEvent,
+    to: VoucherState,
+    today: NaiveDate,
+) -> Transition {
+    let kind = event.kind();
     let mut next = voucher.clone();
     let mut detail = None;
     let mut notification = None;
     match event {
         VoucherEvent::Reserve(request) => {
-            reserve_guards(voucher, request, world, &mut problems);
             next.reservation = Some(Reservation {
                 reserved_on: today,
                 engagement_start: request.engagement_start,
@@ -459,35 +517,10 @@ pub fn transition(
             notification = Some(notify(voucher, kind, today, reason.name().to_owned()));
         }
         VoucherEvent::SubmitCompletionReport(report) => {
-            let reserved_on = voucher
-                .reservation
-                .as_ref()
-                .map_or(voucher.created_on, |r| r.reserved_on);
-            let facts = world.facts.cloned().unwrap_or_default();
-            completion::check_against_voucher(
-                report,
-                ReservedVoucher {
-                    reserved_on,
-                    expires_on: voucher.expires_on,
-                    days: voucher.days,
-                },
-                world.program,
-                &facts,
-                world.uploaded,
-                today,
-                &mut problems,
-            );
             next.completion_report = Some(report.clone());
         }
         VoucherEvent::Redeem => next.redeemed_on = Some(today),
         VoucherEvent::CreateClaim(claim_id) => {
-            let closes = claim_window_end(voucher, world.program);
-            if let Some(closed_on) = closes.filter(|end| today >= *end) {
-                problems.push(
-                    "voucherNumber",
-                    ProblemKind::ClaimWindowClosed { closed_on },
-                );
-            }
             next.claim_id = Some(claim_id.clone());
             detail = Some(claim_id.to_string());
         }
@@ -507,11 +540,11 @@ pub fn transition(
         to,
         detail,
     };
-    problems.finish(Transition {
+    Transition {
         voucher: next,
         history,
         notification,
-    })
+    }
 }
 
 fn role_rejection(kind: EventKind, actor: &Actor) -> Option<Rejection> {
