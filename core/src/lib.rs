@@ -65,3 +65,8 @@ pub mod vectors;
 pub mod voucher;
 
 pub use error::{Failure, Locale, Problem, ProblemKind, Rejection};
+
+/// The README's Rust example, compiled and run as a doctest so it stays true.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
