@@ -14,6 +14,9 @@ python3 tests/vectors/generate.py --check
 step "clippy (warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+step "the core's optional wasm feature builds for the browser target"
+cargo check --locked -p saps-core --features wasm --target wasm32-unknown-unknown
+
 step "docs build without warnings"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked
 

@@ -70,14 +70,8 @@ impl Principal {
         if self.has(Role::ProgramAdmin) {
             return Some(Actor::ProgramAdmin);
         }
-        let partner_id = self.partner_id.clone().filter(|p| p == owner)?;
-        if self.has(Role::PartnerAdmin) {
-            Some(Actor::PartnerAdmin { partner_id })
-        } else if self.has(Role::PartnerUser) {
-            Some(Actor::PartnerUser { partner_id })
-        } else {
-            None
-        }
+        self.partner_actor()
+            .filter(|_| self.partner_id.as_ref() == Some(owner))
     }
 
     /// How this principal acts as a partner (partner admin first), if it is one.

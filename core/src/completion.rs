@@ -225,17 +225,7 @@ impl CompletionReportForm {
     fn parse_deliverables(&self, problems: &mut Problems) -> Vec<Deliverable> {
         let base = FieldPath::new("deliverables");
         let raw = self.deliverables.as_deref().unwrap_or_default();
-        if raw.is_empty() {
-            problems.push(base.clone(), ProblemKind::Required);
-        } else if raw.len() > MAX_DELIVERABLES {
-            problems.push(
-                base.clone(),
-                ProblemKind::Count {
-                    min: 1,
-                    max: MAX_DELIVERABLES,
-                },
-            );
-        }
+        form::list_len(problems, &base, raw.len(), MAX_DELIVERABLES);
         let mut names = HashSet::new();
         let mut parsed = Vec::with_capacity(raw.len());
         for (i, d) in raw.iter().enumerate() {

@@ -77,3 +77,13 @@ pub fn flag(
     }
     raw
 }
+
+/// Checks a required list of at most `max` items: `field.required` when empty, `field.count`
+/// when too long.
+pub fn list_len(problems: &mut Problems, field: &FieldPath, len: usize, max: usize) {
+    if len == 0 {
+        problems.push(field.clone(), ProblemKind::Required);
+    } else if len > max {
+        problems.push(field.clone(), ProblemKind::Count { min: 1, max });
+    }
+}

@@ -20,17 +20,7 @@ pub fn parse_selection(
 ) -> Vec<VoucherNumber> {
     let base = FieldPath::new(field);
     let raw = raw.unwrap_or_default();
-    if raw.is_empty() {
-        problems.push(base.clone(), ProblemKind::Required);
-    } else if raw.len() > MAX_BATCH {
-        problems.push(
-            base.clone(),
-            ProblemKind::Count {
-                min: 1,
-                max: MAX_BATCH,
-            },
-        );
-    }
+    form::list_len(problems, &base, raw.len(), MAX_BATCH);
     let mut seen = HashSet::new();
     let mut numbers = Vec::with_capacity(raw.len());
     for (i, item) in raw.iter().enumerate() {

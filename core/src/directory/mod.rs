@@ -143,11 +143,7 @@ fn code_list(
 ) -> Vec<String> {
     let raw = raw.unwrap_or_default();
     let base = FieldPath::new(field);
-    if raw.is_empty() {
-        problems.push(base.clone(), ProblemKind::Required);
-    } else if raw.len() > max {
-        problems.push(base.clone(), ProblemKind::Count { min: 1, max });
-    }
+    form::list_len(problems, &base, raw.len(), max);
     let mut seen = HashSet::new();
     let mut codes = Vec::with_capacity(raw.len());
     for (i, item) in raw.iter().enumerate() {
