@@ -8,7 +8,7 @@ use crate::calendar::serde_date;
 use crate::catalog::{Catalog, Program};
 use crate::error::{ProblemKind, Problems, Rejection};
 use crate::form;
-use crate::redemption::{batch, parse_selection};
+use crate::redemption::{self, batch, parse_selection};
 use crate::value::{self, ClaimId, Money, PartnerId, ProgramId, VoucherNumber};
 use crate::voucher::{Actor, Transition, Voucher, VoucherEvent, World, transition};
 use chrono::NaiveDate;
@@ -203,18 +203,8 @@ pub fn create_claim(
     let mut program: Option<&Program> = None;
     let mut problems = Problems::new();
     let transitions = batch(&request.voucher_numbers, "voucherNumbers", |number| {
-        let voucher = vouchers
-            .iter()
-            .find(|v| &v.voucher_number == number && actor.can_see(v))
-            .ok_or_else(|| Rejection::one("voucherNumber", ProblemKind::VoucherNotFound))?;
-        let this_program = catalog.program(&voucher.program_id).ok_or_else(|| {
-            Rejection::one(
-                "voucherNumber",
-                ProblemKind::UnknownProgram {
-                    id: voucher.program_id.to_string(),
-                },
-            )
-        })?;
+        let (voucher, this_program) =
+            redemption::find(number, vouchers, actor, catalog).map_err(|(_, r)| r)?;
         match program {
             None => program = Some(this_program),
             Some(first) if first.id != this_program.id => {

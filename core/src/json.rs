@@ -426,7 +426,11 @@ fn dispatch(
                     directory::listing(catalog, &p.partner_id, &p.profile, &p.enrollments, today)
                 })
                 .collect();
-            entries.sort_by(|a, b| directory::sort_key(a).cmp(&directory::sort_key(b)));
+            // The key lower-cases the name: compute it once per entry, not once per comparison.
+            entries.sort_by_cached_key(|e| {
+                let (name, id) = directory::sort_key(e);
+                (name, id.clone())
+            });
             Ok(to_json(directory::search(&entries, &query)))
         }
         "assign" => {

@@ -130,8 +130,9 @@ pub struct Preview {
     pub redeemable: bool,
 }
 
-/// The voucher `number` as `actor` sees it, with its program, or why it cannot be found.
-fn find<'a>(
+/// The voucher `number` as `actor` sees it, with its program, or why it cannot be found (with
+/// the voucher when only its program is unknown). Batches of redemption and claims share it.
+pub(crate) fn find<'a>(
     number: &VoucherNumber,
     vouchers: &'a [Voucher],
     actor: &Actor,
