@@ -52,7 +52,7 @@ impl Answer {
 }
 
 /// Every rule name [`run`] understands.
-pub const RULES: [&str; 33] = [
+pub const RULES: [&str; 34] = [
     "programs",
     "eligibility",
     "qualifications",
@@ -77,6 +77,7 @@ pub const RULES: [&str; 33] = [
     "expire",
     "listVouchers",
     "exportCsv",
+    "redemptionForm",
     "redemptionPreview",
     "redeem",
     "claimForm",
@@ -160,37 +161,46 @@ fn program_of<'a>(
         .ok_or_else(|| Rejection::one(field, ProblemKind::UnknownProgram { id: id.to_string() }))
 }
 
-/// No request fields, or no context.
+/// No request fields, or no context: an empty object.
 #[derive(Debug, Default, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
-struct Nothing {}
+pub struct Nothing {}
 
+/// The eligibility request: one program, or all of them when absent.
 #[derive(Debug, Default, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct ProgramFilter {
+pub struct ProgramFilter {
     #[serde(default)]
     program_id: Option<String>,
 }
 
+/// The partner's qualification facts, as the eligibility rule's context.
 #[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct FactsContext {
+pub struct FactsContext {
     #[serde(default)]
     facts: QualificationFacts,
 }
 
+/// The enrollment form: a program and the company locations it covers.
 #[derive(Debug, Default, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct EnrollmentForm {
+pub struct EnrollmentForm {
     #[serde(default)]
     program_id: Option<String>,
     #[serde(default)]
     location_ids: Option<Vec<String>>,
 }
 
+/// What enrolling decides on: the partner's approved locations, its facts and any existing enrollment.
 #[derive(Debug, Default, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct EnrollContext {
+pub struct EnrollContext {
     #[serde(default)]
     partner_locations: Vec<crate::value::LocationId>,
     #[serde(default)]
@@ -199,40 +209,50 @@ struct EnrollContext {
     existing: Option<Enrollment>,
 }
 
+/// One enrollment and the facts its renewal decides on.
 #[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct EnrollmentContext {
+pub struct EnrollmentContext {
     enrollment: Enrollment,
     #[serde(default)]
     facts: QualificationFacts,
 }
 
+/// One partner's directory record: profile and enrollments.
 #[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct PartnerRecord {
+pub struct PartnerRecord {
     partner_id: PartnerId,
     profile: Profile,
     #[serde(default)]
     enrollments: Vec<Enrollment>,
 }
 
+/// The partners a directory search runs over.
 #[derive(Debug, Default, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct DirectoryContext {
+pub struct DirectoryContext {
     #[serde(default)]
     partners: Vec<PartnerRecord>,
 }
 
+/// Whether the voucher number is already taken.
 #[derive(Debug, Default, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct AssignContext {
+pub struct AssignContext {
     #[serde(default)]
     number_in_use: bool,
 }
 
+/// The state a voucher rule decides on.
 #[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct VoucherContext {
+pub struct VoucherContext {
     actor: Actor,
     #[serde(default)]
     voucher: Option<Voucher>,
@@ -244,9 +264,11 @@ struct VoucherContext {
     uploaded: Vec<Deliverable>,
 }
 
+/// The vouchers a list, redemption or claim rule runs over.
 #[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct VouchersContext {
+pub struct VouchersContext {
     actor: Actor,
     #[serde(default)]
     vouchers: Vec<Voucher>,
@@ -254,59 +276,111 @@ struct VouchersContext {
     claim_id: Option<ClaimId>,
 }
 
+/// The voucher list filter.
 #[derive(Debug, Default, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct StateForm {
+pub struct StateForm {
     #[serde(default)]
     state: Option<String>,
 }
 
+/// The vouchers selected for a redemption preview.
 #[derive(Debug, Default, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct PreviewForm {
+pub struct PreviewForm {
     #[serde(default)]
     voucher_numbers: Option<Vec<String>>,
 }
 
+/// The vouchers whose claim amount is wanted.
 #[derive(Debug, Default, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct AmountContext {
+pub struct AmountContext {
     #[serde(default)]
     vouchers: Vec<Voucher>,
 }
 
+/// A program administrator's claim decision fields.
 #[derive(Debug, Default, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct DecisionForm {
+pub struct DecisionForm {
     #[serde(default)]
     reason: Option<String>,
     #[serde(default)]
     payment_reference: Option<String>,
 }
 
+/// The claim a decision applies to, with its vouchers.
 #[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct ClaimContext {
+pub struct ClaimContext {
     actor: Actor,
     claim: Claim,
     #[serde(default)]
     vouchers: Vec<Voucher>,
 }
 
+/// The operation to authorize, and the partner that owns its target.
 #[derive(Debug, Default, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct AuthorizeForm {
+pub struct AuthorizeForm {
     #[serde(default)]
     operation: Option<Operation>,
     #[serde(default)]
     owner_partner_id: Option<String>,
 }
 
+/// Who asks.
 #[derive(Debug, Default, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct AuthorizeContext {
+pub struct AuthorizeContext {
     #[serde(default)]
     principal: Option<Principal>,
+}
+
+/// The `eligibility` output: one verdict per program asked about.
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct Eligibilities {
+    /// The verdicts, in catalog order.
+    pub programs: Vec<eligibility::ProgramEligibility>,
+}
+
+/// The `enrollmentForm` output: the checked program and locations.
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct EnrollmentChoice {
+    /// The program to enroll in.
+    pub program_id: ProgramId,
+    /// The approved locations the enrollment covers.
+    pub location_ids: Vec<crate::value::LocationId>,
+}
+
+/// The `cancellationForm` output: the checked reason.
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct CancellationChoice {
+    /// Why the reservation is cancelled.
+    pub reason: voucher::CancelReason,
+}
+
+/// The `redemptionForm` output: the confirmed selection, normalized.
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct RedemptionChoice {
+    /// The distinct voucher numbers to redeem.
+    pub voucher_numbers: Vec<crate::value::VoucherNumber>,
 }
 
 fn parse_enrollment_form(
@@ -356,7 +430,7 @@ fn dispatch(
                 .into_iter()
                 .map(|p| eligibility::evaluate(p, &ctx.facts, today))
                 .collect();
-            Ok(json!({ "programs": verdicts }))
+            Ok(to_json(Eligibilities { programs: verdicts }))
         }
         "qualifications" => {
             let (facts, Nothing {}): (QualificationFacts, Nothing) = split(input)?;
@@ -367,7 +441,10 @@ fn dispatch(
             let (form, ctx): (EnrollmentForm, EnrollContext) = split(input)?;
             let (program_id, location_ids) =
                 parse_enrollment_form(&form, catalog, &ctx.partner_locations)?;
-            Ok(json!({ "programId": program_id, "locationIds": location_ids }))
+            Ok(to_json(EnrollmentChoice {
+                program_id,
+                location_ids,
+            }))
         }
         "enroll" => {
             let (form, ctx): (EnrollmentForm, EnrollContext) = split(input)?;
@@ -470,7 +547,9 @@ fn dispatch(
         }
         "cancellationForm" => {
             let (form, Nothing {}): (CancellationForm, Nothing) = split(input)?;
-            Ok(json!({ "reason": form.parse()? }))
+            Ok(to_json(CancellationChoice {
+                reason: form.parse()?,
+            }))
         }
         "cancelReservation" => {
             let (form, ctx): (CancellationForm, VoucherContext) = split(input)?;
@@ -527,6 +606,12 @@ fn dispatch(
                 })
                 .collect::<Result<_, Rejection>>()?;
             Ok(to_json(views))
+        }
+        "redemptionForm" => {
+            let (form, Nothing {}): (RedemptionForm, Nothing) = split(input)?;
+            Ok(to_json(RedemptionChoice {
+                voucher_numbers: form.parse_confirmed()?,
+            }))
         }
         "redemptionPreview" => {
             let (form, ctx): (PreviewForm, VouchersContext) = split(input)?;

@@ -718,6 +718,12 @@ def redemption():
          {"vouchers": [{"voucher": {"state": "redeemed"}}]})
     case(f, "redeem on the expiry day", "redeem", "2026-06-30", {"voucherNumbers": sel[:1], "confirm": True, "context": ctx},
          error=one("voucherNumbers[0]", "voucher.expired"))
+    case(f, "the redemption form normalizes a confirmed selection", "redemptionForm", TODAY,
+         {"voucherNumbers": ["saps-0001-batch", "SAPS0002BATCH"], "confirm": True},
+         {"voucherNumbers": ["SAPS0001BATCH", "SAPS0002BATCH"]})
+    case(f, "the redemption form reports every field at once", "redemptionForm", TODAY,
+         {"voucherNumbers": ["SAPS0001BATCH", "x"], "confirm": False},
+         error=err("validation.failed", ("voucherNumbers[1]", "field.invalidVoucherNumber"), ("confirm", "redemption.notConfirmed")))
     case(f, "no vouchers selected", "redemptionPreview", TODAY, {"voucherNumbers": [], "context": ctx}, error=one("voucherNumbers", "field.required"))
     twenty_six = [f"SAPS{i:04d}BATCH" for i in range(1, 27)]
     case(f, "26 vouchers selected", "redeem", TODAY, {"voucherNumbers": twenty_six, "confirm": True, "context": ctx},

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Builds pkg/, the npm package `saps-rules`: saps-wasm for browsers (pkg/web, an ES module that
+# needs no bundler) and for Node (pkg/node), optimized with binaryen's wasm-opt from npm.
+# Needs only crates.io and npm; installs the pinned wasm-bindgen CLI when it is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+pinned=$(sed -n 's/^wasm-bindgen = "=\(.*\)"$/\1/p' Cargo.toml)
+if [[ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $pinned" ]]; then
+  echo "installing wasm-bindgen-cli $pinned" >&2
+  # No --locked: the CLI's own lock file names a registry this machine cannot reach.
+  cargo install wasm-bindgen-cli --version "$pinned"
+fi
+[[ -x node_modules/.bin/wasm-opt ]] || npm ci --no-audit --no-fund
+
+target_dir=$(cargo metadata --format-version 1 --no-deps | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).target_directory))')
+cargo build -p saps-wasm --target wasm32-unknown-unknown --profile wasm-release
+wasm="$target_dir/wasm32-unknown-unknown/wasm-release/saps_wasm.wasm"
+
+rm -rf pkg && mkdir -p pkg
+for flavour in web:web node:nodejs; do
+  dir=${flavour%%:*}
+  wasm-bindgen --target "${flavour##*:}" --out-dir "pkg/$dir" --out-name saps_rules "$wasm"
+  # Keep the names section out of the shipped module; -Oz for size (the issue's target).
+  node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+    --enable-sign-ext --enable-reference-types --enable-multivalue --enable-mutable-globals \
+    --strip-debug --strip-producers \
+    "pkg/$dir/saps_rules_bg.wasm" -o "pkg/$dir/saps_rules_bg.wasm"
+done
+
+version=$(cargo metadata --format-version 1 --no-deps | node -e '
+  let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).packages.find(p=>p.name==="saps-wasm").version))')
+sed "s/@VERSION@/$version/" wasm/npm/package.json > pkg/package.json
+cp wasm/npm/README.md pkg/README.md
+echo "built pkg/ (saps-rules $version): $(du -b pkg/web/saps_rules_bg.wasm | cut -f1) bytes of wasm"

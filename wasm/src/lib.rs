@@ -1,0 +1,107 @@
+//! # saps-wasm
+//!
+//! saps-core's rules for browser forms and Node, published as the npm package `saps-rules`.
+//!
+//! Every function here runs one of core's JSON entry points ([`saps_core::json::run`]) on a plain
+//! JavaScript object, so the answers have exactly the shapes the native code and the HTTP API
+//! give: `{type: "success", output}` or `{type: "failure", errors: [{code, message, fields}]}`.
+//! Nothing throws: a bad date, an unknown locale or an input that is not JSON-like is itself a
+//! tagged failure (`request.malformed`).
+//!
+//! The typed functions ([`check_reservation_form`] and its siblings) take and return
+//! [`tsify::Ts`] wrappers, so the generated `.d.ts` names the input and answer types while the
+//! conversion stays inside the function body, where a failure is an ordinary value.
+
+mod inputs;
+mod operations;
+
+pub use inputs::*;
+pub use operations::*;
+
+use saps_core::calendar::parse_date;
+use saps_core::catalog::Catalog;
+use saps_core::error::{Locale, ProblemKind, Rejection};
+use saps_core::json::{self, Answer};
+use serde::Serialize;
+use serde_json::Value;
+use wasm_bindgen::prelude::*;
+
+/// Runs any rule of [`json::RULES`] by name; the answer's `output` is untyped.
+#[wasm_bindgen(js_name = run, unchecked_return_type = "RuleAnswer<unknown>")]
+pub fn run(
+    rule: &str,
+    #[wasm_bindgen(unchecked_param_type = "unknown")] input: JsValue,
+    today: &str,
+    #[wasm_bindgen(unchecked_param_type = "Locale")] locale: &str,
+) -> JsValue {
+    answer_js(rule, &input, today, locale)
+}
+
+/// The names of every rule [`run`] understands.
+#[wasm_bindgen(js_name = rules)]
+pub fn rules() -> Vec<String> {
+    json::RULES.iter().map(|rule| (*rule).to_owned()).collect()
+}
+
+/// Runs `rule` on a JavaScript value and returns the tagged answer as a JavaScript value.
+pub(crate) fn answer_js(rule: &str, input: &JsValue, today: &str, locale: &str) -> JsValue {
+    let answer = answer(rule, input, today, locale);
+    to_js(&answer)
+        .or_else(|| {
+            // Only reachable if an output held something JSON cannot carry; still answer.
+            to_js(&Answer::rejected(
+                &Rejection::one(
+                    "",
+                    ProblemKind::Malformed {
+                        detail: "the answer could not be converted to JavaScript".into(),
+                    },
+                ),
+                Locale::En,
+            ))
+        })
+        .unwrap_or(JsValue::NULL)
+}
+
+/// The answer as a Rust value; what [`answer_js`] converts.
+pub fn answer(rule: &str, input: &JsValue, today: &str, locale: &str) -> Answer {
+    let Ok(locale_value) = serde_json::from_value::<Locale>(Value::String(locale.to_owned()))
+    else {
+        return Answer::rejected(
+            &malformed(
+                "locale",
+                format!("unknown locale {locale:?}; use \"en\" or \"zh-CN\""),
+            ),
+            Locale::En,
+        );
+    };
+    let Some(today) = parse_date(today) else {
+        return Answer::rejected(
+            &malformed("today", format!("{today:?} is not a date (YYYY-MM-DD)")),
+            locale_value,
+        );
+    };
+    let catalog = match Catalog::sample() {
+        Ok(catalog) => catalog,
+        Err(error) => {
+            return Answer::rejected(&malformed("", error.to_string()), locale_value);
+        }
+    };
+    let input: Value = match serde_wasm_bindgen::from_value(input.clone()) {
+        Ok(value) => value,
+        Err(error) => {
+            return Answer::rejected(&malformed("", error.to_string()), locale_value);
+        }
+    };
+    json::run(catalog, rule, input, today, locale_value)
+}
+
+fn malformed(field: &str, detail: String) -> Rejection {
+    Rejection::one(field, ProblemKind::Malformed { detail })
+}
+
+/// Plain JSON-compatible objects (maps as objects, no `Map`s), as `JSON.parse` would give.
+fn to_js<T: Serialize + ?Sized>(value: &T) -> Option<JsValue> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .ok()
+}

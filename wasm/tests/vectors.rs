@@ -1,0 +1,160 @@
+//! Every shared vector through the WASM build, in Node or (with `WASM_BINDGEN_USE_BROWSER=1`) in
+//! headless Chromium: each answer must equal the native one, which the build script computed on
+//! the host, and must meet the vector's expectation. Also: nothing throws across the boundary.
+
+#![cfg(target_arch = "wasm32")]
+// Test code: a broken fixture should fail loudly.
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use saps_core::error::Locale;
+use saps_core::json::Answer;
+use saps_core::vectors::{self, Case};
+use serde::{Deserialize, Serialize};
+use tsify::Ts;
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::wasm_bindgen_test;
+
+#[derive(Deserialize)]
+struct Bundled {
+    file: String,
+    case: Case,
+    native: Answer,
+}
+
+fn bundled() -> Vec<Bundled> {
+    serde_json::from_str(include_str!(concat!(env!("OUT_DIR"), "/vectors.json")))
+        .expect("the build script writes valid vectors")
+}
+
+fn to_js<T: Serialize>(value: &T) -> JsValue {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .expect("JSON values convert to JavaScript")
+}
+
+fn from_js(value: JsValue) -> Answer {
+    serde_wasm_bindgen::from_value(value).expect("every answer is a tagged answer")
+}
+
+fn locale_tag(locale: Option<Locale>) -> &'static str {
+    match locale.unwrap_or_default() {
+        Locale::En => "en",
+        Locale::ZhCn => "zh-CN",
+    }
+}
+
+#[wasm_bindgen_test]
+fn every_vector_gives_the_native_answer() {
+    let cases = bundled();
+    assert!(cases.len() >= 300, "only {} vectors", cases.len());
+    let mut failures = Vec::new();
+    for Bundled { file, case, native } in &cases {
+        let answer = from_js(saps_wasm::run(
+            &case.rule,
+            to_js(&case.input),
+            &case.today.to_string(),
+            locale_tag(case.locale),
+        ));
+        if &answer != native {
+            failures.push(format!(
+                "{file}: {}: differs from native\n  wasm:   {}\n  native: {}",
+                case.name,
+                serde_json::to_string(&answer).unwrap_or_default(),
+                serde_json::to_string(native).unwrap_or_default()
+            ));
+        }
+        if let Err(why) = vectors::check(case, &answer) {
+            failures.push(format!("{file}: {}: {why}", case.name));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} vectors failed:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+}
+
+fn failure_code(answer: &Answer) -> (String, Vec<String>) {
+    match answer {
+        Answer::Failure { errors } => {
+            let error = &errors[0];
+            let fields = error.fields.iter().map(|f| f.field.clone()).collect();
+            (error.code.clone(), fields)
+        }
+        Answer::Success { output } => panic!("expected a failure, got {output}"),
+    }
+}
+
+#[wasm_bindgen_test]
+fn bad_arguments_are_tagged_failures_not_exceptions() {
+    let input = to_js(&serde_json::json!({}));
+    let cases = [
+        (
+            "bad date",
+            saps_wasm::run("validationForm", input.clone(), "2026-02-30", "en"),
+            "today",
+        ),
+        (
+            "bad locale",
+            saps_wasm::run("validationForm", input.clone(), "2026-02-03", "fr"),
+            "locale",
+        ),
+        (
+            "undefined input",
+            saps_wasm::run("validationForm", JsValue::UNDEFINED, "2026-02-03", "en"),
+            "",
+        ),
+        (
+            "a symbol",
+            saps_wasm::run("validationForm", js_sys_symbol(), "2026-02-03", "en"),
+            "",
+        ),
+    ];
+    for (what, answer, field) in cases {
+        let (code, fields) = failure_code(&from_js(answer));
+        assert_eq!(code, "request.malformed", "{what}");
+        assert_eq!(fields, [field], "{what}");
+    }
+}
+
+fn js_sys_symbol() -> JsValue {
+    JsValue::symbol(Some("not JSON"))
+}
+
+#[wasm_bindgen_test]
+fn typed_functions_answer_like_run() {
+    let form = serde_json::json!({
+        "adminEmail": "it-admin@contoso.example",
+        "acceptTerms": false,
+        "engagementStart": "2026-03-12",
+        "engagementEnd": "2026-03-10"
+    });
+    for locale in ["en", "zh-CN"] {
+        let typed = from_js(
+            saps_wasm::check_reservation_form(
+                Ts::new_unchecked(to_js(&form)),
+                "2026-03-02",
+                locale,
+            )
+            .into(),
+        );
+        let untyped = from_js(saps_wasm::run(
+            "reservationForm",
+            to_js(&form),
+            "2026-03-02",
+            locale,
+        ));
+        assert_eq!(typed, untyped);
+        let (code, mut fields) = failure_code(&typed);
+        fields.sort();
+        assert_eq!(code, "validation.failed");
+        assert_eq!(fields, ["acceptTerms", "engagementEnd"]);
+    }
+}
