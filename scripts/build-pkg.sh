@@ -31,5 +31,8 @@ done
 version=$(cargo metadata --format-version 1 --no-deps | node -e '
   let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).packages.find(p=>p.name==="saps-wasm").version))')
 sed "s/@VERSION@/$version/" wasm/npm/package.json > pkg/package.json
+# Each flavour declares its own module system, so Node never has to guess.
+echo '{ "type": "module" }' > pkg/web/package.json
+echo '{ "type": "commonjs" }' > pkg/node/package.json
 cp wasm/npm/README.md pkg/README.md
 echo "built pkg/ (saps-rules $version): $(du -b pkg/web/saps_rules_bg.wasm | cut -f1) bytes of wasm"

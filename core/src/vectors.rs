@@ -68,6 +68,44 @@ pub fn parse_file(text: &str) -> Result<Vec<Case>, serde_json::Error> {
     serde_json::from_str(text)
 }
 
+/// A case with the answer the native rules give it: what other surfaces must reproduce.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Answered {
+    /// The vector file the case came from.
+    pub file: String,
+    /// The case.
+    pub case: Case,
+    /// The native answer.
+    pub native: Answer,
+}
+
+/// Parses vector files (`(file name, text)`) and answers every case natively on the sample
+/// catalog. The caller does the reading, so this stays free of I/O.
+pub fn answer_files<'a>(
+    files: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Result<Vec<Answered>, String> {
+    let catalog = crate::catalog::Catalog::sample().map_err(|e| e.to_string())?;
+    let mut answered = Vec::new();
+    for (file, text) in files {
+        let cases = parse_file(text).map_err(|e| format!("{file} is not a vector file: {e}"))?;
+        answered.extend(cases.into_iter().map(|case| {
+            let native = crate::json::run(
+                catalog,
+                &case.rule,
+                case.input.clone(),
+                case.today,
+                case.locale.unwrap_or_default(),
+            );
+            Answered {
+                file: file.to_owned(),
+                case,
+                native,
+            }
+        }));
+    }
+    Ok(answered)
+}
+
 /// Checks `answer` against `case.expect`; the error says what differs.
 pub fn check(case: &Case, answer: &Answer) -> Result<(), String> {
     match (&case.expect, answer) {

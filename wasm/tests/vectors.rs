@@ -13,20 +13,13 @@
 
 use saps_core::error::Locale;
 use saps_core::json::Answer;
-use saps_core::vectors::{self, Case};
-use serde::{Deserialize, Serialize};
+use saps_core::vectors::{self, Answered};
+use serde::Serialize;
 use tsify::Ts;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::wasm_bindgen_test;
 
-#[derive(Deserialize)]
-struct Bundled {
-    file: String,
-    case: Case,
-    native: Answer,
-}
-
-fn bundled() -> Vec<Bundled> {
+fn bundled() -> Vec<Answered> {
     serde_json::from_str(include_str!(concat!(env!("OUT_DIR"), "/vectors.json")))
         .expect("the build script writes valid vectors")
 }
@@ -53,7 +46,7 @@ fn every_vector_gives_the_native_answer() {
     let cases = bundled();
     assert!(cases.len() >= 300, "only {} vectors", cases.len());
     let mut failures = Vec::new();
-    for Bundled { file, case, native } in &cases {
+    for Answered { file, case, native } in &cases {
         let answer = from_js(saps_wasm::run(
             &case.rule,
             to_js(&case.input),

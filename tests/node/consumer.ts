@@ -1,0 +1,43 @@
+// A small TypeScript consumer of saps-rules: `tsc --noEmit -p tests/node` must accept it, so the
+// generated .d.ts stays usable (named input types, typed answers, the Locale union).
+import init, {
+  checkReservationForm,
+  eligibility,
+  run,
+  voucherState,
+  type Failure,
+  type Locale,
+  type ReservationForm,
+  type RuleAnswer,
+  type ReserveRequest,
+} from "saps-rules";
+import * as nodeRules from "saps-rules/node";
+
+function messages(answer: RuleAnswer<unknown>): string[] {
+  if (answer.type === "success") return [];
+  return answer.errors.flatMap((e: Failure) => e.fields.map((f) => `${f.field}: ${f.message}`));
+}
+
+export async function demo(locale: Locale): Promise<string[]> {
+  await init();
+  const form: ReservationForm = {
+    adminEmail: "it-admin@contoso.example",
+    acceptTerms: true,
+    engagementStart: "2026-03-10",
+    engagementEnd: "2026-03-12",
+  };
+  const reserved: RuleAnswer<ReserveRequest> = checkReservationForm(form, "2026-03-02", locale);
+  if (reserved.type === "success") {
+    const start: string = reserved.output.engagementStart;
+    console.log(start);
+  }
+  const status = eligibility({ programId: "azure", context: { facts: {} } }, "2026-03-02", locale);
+  if (status.type === "success") {
+    for (const program of status.output.programs) console.log(program.programId, program.status);
+  }
+  const view = voucherState({ context: { actor: { role: "program_admin" } } }, "2026-03-02", "en");
+  if (view.type === "success") console.log(view.output.allowedActions.length);
+  return [...messages(reserved), ...messages(run("programs", {}, "2026-03-02", "zh-CN"))];
+}
+
+export const nodeAnswer: RuleAnswer<unknown> = nodeRules.run("programs", {}, "2026-03-02", "en");

@@ -1,0 +1,75 @@
+// Every shared vector through the built npm package (pkg/), in Node: each answer must equal the
+// native answer that `cargo run -p saps-core --example vector_answers` printed (SAPS_NATIVE_ANSWERS).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+
+const require = createRequire(import.meta.url);
+const root = new URL("../../", import.meta.url);
+const answersPath = process.env.SAPS_NATIVE_ANSWERS ?? new URL("target/vector-answers.json", root);
+const answered = JSON.parse(readFileSync(answersPath, "utf8"));
+const node = require("../../pkg/node/saps_rules.js");
+
+async function webBuild() {
+  // The browser build is an ES module; in Node it is initialised from the bytes directly.
+  const web = await import(new URL("pkg/web/saps_rules.js", root));
+  web.initSync({ module: readFileSync(new URL("pkg/web/saps_rules_bg.wasm", root)) });
+  return web;
+}
+
+function runAll(rules) {
+  const mismatches = [];
+  for (const { file, case: c, native } of answered) {
+    const answer = rules.run(c.rule, structuredClone(c.input), c.today, c.locale ?? "en");
+    try {
+      assert.deepStrictEqual(answer, native);
+    } catch {
+      mismatches.push(`${file}: ${c.name}\n  wasm:   ${JSON.stringify(answer)}\n  native: ${JSON.stringify(native)}`);
+    }
+  }
+  return mismatches;
+}
+
+test("there are vectors to run", () => {
+  assert.ok(answered.length >= 300, `only ${answered.length} vectors`);
+});
+
+test("the Node build gives the native answer for every vector", () => {
+  const mismatches = runAll(node);
+  assert.equal(mismatches.length, 0, mismatches.join("\n"));
+});
+
+test("the web build gives the native answer for every vector", async () => {
+  const mismatches = runAll(await webBuild());
+  assert.equal(mismatches.length, 0, mismatches.join("\n"));
+});
+
+test("the typed functions agree with run()", () => {
+  const form = { voucherNumber: "saps-0001-m365", adminEmail: "nobody" };
+  for (const locale of ["en", "zh-CN"]) {
+    const typed = node.checkValidationForm(form, "2026-03-02", locale);
+    assert.deepStrictEqual(typed, node.run("validationForm", form, "2026-03-02", locale));
+    assert.equal(typed.type, "failure");
+    assert.deepStrictEqual(typed.errors[0].fields.map((f) => [f.field, f.code]), [["adminEmail", "field.invalidEmail"]]);
+  }
+  const zh = node.checkValidationForm(form, "2026-03-02", "zh-CN").errors[0].fields[0].message;
+  assert.match(zh, /[\u4e00-\u9fff]/, "the Chinese message is in Chinese");
+});
+
+test("nothing throws: bad arguments are tagged failures", () => {
+  const bad = [
+    node.run("validationForm", {}, "yesterday", "en"),
+    node.run("validationForm", {}, "2026-03-02", "de"),
+    node.run("validationForm", undefined, "2026-03-02", "en"),
+    node.run("validationForm", () => 1, "2026-03-02", "en"),
+    node.run("validationForm", { voucherNumber: 10n }, "2026-03-02", "en"),
+    node.checkClaimForm(null, "2026-03-02", "en"),
+    node.run("noSuchRule", {}, "2026-03-02", "en"),
+  ];
+  for (const answer of bad) {
+    assert.equal(answer.type, "failure", JSON.stringify(answer));
+    assert.ok(answer.errors[0].code.startsWith("request."), JSON.stringify(answer));
+  }
+  assert.ok(node.rules().includes("redemptionForm"));
+});
