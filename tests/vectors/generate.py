@@ -545,6 +545,10 @@ def vouchers():
     case(f, "reservation form checks what needs no voucher", "reservationForm", TODAY,
          {**rin, "acceptTerms": False, "engagementStart": "2026-03-01"},
          error=err("validation.failed", ("acceptTerms", "voucher.termsNotAccepted"), ("engagementStart", "voucher.engagementStartInPast")))
+    case(f, "reservation form reports format and rule problems at once", "reservationForm", TODAY,
+         {**rin, "adminEmail": "nobody", "acceptTerms": False, "engagementStart": "2026-03-12", "engagementEnd": "2026-03-10"},
+         error=err("validation.failed", ("adminEmail", "field.invalidEmail"), ("acceptTerms", "voucher.termsNotAccepted"),
+                   ("engagementEnd", "field.endBeforeStart")))
     case(f, "reservation form accepted", "reservationForm", TODAY, rin, {"acceptTerms": True, "engagementEnd": "2026-03-12"})
     # cancel
     cctx = {"actor": PA, "voucher": voucher("reserved")}

@@ -252,43 +252,64 @@ pub struct ReserveRequest {
     pub engagement_end: NaiveDate,
 }
 
+/// The reservation form's fields, each parsed on its own (`None` where it failed).
+struct ReservationParts {
+    admin_email: Option<Email>,
+    accept_terms: Option<bool>,
+    start: Option<NaiveDate>,
+    end: Option<NaiveDate>,
+}
+
 impl ReservationForm {
+    fn parts(&self, problems: &mut Problems) -> ReservationParts {
+        ReservationParts {
+            admin_email: form::parsed(
+                problems,
+                "adminEmail",
+                self.admin_email.as_deref(),
+                Email::parse,
+            ),
+            accept_terms: form::flag(problems, "acceptTerms", self.accept_terms),
+            start: form::date(
+                problems,
+                "engagementStart",
+                self.engagement_start.as_deref(),
+            ),
+            end: form::date(problems, "engagementEnd", self.engagement_end.as_deref()),
+        }
+    }
+
     /// Reads the form (formats only; see [`ReserveRequest::check_alone`] for the rules).
     pub fn parse(&self) -> Result<ReserveRequest, Rejection> {
         let mut problems = Problems::new();
-        let admin_email = form::parsed(
-            &mut problems,
-            "adminEmail",
-            self.admin_email.as_deref(),
-            Email::parse,
-        );
-        let accept_terms = form::flag(&mut problems, "acceptTerms", self.accept_terms);
-        let start = form::date(
-            &mut problems,
-            "engagementStart",
-            self.engagement_start.as_deref(),
-        );
-        let end = form::date(
-            &mut problems,
-            "engagementEnd",
-            self.engagement_end.as_deref(),
-        );
-        problems.finish_with(|| {
-            Some(ReserveRequest {
-                admin_email: admin_email?,
-                accept_terms: accept_terms?,
-                engagement_start: start?,
-                engagement_end: end?,
-            })
-        })
+        let parts = self.parts(&mut problems);
+        problems.finish_with(|| parts.request())
     }
 
     /// Reads the form and applies every rule that needs no voucher (what a browser can check).
+    /// The rules run on every field that parsed, so one answer lists every problem.
     pub fn check(&self, today: NaiveDate) -> Result<ReserveRequest, Rejection> {
-        let request = self.parse()?;
         let mut problems = Problems::new();
-        request.check_alone(today, &mut problems);
-        problems.finish(request)
+        let parts = self.parts(&mut problems);
+        reservation_rules(
+            parts.accept_terms,
+            parts.start,
+            parts.end,
+            today,
+            &mut problems,
+        );
+        problems.finish_with(|| parts.request())
+    }
+}
+
+impl ReservationParts {
+    fn request(self) -> Option<ReserveRequest> {
+        Some(ReserveRequest {
+            admin_email: self.admin_email?,
+            accept_terms: self.accept_terms?,
+            engagement_start: self.start?,
+            engagement_end: self.end?,
+        })
     }
 }
 
@@ -296,22 +317,38 @@ impl ReserveRequest {
     /// The reservation rules that need no voucher: terms accepted and
     /// `today <= engagementStart <= engagementEnd` (SPEC §7).
     pub fn check_alone(&self, today: NaiveDate, problems: &mut Problems) {
-        problems.check(
-            self.accept_terms,
-            "acceptTerms",
-            ProblemKind::TermsNotAccepted,
+        reservation_rules(
+            Some(self.accept_terms),
+            Some(self.engagement_start),
+            Some(self.engagement_end),
+            today,
+            problems,
         );
-        problems.check(
-            self.engagement_start >= today,
+    }
+}
+
+/// The voucher-free reservation rules, on whichever fields are known.
+fn reservation_rules(
+    accept_terms: Option<bool>,
+    start: Option<NaiveDate>,
+    end: Option<NaiveDate>,
+    today: NaiveDate,
+    problems: &mut Problems,
+) {
+    if accept_terms == Some(false) {
+        problems.push("acceptTerms", ProblemKind::TermsNotAccepted);
+    }
+    if start.is_some_and(|start| start < today) {
+        problems.push(
             "engagementStart",
             ProblemKind::EngagementStartInPast { today },
         );
+    }
+    if let (Some(start), Some(end)) = (start, end) {
         problems.check(
-            self.engagement_end >= self.engagement_start,
+            end >= start,
             "engagementEnd",
-            ProblemKind::EndBeforeStart {
-                start: self.engagement_start,
-            },
+            ProblemKind::EndBeforeStart { start },
         );
     }
 }
