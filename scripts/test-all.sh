@@ -14,8 +14,8 @@ python3 tests/vectors/generate.py --check
 step "clippy (warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-step "the core's optional wasm feature builds for the browser target"
-cargo check --locked -p saps-core --features wasm --target wasm32-unknown-unknown
+step "clippy on the browser target (saps-wasm and its tests)"
+cargo clippy -p saps-wasm --all-targets --target wasm32-unknown-unknown --locked -- -D warnings
 
 step "docs build without warnings"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked
@@ -32,3 +32,33 @@ if cargo nextest --version >/dev/null 2>&1; then
 else
   cargo test --workspace --locked --no-fail-fast --lib --bins --tests
 fi
+
+# ---- the WASM surface (issue 3): needs chromium, chromium-driver, node and npm (.ci/run installs them)
+for tool in node npm /usr/bin/chromium /usr/bin/chromedriver; do
+  command -v "$tool" >/dev/null || { echo "missing $tool: run 'bash .ci/run' once, or install it" >&2; exit 1; }
+done
+[[ -d node_modules/playwright-core ]] || npm ci --no-audit --no-fund
+
+step "build pkg/ (saps-rules: web + node, wasm-opt -Oz)"
+bash scripts/build-pkg.sh
+
+step "every vector through WASM in Node and in headless Chromium (wasm-bindgen-test-runner)"
+cargo test --locked -p saps-wasm --target wasm32-unknown-unknown
+WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver \
+  WASM_BINDGEN_TEST_WEBDRIVER_JSON="$PWD/wasm/webdriver.json" \
+  cargo test --locked -p saps-wasm --target wasm32-unknown-unknown --test vectors
+
+step "every vector through pkg/ in Node equals the native answer"
+answers=$(mktemp)
+trap 'rm -f "$answers"' EXIT
+cargo run --quiet --locked -p saps-core --example vector_answers >"$answers"
+SAPS_NATIVE_ANSWERS="$answers" node --test tests/node/
+
+step "a TypeScript consumer type-checks against pkg/'s .d.ts"
+node_modules/.bin/tsc --noEmit -p tests/node
+
+step "demo forms end to end in headless Chromium (screenshots in artifacts/e2e/)"
+node --test --test-concurrency=1 tests/e2e/
+
+step "size and speed of pkg/ (report only; the figures go in the closing note)"
+node scripts/wasm-report.mjs

@@ -62,7 +62,7 @@ pub(crate) fn answer_js(rule: &str, input: &JsValue, today: &str, locale: &str) 
         .unwrap_or(JsValue::NULL)
 }
 
-/// The answer as a Rust value; what [`answer_js`] converts.
+/// The answer as a Rust value, before it is converted for JavaScript.
 pub fn answer(rule: &str, input: &JsValue, today: &str, locale: &str) -> Answer {
     let Ok(locale_value) = serde_json::from_value::<Locale>(Value::String(locale.to_owned()))
     else {
@@ -86,22 +86,28 @@ pub fn answer(rule: &str, input: &JsValue, today: &str, locale: &str) -> Answer 
             return Answer::rejected(&malformed("", error.to_string()), locale_value);
         }
     };
-    let input: Value = match serde_wasm_bindgen::from_value(input.clone()) {
-        Ok(value) => value,
-        Err(error) => {
-            return Answer::rejected(&malformed("", error.to_string()), locale_value);
-        }
-    };
-    json::run(catalog, rule, input, today, locale_value)
+    match read_input(input) {
+        Ok(input) => json::run(catalog, rule, input, today, locale_value),
+        Err(detail) => Answer::rejected(&malformed("", detail), locale_value),
+    }
+}
+
+/// Reads a JavaScript value as JSON. One `JSON.stringify` call and a text parse are several times
+/// faster than walking the object field by field across the boundary.
+fn read_input(input: &JsValue) -> Result<Value, String> {
+    let text = js_sys::JSON::stringify(input)
+        .map_err(|error| format!("the input cannot be written as JSON: {error:?}"))?
+        .as_string()
+        .ok_or_else(|| String::from("the input must be a JSON value"))?;
+    serde_json::from_str(&text).map_err(|error| error.to_string())
 }
 
 fn malformed(field: &str, detail: String) -> Rejection {
     Rejection::one(field, ProblemKind::Malformed { detail })
 }
 
-/// Plain JSON-compatible objects (maps as objects, no `Map`s), as `JSON.parse` would give.
+/// Plain objects, exactly as `JSON.parse` gives them (one call instead of one per field).
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Option<JsValue> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .ok()
+    let text = serde_json::to_string(value).ok()?;
+    js_sys::JSON::parse(&text).ok()
 }

@@ -1,0 +1,65 @@
+// Size and speed report of pkg/ (run scripts/build-pkg.sh first):
+//   node scripts/wasm-report.mjs [--json]
+// Sizes: the .wasm after wasm-opt, raw and gzipped (level 9), and the JS glue. Speed: median
+// time per form-validation call from JS in Node, over 100,000 calls in 100 batches of 1,000.
+// Targets (issue 3): wasm <= 200 KB raw and <= 80 KB gzipped; <= 5 µs per call.
+import { readFileSync } from "node:fs";
+import { gzipSync } from "node:zlib";
+import { createRequire } from "node:module";
+import { performance } from "node:perf_hooks";
+
+const require = createRequire(import.meta.url);
+const pkg = new URL("../pkg/", import.meta.url);
+const rules = require("../pkg/node/saps_rules.js");
+const bytes = (path) => readFileSync(new URL(path, pkg));
+const wasm = bytes("web/saps_rules_bg.wasm");
+const KB = 1000;
+
+const calls = {
+  "checkReservationForm (valid)": () => rules.checkReservationForm(
+    { adminEmail: "it-admin@contoso.example", acceptTerms: true, engagementStart: "2026-03-10", engagementEnd: "2026-03-12" },
+    "2026-03-02", "en"),
+  "checkReservationForm (3 problems, zh-CN)": () => rules.checkReservationForm(
+    { adminEmail: "nobody", acceptTerms: false, engagementStart: "2026-03-12", engagementEnd: "2026-03-10" },
+    "2026-03-02", "zh-CN"),
+  "checkValidationForm (valid)": () => rules.checkValidationForm(
+    { voucherNumber: "SAPS-0001-M365", adminEmail: "it-admin@contoso.example" }, "2026-03-02", "en"),
+};
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function perCall(fn, batches = 100, size = 1000) {
+  for (let i = 0; i < 5000; i++) fn(); // warm up the JIT and the allocator
+  const samples = [];
+  for (let b = 0; b < batches; b++) {
+    const start = performance.now();
+    for (let i = 0; i < size; i++) fn();
+    samples.push(((performance.now() - start) * 1000) / size);
+  }
+  return median(samples);
+}
+
+const report = {
+  wasmRawBytes: wasm.length,
+  wasmGzipBytes: gzipSync(wasm, { level: 9 }).length,
+  jsGlueBytes: { web: bytes("web/saps_rules.js").length, node: bytes("node/saps_rules.js").length },
+  medianMicrosPerCall: Object.fromEntries(Object.entries(calls).map(([name, fn]) => [name, +perCall(fn).toFixed(2)])),
+};
+
+if (process.argv.includes("--json")) {
+  console.log(JSON.stringify(report, null, 2));
+} else {
+  const verdict = (ok) => (ok ? "meets target" : "MISSES target");
+  console.log(`wasm (after wasm-opt -Oz): ${report.wasmRawBytes} B raw (${(report.wasmRawBytes / KB).toFixed(1)} KB; `
+    + `target <= 200 KB: ${verdict(report.wasmRawBytes <= 200 * KB)})`);
+  console.log(`wasm gzipped -9: ${report.wasmGzipBytes} B (${(report.wasmGzipBytes / KB).toFixed(1)} KB; `
+    + `target <= 80 KB: ${verdict(report.wasmGzipBytes <= 80 * KB)})`);
+  console.log(`JS glue: web ${report.jsGlueBytes.web} B, node ${report.jsGlueBytes.node} B`);
+  for (const [name, us] of Object.entries(report.medianMicrosPerCall)) {
+    console.log(`median per call, ${name}: ${us} µs (target <= 5 µs: ${verdict(us <= 5)})`);
+  }
+}
