@@ -125,28 +125,20 @@ function elementFor(form, path) {
   return null;
 }
 
-function messageSlot(el) {
-  let slot = el.closest("label").querySelector(".msg");
-  if (!slot) {
-    slot = document.createElement("span");
-    slot.className = "msg";
-    slot.setAttribute("role", "alert");
-    slot.dataset.msgFor = el.dataset.field;
-    el.closest("label").append(slot);
+/** The `className` child of `parent`, created (with `attrs`) on first use. */
+function slot(parent, tag, className, attrs, place = "append") {
+  let el = parent.querySelector(`:scope > .${className}`);
+  if (!el) {
+    el = document.createElement(tag);
+    el.className = className;
+    for (const [name, value] of Object.entries(attrs)) el.setAttribute(name, value);
+    parent[place](el);
   }
-  return slot;
+  return el;
 }
 
-function formSlot(form) {
-  let slot = form.querySelector(".form-msg");
-  if (!slot) {
-    slot = document.createElement("p");
-    slot.className = "form-msg";
-    slot.setAttribute("role", "alert");
-    form.prepend(slot);
-  }
-  return slot;
-}
+const messageSlot = (el) => slot(el.closest("label"), "span", "msg", { role: "alert" });
+const formSlot = (form) => slot(form, "p", "form-msg", { role: "alert" }, "prepend");
 
 function show(form, answer) {
   const byElement = new Map();
@@ -172,13 +164,7 @@ function show(form, answer) {
 }
 
 function showResult(form, html) {
-  let box = form.querySelector(".result");
-  if (!box) {
-    box = document.createElement("div");
-    box.className = "result";
-    box.setAttribute("data-result", "");
-    form.append(box);
-  }
+  const box = slot(form, "div", "result", { "data-result": "" });
   box.hidden = html === null;
   box.innerHTML = html ?? "";
 }
