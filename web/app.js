@@ -1,6 +1,6 @@
 // The demo forms: each form is checked by saps-rules (the WASM build of saps-core) on every input
 // and blur, and every field's message is shown beside the field in the chosen language.
-// A form whose check passes hands its checked output to `onValid` (shown on the page here).
+// A form whose check passes shows its checked output (the submit handler in `wire`).
 import init, * as rules from "../pkg/web/saps_rules.js";
 import { texts } from "./i18n.js";
 import { sampleState } from "./sample.js";
