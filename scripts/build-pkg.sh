@@ -13,7 +13,12 @@ if [[ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $pinned" 
 fi
 [[ -x node_modules/.bin/wasm-opt ]] || npm ci --no-audit --no-fund
 
-target_dir=$(cargo metadata --format-version 1 --no-deps | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).target_directory))')
+# One `cargo metadata` gives both the shared target directory and the crate's version.
+IFS=$'\t' read -r target_dir version < <(cargo metadata --format-version 1 --no-deps | node -e '
+  let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {
+    const m = JSON.parse(s);
+    console.log(m.target_directory + "\t" + m.packages.find((p) => p.name === "saps-wasm").version);
+  })')
 cargo build -p saps-wasm --target wasm32-unknown-unknown --profile wasm-release
 wasm="$target_dir/wasm32-unknown-unknown/wasm-release/saps_wasm.wasm"
 
@@ -28,8 +33,6 @@ for flavour in web:web node:nodejs; do
     "pkg/$dir/saps_rules_bg.wasm" -o "pkg/$dir/saps_rules_bg.wasm"
 done
 
-version=$(cargo metadata --format-version 1 --no-deps | node -e '
-  let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).packages.find(p=>p.name==="saps-wasm").version))')
 sed "s/@VERSION@/$version/" wasm/npm/package.json > pkg/package.json
 # Each flavour declares its own module system, so Node never has to guess.
 echo '{ "type": "module" }' > pkg/web/package.json

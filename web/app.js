@@ -210,10 +210,16 @@ function resetPreview(form) {
 // ---------------------------------------------------------------- wiring
 
 async function check(form) {
-  const name = form.dataset.form;
-  const answer = await forms[name](await readFields(form));
-  show(form, answer);
-  return answer;
+  // Reading files is asynchronous; `data-pending` tells a watcher (the e2e test) when the
+  // messages on screen belong to the latest input.
+  form.dataset.pending = String(Number(form.dataset.pending ?? 0) + 1);
+  try {
+    const answer = await forms[form.dataset.form](await readFields(form));
+    show(form, answer);
+    return answer;
+  } finally {
+    form.dataset.pending = String(Number(form.dataset.pending) - 1);
+  }
 }
 
 function wire(form) {

@@ -4,36 +4,18 @@
 //!
 //! `cargo run -p saps-core --example vector_answers > target/vector-answers.json`
 
+#[path = "../../tests/vectors/files.rs"]
+mod files;
+
 use std::error::Error;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 fn main() -> Result<(), Box<dyn Error>> {
-    let mut dirs = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors")];
-    if let Some(extra) = std::env::var_os("SAPS_EXTRA_VECTORS") {
-        dirs.push(PathBuf::from(extra));
-    }
-    let mut files = Vec::new();
-    for dir in &dirs {
-        let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
-            .map_err(|e| format!("{}: {e}", dir.display()))?
-            .filter_map(|entry| entry.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "json"))
-            .collect();
-        paths.sort();
-        for path in paths {
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            files.push((name, std::fs::read_to_string(&path)?));
-        }
-    }
-    let answered = saps_core::vectors::answer_files(
-        files
-            .iter()
-            .map(|(name, text)| (name.as_str(), text.as_str())),
-    )?;
+    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors");
+    let files = files::read_vector_files(&files::vector_dirs(shared))?;
+    let answered =
+        saps_core::vectors::answer_files(files.iter().map(|f| (f.name.as_str(), f.text.as_str())))?;
     let mut out = std::io::stdout().lock();
     serde_json::to_writer(&mut out, &answered)?;
     writeln!(out)?;

@@ -374,7 +374,7 @@ pub struct CancellationChoice {
     pub reason: voucher::CancelReason,
 }
 
-/// The `redemptionForm` output: the confirmed selection, normalized.
+/// The `redemptionForm` output (SPEC §9): the confirmed selection, normalized.
 #[derive(Debug, Serialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]

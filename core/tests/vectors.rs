@@ -9,35 +9,21 @@
     clippy::indexing_slicing
 )]
 
+#[path = "../../tests/vectors/files.rs"]
+mod files;
+
 use saps_core::catalog::Catalog;
 use saps_core::json;
 use saps_core::vectors::{self, Case, Expect};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-fn vector_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    files.sort();
-    files
-}
-
 fn load(dirs: &[PathBuf]) -> Vec<(String, Case)> {
     let mut cases = Vec::new();
-    for dir in dirs {
-        for file in vector_files(dir) {
-            let text = std::fs::read_to_string(&file).expect("readable vector file");
-            let parsed = vectors::parse_file(&text)
-                .unwrap_or_else(|e| panic!("{} is not a vector file: {e}", file.display()));
-            let name = file
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            cases.extend(parsed.into_iter().map(|c| (name.clone(), c)));
-        }
+    for file in files::read_vector_files(dirs).unwrap_or_else(|e| panic!("{e}")) {
+        let parsed = vectors::parse_file(&file.text)
+            .unwrap_or_else(|e| panic!("{} is not a vector file: {e}", file.path.display()));
+        cases.extend(parsed.into_iter().map(|c| (file.name.clone(), c)));
     }
     cases
 }
@@ -67,11 +53,7 @@ fn run_all(cases: &[(String, Case)]) -> Vec<String> {
 
 #[test]
 fn shared_vectors_pass_natively() {
-    let mut dirs = vec![shared_dir()];
-    if let Some(extra) = std::env::var_os("SAPS_EXTRA_VECTORS") {
-        dirs.push(PathBuf::from(extra));
-    }
-    let cases = load(&dirs);
+    let cases = load(&files::vector_dirs(shared_dir()));
     assert!(cases.len() >= 200, "only {} vectors", cases.len());
     let failures = run_all(&cases);
     assert!(

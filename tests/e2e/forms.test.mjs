@@ -141,7 +141,17 @@ async function fill(form, values) {
 async function submit(form, kind = "submit") {
   const button = kind === "preview" ? form.locator('[data-action="preview"]') : form.locator('button[type="submit"]');
   await button.click();
-  await page.waitForFunction(() => true);
+  await settled(form);
+}
+
+/** Waits until no check of `form` is still running. */
+async function settled(form) {
+  await form.evaluate((el) => new Promise((resolve) => {
+    const done = () => (el.dataset.pending ?? "0") === "0";
+    if (done()) return resolve();
+    const observer = new MutationObserver(() => done() && (observer.disconnect(), resolve()));
+    observer.observe(el, { attributes: true, attributeFilter: ["data-pending"] });
+  }));
 }
 
 /** The text each field's slot must show: the messages of the answer's fields that map to it. */
@@ -168,6 +178,7 @@ async function shownSlots(form) {
 async function setLocale(locale) {
   await page.click(`[data-locale="${locale}"]`);
   await page.waitForFunction((l) => document.documentElement.lang === l, locale);
+  for (const form of await page.locator("form[data-form]").all()) await settled(form);
 }
 
 for (const c of cases) {

@@ -106,7 +106,12 @@ fn bad_arguments_are_tagged_failures_not_exceptions() {
         ),
         (
             "a symbol",
-            saps_wasm::run("validationForm", js_sys_symbol(), "2026-02-03", "en"),
+            saps_wasm::run(
+                "validationForm",
+                JsValue::symbol(Some("not JSON")),
+                "2026-02-03",
+                "en",
+            ),
             "",
         ),
     ];
@@ -115,10 +120,6 @@ fn bad_arguments_are_tagged_failures_not_exceptions() {
         assert_eq!(code, "request.malformed", "{what}");
         assert_eq!(fields, [field], "{what}");
     }
-}
-
-fn js_sys_symbol() -> JsValue {
-    JsValue::symbol(Some("not JSON"))
 }
 
 #[wasm_bindgen_test]
