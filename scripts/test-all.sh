@@ -5,6 +5,12 @@ cd "$(dirname "$0")/.."
 
 step() { printf '\n== %s\n' "$*"; }
 
+# A fresh machine lacks the browser and the npm tools: install them first (once).
+for tool in node npm /usr/bin/chromium /usr/bin/chromedriver cargo-nextest; do
+  command -v "$tool" >/dev/null || { bash scripts/install-prereqs.sh; break; }
+done
+[[ -d node_modules/playwright-core ]] || npm ci --no-audit --no-fund
+
 step "format"
 cargo fmt --all --check
 
@@ -33,11 +39,7 @@ else
   cargo test --workspace --locked --no-fail-fast --lib --bins --tests
 fi
 
-# ---- the WASM surface (issue 3): needs chromium, chromium-driver, node and npm (.ci/run installs them)
-for tool in node npm /usr/bin/chromium /usr/bin/chromedriver; do
-  command -v "$tool" >/dev/null || { echo "missing $tool: run 'bash .ci/run' once, or install it" >&2; exit 1; }
-done
-[[ -d node_modules/playwright-core ]] || npm ci --no-audit --no-fund
+# ---- the WASM surface (issue 3): Node, pkg/, headless Chromium
 
 step "build pkg/ (saps-rules: web + node, wasm-opt -Oz)"
 bash scripts/build-pkg.sh

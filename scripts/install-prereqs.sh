@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs what a fresh machine lacks for scripts/test-all.sh: the pinned toolchain's components
+# and wasm target, Debian's chromium and chromium-driver, a CJK font, python3, cargo-nextest and
+# the npm packages. Safe to run again: it only installs what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# The toolchain, components and wasm target pinned in rust-toolchain.toml (rustup installs any
+# that are missing on first use; asking explicitly makes a failure obvious here).
+rustup show active-toolchain >/dev/null
+rustup component add rustfmt clippy >/dev/null
+rustup target add wasm32-unknown-unknown >/dev/null
+
+# Debian packages: headless Chromium and its driver for the browser tests, a CJK font so the
+# Chinese screenshots are legible, and python3 for the vector generator.
+wanted=(python3 chromium chromium-driver fonts-wqy-microhei)
+# Node and npm may come from elsewhere than Debian; install Debian's only when they are absent.
+command -v node >/dev/null || wanted+=(nodejs)
+command -v npm >/dev/null || wanted+=(npm)
+missing=()
+for pkg in "${wanted[@]}"; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+cargo nextest --version >/dev/null 2>&1 || cargo install cargo-nextest
+npm ci --no-audit --no-fund
+# scripts/build-pkg.sh installs the pinned wasm-bindgen CLI when it is missing.
