@@ -1,0 +1,84 @@
+//! Blobs in a local directory: `<dir>/<first two hex>/<sha256>`, written to a temporary file
+//! and renamed into place, so a reader never sees a partial blob.
+
+use super::{BlobError, BlobStore, StoredBlob, stream_into};
+use async_trait::async_trait;
+use saps_core::value::Sha256;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use tokio::io::AsyncRead;
+
+/// The filesystem blob store.
+#[derive(Debug)]
+pub struct FsBlobs {
+    dir: PathBuf,
+    uploads: AtomicU64,
+}
+
+fn unavailable(error: std::io::Error) -> BlobError {
+    BlobError::Unavailable(error.to_string())
+}
+
+impl FsBlobs {
+    /// Blobs under `dir` (created when missing).
+    pub fn open(dir: &Path) -> Result<FsBlobs, BlobError> {
+        std::fs::create_dir_all(dir.join("incoming")).map_err(unavailable)?;
+        Ok(FsBlobs {
+            dir: dir.to_owned(),
+            uploads: AtomicU64::new(0),
+        })
+    }
+
+    fn path_of(&self, sha256: &Sha256) -> PathBuf {
+        let hex = sha256.as_str();
+        self.dir.join(hex.get(..2).unwrap_or("00")).join(hex)
+    }
+}
+
+#[async_trait]
+impl BlobStore for FsBlobs {
+    async fn put(
+        &self,
+        body: &mut (dyn AsyncRead + Unpin + Send),
+        limit: u64,
+    ) -> Result<StoredBlob, BlobError> {
+        // Unique within the process; the process id keeps two servers on one directory apart.
+        let n = self.uploads.fetch_add(1, Ordering::Relaxed);
+        let incoming = self
+            .dir
+            .join("incoming")
+            .join(format!("{}-{n}.part", std::process::id()));
+        let mut file = tokio::fs::File::create(&incoming)
+            .await
+            .map_err(unavailable)?;
+        let stored = match stream_into(body, limit, &mut file).await {
+            Ok(stored) => stored,
+            Err(e) => {
+                drop(file);
+                let _ = tokio::fs::remove_file(&incoming).await;
+                return Err(e);
+            }
+        };
+        file.sync_all().await.map_err(unavailable)?;
+        drop(file);
+        let target = self.path_of(&stored.sha256);
+        if let Some(parent) = target.parent() {
+            tokio::fs::create_dir_all(parent)
+                .await
+                .map_err(unavailable)?;
+        }
+        // Same bytes, same name: replacing an existing blob changes nothing.
+        tokio::fs::rename(&incoming, &target)
+            .await
+            .map_err(unavailable)?;
+        Ok(stored)
+    }
+
+    async fn get(&self, sha256: &Sha256) -> Result<Option<Vec<u8>>, BlobError> {
+        match tokio::fs::read(self.path_of(sha256)).await {
+            Ok(bytes) => Ok(Some(bytes)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(unavailable(e)),
+        }
+    }
+}

@@ -1,0 +1,114 @@
+//! Blobs in S3 under `deliverables/<sha256>`. The object key is the hash, which is known only
+//! once the body has been read, so the body (at most the 5 MiB limit) is buffered while it
+//! streams in and hashed, then written with one `PutObject`.
+
+use super::{BlobError, BlobStore, StoredBlob, stream_into};
+use async_trait::async_trait;
+use aws_sdk_s3::Client;
+use aws_sdk_s3::error::SdkError;
+use aws_sdk_s3::primitives::ByteStream;
+use saps_core::value::Sha256;
+use tokio::io::AsyncRead;
+
+/// The S3 blob store.
+#[derive(Clone, Debug)]
+pub struct S3Blobs {
+    client: Client,
+    bucket: String,
+}
+
+fn unavailable(error: impl std::fmt::Debug) -> BlobError {
+    BlobError::Unavailable(format!("{error:?}"))
+}
+
+impl S3Blobs {
+    /// Blobs in `bucket` through `client` (built once at start).
+    pub fn new(client: Client, bucket: impl Into<String>) -> S3Blobs {
+        S3Blobs {
+            client,
+            bucket: bucket.into(),
+        }
+    }
+
+    fn key_of(sha256: &Sha256) -> String {
+        format!("deliverables/{sha256}")
+    }
+
+    /// Creates the bucket when missing (tests and local runs).
+    pub async fn create_bucket(&self) -> Result<(), BlobError> {
+        match self
+            .client
+            .create_bucket()
+            .bucket(&self.bucket)
+            .send()
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(SdkError::ServiceError(e))
+                if e.err().is_bucket_already_owned_by_you()
+                    || e.err().is_bucket_already_exists() =>
+            {
+                Ok(())
+            }
+            Err(e) => Err(unavailable(e)),
+        }
+    }
+}
+
+#[async_trait]
+impl BlobStore for S3Blobs {
+    async fn put(
+        &self,
+        body: &mut (dyn AsyncRead + Unpin + Send),
+        limit: u64,
+    ) -> Result<StoredBlob, BlobError> {
+        let mut buffer: Vec<u8> = Vec::new();
+        let stored = stream_into(body, limit, &mut buffer).await?;
+        self.client
+            .put_object()
+            .bucket(&self.bucket)
+            .key(S3Blobs::key_of(&stored.sha256))
+            .content_length(i64::try_from(stored.size).map_err(unavailable)?)
+            .body(ByteStream::from(buffer))
+            .send()
+            .await
+            .map_err(unavailable)?;
+        Ok(stored)
+    }
+
+    async fn get(&self, sha256: &Sha256) -> Result<Option<Vec<u8>>, BlobError> {
+        let object = match self
+            .client
+            .get_object()
+            .bucket(&self.bucket)
+            .key(S3Blobs::key_of(sha256))
+            .send()
+            .await
+        {
+            Ok(object) => object,
+            Err(SdkError::ServiceError(e)) if e.err().is_no_such_key() => return Ok(None),
+            Err(e) => return Err(unavailable(e)),
+        };
+        let bytes = object.body.collect().await.map_err(unavailable)?;
+        Ok(Some(bytes.into_bytes().to_vec()))
+    }
+}
+
+/// An S3 client for an S3-compatible server at `endpoint` (moto in tests): path-style
+/// addressing, a fixed region and placeholder credentials.
+pub fn local_client(endpoint: &str) -> Client {
+    let config = aws_sdk_s3::Config::builder()
+        .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
+        .endpoint_url(endpoint)
+        .region(aws_sdk_s3::config::Region::new("us-east-1"))
+        .credentials_provider(aws_sdk_s3::config::Credentials::new(
+            "local",
+            "local",
+            None,
+            None,
+            "saps-local",
+        ))
+        .force_path_style(true)
+        .build();
+    Client::from_conf(config)
+}

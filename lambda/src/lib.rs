@@ -1,0 +1,8 @@
+//! # saps-lambda
+//!
+//! The serverless side of saps: the storage port and its DynamoDB and SQLite backends
+//! ([`store`]), and the deliverable blob store ([`blob`]). Domain decisions all come from
+//! saps-core; this crate loads, saves and serves.
+
+pub mod blob;
+pub mod store;

@@ -1,0 +1,881 @@
+//! The DynamoDB backend: one table, keys and indexes as `lambda/DESIGN.md` lays them out.
+//!
+//! Every commit is one `TransactWriteItems` whose versioned items are conditional; reads are
+//! `GetItem`, `BatchGetItem` and `Query` on keys or GSIs, never `Scan`. Aggregates are stored as
+//! their JSON (`doc`) beside the attributes that key, index and version them.
+
+use super::directory::{self, DirectoryKey, DirectoryRecord, IndexEntry};
+use super::{
+    Commit, ConflictItem, IdempotencyRecord, Partner, Store, StoreError, StoreResult, VoucherPage,
+    VoucherQuery, decode_list_cursor, encode_list_cursor, stored_states_for, voucher_list_key,
+};
+use async_trait::async_trait;
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::config::interceptors::BeforeTransmitInterceptorContextRef;
+use aws_sdk_dynamodb::config::{ConfigBag, Intercept, RuntimeComponents};
+use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_dynamodb::types::{
+    AttributeDefinition, AttributeValue, BillingMode, Delete, GlobalSecondaryIndex,
+    KeySchemaElement, KeyType, KeysAndAttributes, Projection, ProjectionType, Put,
+    ScalarAttributeType, TransactWriteItem,
+};
+use saps_core::claim::Claim;
+use saps_core::completion::Deliverable;
+use saps_core::value::{ClaimId, PartnerId, ProgramId, VoucherNumber};
+use saps_core::voucher::{CustomerNotification, HistoryEntry, Voucher, VoucherState};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+
+/// DynamoDB's limit of items in one `TransactWriteItems`.
+pub const TRANSACTION_LIMIT: usize = 100;
+/// DynamoDB's limit of keys in one `BatchGetItem`.
+const BATCH_GET_LIMIT: usize = 100;
+
+const PK: &str = "PK";
+const SK: &str = "SK";
+const DOC: &str = "doc";
+const VERSION: &str = "version";
+/// Vouchers of a partner in one stored state, by expiry then number.
+pub const BY_STATE_INDEX: &str = "GSI1";
+/// All vouchers of a partner, by expiry then number.
+pub const BY_PARTNER_INDEX: &str = "GSI2";
+
+type Item = HashMap<String, AttributeValue>;
+
+/// The DynamoDB store. Cheap to clone: the SDK client is shared.
+#[derive(Clone, Debug)]
+pub struct DynamoStore {
+    client: Client,
+    table: String,
+}
+
+fn s(text: impl Into<String>) -> AttributeValue {
+    AttributeValue::S(text.into())
+}
+
+fn n(number: u64) -> AttributeValue {
+    AttributeValue::N(number.to_string())
+}
+
+fn key(pk: String, sk: impl Into<String>) -> Item {
+    HashMap::from([(PK.to_owned(), s(pk)), (SK.to_owned(), s(sk))])
+}
+
+fn partner_key(id: &PartnerId) -> Item {
+    key(format!("PARTNER#{id}"), "PARTNER")
+}
+
+fn voucher_pk(number: &VoucherNumber) -> String {
+    format!("VOUCHER#{number}")
+}
+
+fn voucher_key(number: &VoucherNumber) -> Item {
+    key(voucher_pk(number), "VOUCHER")
+}
+
+fn claim_key(id: &ClaimId) -> Item {
+    key(format!("CLAIM#{id}"), "CLAIM")
+}
+
+fn directory_key(entry: &IndexEntry) -> Item {
+    key(format!("DIRECTORY#{}", entry.index), entry.key.sort_text())
+}
+
+fn line_sk(kind: &str, version: u64) -> String {
+    // Zero-padded so lines sort by version.
+    format!("{kind}#{version:020}")
+}
+
+fn vouchers_pk(partner: &PartnerId) -> String {
+    format!("PARTNER#{partner}#VOUCHERS")
+}
+
+fn vouchers_in_state_pk(partner: &PartnerId, state: VoucherState) -> String {
+    format!("PARTNER#{partner}#VOUCHERS#{}", state.name())
+}
+
+fn unavailable(error: impl std::fmt::Display) -> StoreError {
+    StoreError::Unavailable(error.to_string())
+}
+
+/// Maps an SDK failure: only the service's own word is trusted to mean "nothing happened
+/// because of a condition"; everything else (network, timeouts, throttling) is `Unavailable`.
+fn sdk_error<E, R>(error: SdkError<E, R>) -> StoreError
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug,
+{
+    match &error {
+        SdkError::ServiceError(service) => {
+            let inner = service.err();
+            StoreError::Unavailable(format!(
+                "{}: {}",
+                inner.code().unwrap_or("service error"),
+                inner.message().unwrap_or_default()
+            ))
+        }
+        other => StoreError::Unavailable(format!("{other:?}")),
+    }
+}
+
+fn to_doc<T: Serialize>(value: &T) -> StoreResult<AttributeValue> {
+    serde_json::to_string(value)
+        .map(s)
+        .map_err(|e| StoreError::Corrupt {
+            key: std::any::type_name::<T>().to_owned(),
+            reason: e.to_string(),
+        })
+}
+
+fn from_item<T: DeserializeOwned>(item: &Item) -> StoreResult<T> {
+    let key = || {
+        item.get(PK)
+            .and_then(|v| v.as_s().ok())
+            .cloned()
+            .unwrap_or_default()
+    };
+    let doc = item
+        .get(DOC)
+        .and_then(|v| v.as_s().ok())
+        .ok_or_else(|| StoreError::Corrupt {
+            key: key(),
+            reason: "no doc attribute".into(),
+        })?;
+    serde_json::from_str(doc).map_err(|e| StoreError::Corrupt {
+        key: key(),
+        reason: e.to_string(),
+    })
+}
+
+/// One transaction item and the aggregate its condition guards (to name a conflict).
+struct Write {
+    item: TransactWriteItem,
+    guards: ConflictItem,
+}
+
+/// Builds the writes of a commit in a fixed order.
+struct Transaction<'a> {
+    table: &'a str,
+    writes: Vec<Write>,
+}
+
+impl Transaction<'_> {
+    /// A put; `condition` is `None` (unconditional), `Some(None)` (the item must not exist) or
+    /// `Some(Some(v))` (its stored version must be `v`).
+    fn put(
+        &mut self,
+        item: Item,
+        condition: Option<Option<u64>>,
+        guards: ConflictItem,
+    ) -> StoreResult<()> {
+        let mut put = Put::builder().table_name(self.table).set_item(Some(item));
+        match condition {
+            None => {}
+            Some(None) => put = put.condition_expression("attribute_not_exists(PK)"),
+            Some(Some(version)) => {
+                put = put
+                    .condition_expression("#version = :expected")
+                    .expression_attribute_names("#version", VERSION)
+                    .expression_attribute_values(":expected", n(version));
+            }
+        }
+        let put = put.build().map_err(unavailable)?;
+        self.writes.push(Write {
+            item: TransactWriteItem::builder().put(put).build(),
+            guards,
+        });
+        Ok(())
+    }
+
+    fn delete(&mut self, key: Item) -> StoreResult<()> {
+        let delete = Delete::builder()
+            .table_name(self.table)
+            .set_key(Some(key))
+            .build()
+            .map_err(unavailable)?;
+        self.writes.push(Write {
+            item: TransactWriteItem::builder().delete(delete).build(),
+            guards: ConflictItem::Unknown,
+        });
+        Ok(())
+    }
+
+    /// A versioned aggregate: new at version 1, else replacing `version - 1`.
+    fn versioned(
+        &mut self,
+        mut item: Item,
+        version: u64,
+        doc: AttributeValue,
+        guards: ConflictItem,
+    ) -> StoreResult<()> {
+        item.insert(VERSION.to_owned(), n(version));
+        item.insert(DOC.to_owned(), doc);
+        let condition = if version <= 1 {
+            None
+        } else {
+            Some(version - 1)
+        };
+        self.put(item, Some(condition), guards)
+    }
+
+    fn voucher(&mut self, voucher: &Voucher, history: &HistoryEntry) -> StoreResult<()> {
+        let list_key = voucher_list_key(voucher);
+        let mut item = voucher_key(&voucher.voucher_number);
+        item.insert(
+            "GSI1PK".into(),
+            s(vouchers_in_state_pk(&voucher.partner_id, voucher.state)),
+        );
+        item.insert("GSI1SK".into(), s(list_key.clone()));
+        item.insert("GSI2PK".into(), s(vouchers_pk(&voucher.partner_id)));
+        item.insert("GSI2SK".into(), s(list_key));
+        let guards = ConflictItem::Voucher(voucher.voucher_number.clone());
+        self.versioned(item, voucher.version, to_doc(voucher)?, guards.clone())?;
+        self.line(
+            &voucher.voucher_number,
+            "HISTORY",
+            history.version,
+            to_doc(history)?,
+            guards,
+        )
+    }
+
+    /// An append-only line (history, outbox) under the voucher: it must not exist yet.
+    fn line(
+        &mut self,
+        number: &VoucherNumber,
+        kind: &str,
+        version: u64,
+        doc: AttributeValue,
+        guards: ConflictItem,
+    ) -> StoreResult<()> {
+        let mut item = key(voucher_pk(number), line_sk(kind, version));
+        item.insert(DOC.to_owned(), doc);
+        self.put(item, Some(None), guards)
+    }
+}
+
+/// Which index entries a partner save deletes and which it puts: one action per item, as a
+/// transaction requires, so an entry kept in place is only put.
+fn directory_changes(
+    previous: Option<&Partner>,
+    next: &Partner,
+) -> (Vec<IndexEntry>, Vec<IndexEntry>) {
+    let put = directory::index_keys(next);
+    let delete = previous
+        .map(directory::index_keys)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|old| {
+            !put.iter()
+                .any(|new| new.index == old.index && new.key == old.key)
+        })
+        .collect();
+    (delete, put)
+}
+
+impl DynamoStore {
+    /// A store on `table` through `client` (built once at start and reused).
+    pub fn new(client: Client, table: impl Into<String>) -> DynamoStore {
+        DynamoStore {
+            client,
+            table: table.into(),
+        }
+    }
+
+    /// The table's name.
+    pub fn table(&self) -> &str {
+        &self.table
+    }
+
+    /// Creates the table with its two GSIs (on-demand billing) and waits until it is active;
+    /// an existing table is left as it is. For tests and local runs; production tables come
+    /// from infrastructure code with the same definition.
+    pub async fn create_table(&self) -> StoreResult<()> {
+        let attribute = |name: &str| {
+            AttributeDefinition::builder()
+                .attribute_name(name)
+                .attribute_type(ScalarAttributeType::S)
+                .build()
+                .map_err(unavailable)
+        };
+        let key_schema = |hash: &str, range: &str| -> StoreResult<Vec<KeySchemaElement>> {
+            Ok(vec![
+                KeySchemaElement::builder()
+                    .attribute_name(hash)
+                    .key_type(KeyType::Hash)
+                    .build()
+                    .map_err(unavailable)?,
+                KeySchemaElement::builder()
+                    .attribute_name(range)
+                    .key_type(KeyType::Range)
+                    .build()
+                    .map_err(unavailable)?,
+            ])
+        };
+        let index = |name: &str, hash: &str, range: &str| -> StoreResult<GlobalSecondaryIndex> {
+            GlobalSecondaryIndex::builder()
+                .index_name(name)
+                .set_key_schema(Some(key_schema(hash, range)?))
+                .projection(
+                    Projection::builder()
+                        .projection_type(ProjectionType::All)
+                        .build(),
+                )
+                .build()
+                .map_err(unavailable)
+        };
+        let created = self
+            .client
+            .create_table()
+            .table_name(&self.table)
+            .billing_mode(BillingMode::PayPerRequest)
+            .set_attribute_definitions(Some(
+                ["PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK"]
+                    .into_iter()
+                    .map(attribute)
+                    .collect::<StoreResult<_>>()?,
+            ))
+            .set_key_schema(Some(key_schema(PK, SK)?))
+            .global_secondary_indexes(index(BY_STATE_INDEX, "GSI1PK", "GSI1SK")?)
+            .global_secondary_indexes(index(BY_PARTNER_INDEX, "GSI2PK", "GSI2SK")?)
+            .send()
+            .await;
+        match created {
+            Ok(_) => {}
+            Err(SdkError::ServiceError(e)) if e.err().is_resource_in_use_exception() => {}
+            Err(e) => return Err(sdk_error(e)),
+        }
+        for _ in 0..600 {
+            let described = self
+                .client
+                .describe_table()
+                .table_name(&self.table)
+                .send()
+                .await
+                .map_err(sdk_error)?;
+            let active = described
+                .table()
+                .and_then(|t| t.table_status())
+                .is_some_and(|s| s.as_str() == "ACTIVE");
+            if active {
+                return Ok(());
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        Err(StoreError::Unavailable(format!(
+            "table {} did not become active",
+            self.table
+        )))
+    }
+
+    async fn get<T: DeserializeOwned>(&self, key: Item) -> StoreResult<Option<T>> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(key))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(sdk_error)?;
+        output.item().map(from_item).transpose()
+    }
+
+    /// Every line of one kind under a voucher, oldest first, following pages.
+    async fn lines<T: DeserializeOwned>(
+        &self,
+        number: &VoucherNumber,
+        kind: &str,
+    ) -> StoreResult<Vec<T>> {
+        let mut found = Vec::new();
+        let mut start: Option<Item> = None;
+        loop {
+            let output = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .key_condition_expression("PK = :pk AND begins_with(SK, :kind)")
+                .expression_attribute_values(":pk", s(voucher_pk(number)))
+                .expression_attribute_values(":kind", s(format!("{kind}#")))
+                .consistent_read(true)
+                .set_exclusive_start_key(start.take())
+                .send()
+                .await
+                .map_err(sdk_error)?;
+            for item in output.items() {
+                found.push(from_item(item)?);
+            }
+            match output.last_evaluated_key() {
+                Some(last) => start = Some(last.clone()),
+                None => return Ok(found),
+            }
+        }
+    }
+
+    /// Up to `limit` vouchers of one list partition with a key in `[low, high)`, in order.
+    async fn list_segment(
+        &self,
+        (index, partition, key_name): (&str, String, &str),
+        low: Option<&str>,
+        high: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Vec<(String, Voucher)>> {
+        let condition = match (low, high) {
+            (Some(low), Some(high)) if low >= high => return Ok(Vec::new()),
+            (Some(_), Some(_)) => "#pk = :pk AND #sk BETWEEN :low AND :high",
+            (Some(_), None) => "#pk = :pk AND #sk >= :low",
+            (None, Some(_)) => "#pk = :pk AND #sk < :high",
+            (None, None) => "#pk = :pk",
+        };
+        let mut found: Vec<(String, Voucher)> = Vec::new();
+        let mut start: Option<Item> = None;
+        let limit_i32 = i32::try_from(limit).unwrap_or(i32::MAX);
+        loop {
+            let mut query = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .index_name(index)
+                .key_condition_expression(condition)
+                .expression_attribute_names("#pk", format!("{key_name}PK"))
+                .expression_attribute_values(":pk", s(partition.clone()))
+                .limit(limit_i32)
+                .set_exclusive_start_key(start.take());
+            if low.is_some() || high.is_some() {
+                query = query.expression_attribute_names("#sk", format!("{key_name}SK"));
+            }
+            if let Some(low) = low {
+                query = query.expression_attribute_values(":low", s(low));
+            }
+            if let Some(high) = high {
+                // BETWEEN is inclusive; no list key equals a bare date, so `high` itself never
+                // matches and the range stays half-open.
+                query = query.expression_attribute_values(":high", s(high));
+            }
+            let output = query.send().await.map_err(sdk_error)?;
+            for item in output.items() {
+                let list_key = item
+                    .get(&format!("{key_name}SK"))
+                    .and_then(|v| v.as_s().ok())
+                    .cloned()
+                    .unwrap_or_default();
+                found.push((list_key, from_item(item)?));
+            }
+            match output.last_evaluated_key() {
+                Some(last) if found.len() < limit => start = Some(last.clone()),
+                _ => return Ok(found),
+            }
+        }
+    }
+}
+
+/// Counts the HTTP requests a DynamoDB client sends, per operation (`X-Amz-Target`), retries
+/// included. Tests assert request budgets with it; a service can export it as a metric.
+#[derive(Clone, Debug, Default)]
+pub struct RequestCounter {
+    counts: Arc<Mutex<BTreeMap<String, usize>>>,
+}
+
+impl RequestCounter {
+    /// A counter at zero.
+    pub fn new() -> RequestCounter {
+        RequestCounter::default()
+    }
+
+    /// Requests per operation since the last [`RequestCounter::take`].
+    pub fn take(&self) -> BTreeMap<String, usize> {
+        self.counts
+            .lock()
+            .map(|mut counts| std::mem::take(&mut *counts))
+            .unwrap_or_default()
+    }
+}
+
+impl Intercept for RequestCounter {
+    fn name(&self) -> &'static str {
+        "RequestCounter"
+    }
+
+    fn read_before_transmit(
+        &self,
+        context: &BeforeTransmitInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), aws_sdk_dynamodb::error::BoxError> {
+        let operation = context
+            .request()
+            .headers()
+            .get("x-amz-target")
+            .and_then(|target| target.rsplit('.').next())
+            .unwrap_or("unknown")
+            .to_owned();
+        if let Ok(mut counts) = self.counts.lock() {
+            *counts.entry(operation).or_default() += 1;
+        }
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl Store for DynamoStore {
+    async fn partner(&self, id: &PartnerId) -> StoreResult<Option<Partner>> {
+        self.get(partner_key(id)).await
+    }
+
+    async fn directory(
+        &self,
+        program: Option<&ProgramId>,
+        after: Option<&DirectoryKey>,
+        limit: usize,
+    ) -> StoreResult<Vec<DirectoryRecord>> {
+        let partition = format!("DIRECTORY#{}", directory::index_name(program));
+        let mut found = Vec::new();
+        let mut after = after.map(DirectoryKey::sort_text);
+        while found.len() < limit {
+            let wanted = limit - found.len();
+            let mut query = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .expression_attribute_values(":pk", s(partition.clone()))
+                .limit(i32::try_from(wanted).unwrap_or(i32::MAX));
+            query = match &after {
+                Some(after) => query
+                    .key_condition_expression("PK = :pk AND SK > :after")
+                    .expression_attribute_values(":after", s(after.clone())),
+                None => query.key_condition_expression("PK = :pk"),
+            };
+            let output = query.send().await.map_err(sdk_error)?;
+            for item in output.items() {
+                found.push(from_item::<DirectoryRecord>(item)?);
+            }
+            // A page cut short by DynamoDB's 1 MB cap goes on from its last key.
+            match output.last_evaluated_key().and_then(|k| k.get(SK)) {
+                Some(AttributeValue::S(last)) if output.count() > 0 => after = Some(last.clone()),
+                _ => break,
+            }
+        }
+        Ok(found)
+    }
+
+    async fn voucher(&self, number: &VoucherNumber) -> StoreResult<Option<Voucher>> {
+        self.get(voucher_key(number)).await
+    }
+
+    async fn vouchers(&self, numbers: &[VoucherNumber]) -> StoreResult<Vec<Voucher>> {
+        let mut found: HashMap<String, Voucher> = HashMap::new();
+        for chunk in numbers.chunks(BATCH_GET_LIMIT) {
+            // BatchGetItem refuses a request that names one key twice.
+            let mut seen = std::collections::HashSet::new();
+            let keys: Vec<Item> = chunk
+                .iter()
+                .filter(|number| seen.insert(number.as_str()))
+                .map(voucher_key)
+                .collect();
+            let mut pending = Some(
+                KeysAndAttributes::builder()
+                    .set_keys(Some(keys))
+                    .consistent_read(true)
+                    .build()
+                    .map_err(unavailable)?,
+            );
+            // Unprocessed keys come back when DynamoDB sheds load; ask again for those only.
+            for attempt in 0..8u32 {
+                let Some(request) = pending.take() else { break };
+                if attempt > 0 {
+                    tokio::time::sleep(std::time::Duration::from_millis(20 << attempt)).await;
+                }
+                let output = self
+                    .client
+                    .batch_get_item()
+                    .request_items(&self.table, request)
+                    .send()
+                    .await
+                    .map_err(sdk_error)?;
+                for item in output
+                    .responses()
+                    .and_then(|r| r.get(&self.table))
+                    .into_iter()
+                    .flatten()
+                {
+                    let voucher: Voucher = from_item(item)?;
+                    found.insert(voucher.voucher_number.to_string(), voucher);
+                }
+                pending = output
+                    .unprocessed_keys()
+                    .and_then(|u| u.get(&self.table))
+                    .filter(|k| !k.keys().is_empty())
+                    .cloned();
+            }
+            if pending.is_some() {
+                return Err(StoreError::Unavailable(
+                    "batch read kept being throttled".into(),
+                ));
+            }
+        }
+        // In the order asked, like the SQLite backend.
+        Ok(numbers
+            .iter()
+            .filter_map(|number| found.remove(number.as_str()))
+            .collect())
+    }
+
+    async fn history(&self, number: &VoucherNumber) -> StoreResult<Vec<HistoryEntry>> {
+        self.lines(number, "HISTORY").await
+    }
+
+    async fn notifications(
+        &self,
+        number: &VoucherNumber,
+    ) -> StoreResult<Vec<CustomerNotification>> {
+        self.lines(number, "OUTBOX").await
+    }
+
+    async fn uploads(&self, number: &VoucherNumber) -> StoreResult<Vec<Deliverable>> {
+        self.lines(number, "UPLOAD").await
+    }
+
+    async fn partner_vouchers(
+        &self,
+        partner: &PartnerId,
+        query: VoucherQuery,
+        cursor: Option<&str>,
+    ) -> StoreResult<VoucherPage> {
+        let after = cursor.map(decode_list_cursor).transpose()?;
+        // Keys are `YYYY-MM-DD#NUMBER` over [0-9A-Z#-]: `after + "!"` is the least key above
+        // `after`, and a voucher unexpired on `today` has a key of tomorrow or later.
+        let low = after.map(|a| format!("{a}!"));
+        let tomorrow = query.today.succ_opt().map(|d| d.to_string());
+        let limit = query.limit.max(1);
+        let segments: Vec<((&str, String, &str), Option<String>, Option<String>)> = match query
+            .state
+        {
+            None => vec![(
+                (BY_PARTNER_INDEX, vouchers_pk(partner), "GSI2"),
+                low.clone(),
+                None,
+            )],
+            Some(state) => stored_states_for(state)
+                .into_iter()
+                .map(|(stored, unexpired)| {
+                    let partition = (
+                        BY_STATE_INDEX,
+                        vouchers_in_state_pk(partner, stored),
+                        "GSI1",
+                    );
+                    match unexpired {
+                        Some(true) => {
+                            let floor = [low.clone(), tomorrow.clone()].into_iter().flatten().max();
+                            (partition, floor, None)
+                        }
+                        Some(false) => (partition, low.clone(), tomorrow.clone()),
+                        None => (partition, low.clone(), None),
+                    }
+                })
+                .collect(),
+        };
+        let mut merged: Vec<(String, Voucher)> = Vec::new();
+        for (partition, low, high) in segments {
+            merged.extend(
+                self.list_segment(partition, low.as_deref(), high.as_deref(), limit + 1)
+                    .await?,
+            );
+        }
+        merged.sort_by(|a, b| a.0.cmp(&b.0));
+        merged.truncate(limit + 1);
+        let next_cursor = if merged.len() > limit {
+            merged.truncate(limit);
+            merged.last().map(|(key, _)| encode_list_cursor(key))
+        } else {
+            None
+        };
+        Ok(VoucherPage {
+            items: merged.into_iter().map(|(_, v)| v).collect(),
+            next_cursor,
+        })
+    }
+
+    async fn claim(&self, id: &ClaimId) -> StoreResult<Option<Claim>> {
+        self.get(claim_key(id)).await
+    }
+
+    async fn idempotency(&self, scope: &str, key: &str) -> StoreResult<Option<IdempotencyRecord>> {
+        self.get(idempotency_key(scope, key)).await
+    }
+
+    async fn commit(&self, commit: Commit) -> StoreResult<()> {
+        let items = commit.item_count();
+        if items == 0 {
+            return Ok(());
+        }
+        if items > TRANSACTION_LIMIT {
+            return Err(StoreError::TooLarge {
+                items,
+                limit: TRANSACTION_LIMIT,
+            });
+        }
+        let mut tx = Transaction {
+            table: &self.table,
+            writes: Vec::with_capacity(items),
+        };
+        if let Some(save) = &commit.partner {
+            let partner = &save.next;
+            let guards = ConflictItem::Partner(partner.partner_id.clone());
+            tx.versioned(
+                partner_key(&partner.partner_id),
+                partner.version,
+                to_doc(partner)?,
+                guards,
+            )?;
+            let (delete, put) = directory_changes(save.previous.as_ref(), partner);
+            for entry in &delete {
+                tx.delete(directory_key(entry))?;
+            }
+            if let Some(record) = directory::record_of(partner) {
+                let doc = to_doc(&record)?;
+                for entry in &put {
+                    let mut item = directory_key(entry);
+                    item.insert(DOC.to_owned(), doc.clone());
+                    tx.put(item, None, ConflictItem::Unknown)?;
+                }
+            }
+        }
+        for (voucher, history) in &commit.new_vouchers {
+            tx.voucher(voucher, history)?;
+        }
+        for transition in &commit.transitions {
+            tx.voucher(&transition.voucher, &transition.history)?;
+            if let Some(notification) = &transition.notification {
+                let guards = ConflictItem::Voucher(transition.voucher.voucher_number.clone());
+                tx.line(
+                    &transition.voucher.voucher_number,
+                    "OUTBOX",
+                    transition.voucher.version,
+                    to_doc(notification)?,
+                    guards,
+                )?;
+            }
+        }
+        if let Some(claim) = &commit.claim {
+            let guards = ConflictItem::Claim(claim.claim_id.clone());
+            tx.versioned(
+                claim_key(&claim.claim_id),
+                claim.version,
+                to_doc(claim)?,
+                guards,
+            )?;
+        }
+        for (number, deliverable) in &commit.uploads {
+            let mut item = key(
+                voucher_pk(number),
+                format!("UPLOAD#{}", deliverable.file_name),
+            );
+            item.insert(DOC.to_owned(), to_doc(deliverable)?);
+            tx.put(item, None, ConflictItem::Unknown)?;
+        }
+        if let Some(record) = &commit.idempotency {
+            let mut item = idempotency_key(&record.scope, &record.key);
+            item.insert(DOC.to_owned(), to_doc(record)?);
+            tx.put(
+                item,
+                Some(None),
+                ConflictItem::IdempotencyKey(record.key.clone()),
+            )?;
+        }
+        let (items, guards): (Vec<_>, Vec<_>) =
+            tx.writes.into_iter().map(|w| (w.item, w.guards)).unzip();
+        let sent = self
+            .client
+            .transact_write_items()
+            .set_transact_items(Some(items))
+            .send()
+            .await;
+        match sent {
+            Ok(_) => Ok(()),
+            Err(SdkError::ServiceError(service))
+                if service.err().is_transaction_canceled_exception() =>
+            {
+                Err(cancelled(service.err(), &guards))
+            }
+            Err(e) => Err(sdk_error(e)),
+        }
+    }
+}
+
+fn idempotency_key(scope: &str, key_text: &str) -> Item {
+    key(format!("IDEMPOTENCY#{scope}"), key_text)
+}
+
+/// Reads why DynamoDB cancelled a transaction: a failed condition or a concurrent
+/// transaction on one of its items is a lost race (409); anything else, such as throttling,
+/// means the store could not do the work (503).
+fn cancelled(
+    error: &aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError,
+    guards: &[ConflictItem],
+) -> StoreError {
+    let aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError::TransactionCanceledException(
+        exception,
+    ) = error
+    else {
+        return unavailable(error);
+    };
+    let reasons = exception.cancellation_reasons();
+    let lost = reasons.iter().zip(guards).find(|(reason, _)| {
+        matches!(
+            reason.code(),
+            Some("ConditionalCheckFailed" | "TransactionConflict")
+        )
+    });
+    match lost {
+        Some((reason, item)) => StoreError::Conflict {
+            item: item.clone(),
+            reason: reason.code().unwrap_or_default().to_owned(),
+        },
+        None => StoreError::Unavailable(format!(
+            "transaction cancelled: {}",
+            reasons
+                .iter()
+                .filter_map(|r| r.code())
+                .filter(|c| *c != "None")
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
+}
+
+/// Client settings for a DynamoDB-compatible server at `endpoint` (DynamoDB Local in tests
+/// and `--dynamodb-endpoint` runs): a fixed region and placeholder credentials, since such
+/// servers accept any signature, and short timeouts so an outage surfaces as `Unavailable`
+/// instead of a hung request.
+pub fn local_client(endpoint: &str) -> Client {
+    local_client_with(endpoint, None)
+}
+
+/// [`local_client`] with an interceptor (a [`RequestCounter`]) installed.
+pub fn local_client_with(endpoint: &str, counter: Option<RequestCounter>) -> Client {
+    let timeouts = aws_sdk_dynamodb::config::timeout::TimeoutConfig::builder()
+        .connect_timeout(std::time::Duration::from_secs(2))
+        .operation_attempt_timeout(std::time::Duration::from_secs(10))
+        .build();
+    let mut config = aws_sdk_dynamodb::Config::builder()
+        .behavior_version(aws_sdk_dynamodb::config::BehaviorVersion::latest())
+        .endpoint_url(endpoint)
+        .region(aws_sdk_dynamodb::config::Region::new("us-east-1"))
+        .credentials_provider(aws_sdk_dynamodb::config::Credentials::new(
+            "local",
+            "local",
+            None,
+            None,
+            "saps-local",
+        ))
+        .timeout_config(timeouts)
+        .retry_config(
+            aws_sdk_dynamodb::config::retry::RetryConfig::standard().with_max_attempts(2),
+        );
+    if let Some(counter) = counter {
+        config = config.interceptor(counter);
+    }
+    Client::from_conf(config.build())
+}

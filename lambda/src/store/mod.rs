@@ -1,0 +1,348 @@
+//! The storage port (SPEC §13): what the API loads, and the one conditional write it saves.
+//!
+//! Domain decisions come from saps-core; a store only loads aggregates and commits a
+//! [`Commit`] atomically: every item is conditional on the version the caller loaded, and either
+//! all of it is written or none of it. Two backends implement [`Store`]: DynamoDB
+//! ([`dynamo::DynamoStore`], production) and SQLite ([`sqlite::SqliteStore`], local), and both
+//! pass one conformance suite (`lambda/tests/conformance`).
+
+pub mod directory;
+pub mod dynamo;
+pub mod sqlite;
+
+use async_trait::async_trait;
+use chrono::NaiveDate;
+use saps_core::claim::Claim;
+use saps_core::completion::Deliverable;
+use saps_core::directory::Profile;
+use saps_core::eligibility::QualificationFacts;
+use saps_core::enrollment::Enrollment;
+use saps_core::value::{ClaimId, LocationId, PartnerId, ProgramId, VoucherNumber};
+use saps_core::voucher::{CustomerNotification, HistoryEntry, Transition, Voucher, VoucherState};
+use serde::{Deserialize, Serialize};
+
+pub use directory::{DirectoryKey, DirectoryRecord};
+
+/// Why a store call failed. Nothing was written in any case.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A condition of the commit failed: another writer changed an item first, the item already
+    /// exists, or the idempotency key is taken. The API answers 409 (or replays the key).
+    #[error("conflict on {item}: {reason}")]
+    Conflict {
+        /// Which item's condition failed.
+        item: ConflictItem,
+        /// What the backend said.
+        reason: String,
+    },
+    /// The store cannot be reached or refused to work (network, throttling, I/O). The API
+    /// answers 503 with `Retry-After`.
+    #[error("store unavailable: {0}")]
+    Unavailable(String),
+    /// A commit the backend cannot write in one transaction (DynamoDB's 100-item limit).
+    #[error("commit too large: {items} items, at most {limit}")]
+    TooLarge {
+        /// Items the commit needs.
+        items: usize,
+        /// The backend's limit.
+        limit: usize,
+    },
+    /// A stored item could not be read back: a bug or a foreign writer, never user input.
+    #[error("stored item {key} is unreadable: {reason}")]
+    Corrupt {
+        /// The item's key.
+        key: String,
+        /// What failed.
+        reason: String,
+    },
+    /// A cursor that this store did not issue.
+    #[error("invalid cursor")]
+    InvalidCursor,
+}
+
+/// The item whose condition failed in a [`StoreError::Conflict`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConflictItem {
+    /// A partner record (version moved, or it exists already).
+    Partner(PartnerId),
+    /// A voucher (version moved, or the number is taken).
+    Voucher(VoucherNumber),
+    /// A claim (version moved, or the id is taken).
+    Claim(ClaimId),
+    /// The idempotency key was used by another request first.
+    IdempotencyKey(String),
+    /// The backend did not say which item (it still wrote nothing).
+    Unknown,
+}
+
+impl std::fmt::Display for ConflictItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ConflictItem::Partner(id) => write!(f, "partner {id}"),
+            ConflictItem::Voucher(n) => write!(f, "voucher {n}"),
+            ConflictItem::Claim(id) => write!(f, "claim {id}"),
+            ConflictItem::IdempotencyKey(k) => write!(f, "idempotency key {k}"),
+            ConflictItem::Unknown => f.write_str("an item"),
+        }
+    }
+}
+
+/// Shorthand for store results.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// One partner's own data. Profile and enrollments live together because the directory
+/// listing derives from both (SPEC §6), so they change under one version.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Partner {
+    /// The partner.
+    pub partner_id: PartnerId,
+    /// Approved company locations (set by the program administrator).
+    #[serde(default)]
+    pub locations: Vec<LocationId>,
+    /// Qualification facts (SPEC §4).
+    #[serde(default)]
+    pub facts: QualificationFacts,
+    /// One enrollment per program at most (SPEC §5).
+    #[serde(default)]
+    pub enrollments: Vec<Enrollment>,
+    /// The directory profile, once published.
+    #[serde(default)]
+    pub profile: Option<Profile>,
+    /// Optimistic-concurrency version: 1 when first written, +1 per save.
+    pub version: u64,
+}
+
+impl Partner {
+    /// A partner not stored yet: saving it writes version 1.
+    pub fn new(partner_id: PartnerId) -> Partner {
+        Partner {
+            partner_id,
+            locations: Vec::new(),
+            facts: QualificationFacts::default(),
+            enrollments: Vec::new(),
+            profile: None,
+            version: 0,
+        }
+    }
+
+    /// The same partner one version on, ready to commit.
+    pub fn next_version(&self) -> Partner {
+        Partner {
+            version: self.version.saturating_add(1),
+            ..self.clone()
+        }
+    }
+
+    /// The programs the directory indexes this partner under: every program with an enrollment
+    /// that is not withdrawn (its time window is judged when read), when a profile exists.
+    pub fn indexed_programs(&self) -> Vec<ProgramId> {
+        if self.profile.is_none() {
+            return Vec::new();
+        }
+        let mut programs: Vec<ProgramId> = self
+            .enrollments
+            .iter()
+            .filter(|e| e.withdrawn_on.is_none())
+            .map(|e| e.program_id.clone())
+            .collect();
+        programs.sort();
+        programs.dedup();
+        programs
+    }
+}
+
+/// A stored response for an idempotency key (SPEC §13): replayed when the key comes back with
+/// the same request, refused when it comes back with another.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct IdempotencyRecord {
+    /// Who and what the key belongs to, e.g. `1001 POST /v1/claims`: keys never collide
+    /// across partners or operations.
+    pub scope: String,
+    /// The client's key.
+    pub key: String,
+    /// SHA-256 of the request, to tell a retry from a different request reusing the key.
+    pub request_sha256: String,
+    /// The HTTP status produced.
+    pub status: u16,
+    /// The response body produced.
+    pub body: String,
+}
+
+/// Everything one request changes, written atomically: either every item or none.
+///
+/// Each versioned item carries its *new* version `n` and is written only if the stored one is
+/// `n - 1` (absent when `n` is 1). History and outbox lines are only ever added.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Commit {
+    /// A partner saved: `previous` is what the caller loaded (`None` for a new partner), so the
+    /// backend can retire directory entries the new version no longer has.
+    pub partner: Option<PartnerSave>,
+    /// New vouchers (assignment), each with its first history line; the number must be unused.
+    pub new_vouchers: Vec<(Voucher, HistoryEntry)>,
+    /// Voucher transitions, each with its history line and outbox entry.
+    pub transitions: Vec<Transition>,
+    /// A claim created or decided.
+    pub claim: Option<Claim>,
+    /// Deliverables uploaded for a voucher (metadata; the bytes are in the blob store).
+    pub uploads: Vec<(VoucherNumber, Deliverable)>,
+    /// The response to remember for an idempotency key; the key must be unused.
+    pub idempotency: Option<IdempotencyRecord>,
+}
+
+/// A partner write with the version it replaces.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PartnerSave {
+    /// What the caller loaded (`None`: the partner is new).
+    pub previous: Option<Partner>,
+    /// What to store; its version is `previous.version + 1`.
+    pub next: Partner,
+}
+
+impl Commit {
+    /// How many items the commit writes: DynamoDB caps a transaction at 100.
+    pub fn item_count(&self) -> usize {
+        let partner = self.partner.as_ref().map_or(0, |save| {
+            let before = save
+                .previous
+                .as_ref()
+                .map_or(0, |p| directory::index_keys(p).len());
+            1 + before + directory::index_keys(&save.next).len()
+        });
+        partner
+            + self.new_vouchers.len() * 2
+            + self
+                .transitions
+                .iter()
+                .map(|t| 2 + usize::from(t.notification.is_some()))
+                .sum::<usize>()
+            + usize::from(self.claim.is_some())
+            + self.uploads.len()
+            + usize::from(self.idempotency.is_some())
+    }
+
+    /// Whether the commit writes nothing.
+    pub fn is_empty(&self) -> bool {
+        self == &Commit::default()
+    }
+}
+
+/// A page of a partner's vouchers, with the cursor of the next page.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VoucherPage {
+    /// The vouchers, ordered by expiry date then number.
+    pub items: Vec<Voucher>,
+    /// Opaque; pass back for the next page. Absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// Which of a partner's vouchers to list: by *effective* state on `today` (SPEC §7), so an
+/// expired voucher is never listed as usable even before any sweep.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct VoucherQuery {
+    /// The effective state wanted; `None` lists every voucher.
+    pub state: Option<VoucherState>,
+    /// The day the effective state is judged on.
+    pub today: NaiveDate,
+    /// Page size, at least 1.
+    pub limit: usize,
+}
+
+/// The storage port. Reads are single-key or index queries (never scans); the only write is
+/// [`Store::commit`].
+#[async_trait]
+pub trait Store: Send + Sync {
+    /// One partner, with its version.
+    async fn partner(&self, id: &PartnerId) -> StoreResult<Option<Partner>>;
+
+    /// Up to `limit` directory records after `after`, in directory order (lower-case company
+    /// name, then partner id), from the index of `program` (all programs when `None`). The
+    /// records are candidates: whether one is listed today is core's decision.
+    async fn directory(
+        &self,
+        program: Option<&ProgramId>,
+        after: Option<&DirectoryKey>,
+        limit: usize,
+    ) -> StoreResult<Vec<DirectoryRecord>>;
+
+    /// One voucher.
+    async fn voucher(&self, number: &VoucherNumber) -> StoreResult<Option<Voucher>>;
+
+    /// Several vouchers at once (a redemption or claim selection), in the order asked; missing
+    /// ones are left out and a number asked twice is answered once.
+    async fn vouchers(&self, numbers: &[VoucherNumber]) -> StoreResult<Vec<Voucher>>;
+
+    /// A voucher's history, oldest first.
+    async fn history(&self, number: &VoucherNumber) -> StoreResult<Vec<HistoryEntry>>;
+
+    /// The customer notifications recorded for a voucher, oldest first.
+    async fn notifications(&self, number: &VoucherNumber)
+    -> StoreResult<Vec<CustomerNotification>>;
+
+    /// The deliverables uploaded for a voucher, by file name.
+    async fn uploads(&self, number: &VoucherNumber) -> StoreResult<Vec<Deliverable>>;
+
+    /// One page of a partner's vouchers.
+    async fn partner_vouchers(
+        &self,
+        partner: &PartnerId,
+        query: VoucherQuery,
+        cursor: Option<&str>,
+    ) -> StoreResult<VoucherPage>;
+
+    /// One claim.
+    async fn claim(&self, id: &ClaimId) -> StoreResult<Option<Claim>>;
+
+    /// The response stored for an idempotency key.
+    async fn idempotency(&self, scope: &str, key: &str) -> StoreResult<Option<IdempotencyRecord>>;
+
+    /// Writes everything in `commit` in one atomic, conditional transaction.
+    async fn commit(&self, commit: Commit) -> StoreResult<()>;
+}
+
+/// The sort key of a voucher in a partner's list: expiry date, then number. Both backends
+/// order and page by it, so the cursor is the same text everywhere.
+pub(crate) fn voucher_list_key(voucher: &Voucher) -> String {
+    format!("{}#{}", voucher.expires_on, voucher.voucher_number)
+}
+
+/// Cursor text for the position after `key` (base64url, so it is opaque and URL-safe).
+pub(crate) fn encode_list_cursor(key: &str) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(key)
+}
+
+/// The position a list cursor names.
+pub(crate) fn decode_list_cursor(cursor: &str) -> StoreResult<String> {
+    use base64::Engine as _;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(cursor)
+        .map_err(|_| StoreError::InvalidCursor)?;
+    let key = String::from_utf8(bytes).map_err(|_| StoreError::InvalidCursor)?;
+    // `YYYY-MM-DD#NUMBER`: anything else was not issued here.
+    let valid = key.len() > 11
+        && key
+            .get(..10)
+            .is_some_and(|d| saps_core::calendar::parse_date(d).is_some())
+        && key.get(10..11) == Some("#");
+    valid.then_some(key).ok_or(StoreError::InvalidCursor)
+}
+
+/// The stored states whose vouchers can have effective state `state` on some day, and whether
+/// the expiry date must be after `today` (`Some(true)`), on or before it (`Some(false)`), or
+/// does not matter (`None`).
+pub(crate) fn stored_states_for(state: VoucherState) -> Vec<(VoucherState, Option<bool>)> {
+    match state {
+        VoucherState::Assigned | VoucherState::Reserved | VoucherState::Completed => {
+            vec![(state, Some(true))]
+        }
+        VoucherState::Expired => vec![
+            (VoucherState::Expired, None),
+            (VoucherState::Assigned, Some(false)),
+            (VoucherState::Reserved, Some(false)),
+            (VoucherState::Completed, Some(false)),
+        ],
+        other => vec![(other, None)],
+    }
+}

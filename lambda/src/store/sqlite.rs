@@ -1,0 +1,650 @@
+//! The embedded backend: SQLite in a data directory, for local runs (SPEC §13).
+//!
+//! Same semantics as DynamoDB: a commit is one `BEGIN IMMEDIATE` transaction whose every
+//! versioned write is conditional; lists and the directory read ordered indexes from a cursor.
+//! Aggregates are stored as their JSON next to the columns that key and order them. SQLite is
+//! synchronous, so calls run on tokio's blocking pool; one connection writes and a few read
+//! (WAL lets readers run beside the writer).
+
+use super::directory::{self, DirectoryKey, DirectoryRecord};
+use super::{
+    Commit, ConflictItem, IdempotencyRecord, Partner, Store, StoreError, StoreResult, VoucherPage,
+    VoucherQuery, decode_list_cursor, encode_list_cursor, stored_states_for, voucher_list_key,
+};
+use async_trait::async_trait;
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use saps_core::claim::Claim;
+use saps_core::completion::Deliverable;
+use saps_core::value::{ClaimId, PartnerId, ProgramId, VoucherNumber};
+use saps_core::voucher::{CustomerNotification, HistoryEntry, Voucher};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// The schema; `IF NOT EXISTS` makes opening an existing data directory a no-op.
+const SCHEMA: &str = "
+PRAGMA journal_mode = WAL;
+PRAGMA synchronous = NORMAL;
+CREATE TABLE IF NOT EXISTS partners (
+    partner_id TEXT PRIMARY KEY,
+    version INTEGER NOT NULL,
+    doc TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS directory (
+    idx TEXT NOT NULL,
+    sort_key TEXT NOT NULL,
+    partner_id TEXT NOT NULL,
+    doc TEXT NOT NULL,
+    PRIMARY KEY (idx, sort_key)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS directory_by_partner ON directory (partner_id);
+CREATE TABLE IF NOT EXISTS vouchers (
+    voucher_number TEXT PRIMARY KEY,
+    partner_id TEXT NOT NULL,
+    state TEXT NOT NULL,
+    list_key TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    doc TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS vouchers_by_partner ON vouchers (partner_id, list_key);
+CREATE INDEX IF NOT EXISTS vouchers_by_partner_state ON vouchers (partner_id, state, list_key);
+CREATE TABLE IF NOT EXISTS history (
+    voucher_number TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    doc TEXT NOT NULL,
+    PRIMARY KEY (voucher_number, version)
+) WITHOUT ROWID;
+CREATE TRIGGER IF NOT EXISTS history_no_update BEFORE UPDATE ON history
+    BEGIN SELECT RAISE(ABORT, 'history is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS history_no_delete BEFORE DELETE ON history
+    BEGIN SELECT RAISE(ABORT, 'history is append-only'); END;
+CREATE TABLE IF NOT EXISTS outbox (
+    voucher_number TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    doc TEXT NOT NULL,
+    PRIMARY KEY (voucher_number, version)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS uploads (
+    voucher_number TEXT NOT NULL,
+    file_name TEXT NOT NULL,
+    doc TEXT NOT NULL,
+    PRIMARY KEY (voucher_number, file_name)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS claims (
+    claim_id TEXT PRIMARY KEY,
+    version INTEGER NOT NULL,
+    doc TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS idempotency (
+    scope TEXT NOT NULL,
+    key TEXT NOT NULL,
+    doc TEXT NOT NULL,
+    PRIMARY KEY (scope, key)
+) WITHOUT ROWID;
+";
+
+/// Readers beside the one writer: enough for 2 cores with room for blocking-pool overlap.
+const READERS: usize = 4;
+
+/// The SQLite store. Cheap to clone; clones share the connections.
+#[derive(Clone)]
+pub struct SqliteStore {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    writer: Mutex<Connection>,
+    readers: Vec<Mutex<Connection>>,
+    next_reader: AtomicUsize,
+    path: PathBuf,
+}
+
+impl std::fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteStore")
+            .field("path", &self.inner.path)
+            .finish_non_exhaustive()
+    }
+}
+
+fn unavailable(error: impl std::fmt::Display) -> StoreError {
+    StoreError::Unavailable(error.to_string())
+}
+
+fn open_connection(path: &Path) -> StoreResult<Connection> {
+    let connection = Connection::open(path).map_err(unavailable)?;
+    // A writer holding the lock briefly must not fail readers or the next writer at once.
+    connection
+        .busy_timeout(Duration::from_secs(5))
+        .map_err(unavailable)?;
+    Ok(connection)
+}
+
+impl SqliteStore {
+    /// Opens (creating when missing) the store in `dir`, as `dir/saps.sqlite3`.
+    pub fn open(dir: &Path) -> StoreResult<SqliteStore> {
+        std::fs::create_dir_all(dir).map_err(unavailable)?;
+        let path = dir.join("saps.sqlite3");
+        let writer = open_connection(&path)?;
+        writer.execute_batch(SCHEMA).map_err(unavailable)?;
+        let readers = (0..READERS)
+            .map(|_| open_connection(&path).map(Mutex::new))
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok(SqliteStore {
+            inner: Arc::new(Inner {
+                writer: Mutex::new(writer),
+                readers,
+                next_reader: AtomicUsize::new(0),
+                path,
+            }),
+        })
+    }
+
+    /// Runs `read` on a reader connection, off the async threads.
+    async fn read<T, F>(&self, read: F) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> StoreResult<T> + Send + 'static,
+    {
+        let inner = Arc::clone(&self.inner);
+        tokio::task::spawn_blocking(move || {
+            let n = inner.next_reader.fetch_add(1, Ordering::Relaxed) % inner.readers.len();
+            let reader = inner
+                .readers
+                .get(n)
+                .ok_or_else(|| unavailable("no reader connection"))?;
+            let connection = reader.lock().map_err(|_| unavailable("reader poisoned"))?;
+            read(&connection)
+        })
+        .await
+        .map_err(unavailable)?
+    }
+
+    /// Runs `write` on the writer connection, off the async threads.
+    async fn write<T, F>(&self, write: F) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> StoreResult<T> + Send + 'static,
+    {
+        let inner = Arc::clone(&self.inner);
+        tokio::task::spawn_blocking(move || {
+            let mut connection = inner
+                .writer
+                .lock()
+                .map_err(|_| unavailable("writer poisoned"))?;
+            write(&mut connection)
+        })
+        .await
+        .map_err(unavailable)?
+    }
+}
+
+fn to_doc<T: Serialize>(value: &T) -> StoreResult<String> {
+    serde_json::to_string(value).map_err(|e| StoreError::Corrupt {
+        key: std::any::type_name::<T>().to_owned(),
+        reason: e.to_string(),
+    })
+}
+
+fn from_doc<T: DeserializeOwned>(key: &str, doc: &str) -> StoreResult<T> {
+    serde_json::from_str(doc).map_err(|e| StoreError::Corrupt {
+        key: key.to_owned(),
+        reason: e.to_string(),
+    })
+}
+
+/// Reads the JSON documents one query returns, in order.
+fn docs<T: DeserializeOwned>(
+    connection: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+    key: &str,
+) -> StoreResult<Vec<T>> {
+    let mut statement = connection.prepare_cached(sql).map_err(unavailable)?;
+    let rows = statement
+        .query_map(params, |row| row.get::<_, String>(0))
+        .map_err(unavailable)?;
+    rows.map(|doc| from_doc(key, &doc.map_err(unavailable)?))
+        .collect()
+}
+
+fn one_doc<T: DeserializeOwned>(
+    connection: &Connection,
+    sql: &str,
+    id: &str,
+) -> StoreResult<Option<T>> {
+    let doc: Option<String> = connection
+        .prepare_cached(sql)
+        .map_err(unavailable)?
+        .query_row([id], |row| row.get(0))
+        .optional()
+        .map_err(unavailable)?;
+    doc.map(|doc| from_doc(id, &doc)).transpose()
+}
+
+/// Whether an insert failed only because the key exists.
+fn is_duplicate(error: &rusqlite::Error) -> bool {
+    matches!(
+        error,
+        rusqlite::Error::SqliteFailure(e, _)
+            if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY
+    )
+}
+
+fn conflict(item: ConflictItem, reason: &str) -> StoreError {
+    StoreError::Conflict {
+        item,
+        reason: reason.to_owned(),
+    }
+}
+
+/// Writes `versioned` as version `version`: inserted when 1, else updated from `version - 1`.
+fn versioned_write(
+    tx: &rusqlite::Transaction<'_>,
+    (insert, update): (&str, &str),
+    id: &str,
+    version: u64,
+    doc: &str,
+    item: impl Fn() -> ConflictItem,
+) -> StoreResult<()> {
+    let version = i64::try_from(version).map_err(unavailable)?;
+    if version == 1 {
+        match tx.execute(insert, params![id, version, doc]) {
+            Ok(_) => Ok(()),
+            Err(e) if is_duplicate(&e) => Err(conflict(item(), "already exists")),
+            Err(e) => Err(unavailable(e)),
+        }
+    } else {
+        let changed = tx
+            .execute(update, params![id, version, doc, version - 1])
+            .map_err(unavailable)?;
+        if changed == 1 {
+            Ok(())
+        } else {
+            Err(conflict(item(), "version changed"))
+        }
+    }
+}
+
+fn insert_line(
+    tx: &rusqlite::Transaction<'_>,
+    sql: &str,
+    number: &VoucherNumber,
+    version: u64,
+    doc: &str,
+) -> StoreResult<()> {
+    let version = i64::try_from(version).map_err(unavailable)?;
+    match tx.execute(sql, params![number.as_str(), version, doc]) {
+        Ok(_) => Ok(()),
+        Err(e) if is_duplicate(&e) => Err(conflict(
+            ConflictItem::Voucher(number.clone()),
+            "history line exists",
+        )),
+        Err(e) => Err(unavailable(e)),
+    }
+}
+
+fn write_voucher(
+    tx: &rusqlite::Transaction<'_>,
+    voucher: &Voucher,
+    history: &HistoryEntry,
+) -> StoreResult<()> {
+    let doc = to_doc(voucher)?;
+    let version = i64::try_from(voucher.version).map_err(unavailable)?;
+    let number = voucher.voucher_number.as_str();
+    let columns = params![
+        number,
+        voucher.partner_id.as_str(),
+        voucher.state.name(),
+        voucher_list_key(voucher),
+        version,
+        doc
+    ];
+    let item = || ConflictItem::Voucher(voucher.voucher_number.clone());
+    if voucher.version == 1 {
+        match tx.execute(
+            "INSERT INTO vouchers (voucher_number, partner_id, state, list_key, version, doc)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            columns,
+        ) {
+            Ok(_) => {}
+            Err(e) if is_duplicate(&e) => return Err(conflict(item(), "number in use")),
+            Err(e) => return Err(unavailable(e)),
+        }
+    } else {
+        let changed = tx
+            .execute(
+                "UPDATE vouchers SET partner_id = ?2, state = ?3, list_key = ?4, version = ?5,
+                 doc = ?6 WHERE voucher_number = ?1 AND version = ?5 - 1",
+                columns,
+            )
+            .map_err(unavailable)?;
+        if changed != 1 {
+            return Err(conflict(item(), "version changed"));
+        }
+    }
+    insert_line(
+        tx,
+        "INSERT INTO history (voucher_number, version, doc) VALUES (?1, ?2, ?3)",
+        &voucher.voucher_number,
+        history.version,
+        &to_doc(history)?,
+    )
+}
+
+fn apply(tx: &rusqlite::Transaction<'_>, commit: &Commit) -> StoreResult<()> {
+    if let Some(save) = &commit.partner {
+        let partner = &save.next;
+        versioned_write(
+            tx,
+            (
+                "INSERT INTO partners (partner_id, version, doc) VALUES (?1, ?2, ?3)",
+                "UPDATE partners SET version = ?2, doc = ?3 WHERE partner_id = ?1 AND version = ?4",
+            ),
+            partner.partner_id.as_str(),
+            partner.version,
+            &to_doc(partner)?,
+            || ConflictItem::Partner(partner.partner_id.clone()),
+        )?;
+        tx.execute(
+            "DELETE FROM directory WHERE partner_id = ?1",
+            [partner.partner_id.as_str()],
+        )
+        .map_err(unavailable)?;
+        if let Some(record) = directory::record_of(partner) {
+            let doc = to_doc(&record)?;
+            for entry in directory::index_keys(partner) {
+                tx.execute(
+                    "INSERT INTO directory (idx, sort_key, partner_id, doc) VALUES (?1, ?2, ?3, ?4)",
+                    params![
+                        entry.index,
+                        entry.key.sort_text(),
+                        partner.partner_id.as_str(),
+                        doc
+                    ],
+                )
+                .map_err(unavailable)?;
+            }
+        }
+    }
+    for (voucher, history) in &commit.new_vouchers {
+        write_voucher(tx, voucher, history)?;
+    }
+    for transition in &commit.transitions {
+        write_voucher(tx, &transition.voucher, &transition.history)?;
+        if let Some(notification) = &transition.notification {
+            insert_line(
+                tx,
+                "INSERT INTO outbox (voucher_number, version, doc) VALUES (?1, ?2, ?3)",
+                &transition.voucher.voucher_number,
+                transition.voucher.version,
+                &to_doc(notification)?,
+            )?;
+        }
+    }
+    if let Some(claim) = &commit.claim {
+        versioned_write(
+            tx,
+            (
+                "INSERT INTO claims (claim_id, version, doc) VALUES (?1, ?2, ?3)",
+                "UPDATE claims SET version = ?2, doc = ?3 WHERE claim_id = ?1 AND version = ?4",
+            ),
+            claim.claim_id.as_str(),
+            claim.version,
+            &to_doc(claim)?,
+            || ConflictItem::Claim(claim.claim_id.clone()),
+        )?;
+    }
+    for (number, deliverable) in &commit.uploads {
+        tx.execute(
+            "INSERT OR REPLACE INTO uploads (voucher_number, file_name, doc) VALUES (?1, ?2, ?3)",
+            params![number.as_str(), deliverable.file_name, to_doc(deliverable)?],
+        )
+        .map_err(unavailable)?;
+    }
+    if let Some(record) = &commit.idempotency {
+        match tx.execute(
+            "INSERT INTO idempotency (scope, key, doc) VALUES (?1, ?2, ?3)",
+            params![record.scope, record.key, to_doc(record)?],
+        ) {
+            Ok(_) => {}
+            Err(e) if is_duplicate(&e) => {
+                return Err(conflict(
+                    ConflictItem::IdempotencyKey(record.key.clone()),
+                    "key used",
+                ));
+            }
+            Err(e) => return Err(unavailable(e)),
+        }
+    }
+    Ok(())
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn partner(&self, id: &PartnerId) -> StoreResult<Option<Partner>> {
+        let id = id.clone();
+        self.read(move |c| {
+            one_doc(
+                c,
+                "SELECT doc FROM partners WHERE partner_id = ?1",
+                id.as_str(),
+            )
+        })
+        .await
+    }
+
+    async fn directory(
+        &self,
+        program: Option<&ProgramId>,
+        after: Option<&DirectoryKey>,
+        limit: usize,
+    ) -> StoreResult<Vec<DirectoryRecord>> {
+        let index = directory::index_name(program).to_owned();
+        let after = after.map(DirectoryKey::sort_text).unwrap_or_default();
+        let limit = i64::try_from(limit).map_err(unavailable)?;
+        self.read(move |c| {
+            docs(
+                c,
+                "SELECT doc FROM directory WHERE idx = ?1 AND sort_key > ?2
+                 ORDER BY sort_key LIMIT ?3",
+                params![index, after, limit],
+                "directory",
+            )
+        })
+        .await
+    }
+
+    async fn voucher(&self, number: &VoucherNumber) -> StoreResult<Option<Voucher>> {
+        let number = number.clone();
+        self.read(move |c| {
+            one_doc(
+                c,
+                "SELECT doc FROM vouchers WHERE voucher_number = ?1",
+                number.as_str(),
+            )
+        })
+        .await
+    }
+
+    async fn vouchers(&self, numbers: &[VoucherNumber]) -> StoreResult<Vec<Voucher>> {
+        let numbers = numbers.to_vec();
+        self.read(move |c| {
+            let mut found = Vec::with_capacity(numbers.len());
+            let mut seen = std::collections::HashSet::new();
+            for number in numbers.iter().filter(|n| seen.insert(n.as_str())) {
+                let voucher: Option<Voucher> = one_doc(
+                    c,
+                    "SELECT doc FROM vouchers WHERE voucher_number = ?1",
+                    number.as_str(),
+                )?;
+                found.extend(voucher);
+            }
+            Ok(found)
+        })
+        .await
+    }
+
+    async fn history(&self, number: &VoucherNumber) -> StoreResult<Vec<HistoryEntry>> {
+        let number = number.clone();
+        self.read(move |c| {
+            docs(
+                c,
+                "SELECT doc FROM history WHERE voucher_number = ?1 ORDER BY version",
+                [number.as_str()],
+                number.as_str(),
+            )
+        })
+        .await
+    }
+
+    async fn notifications(
+        &self,
+        number: &VoucherNumber,
+    ) -> StoreResult<Vec<CustomerNotification>> {
+        let number = number.clone();
+        self.read(move |c| {
+            docs(
+                c,
+                "SELECT doc FROM outbox WHERE voucher_number = ?1 ORDER BY version",
+                [number.as_str()],
+                number.as_str(),
+            )
+        })
+        .await
+    }
+
+    async fn uploads(&self, number: &VoucherNumber) -> StoreResult<Vec<Deliverable>> {
+        let number = number.clone();
+        self.read(move |c| {
+            docs(
+                c,
+                "SELECT doc FROM uploads WHERE voucher_number = ?1 ORDER BY file_name",
+                [number.as_str()],
+                number.as_str(),
+            )
+        })
+        .await
+    }
+
+    async fn partner_vouchers(
+        &self,
+        partner: &PartnerId,
+        query: VoucherQuery,
+        cursor: Option<&str>,
+    ) -> StoreResult<VoucherPage> {
+        let after = cursor
+            .map(decode_list_cursor)
+            .transpose()?
+            .unwrap_or_default();
+        // A voucher is expired from its `expiresOn`: keys from tomorrow on have not expired.
+        let tomorrow = query
+            .today
+            .succ_opt()
+            .map(|d| d.to_string())
+            .unwrap_or_default();
+        let partner = partner.clone();
+        let limit = i64::try_from(query.limit.max(1)).map_err(unavailable)?;
+        self.read(move |c| {
+            // One ordered index range per stored state, merged by SQLite's ORDER BY.
+            let (sql, states): (String, Vec<String>) = match query.state {
+                None => (
+                    "SELECT doc, list_key FROM vouchers WHERE partner_id = ?1 AND list_key > ?2"
+                        .to_owned(),
+                    Vec::new(),
+                ),
+                Some(state) => {
+                    let segments = stored_states_for(state);
+                    let parts: Vec<String> = segments
+                        .iter()
+                        .enumerate()
+                        .map(|(i, (_, unexpired))| {
+                            let bound = match unexpired {
+                                Some(true) => " AND list_key >= ?3",
+                                Some(false) => " AND list_key < ?3",
+                                None => "",
+                            };
+                            format!(
+                                "SELECT doc, list_key FROM vouchers WHERE partner_id = ?1
+                                 AND state = ?{} AND list_key > ?2{bound}",
+                                i + 5
+                            )
+                        })
+                        .collect();
+                    (
+                        parts.join(" UNION ALL "),
+                        segments.iter().map(|(s, _)| s.name().to_owned()).collect(),
+                    )
+                }
+            };
+            let sql = format!("{sql} ORDER BY list_key LIMIT ?4");
+            let mut values: Vec<rusqlite::types::Value> = vec![
+                partner.as_str().to_owned().into(),
+                after.into(),
+                tomorrow.into(),
+                (limit + 1).into(),
+            ];
+            values.extend(states.into_iter().map(Into::into));
+            let mut statement = c.prepare_cached(&sql).map_err(unavailable)?;
+            let rows = statement
+                .query_map(rusqlite::params_from_iter(values), |row| {
+                    Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
+                })
+                .map_err(unavailable)?;
+            let mut items = Vec::new();
+            let mut keys = Vec::new();
+            for row in rows {
+                let (doc, key) = row.map_err(unavailable)?;
+                items.push(from_doc::<Voucher>(&key, &doc)?);
+                keys.push(key);
+            }
+            let limit = usize::try_from(limit).map_err(unavailable)?;
+            let next_cursor = if items.len() > limit {
+                items.truncate(limit);
+                keys.get(limit - 1).map(|k| encode_list_cursor(k))
+            } else {
+                None
+            };
+            Ok(VoucherPage { items, next_cursor })
+        })
+        .await
+    }
+
+    async fn claim(&self, id: &ClaimId) -> StoreResult<Option<Claim>> {
+        let id = id.clone();
+        self.read(move |c| one_doc(c, "SELECT doc FROM claims WHERE claim_id = ?1", id.as_str()))
+            .await
+    }
+
+    async fn idempotency(&self, scope: &str, key: &str) -> StoreResult<Option<IdempotencyRecord>> {
+        let (scope, key) = (scope.to_owned(), key.to_owned());
+        self.read(move |c| {
+            let doc: Option<String> = c
+                .prepare_cached("SELECT doc FROM idempotency WHERE scope = ?1 AND key = ?2")
+                .map_err(unavailable)?
+                .query_row([&scope, &key], |row| row.get(0))
+                .optional()
+                .map_err(unavailable)?;
+            doc.map(|doc| from_doc(&key, &doc)).transpose()
+        })
+        .await
+    }
+
+    async fn commit(&self, commit: Commit) -> StoreResult<()> {
+        if commit.is_empty() {
+            return Ok(());
+        }
+        self.write(move |c| {
+            let tx = c
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(unavailable)?;
+            // Dropping the transaction on an error rolls everything back.
+            apply(&tx, &commit)?;
+            tx.commit().map_err(unavailable)
+        })
+        .await
+    }
+}

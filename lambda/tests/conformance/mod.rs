@@ -1,0 +1,1145 @@
+//! The one conformance suite every [`Store`] backend passes (SPEC §13). Each check takes a
+//! fresh, empty store; [`conformance_suite!`] turns them into tests for one backend.
+//!
+//! Fixtures are built with saps-core's own rules wherever the store would meet their output
+//! (assignment, reservation, redemption, claims); where a check needs vouchers further along,
+//! it stores them in that state directly, since the store never judges states.
+
+#![allow(dead_code)]
+
+use chrono::{Days, NaiveDate};
+use saps_core::calendar;
+use saps_core::catalog::Catalog;
+use saps_core::claim::{self, ClaimDecision, ClaimRequest};
+use saps_core::completion::{CompletionReport, Deliverable, MediaType};
+use saps_core::directory::{self, Profile, SearchForm};
+use saps_core::enrollment::Enrollment;
+use saps_core::redemption;
+use saps_core::value::{ClaimId, Email, LocationId, PartnerId, ProgramId, Sha256, VoucherNumber};
+use saps_core::voucher::{
+    self, Actor, AssignForm, CancelReason, EventKind, HistoryEntry, Reservation, ReservationForm,
+    StateFilter, Transition, Voucher, VoucherEvent, VoucherState, World,
+};
+use saps_lambda::store::directory as store_directory;
+use saps_lambda::store::{
+    Commit, ConflictItem, IdempotencyRecord, Partner, PartnerSave, Store, StoreError, VoucherQuery,
+};
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+/// Generates one `#[tokio::test]` per check, each on a store from `$make` (an async
+/// expression yielding `Arc<dyn Store>`).
+#[macro_export]
+macro_rules! conformance_suite {
+    ($make:expr) => {
+        $crate::conformance_suite!(@tests $make;
+            round_trips, conditional_conflicts, commits_are_all_or_nothing,
+            reservation_race_has_one_winner, redemption_batch_is_all_or_nothing,
+            claim_creation_is_idempotent, claim_decisions_are_versioned,
+            voucher_pagination_has_no_gaps, directory_pagination_matches_core,
+            directory_follows_profile_and_enrollments, history_is_append_only);
+    };
+    (@tests $make:expr; $($check:ident),*) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn $check() {
+                let store: std::sync::Arc<dyn saps_lambda::store::Store> = $make.await;
+                conformance::$check(store).await;
+            }
+        )*
+    };
+}
+
+pub fn catalog() -> &'static Catalog {
+    Catalog::sample().expect("sample catalog")
+}
+
+pub fn date(text: &str) -> NaiveDate {
+    calendar::parse_date(text).expect("date")
+}
+
+pub const TODAY: &str = "2026-06-01";
+
+pub fn today() -> NaiveDate {
+    date(TODAY)
+}
+
+pub fn partner_id(id: &str) -> PartnerId {
+    PartnerId::parse(id).expect("partner id")
+}
+
+pub fn number(text: &str) -> VoucherNumber {
+    VoucherNumber::parse(text).expect("voucher number")
+}
+
+pub fn admin(partner: &str) -> Actor {
+    Actor::PartnerAdmin {
+        partner_id: partner_id(partner),
+    }
+}
+
+fn program() -> ProgramId {
+    ProgramId::parse("microsoft-365").expect("program")
+}
+
+/// A voucher assigned by core's `assign` rule on `created_on`.
+pub fn assigned(
+    voucher_number: &str,
+    partner: &str,
+    created_on: NaiveDate,
+) -> (Voucher, HistoryEntry) {
+    let form = AssignForm {
+        voucher_number: Some(voucher_number.into()),
+        program_id: Some("microsoft-365".into()),
+        days: Some(5),
+        customer_name: Some("Contoso Ltd".into()),
+        admin_email: Some("it-admin@contoso.example".into()),
+        partner_id: Some(partner.into()),
+    };
+    voucher::assign(&form, catalog(), false, created_on).expect("assign")
+}
+
+/// An active enrollment in microsoft-365 around [`TODAY`].
+pub fn enrollment() -> Enrollment {
+    Enrollment {
+        program_id: program(),
+        location_ids: vec![LocationId::parse("11").expect("location")],
+        enrolled_on: date("2026-01-01"),
+        expires_on: date("2027-01-01"),
+        renewed_on: None,
+        withdrawn_on: None,
+    }
+}
+
+/// Core's reservation of `voucher` by its partner on [`TODAY`].
+pub fn reserve(voucher: &Voucher) -> Transition {
+    let request = ReservationForm {
+        admin_email: Some("it-admin@contoso.example".into()),
+        accept_terms: Some(true),
+        engagement_start: Some("2026-06-10".into()),
+        engagement_end: Some("2026-06-12".into()),
+    }
+    .parse()
+    .expect("reservation form");
+    let enrollment = enrollment();
+    let program = catalog().program(&voucher.program_id).expect("program");
+    let world = World {
+        enrollment: Some(&enrollment),
+        ..World::new(today(), program)
+    };
+    let actor = admin(voucher.partner_id.as_str());
+    voucher::transition(voucher, &VoucherEvent::Reserve(request), &actor, &world).expect("reserve")
+}
+
+/// Core's cancellation of `voucher`'s reservation on [`TODAY`].
+pub fn cancel(voucher: &Voucher) -> Transition {
+    let program = catalog().program(&voucher.program_id).expect("program");
+    let actor = admin(voucher.partner_id.as_str());
+    voucher::transition(
+        voucher,
+        &VoucherEvent::CancelReservation(CancelReason::OfferChanged),
+        &actor,
+        &World::new(today(), program),
+    )
+    .expect("cancel")
+}
+
+fn deliverable() -> Deliverable {
+    Deliverable {
+        file_name: "plan.pdf".into(),
+        media_type: MediaType::Pdf,
+        size: 1024,
+        sha256: Sha256::parse(&"ab".repeat(32)).expect("sha"),
+    }
+}
+
+/// A voucher stored as `completed`, with its report, as the first version the store sees.
+pub fn completed(voucher_number: &str, partner: &str) -> (Voucher, HistoryEntry) {
+    let (mut voucher, history) = assigned(voucher_number, partner, date("2026-05-01"));
+    voucher.state = VoucherState::Completed;
+    voucher.reservation = Some(Reservation {
+        reserved_on: date("2026-05-02"),
+        engagement_start: date("2026-05-10"),
+        engagement_end: date("2026-05-12"),
+    });
+    voucher.completion_report = Some(CompletionReport {
+        delivered_start: date("2026-05-10"),
+        delivered_end: date("2026-05-12"),
+        days_delivered: 3,
+        lead_consultant_id: "c-1".into(),
+        summary: "Deployment plan delivered to the customer".into(),
+        deliverables: vec![deliverable()],
+    });
+    (voucher, history)
+}
+
+pub async fn insert(store: &dyn Store, vouchers: Vec<(Voucher, HistoryEntry)>) {
+    for chunk in vouchers.chunks(50) {
+        store
+            .commit(Commit {
+                new_vouchers: chunk.to_vec(),
+                ..Commit::default()
+            })
+            .await
+            .expect("insert vouchers");
+    }
+}
+
+pub async fn apply(store: &dyn Store, transition: Transition) -> Result<(), StoreError> {
+    store
+        .commit(Commit {
+            transitions: vec![transition],
+            ..Commit::default()
+        })
+        .await
+}
+
+pub async fn load(store: &dyn Store, voucher_number: &str) -> Voucher {
+    store
+        .voucher(&number(voucher_number))
+        .await
+        .expect("read")
+        .expect("voucher exists")
+}
+
+fn profile(name: &str, countries: &[&str], languages: &[&str]) -> Profile {
+    Profile {
+        company_name: name.into(),
+        description: String::new(),
+        website: "https://example.com".into(),
+        contact_email: Email::parse("sales@example.com").expect("email"),
+        phone: None,
+        countries: countries.iter().map(|c| (*c).to_owned()).collect(),
+        languages: languages.iter().map(|l| (*l).to_owned()).collect(),
+    }
+}
+
+pub async fn save_partner(
+    store: &dyn Store,
+    previous: Option<Partner>,
+    next: Partner,
+) -> Result<(), StoreError> {
+    store
+        .commit(Commit {
+            partner: Some(PartnerSave { previous, next }),
+            ..Commit::default()
+        })
+        .await
+}
+
+fn is_conflict(result: &Result<(), StoreError>, expected: &ConflictItem) -> bool {
+    matches!(result, Err(StoreError::Conflict { item, .. }) if item == expected)
+}
+
+fn idempotency(key: &str, body: &str) -> IdempotencyRecord {
+    IdempotencyRecord {
+        scope: "1001 POST /v1/claims".into(),
+        key: key.into(),
+        request_sha256: "0".repeat(64),
+        status: 201,
+        body: body.into(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+pub async fn round_trips(store: Arc<dyn Store>) {
+    let store = &*store;
+    // Partner: absent, then version 1, then 2.
+    let id = partner_id("1001");
+    assert_eq!(store.partner(&id).await.unwrap(), None);
+    let mut first = Partner::new(id.clone()).next_version();
+    first.locations = vec![LocationId::parse("11").unwrap()];
+    first.enrollments = vec![enrollment()];
+    first.profile = Some(profile("Contoso Consulting", &["US"], &["en"]));
+    save_partner(store, None, first.clone()).await.unwrap();
+    assert_eq!(store.partner(&id).await.unwrap(), Some(first.clone()));
+    let mut second = first.next_version();
+    second.profile = Some(profile(
+        "Contoso Consulting Group",
+        &["US", "CN"],
+        &["en", "zh"],
+    ));
+    save_partner(store, Some(first), second.clone())
+        .await
+        .unwrap();
+    assert_eq!(store.partner(&id).await.unwrap(), Some(second));
+
+    // Voucher: assigned, reserved (with its notification), uploads.
+    let (voucher, history) = assigned("SAPS-0001-TEST", "1001", today());
+    insert(store, vec![(voucher.clone(), history.clone())]).await;
+    assert_eq!(load(store, "SAPS0001TEST").await, voucher);
+    let reserved = reserve(&voucher);
+    apply(store, reserved.clone()).await.unwrap();
+    assert_eq!(load(store, "SAPS0001TEST").await, reserved.voucher);
+    assert_eq!(
+        store.history(&voucher.voucher_number).await.unwrap(),
+        vec![history, reserved.history.clone()]
+    );
+    let notification = reserved
+        .notification
+        .clone()
+        .expect("reserve notifies the customer");
+    assert_eq!(
+        store.notifications(&voucher.voucher_number).await.unwrap(),
+        vec![notification]
+    );
+    store
+        .commit(Commit {
+            uploads: vec![(voucher.voucher_number.clone(), deliverable())],
+            ..Commit::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        store.uploads(&voucher.voucher_number).await.unwrap(),
+        vec![deliverable()]
+    );
+    assert_eq!(store.voucher(&number("NOSUCHVOUCHER")).await.unwrap(), None);
+    let both = store
+        .vouchers(&[
+            number("NOSUCHVOUCHER"),
+            voucher.voucher_number.clone(),
+            voucher.voucher_number.clone(),
+        ])
+        .await
+        .unwrap();
+    assert_eq!(both, vec![reserved.voucher.clone()]);
+
+    // Claim and idempotency record.
+    let claim_id = ClaimId::parse("c1").expect("claim id");
+    assert_eq!(store.claim(&claim_id).await.unwrap(), None);
+    let record = idempotency("key-1", r#"{"claimId":"c1"}"#);
+    store
+        .commit(Commit {
+            idempotency: Some(record.clone()),
+            ..Commit::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        store.idempotency(&record.scope, "key-1").await.unwrap(),
+        Some(record.clone())
+    );
+    assert_eq!(
+        store
+            .idempotency("1002 POST /v1/claims", "key-1")
+            .await
+            .unwrap(),
+        None
+    );
+}
+
+pub async fn conditional_conflicts(store: Arc<dyn Store>) {
+    let store = &*store;
+    let id = partner_id("1001");
+    let first = Partner::new(id.clone()).next_version();
+    save_partner(store, None, first.clone()).await.unwrap();
+    // A second "new" partner with the same id.
+    let again = save_partner(store, None, first.clone()).await;
+    assert!(
+        is_conflict(&again, &ConflictItem::Partner(id.clone())),
+        "{again:?}"
+    );
+    // Two writers from version 1: the second loses.
+    let mut a = first.next_version();
+    a.locations = vec![LocationId::parse("1").unwrap()];
+    let mut b = first.next_version();
+    b.locations = vec![LocationId::parse("2").unwrap()];
+    save_partner(store, Some(first.clone()), a.clone())
+        .await
+        .unwrap();
+    let lost = save_partner(store, Some(first), b).await;
+    assert!(
+        is_conflict(&lost, &ConflictItem::Partner(id.clone())),
+        "{lost:?}"
+    );
+    assert_eq!(store.partner(&id).await.unwrap(), Some(a));
+
+    // A voucher number is assigned once.
+    let (voucher, history) = assigned("SAPS0002TEST", "1001", today());
+    insert(store, vec![(voucher.clone(), history.clone())]).await;
+    let (other, other_history) = assigned("SAPS0002TEST", "1002", today());
+    let taken = store
+        .commit(Commit {
+            new_vouchers: vec![(other, other_history)],
+            ..Commit::default()
+        })
+        .await;
+    assert!(
+        is_conflict(
+            &taken,
+            &ConflictItem::Voucher(voucher.voucher_number.clone())
+        ),
+        "{taken:?}"
+    );
+    assert_eq!(load(store, "SAPS0002TEST").await, voucher);
+
+    // A transition computed from a stale version.
+    let reserved = reserve(&voucher);
+    apply(store, reserved.clone()).await.unwrap();
+    let stale = apply(store, reserve(&voucher)).await;
+    assert!(
+        is_conflict(
+            &stale,
+            &ConflictItem::Voucher(voucher.voucher_number.clone())
+        ),
+        "{stale:?}"
+    );
+    assert_eq!(load(store, "SAPS0002TEST").await, reserved.voucher);
+    assert_eq!(
+        store.history(&voucher.voucher_number).await.unwrap().len(),
+        2
+    );
+    assert_eq!(
+        store
+            .notifications(&voucher.voucher_number)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+
+    // An idempotency key is used once.
+    let record = idempotency("key-1", "first");
+    let commit = |record: IdempotencyRecord| Commit {
+        idempotency: Some(record),
+        ..Commit::default()
+    };
+    store.commit(commit(record.clone())).await.unwrap();
+    let reused = store.commit(commit(idempotency("key-1", "second"))).await;
+    assert!(
+        is_conflict(&reused, &ConflictItem::IdempotencyKey("key-1".into())),
+        "{reused:?}"
+    );
+    assert_eq!(
+        store.idempotency(&record.scope, "key-1").await.unwrap(),
+        Some(record)
+    );
+}
+
+pub async fn commits_are_all_or_nothing(store: Arc<dyn Store>) {
+    let store = &*store;
+    let id = partner_id("1001");
+    let first = Partner::new(id.clone()).next_version();
+    save_partner(store, None, first.clone()).await.unwrap();
+    let (voucher, history) = assigned("SAPS0003TEST", "1001", today());
+    insert(store, vec![(voucher.clone(), history)]).await;
+    let reserved = reserve(&voucher);
+    apply(store, reserved.clone()).await.unwrap();
+
+    // A good partner save, a new voucher, an upload and a key, with one stale transition.
+    let mut next = first.next_version();
+    next.profile = Some(profile("Fabrikam", &["DE"], &["de"]));
+    next.enrollments = vec![enrollment()];
+    let (fresh, fresh_history) = assigned("SAPS0004TEST", "1001", today());
+    let failed = store
+        .commit(Commit {
+            partner: Some(PartnerSave {
+                previous: Some(first.clone()),
+                next,
+            }),
+            new_vouchers: vec![(fresh.clone(), fresh_history)],
+            transitions: vec![reserve(&voucher)],
+            uploads: vec![(fresh.voucher_number.clone(), deliverable())],
+            idempotency: Some(idempotency("key-2", "never")),
+            claim: None,
+        })
+        .await;
+    assert!(
+        is_conflict(
+            &failed,
+            &ConflictItem::Voucher(voucher.voucher_number.clone())
+        ),
+        "{failed:?}"
+    );
+    assert_eq!(store.partner(&id).await.unwrap(), Some(first));
+    assert_eq!(store.voucher(&fresh.voucher_number).await.unwrap(), None);
+    assert_eq!(store.uploads(&fresh.voucher_number).await.unwrap(), vec![]);
+    assert_eq!(
+        store
+            .idempotency("1001 POST /v1/claims", "key-2")
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(load(store, "SAPS0003TEST").await, reserved.voucher);
+    let listed = store_directory::search(
+        store,
+        catalog(),
+        &SearchForm::default().parse(catalog()).unwrap(),
+        today(),
+    )
+    .await
+    .unwrap();
+    assert!(
+        listed.items.is_empty(),
+        "the failed save must not reach the directory"
+    );
+}
+
+pub async fn reservation_race_has_one_winner(store: Arc<dyn Store>) {
+    let (voucher, history) = assigned("SAPS0005RACE", "1001", today());
+    insert(&*store, vec![(voucher.clone(), history)]).await;
+    let start = Arc::new(tokio::sync::Barrier::new(32));
+    let racers: Vec<_> = (0..32)
+        .map(|_| {
+            let store = Arc::clone(&store);
+            let start = Arc::clone(&start);
+            tokio::spawn(async move {
+                // Each racer reads, decides with core, then waits so all commit together.
+                let current = load(&*store, "SAPS0005RACE").await;
+                let transition = reserve(&current);
+                start.wait().await;
+                apply(&*store, transition).await
+            })
+        })
+        .collect();
+    let mut wins = 0;
+    for racer in racers {
+        match racer.await.expect("racer finished") {
+            Ok(()) => wins += 1,
+            Err(StoreError::Conflict { item, .. }) => {
+                assert_eq!(item, ConflictItem::Voucher(voucher.voucher_number.clone()));
+            }
+            Err(other) => panic!("a racer failed otherwise: {other}"),
+        }
+    }
+    assert_eq!(wins, 1, "exactly one reservation wins");
+    let stored = load(&*store, "SAPS0005RACE").await;
+    assert_eq!((stored.state, stored.version), (VoucherState::Reserved, 2));
+    assert_eq!(
+        store.history(&voucher.voucher_number).await.unwrap().len(),
+        2
+    );
+    assert_eq!(
+        store
+            .notifications(&voucher.voucher_number)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+fn batch_numbers(prefix: &str, count: usize) -> Vec<String> {
+    (0..count).map(|i| format!("{prefix}{i:04}")).collect()
+}
+
+pub async fn redemption_batch_is_all_or_nothing(store: Arc<dyn Store>) {
+    let store = &*store;
+    let numbers = batch_numbers("SAPSBATCH", 25);
+    insert(
+        store,
+        numbers.iter().map(|n| completed(n, "1001")).collect(),
+    )
+    .await;
+    let selection: Vec<VoucherNumber> = numbers.iter().map(|n| number(n)).collect();
+    let before = store.vouchers(&selection).await.unwrap();
+    assert_eq!(before.len(), 25);
+    let transitions = redemption::redeem(&selection, &before, &admin("1001"), catalog(), today())
+        .expect("redeemable");
+
+    // Meanwhile one voucher of the batch is redeemed on its own.
+    let lone = redemption::redeem(
+        &selection[12..13],
+        &before,
+        &admin("1001"),
+        catalog(),
+        today(),
+    )
+    .unwrap();
+    store
+        .commit(Commit {
+            transitions: lone,
+            ..Commit::default()
+        })
+        .await
+        .unwrap();
+    let batch = store
+        .commit(Commit {
+            transitions: transitions.clone(),
+            ..Commit::default()
+        })
+        .await;
+    assert!(
+        is_conflict(&batch, &ConflictItem::Voucher(selection[12].clone())),
+        "{batch:?}"
+    );
+    let after = store.vouchers(&selection).await.unwrap();
+    for (i, (old, new)) in before.iter().zip(&after).enumerate() {
+        if i == 12 {
+            assert_eq!(new.state, VoucherState::Redeemed);
+        } else {
+            assert_eq!(old, new, "voucher {i} must be unchanged");
+            assert_eq!(store.history(&old.voucher_number).await.unwrap().len(), 1);
+        }
+    }
+
+    // Without the interference the whole batch goes through.
+    let others: Vec<VoucherNumber> = selection
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != 12)
+        .map(|(_, n)| n.clone())
+        .collect();
+    let current = store.vouchers(&others).await.unwrap();
+    let transitions =
+        redemption::redeem(&others, &current, &admin("1001"), catalog(), today()).unwrap();
+    store
+        .commit(Commit {
+            transitions,
+            ..Commit::default()
+        })
+        .await
+        .unwrap();
+    let after = store.vouchers(&selection).await.unwrap();
+    assert!(
+        after
+            .iter()
+            .all(|v| v.state == VoucherState::Redeemed && v.version == 2)
+    );
+}
+
+async fn redeemed_batch(store: &dyn Store, prefix: &str, count: usize) -> Vec<Voucher> {
+    let numbers = batch_numbers(prefix, count);
+    insert(
+        store,
+        numbers.iter().map(|n| completed(n, "1001")).collect(),
+    )
+    .await;
+    let selection: Vec<VoucherNumber> = numbers.iter().map(|n| number(n)).collect();
+    let completed = store.vouchers(&selection).await.unwrap();
+    let transitions =
+        redemption::redeem(&selection, &completed, &admin("1001"), catalog(), today()).unwrap();
+    store
+        .commit(Commit {
+            transitions,
+            ..Commit::default()
+        })
+        .await
+        .unwrap();
+    store.vouchers(&selection).await.unwrap()
+}
+
+fn claim_commit(vouchers: &[Voucher], claim_id: &str, key: &str) -> Commit {
+    let request = ClaimRequest {
+        voucher_numbers: vouchers.iter().map(|v| v.voucher_number.clone()).collect(),
+        invoice_number: "INV-2026-001".into(),
+    };
+    let claim_id = ClaimId::parse(claim_id).expect("claim id");
+    let outcome = claim::create_claim(
+        &request,
+        vouchers,
+        &admin("1001"),
+        catalog(),
+        &claim_id,
+        today(),
+    )
+    .expect("claimable");
+    Commit {
+        claim: Some(outcome.claim.clone()),
+        transitions: outcome.vouchers,
+        idempotency: Some(IdempotencyRecord {
+            body: serde_json::to_string(&outcome.claim).unwrap(),
+            ..idempotency(key, "")
+        }),
+        ..Commit::default()
+    }
+}
+
+pub async fn claim_creation_is_idempotent(store: Arc<dyn Store>) {
+    let vouchers = redeemed_batch(&*store, "SAPSCLAIM", 25).await;
+    let first = claim_commit(&vouchers, "claim-1", "retry-key");
+    let retry = claim_commit(&vouchers, "claim-2", "retry-key");
+    store.commit(first.clone()).await.unwrap();
+    // The retry reaches the store with a new claim id but the same key: nothing is written.
+    let again = store.commit(retry).await;
+    assert!(
+        matches!(again, Err(StoreError::Conflict { .. })),
+        "{again:?}"
+    );
+    let stored = store
+        .idempotency("1001 POST /v1/claims", "retry-key")
+        .await
+        .unwrap()
+        .expect("key stored");
+    assert_eq!(Some(stored), first.idempotency);
+    assert_eq!(
+        store
+            .claim(&ClaimId::parse("claim-2").unwrap())
+            .await
+            .unwrap(),
+        None
+    );
+    let claim = store
+        .claim(&ClaimId::parse("claim-1").unwrap())
+        .await
+        .unwrap()
+        .expect("one claim");
+    assert_eq!(claim.voucher_numbers.len(), 25);
+    let numbers: Vec<VoucherNumber> = vouchers.iter().map(|v| v.voucher_number.clone()).collect();
+    for voucher in store.vouchers(&numbers).await.unwrap() {
+        assert_eq!(voucher.state, VoucherState::Claimed);
+        assert_eq!(
+            voucher.claim_id.as_ref().map(ClaimId::as_str),
+            Some("claim-1")
+        );
+    }
+    // Two racing first attempts with one key: one claim.
+    let more = redeemed_batch(&*store, "SAPSCLAIMB", 10).await;
+    let (a, b) = (
+        claim_commit(&more, "claim-3", "race-key"),
+        claim_commit(&more, "claim-4", "race-key"),
+    );
+    let (ra, rb) = tokio::join!(store.commit(a), store.commit(b));
+    assert_eq!(
+        usize::from(ra.is_ok()) + usize::from(rb.is_ok()),
+        1,
+        "{ra:?} {rb:?}"
+    );
+    let claims = [
+        store
+            .claim(&ClaimId::parse("claim-3").unwrap())
+            .await
+            .unwrap(),
+        store
+            .claim(&ClaimId::parse("claim-4").unwrap())
+            .await
+            .unwrap(),
+    ];
+    assert_eq!(claims.iter().flatten().count(), 1);
+}
+
+pub async fn claim_decisions_are_versioned(store: Arc<dyn Store>) {
+    let vouchers = redeemed_batch(&*store, "SAPSPAY", 3).await;
+    let created = claim_commit(&vouchers, "claim-9", "pay-key");
+    store.commit(created.clone()).await.unwrap();
+    let claim = created.claim.clone().unwrap();
+    let numbers: Vec<VoucherNumber> = vouchers.iter().map(|v| v.voucher_number.clone()).collect();
+    let claimed = store.vouchers(&numbers).await.unwrap();
+    let decide = |decision: ClaimDecision| {
+        claim::decide(
+            &claim,
+            &decision,
+            &claimed,
+            &Actor::ProgramAdmin,
+            catalog(),
+            today(),
+        )
+        .expect("decidable")
+    };
+    let approved = decide(ClaimDecision::Approve);
+    let rejected = decide(ClaimDecision::reject(Some("duplicate invoice")).unwrap());
+    let commit = |outcome: saps_core::claim::ClaimOutcome| Commit {
+        claim: Some(outcome.claim),
+        transitions: outcome.vouchers,
+        ..Commit::default()
+    };
+    store.commit(commit(approved.clone())).await.unwrap();
+    let lost = store.commit(commit(rejected)).await;
+    assert!(matches!(lost, Err(StoreError::Conflict { .. })), "{lost:?}");
+    assert_eq!(
+        store.claim(&claim.claim_id).await.unwrap(),
+        Some(approved.claim)
+    );
+    assert!(
+        store
+            .vouchers(&numbers)
+            .await
+            .unwrap()
+            .iter()
+            .all(|v| v.state == VoucherState::Claimed)
+    );
+}
+
+/// 1,000 vouchers of one partner in every state (some expired by date only), 100 of another.
+fn many_vouchers() -> Vec<(Voucher, HistoryEntry)> {
+    let stored = [
+        VoucherState::Assigned,
+        VoucherState::Reserved,
+        VoucherState::Completed,
+        VoucherState::Redeemed,
+        VoucherState::Claimed,
+        VoucherState::Paid,
+        VoucherState::Expired,
+    ];
+    let mut all = Vec::new();
+    for i in 0..1100u64 {
+        let partner = if i < 1000 { "1001" } else { "1002" };
+        // Created over 250 days: expiry dates fall on both sides of TODAY, many on one day.
+        let created = date("2025-10-01") + Days::new((i * 7) % 250);
+        let (mut voucher, history) = assigned(&format!("SAPSPAGE{i:05}"), partner, created);
+        voucher.state = stored[(i as usize) % stored.len()];
+        all.push((voucher, history));
+    }
+    all
+}
+
+async fn page_all(
+    store: &dyn Store,
+    partner: &str,
+    state: Option<VoucherState>,
+    limit: usize,
+) -> Vec<Voucher> {
+    let mut seen = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let page = store
+            .partner_vouchers(
+                &partner_id(partner),
+                VoucherQuery {
+                    state,
+                    today: today(),
+                    limit,
+                },
+                cursor.as_deref(),
+            )
+            .await
+            .unwrap();
+        assert!(page.items.len() <= limit);
+        seen.extend(page.items);
+        match page.next_cursor {
+            Some(next) => cursor = Some(next),
+            None => return seen,
+        }
+    }
+}
+
+pub async fn voucher_pagination_has_no_gaps(store: Arc<dyn Store>) {
+    let store = &*store;
+    let all = many_vouchers();
+    insert(store, all.clone()).await;
+    let mine: Vec<Voucher> = all
+        .into_iter()
+        .map(|(v, _)| v)
+        .filter(|v| v.partner_id.as_str() == "1001")
+        .collect();
+    let key = |v: &Voucher| (v.expires_on, v.voucher_number.clone());
+    for state in std::iter::once(None).chain(VoucherState::ALL.into_iter().map(Some)) {
+        let listed = page_all(store, "1001", state, 37).await;
+        let keys: Vec<_> = listed.iter().map(key).collect();
+        let mut sorted = keys.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(
+            keys, sorted,
+            "{state:?}: ordered by expiry then number, no duplicates"
+        );
+        let expected: BTreeSet<_> = voucher::list(&mine, StateFilter(state), today())
+            .into_iter()
+            .map(key)
+            .collect();
+        assert_eq!(
+            keys.into_iter().collect::<BTreeSet<_>>(),
+            expected,
+            "{state:?}: no gaps, only partner 1001"
+        );
+        if state.is_none() {
+            assert_eq!(listed.len(), 1000);
+        }
+    }
+    let bogus = store
+        .partner_vouchers(
+            &partner_id("1001"),
+            VoucherQuery {
+                state: None,
+                today: today(),
+                limit: 5,
+            },
+            Some("not-a-cursor"),
+        )
+        .await;
+    assert!(matches!(bogus, Err(StoreError::InvalidCursor)), "{bogus:?}");
+}
+
+/// 1,000 partners: names with case and duplicates, several countries and languages, some
+/// enrollments withdrawn or long expired, some partners without a profile.
+fn many_partners() -> Vec<Partner> {
+    let programs = ["microsoft-365", "azure", "security"];
+    let countries = ["US", "CN", "DE", "FR"];
+    let languages = ["en", "zh", "de", "fr"];
+    (0..1000u64)
+        .map(|i| {
+            let mut partner =
+                Partner::new(partner_id(&format!("{}", 5000 + i * 13))).next_version();
+            let name = match i % 4 {
+                0 => format!("Contoso {}", i % 97),
+                1 => format!("contoso {}", i % 89),
+                2 => format!("Ärzte Partner {i}"),
+                _ => format!("Fabrikam {}", i % 50),
+            };
+            let c = countries[(i % 4) as usize];
+            let l = languages[((i / 4) % 4) as usize];
+            partner.profile = (i % 10 != 9).then(|| profile(&name, &[c, "US"], &[l]));
+            let program = ProgramId::parse(programs[(i % 3) as usize]).unwrap();
+            let mut enrollment = Enrollment {
+                program_id: program,
+                ..enrollment()
+            };
+            match i % 7 {
+                5 => enrollment.withdrawn_on = Some(date("2026-03-01")),
+                6 => {
+                    enrollment.enrolled_on = date("2024-01-01");
+                    enrollment.expires_on = date("2025-01-01");
+                }
+                _ => {}
+            }
+            partner.enrollments = vec![enrollment];
+            if i % 5 == 0 {
+                partner.enrollments.push(Enrollment {
+                    program_id: ProgramId::parse("azure").unwrap(),
+                    ..self::enrollment()
+                });
+            }
+            partner
+        })
+        .collect()
+}
+
+pub async fn directory_pagination_matches_core(store: Arc<dyn Store>) {
+    let partners = many_partners();
+    let saves: Vec<_> = partners
+        .chunks(250)
+        .map(|chunk| {
+            let store = Arc::clone(&store);
+            let chunk = chunk.to_vec();
+            tokio::spawn(async move {
+                for partner in chunk {
+                    save_partner(&*store, None, partner).await.unwrap();
+                }
+            })
+        })
+        .collect();
+    for save in saves {
+        save.await.unwrap();
+    }
+    let mut listed: Vec<_> = partners
+        .iter()
+        .filter_map(|p| {
+            directory::listing(
+                catalog(),
+                &p.partner_id,
+                p.profile.as_ref()?,
+                &p.enrollments,
+                today(),
+            )
+        })
+        .collect();
+    listed.sort_by_cached_key(|e| {
+        let (name, id) = directory::sort_key(e);
+        (name, id.clone())
+    });
+    let searches = [
+        SearchForm::default(),
+        SearchForm {
+            program_id: Some("azure".into()),
+            ..SearchForm::default()
+        },
+        SearchForm {
+            country: Some("cn".into()),
+            ..SearchForm::default()
+        },
+        SearchForm {
+            language: Some("zh".into()),
+            program_id: Some("security".into()),
+            ..SearchForm::default()
+        },
+        SearchForm {
+            program_id: Some("business-applications".into()),
+            ..SearchForm::default()
+        },
+    ];
+    for form in searches {
+        let expected: Vec<_> = {
+            let query = form.parse(catalog()).unwrap();
+            listed
+                .iter()
+                .filter(|e| query.matches(e))
+                .cloned()
+                .collect()
+        };
+        for limit in [50u64, 7] {
+            let mut got = Vec::new();
+            let mut cursor: Option<String> = None;
+            loop {
+                let query = SearchForm {
+                    cursor: cursor.clone(),
+                    limit: Some(limit),
+                    ..form.clone()
+                }
+                .parse(catalog())
+                .unwrap();
+                let page = store_directory::search(&*store, catalog(), &query, today())
+                    .await
+                    .unwrap();
+                assert!(page.items.len() <= limit as usize);
+                got.extend(page.items);
+                match page.next_cursor {
+                    Some(next) => cursor = Some(next),
+                    None => break,
+                }
+            }
+            assert_eq!(got.len(), expected.len(), "{form:?} limit {limit}");
+            assert_eq!(
+                got, expected,
+                "{form:?} limit {limit}: same entries, same order as core"
+            );
+        }
+    }
+}
+
+pub async fn directory_follows_profile_and_enrollments(store: Arc<dyn Store>) {
+    let store = &*store;
+    let everyone = || SearchForm::default().parse(catalog()).unwrap();
+    let azure = || {
+        SearchForm {
+            program_id: Some("azure".into()),
+            ..SearchForm::default()
+        }
+        .parse(catalog())
+        .unwrap()
+    };
+    let names =
+        |page: saps_core::directory::Page<saps_core::directory::DirectoryEntry>| -> Vec<String> {
+            page.items
+                .into_iter()
+                .map(|e| e.profile.company_name)
+                .collect()
+        };
+    let mut partner = Partner::new(partner_id("1001")).next_version();
+    partner.enrollments = vec![enrollment()];
+    save_partner(store, None, partner.clone()).await.unwrap();
+    assert!(
+        names(
+            store_directory::search(store, catalog(), &everyone(), today())
+                .await
+                .unwrap()
+        )
+        .is_empty(),
+        "no profile, not listed"
+    );
+
+    let mut with_profile = partner.next_version();
+    with_profile.profile = Some(profile("Contoso", &["US"], &["en"]));
+    save_partner(store, Some(partner), with_profile.clone())
+        .await
+        .unwrap();
+    assert_eq!(
+        names(
+            store_directory::search(store, catalog(), &everyone(), today())
+                .await
+                .unwrap()
+        ),
+        ["Contoso"]
+    );
+    assert!(
+        names(
+            store_directory::search(store, catalog(), &azure(), today())
+                .await
+                .unwrap()
+        )
+        .is_empty()
+    );
+
+    // Renamed and enrolled in azure too: the old position is gone, the new ones are there.
+    let mut renamed = with_profile.next_version();
+    renamed.profile = Some(profile("Zeta Contoso", &["US"], &["en"]));
+    renamed.enrollments.push(Enrollment {
+        program_id: ProgramId::parse("azure").unwrap(),
+        ..enrollment()
+    });
+    save_partner(store, Some(with_profile), renamed.clone())
+        .await
+        .unwrap();
+    assert_eq!(
+        names(
+            store_directory::search(store, catalog(), &everyone(), today())
+                .await
+                .unwrap()
+        ),
+        ["Zeta Contoso"]
+    );
+    assert_eq!(
+        names(
+            store_directory::search(store, catalog(), &azure(), today())
+                .await
+                .unwrap()
+        ),
+        ["Zeta Contoso"]
+    );
+
+    // Withdrawn from every program: gone from every index.
+    let mut withdrawn = renamed.next_version();
+    for e in &mut withdrawn.enrollments {
+        e.withdrawn_on = Some(today());
+    }
+    save_partner(store, Some(renamed), withdrawn).await.unwrap();
+    assert!(
+        names(
+            store_directory::search(store, catalog(), &everyone(), today())
+                .await
+                .unwrap()
+        )
+        .is_empty()
+    );
+    assert!(
+        names(
+            store_directory::search(store, catalog(), &azure(), today())
+                .await
+                .unwrap()
+        )
+        .is_empty()
+    );
+    assert!(
+        store.directory(None, None, 10).await.unwrap().is_empty(),
+        "the index holds no stale entry"
+    );
+}
+
+pub async fn history_is_append_only(store: Arc<dyn Store>) {
+    let store = &*store;
+    let (voucher, history) = assigned("SAPS0006HIST", "1001", today());
+    insert(store, vec![(voucher.clone(), history)]).await;
+    let first = reserve(&voucher);
+    apply(store, first.clone()).await.unwrap();
+    let second = cancel(&first.voucher);
+    apply(store, second.clone()).await.unwrap();
+    let third = reserve(&second.voucher);
+    apply(store, third.clone()).await.unwrap();
+    let lines = store.history(&voucher.voucher_number).await.unwrap();
+    assert_eq!(
+        lines.iter().map(|h| h.version).collect::<Vec<_>>(),
+        [1, 2, 3, 4]
+    );
+    assert_eq!(
+        lines.iter().map(|h| h.event).collect::<Vec<_>>(),
+        [
+            EventKind::Assign,
+            EventKind::Reserve,
+            EventKind::CancelReservation,
+            EventKind::Reserve
+        ]
+    );
+    // A transition whose history line would overwrite line 2 is refused whole.
+    let mut rewrite = cancel(&third.voucher);
+    rewrite.history.version = 2;
+    let refused = apply(store, rewrite).await;
+    assert!(
+        is_conflict(
+            &refused,
+            &ConflictItem::Voucher(voucher.voucher_number.clone())
+        ),
+        "{refused:?}"
+    );
+    assert_eq!(store.history(&voucher.voucher_number).await.unwrap(), lines);
+    assert_eq!(load(store, "SAPS0006HIST").await, third.voucher);
+    assert_eq!(
+        store
+            .notifications(&voucher.voucher_number)
+            .await
+            .unwrap()
+            .len(),
+        3
+    );
+}

@@ -1,0 +1,111 @@
+//! The conformance suite on the DynamoDB backend against AWS's DynamoDB Local, plus the
+//! request budgets of SPEC §13. `SAPS_DYNAMODB_ENDPOINT` names the running server
+//! (`scripts/test-all.sh` starts one); each check gets a table of its own.
+
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod conformance;
+
+use saps_core::redemption;
+use saps_core::value::VoucherNumber;
+use saps_lambda::store::dynamo::{self, DynamoStore, RequestCounter};
+use saps_lambda::store::{Commit, Store};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+fn endpoint() -> String {
+    std::env::var("SAPS_DYNAMODB_ENDPOINT").expect(
+        "SAPS_DYNAMODB_ENDPOINT must name a DynamoDB Local server (bash scripts/test-all.sh starts one)",
+    )
+}
+
+/// A table name no other test process uses.
+fn table_name() -> String {
+    static N: AtomicU32 = AtomicU32::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or_default();
+    format!(
+        "saps-test-{}-{nanos}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+async fn store_with(counter: Option<RequestCounter>) -> DynamoStore {
+    let store = DynamoStore::new(
+        dynamo::local_client_with(&endpoint(), counter),
+        table_name(),
+    );
+    store.create_table().await.expect("create table");
+    store
+}
+
+async fn fresh_store() -> Arc<dyn Store> {
+    Arc::new(store_with(None).await)
+}
+
+conformance_suite!(fresh_store());
+
+#[tokio::test]
+async fn a_reservation_is_one_write_request() {
+    let counter = RequestCounter::new();
+    let store = store_with(Some(counter.clone())).await;
+    let (voucher, history) = conformance::assigned("SAPS0200COUNT", "1001", conformance::today());
+    conformance::insert(&store, vec![(voucher, history)]).await;
+    counter.take();
+
+    // What the API does: read the voucher once, decide with core, commit once.
+    let current = conformance::load(&store, "SAPS0200COUNT").await;
+    conformance::apply(&store, conformance::reserve(&current))
+        .await
+        .unwrap();
+    let counts = counter.take();
+    assert_eq!(counts.get("TransactWriteItems"), Some(&1), "{counts:?}");
+    assert_eq!(counts.get("GetItem"), Some(&1), "{counts:?}");
+    assert_eq!(counts.values().sum::<usize>(), 2, "{counts:?}");
+}
+
+#[tokio::test]
+async fn a_25_voucher_redemption_is_one_transaction() {
+    let counter = RequestCounter::new();
+    let store = store_with(Some(counter.clone())).await;
+    let numbers: Vec<String> = (0..25).map(|i| format!("SAPSREDEEM{i:04}")).collect();
+    conformance::insert(
+        &store,
+        numbers
+            .iter()
+            .map(|n| conformance::completed(n, "1001"))
+            .collect(),
+    )
+    .await;
+    counter.take();
+
+    let selection: Vec<VoucherNumber> = numbers.iter().map(|n| conformance::number(n)).collect();
+    let vouchers = store.vouchers(&selection).await.unwrap();
+    let transitions = redemption::redeem(
+        &selection,
+        &vouchers,
+        &conformance::admin("1001"),
+        conformance::catalog(),
+        conformance::today(),
+    )
+    .unwrap();
+    store
+        .commit(Commit {
+            transitions,
+            ..Commit::default()
+        })
+        .await
+        .unwrap();
+    let counts = counter.take();
+    assert_eq!(counts.get("BatchGetItem"), Some(&1), "{counts:?}");
+    assert_eq!(counts.get("TransactWriteItems"), Some(&1), "{counts:?}");
+    assert_eq!(counts.values().sum::<usize>(), 2, "{counts:?}");
+}
