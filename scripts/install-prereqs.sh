@@ -12,8 +12,12 @@ rustup component add rustfmt clippy >/dev/null
 rustup target add wasm32-unknown-unknown >/dev/null
 
 # Debian packages: headless Chromium and its driver for the browser tests, a CJK font so the
-# Chinese screenshots are legible, and python3 for the vector generator.
-wanted=(python3 chromium chromium-driver fonts-wqy-microhei)
+# Chinese screenshots are legible, python3 for the vector generator and moto, curl to see the
+# local services answer.
+wanted=(python3 chromium chromium-driver fonts-wqy-microhei curl)
+# DynamoDB Local runs on Java 17; install Debian's headless JRE only when no java is present.
+command -v java >/dev/null || wanted+=(openjdk-17-jre-headless)
+python3 -m pip --version >/dev/null 2>&1 || wanted+=(python3-pip)
 # Node and npm may come from elsewhere than Debian; install Debian's only when they are absent.
 command -v node >/dev/null || wanted+=(nodejs)
 command -v npm >/dev/null || wanted+=(npm)
@@ -27,5 +31,8 @@ if ((${#missing[@]})); then
 fi
 
 cargo nextest --version >/dev/null 2>&1 || cargo install cargo-nextest
+# moto's S3 server stands in for S3 in the blob-store tests.
+python3 -c 'import moto.server' 2>/dev/null || python3 -m pip install -q 'moto[server]==5.2.5'
+# npm ci also brings the DynamoDB Local jar (amplify-dynamodb-simulator).
 npm ci --no-audit --no-fund
 # scripts/build-pkg.sh installs the pinned wasm-bindgen CLI when it is missing.

@@ -6,9 +6,10 @@ cd "$(dirname "$0")/.."
 step() { printf '\n== %s\n' "$*"; }
 
 # A fresh machine lacks the browser and the npm tools: install them first (once).
-for tool in node npm /usr/bin/chromium /usr/bin/chromedriver cargo-nextest; do
+for tool in node npm /usr/bin/chromium /usr/bin/chromedriver cargo-nextest java curl; do
   command -v "$tool" >/dev/null || { bash scripts/install-prereqs.sh; break; }
 done
+python3 -c 'import moto.server' 2>/dev/null || bash scripts/install-prereqs.sh
 [[ -d node_modules/playwright-core ]] || npm ci --no-audit --no-fund
 
 step "format"
@@ -32,7 +33,15 @@ cargo run --quiet --locked -p saps-core --example workflow >/dev/null
 step "doctests"
 cargo test --workspace --doc --locked
 
-step "unit, vector, property and snapshot tests"
+step "start DynamoDB Local and moto's S3 on 127.0.0.1 (stopped by pid on exit)"
+# shellcheck source=scripts/services.sh
+source scripts/services.sh
+answers=$(mktemp)
+cleanup() { stop_services; rm -f "$answers"; }
+trap cleanup EXIT
+start_services
+
+step "unit, vector, property, snapshot and store conformance tests (both backends)"
 if cargo nextest --version >/dev/null 2>&1; then
   cargo nextest run --workspace --locked --no-fail-fast
 else
@@ -51,8 +60,6 @@ WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver \
   cargo test --locked -p saps-wasm --target wasm32-unknown-unknown --test vectors
 
 step "every vector through pkg/ in Node equals the native answer"
-answers=$(mktemp)
-trap 'rm -f "$answers"' EXIT
 cargo run --quiet --locked -p saps-core --example vector_answers >"$answers"
 SAPS_NATIVE_ANSWERS="$answers" node --test tests/node/
 

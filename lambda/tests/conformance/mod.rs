@@ -155,8 +155,11 @@ fn deliverable() -> Deliverable {
 
 /// A voucher stored as `completed`, with its report, as the first version the store sees.
 pub fn completed(voucher_number: &str, partner: &str) -> (Voucher, HistoryEntry) {
-    let (mut voucher, history) = assigned(voucher_number, partner, date("2026-05-01"));
+    let (mut voucher, mut history) = assigned(voucher_number, partner, date("2026-05-01"));
     voucher.state = VoucherState::Completed;
+    // The first line says how the voucher came to be stored in this state.
+    history.to = VoucherState::Completed;
+    history.detail = Some("fixture: stored as completed".into());
     voucher.reservation = Some(Reservation {
         reserved_on: date("2026-05-02"),
         engagement_start: date("2026-05-10"),

@@ -1,0 +1,128 @@
+//! The deliverable blob port on both backends: a directory, and S3 through moto's server
+//! (`SAPS_S3_ENDPOINT`, started by `scripts/test-all.sh`).
+
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use saps_core::value::Sha256;
+use saps_lambda::blob::fs::FsBlobs;
+use saps_lambda::blob::s3::{self, S3Blobs};
+use saps_lambda::blob::{BlobError, BlobStore};
+use sha2::Digest as _;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::task::{Context, Poll};
+use tokio::io::{AsyncRead, ReadBuf};
+
+const MIB: u64 = 1024 * 1024;
+
+fn sha256_of(bytes: &[u8]) -> Sha256 {
+    let digest = sha2::Sha256::digest(bytes);
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    Sha256::parse(&hex).unwrap()
+}
+
+/// An endless body that counts what was read from it.
+struct Endless {
+    read: Arc<AtomicU64>,
+}
+
+impl AsyncRead for Endless {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        let n = buf.remaining();
+        buf.put_slice(&vec![b'x'; n]);
+        self.read.fetch_add(n as u64, Ordering::Relaxed);
+        Poll::Ready(Ok(()))
+    }
+}
+
+async fn check_backend(blobs: &dyn BlobStore) {
+    // Stored under its SHA-256, read back byte for byte; the same bytes twice are one blob.
+    let bytes: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
+    let stored = blobs.put(&mut bytes.as_slice(), 5 * MIB).await.unwrap();
+    assert_eq!(stored.sha256, sha256_of(&bytes));
+    assert_eq!(stored.size, bytes.len() as u64);
+    assert_eq!(
+        blobs.get(&stored.sha256).await.unwrap(),
+        Some(bytes.clone())
+    );
+    assert_eq!(
+        blobs.put(&mut bytes.as_slice(), 5 * MIB).await.unwrap(),
+        stored
+    );
+
+    // Exactly at the limit is accepted; one byte over is refused and nothing is stored.
+    let at_limit = vec![7u8; MIB as usize];
+    assert_eq!(
+        blobs.put(&mut at_limit.as_slice(), MIB).await.unwrap().size,
+        MIB
+    );
+    let over = vec![8u8; MIB as usize + 1];
+    let refused = blobs.put(&mut over.as_slice(), MIB).await;
+    assert!(
+        matches!(refused, Err(BlobError::TooLarge { limit: MIB })),
+        "{refused:?}"
+    );
+    assert_eq!(blobs.get(&sha256_of(&over)).await.unwrap(), None);
+
+    // An endless body is cut off soon after the limit instead of being read to the end.
+    let read = Arc::new(AtomicU64::new(0));
+    let mut endless = Endless {
+        read: Arc::clone(&read),
+    };
+    let refused = blobs.put(&mut endless, 5 * MIB).await;
+    assert!(
+        matches!(refused, Err(BlobError::TooLarge { .. })),
+        "{refused:?}"
+    );
+    assert!(
+        read.load(Ordering::Relaxed) <= 5 * MIB + 64 * 1024,
+        "read {} bytes",
+        read.load(Ordering::Relaxed)
+    );
+
+    // Unknown addresses are absent, not errors.
+    assert_eq!(blobs.get(&sha256_of(b"never stored")).await.unwrap(), None);
+}
+
+#[tokio::test]
+async fn filesystem_blobs() {
+    let dir = tempfile::tempdir().unwrap();
+    let blobs = FsBlobs::open(dir.path()).unwrap();
+    check_backend(&blobs).await;
+    // No partial files are left behind by refused uploads.
+    let incoming: Vec<_> = std::fs::read_dir(dir.path().join("incoming"))
+        .unwrap()
+        .collect();
+    assert!(incoming.is_empty(), "{incoming:?}");
+}
+
+#[tokio::test]
+async fn s3_blobs_on_moto() {
+    let endpoint = std::env::var("SAPS_S3_ENDPOINT")
+        .expect("SAPS_S3_ENDPOINT must name a moto server (bash scripts/test-all.sh starts one)");
+    let bucket = format!("saps-test-{}", std::process::id());
+    let blobs = S3Blobs::new(s3::local_client(&endpoint), bucket);
+    blobs.create_bucket().await.unwrap();
+    check_backend(&blobs).await;
+}
+
+#[tokio::test]
+async fn s3_outage_is_unavailable() {
+    // Nothing listens on port 9 (discard) here: the request fails to connect.
+    let blobs = S3Blobs::new(s3::local_client("http://127.0.0.1:9"), "nowhere");
+    let refused = blobs.put(&mut b"bytes".as_slice(), MIB).await;
+    assert!(
+        matches!(refused, Err(BlobError::Unavailable(_))),
+        "{refused:?}"
+    );
+}
