@@ -30,6 +30,13 @@ impl S3Blobs {
         }
     }
 
+    /// Blobs in `bucket` with the SDK's default configuration (region, credentials and
+    /// endpoint from the environment, as on Lambda).
+    pub async fn from_environment(bucket: impl Into<String>) -> S3Blobs {
+        let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+        S3Blobs::new(Client::new(&config), bucket)
+    }
+
     fn key_of(sha256: &Sha256) -> String {
         format!("deliverables/{sha256}")
     }

@@ -284,6 +284,13 @@ impl DynamoStore {
         }
     }
 
+    /// A store on `table` with the SDK's default configuration: region, credentials and
+    /// endpoint from the environment, as on Lambda. Build it once at start and reuse it.
+    pub async fn from_environment(table: impl Into<String>) -> DynamoStore {
+        let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+        DynamoStore::new(Client::new(&config), table)
+    }
+
     /// The table's name.
     pub fn table(&self) -> &str {
         &self.table

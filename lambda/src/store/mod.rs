@@ -201,7 +201,8 @@ pub struct PartnerSave {
 }
 
 impl Commit {
-    /// How many items the commit writes: DynamoDB caps a transaction at 100.
+    /// At most how many items the commit writes (a partner's kept index entries count twice):
+    /// DynamoDB caps a transaction at 100.
     pub fn item_count(&self) -> usize {
         let partner = self.partner.as_ref().map_or(0, |save| {
             let before = save
