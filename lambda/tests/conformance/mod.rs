@@ -992,34 +992,30 @@ pub async fn directory_pagination_matches_core(store: Arc<dyn Store>) {
     }
 }
 
+/// The company names a directory search lists on [`TODAY`], optionally for one program.
+async fn listed(store: &dyn Store, program: Option<&str>) -> Vec<String> {
+    let query = SearchForm {
+        program_id: program.map(str::to_owned),
+        ..SearchForm::default()
+    }
+    .parse(catalog())
+    .unwrap();
+    let page = store_directory::search(store, catalog(), &query, today())
+        .await
+        .unwrap();
+    page.items
+        .into_iter()
+        .map(|e| e.profile.company_name)
+        .collect()
+}
+
 pub async fn directory_follows_profile_and_enrollments(store: Arc<dyn Store>) {
     let store = &*store;
-    let everyone = || SearchForm::default().parse(catalog()).unwrap();
-    let azure = || {
-        SearchForm {
-            program_id: Some("azure".into()),
-            ..SearchForm::default()
-        }
-        .parse(catalog())
-        .unwrap()
-    };
-    let names =
-        |page: saps_core::directory::Page<saps_core::directory::DirectoryEntry>| -> Vec<String> {
-            page.items
-                .into_iter()
-                .map(|e| e.profile.company_name)
-                .collect()
-        };
     let mut partner = Partner::new(partner_id("1001")).next_version();
     partner.enrollments = vec![enrollment()];
     save_partner(store, None, partner.clone()).await.unwrap();
     assert!(
-        names(
-            store_directory::search(store, catalog(), &everyone(), today())
-                .await
-                .unwrap()
-        )
-        .is_empty(),
+        listed(store, None).await.is_empty(),
         "no profile, not listed"
     );
 
@@ -1028,22 +1024,8 @@ pub async fn directory_follows_profile_and_enrollments(store: Arc<dyn Store>) {
     save_partner(store, Some(partner), with_profile.clone())
         .await
         .unwrap();
-    assert_eq!(
-        names(
-            store_directory::search(store, catalog(), &everyone(), today())
-                .await
-                .unwrap()
-        ),
-        ["Contoso"]
-    );
-    assert!(
-        names(
-            store_directory::search(store, catalog(), &azure(), today())
-                .await
-                .unwrap()
-        )
-        .is_empty()
-    );
+    assert_eq!(listed(store, None).await, ["Contoso"]);
+    assert!(listed(store, Some("azure")).await.is_empty());
 
     // Renamed and enrolled in azure too: the old position is gone, the new ones are there.
     let mut renamed = with_profile.next_version();
@@ -1055,22 +1037,8 @@ pub async fn directory_follows_profile_and_enrollments(store: Arc<dyn Store>) {
     save_partner(store, Some(with_profile), renamed.clone())
         .await
         .unwrap();
-    assert_eq!(
-        names(
-            store_directory::search(store, catalog(), &everyone(), today())
-                .await
-                .unwrap()
-        ),
-        ["Zeta Contoso"]
-    );
-    assert_eq!(
-        names(
-            store_directory::search(store, catalog(), &azure(), today())
-                .await
-                .unwrap()
-        ),
-        ["Zeta Contoso"]
-    );
+    assert_eq!(listed(store, None).await, ["Zeta Contoso"]);
+    assert_eq!(listed(store, Some("azure")).await, ["Zeta Contoso"]);
 
     // Withdrawn from every program: gone from every index.
     let mut withdrawn = renamed.next_version();
@@ -1078,22 +1046,8 @@ pub async fn directory_follows_profile_and_enrollments(store: Arc<dyn Store>) {
         e.withdrawn_on = Some(today());
     }
     save_partner(store, Some(renamed), withdrawn).await.unwrap();
-    assert!(
-        names(
-            store_directory::search(store, catalog(), &everyone(), today())
-                .await
-                .unwrap()
-        )
-        .is_empty()
-    );
-    assert!(
-        names(
-            store_directory::search(store, catalog(), &azure(), today())
-                .await
-                .unwrap()
-        )
-        .is_empty()
-    );
+    assert!(listed(store, None).await.is_empty());
+    assert!(listed(store, Some("azure")).await.is_empty());
     assert!(
         store.directory(None, None, 10).await.unwrap().is_empty(),
         "the index holds no stale entry"
