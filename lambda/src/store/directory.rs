@@ -24,6 +24,14 @@ pub struct DirectoryKey {
 }
 
 impl DirectoryKey {
+    /// The position of `partner_id` with `profile`: core's `directory::sort_key` order.
+    pub fn of(partner_id: &PartnerId, profile: &Profile) -> DirectoryKey {
+        DirectoryKey {
+            name: profile.company_name.to_lowercase(),
+            partner_id: partner_id.clone(),
+        }
+    }
+
     /// One string that sorts byte-wise exactly as the (name, id) pair does: names cannot hold
     /// control characters, so U+0001 sorts below every character a name can continue with.
     pub fn sort_text(&self) -> String {
@@ -47,10 +55,7 @@ pub struct DirectoryRecord {
 impl DirectoryRecord {
     /// The record's position in the directory order.
     pub fn key(&self) -> DirectoryKey {
-        DirectoryKey {
-            name: self.profile.company_name.to_lowercase(),
-            partner_id: self.partner_id.clone(),
-        }
+        DirectoryKey::of(&self.partner_id, &self.profile)
     }
 }
 
@@ -74,14 +79,14 @@ pub fn record_of(partner: &Partner) -> Option<DirectoryRecord> {
 
 /// Every index entry of `partner`: none without a profile or a live enrollment.
 pub fn index_keys(partner: &Partner) -> Vec<IndexEntry> {
-    let Some(record) = record_of(partner) else {
+    let Some(profile) = &partner.profile else {
         return Vec::new();
     };
     let programs = partner.indexed_programs();
     if programs.is_empty() {
         return Vec::new();
     }
-    let key = record.key();
+    let key = DirectoryKey::of(&partner.partner_id, profile);
     std::iter::once(ALL_PROGRAMS.to_owned())
         .chain(programs.into_iter().map(String::from))
         .map(|index| IndexEntry {

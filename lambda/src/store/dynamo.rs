@@ -6,8 +6,9 @@
 
 use super::directory::{self, DirectoryKey, DirectoryRecord, IndexEntry};
 use super::{
-    Commit, ConflictItem, IdempotencyRecord, Partner, Store, StoreError, StoreResult, VoucherPage,
-    VoucherQuery, decode_list_cursor, encode_list_cursor, stored_states_for, voucher_list_key,
+    Commit, ConflictItem, ExpiryBound, IdempotencyRecord, Partner, Store, StoreError, StoreResult,
+    VoucherPage, VoucherQuery, decode_list_cursor, encode_list_cursor, stored_states_for,
+    voucher_list_key,
 };
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
@@ -666,19 +667,19 @@ impl Store for DynamoStore {
             )],
             Some(state) => stored_states_for(state)
                 .into_iter()
-                .map(|(stored, unexpired)| {
+                .map(|(stored, expiry)| {
                     let partition = (
                         BY_STATE_INDEX,
                         vouchers_in_state_pk(partner, stored),
                         "GSI1",
                     );
-                    match unexpired {
-                        Some(true) => {
+                    match expiry {
+                        ExpiryBound::Unexpired => {
                             let floor = [low.clone(), tomorrow.clone()].into_iter().flatten().max();
                             (partition, floor, None)
                         }
-                        Some(false) => (partition, low.clone(), tomorrow.clone()),
-                        None => (partition, low.clone(), None),
+                        ExpiryBound::Expired => (partition, low.clone(), tomorrow.clone()),
+                        ExpiryBound::Any => (partition, low.clone(), None),
                     }
                 })
                 .collect(),
@@ -713,19 +714,12 @@ impl Store for DynamoStore {
     }
 
     async fn commit(&self, commit: Commit) -> StoreResult<()> {
-        let items = commit.item_count();
-        if items == 0 {
+        if commit.is_empty() {
             return Ok(());
-        }
-        if items > TRANSACTION_LIMIT {
-            return Err(StoreError::TooLarge {
-                items,
-                limit: TRANSACTION_LIMIT,
-            });
         }
         let mut tx = Transaction {
             table: &self.table,
-            writes: Vec::with_capacity(items),
+            writes: Vec::new(),
         };
         if let Some(save) = &commit.partner {
             let partner = &save.next;
@@ -790,6 +784,13 @@ impl Store for DynamoStore {
                 Some(None),
                 ConflictItem::IdempotencyKey(record.key.clone()),
             )?;
+        }
+        // Counted on what was built, so the limit is checked on the real item count.
+        if tx.writes.len() > TRANSACTION_LIMIT {
+            return Err(StoreError::TooLarge {
+                items: tx.writes.len(),
+                limit: TRANSACTION_LIMIT,
+            });
         }
         let (items, guards): (Vec<_>, Vec<_>) =
             tx.writes.into_iter().map(|w| (w.item, w.guards)).unzip();

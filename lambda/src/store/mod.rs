@@ -201,28 +201,6 @@ pub struct PartnerSave {
 }
 
 impl Commit {
-    /// At most how many items the commit writes (a partner's kept index entries count twice):
-    /// DynamoDB caps a transaction at 100.
-    pub fn item_count(&self) -> usize {
-        let partner = self.partner.as_ref().map_or(0, |save| {
-            let before = save
-                .previous
-                .as_ref()
-                .map_or(0, |p| directory::index_keys(p).len());
-            1 + before + directory::index_keys(&save.next).len()
-        });
-        partner
-            + self.new_vouchers.len() * 2
-            + self
-                .transitions
-                .iter()
-                .map(|t| 2 + usize::from(t.notification.is_some()))
-                .sum::<usize>()
-            + usize::from(self.claim.is_some())
-            + self.uploads.len()
-            + usize::from(self.idempotency.is_some())
-    }
-
     /// Whether the commit writes nothing.
     pub fn is_empty(&self) -> bool {
         self == &Commit::default()
@@ -330,20 +308,30 @@ pub(crate) fn decode_list_cursor(cursor: &str) -> StoreResult<String> {
     valid.then_some(key).ok_or(StoreError::InvalidCursor)
 }
 
-/// The stored states whose vouchers can have effective state `state` on some day, and whether
-/// the expiry date must be after `today` (`Some(true)`), on or before it (`Some(false)`), or
-/// does not matter (`None`).
-pub(crate) fn stored_states_for(state: VoucherState) -> Vec<(VoucherState, Option<bool>)> {
+/// What a list segment requires of a voucher's expiry date, judged on the query's `today`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ExpiryBound {
+    /// Expires after `today`: still usable.
+    Unexpired,
+    /// Expired on or before `today` (derived expiry, SPEC §7).
+    Expired,
+    /// The stored state alone decides.
+    Any,
+}
+
+/// The stored states whose vouchers have effective state `state`, each with the expiry bound
+/// that completes the match.
+pub(crate) fn stored_states_for(state: VoucherState) -> Vec<(VoucherState, ExpiryBound)> {
     match state {
         VoucherState::Assigned | VoucherState::Reserved | VoucherState::Completed => {
-            vec![(state, Some(true))]
+            vec![(state, ExpiryBound::Unexpired)]
         }
         VoucherState::Expired => vec![
-            (VoucherState::Expired, None),
-            (VoucherState::Assigned, Some(false)),
-            (VoucherState::Reserved, Some(false)),
-            (VoucherState::Completed, Some(false)),
+            (VoucherState::Expired, ExpiryBound::Any),
+            (VoucherState::Assigned, ExpiryBound::Expired),
+            (VoucherState::Reserved, ExpiryBound::Expired),
+            (VoucherState::Completed, ExpiryBound::Expired),
         ],
-        other => vec![(other, None)],
+        other => vec![(other, ExpiryBound::Any)],
     }
 }

@@ -8,8 +8,9 @@
 
 use super::directory::{self, DirectoryKey, DirectoryRecord};
 use super::{
-    Commit, ConflictItem, IdempotencyRecord, Partner, Store, StoreError, StoreResult, VoucherPage,
-    VoucherQuery, decode_list_cursor, encode_list_cursor, stored_states_for, voucher_list_key,
+    Commit, ConflictItem, ExpiryBound, IdempotencyRecord, Partner, Store, StoreError, StoreResult,
+    VoucherPage, VoucherQuery, decode_list_cursor, encode_list_cursor, stored_states_for,
+    voucher_list_key,
 };
 use async_trait::async_trait;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
@@ -561,11 +562,11 @@ impl Store for SqliteStore {
                     let parts: Vec<String> = segments
                         .iter()
                         .enumerate()
-                        .map(|(i, (_, unexpired))| {
-                            let bound = match unexpired {
-                                Some(true) => " AND list_key >= ?3",
-                                Some(false) => " AND list_key < ?3",
-                                None => "",
+                        .map(|(i, (_, expiry))| {
+                            let bound = match expiry {
+                                ExpiryBound::Unexpired => " AND list_key >= ?3",
+                                ExpiryBound::Expired => " AND list_key < ?3",
+                                ExpiryBound::Any => "",
                             };
                             format!(
                                 "SELECT doc, list_key FROM vouchers WHERE partner_id = ?1
