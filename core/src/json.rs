@@ -113,7 +113,7 @@ pub fn run(
     today: NaiveDate,
     locale: Locale,
 ) -> Answer {
-    match dispatch(catalog, rule, input, today, locale) {
+    match decide(catalog, rule, input, today, locale) {
         Ok(output) => Answer::Success { output },
         Err(rejection) => Answer::rejected(&rejection, locale),
     }
@@ -404,7 +404,9 @@ fn parse_enrollment_form(
     problems.finish_with(|| Some((program?.id.clone(), locations)))
 }
 
-fn dispatch(
+/// Runs `rule` on a parsed input and keeps the [`Rejection`] typed, so that a caller (the HTTP
+/// layer) can read its [`crate::error::Category`]; [`run`] renders the same verdict as an [`Answer`].
+pub fn decide(
     catalog: &Catalog,
     rule: &str,
     input: Value,

@@ -2,7 +2,12 @@
 //!
 //! The serverless side of saps: the storage port and its DynamoDB and SQLite backends
 //! ([`store`]), and the deliverable blob store ([`blob`]). Domain decisions all come from
-//! saps-core; this crate loads, saves and serves.
+//! saps-core; this crate loads, saves and serves them over HTTP ([`api`]).
 
+pub mod api;
 pub mod blob;
+pub mod clock;
+pub mod demo;
+pub mod local;
+pub mod logging;
 pub mod store;

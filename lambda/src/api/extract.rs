@@ -1,0 +1,134 @@
+//! Reading requests: the caller's language, JSON bodies (415, 413, 400) and idempotency keys.
+
+use super::problem::{ApiError, HttpProblem};
+use axum::body::{Body, Bytes};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
+use http_body_util::{BodyExt as _, LengthLimitError, Limited};
+use saps_core::error::{Locale, ProblemKind};
+use serde_json::{Map, Value};
+
+/// Largest JSON body (SPEC §12).
+pub const JSON_LIMIT: u64 = 64 * 1024;
+
+/// The locale of `Accept-Language` (English when absent or unsupported).
+pub fn locale_of(headers: &HeaderMap) -> Locale {
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map_or(Locale::En, Locale::from_accept_language)
+}
+
+/// The caller's language.
+#[derive(Clone, Copy, Debug)]
+pub struct Lang(pub Locale);
+
+impl<S: Send + Sync> FromRequestParts<S> for Lang {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Lang, Self::Rejection> {
+        Ok(Lang(locale_of(&parts.headers)))
+    }
+}
+
+/// Reads at most `limit` bytes of `body`: 413 past it.
+pub async fn read_limited(body: Body, limit: u64) -> Result<Bytes, ApiError> {
+    let limit_usize = usize::try_from(limit).unwrap_or(usize::MAX);
+    match Limited::new(body, limit_usize).collect().await {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(error) if error.downcast_ref::<LengthLimitError>().is_some() => {
+            Err(HttpProblem::TooLarge { limit }.into())
+        }
+        Err(error) => Err(ApiError::one(
+            "",
+            ProblemKind::Malformed {
+                detail: format!("the body could not be read: {error}"),
+            },
+        )),
+    }
+}
+
+/// Whether a `Content-Type` value names JSON (`application/json`, with any parameters).
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json"))
+}
+
+/// A JSON object body: the request's own fields, as the rules read them. An empty body is an
+/// empty object, so a body-less `POST` (a renewal) needs no `Content-Type`.
+#[derive(Debug, Default)]
+pub struct JsonBody {
+    /// The fields.
+    pub fields: Map<String, Value>,
+    /// The bytes as sent (what an idempotency key is bound to).
+    pub raw: Bytes,
+}
+
+impl<S: Send + Sync> FromRequest<S> for JsonBody {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, _: &S) -> Result<JsonBody, ApiError> {
+        let (parts, body) = request.into_parts();
+        let declared = parts
+            .headers
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        if declared.is_some_and(|n| n > JSON_LIMIT) {
+            return Err(HttpProblem::TooLarge { limit: JSON_LIMIT }.into());
+        }
+        let raw = read_limited(body, JSON_LIMIT).await?;
+        if raw.is_empty() {
+            return Ok(JsonBody::default());
+        }
+        if !is_json(&parts.headers) {
+            return Err(HttpProblem::UnsupportedMediaType {
+                expected: "application/json".into(),
+            }
+            .into());
+        }
+        let malformed = |detail: String| ApiError::one("", ProblemKind::Malformed { detail });
+        let fields = match serde_json::from_slice::<Value>(&raw) {
+            Ok(Value::Object(fields)) => fields,
+            Ok(_) => return Err(malformed("the body must be a JSON object".into())),
+            Err(error) => return Err(malformed(error.to_string())),
+        };
+        // The rules read the state they decide on from `context`; only the API may supply it.
+        if fields.contains_key("context") {
+            return Err(malformed("unknown field `context`".into()));
+        }
+        Ok(JsonBody { fields, raw })
+    }
+}
+
+/// The `Idempotency-Key` header, when sent.
+#[derive(Clone, Debug, Default)]
+pub struct IdempotencyKey(pub Option<String>);
+
+impl IdempotencyKey {
+    /// The key, or 400 when the route requires one.
+    pub fn required(self) -> Result<String, ApiError> {
+        self.0
+            .ok_or_else(|| HttpProblem::IdempotencyKeyRequired.into())
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<IdempotencyKey, ApiError> {
+        let Some(value) = parts.headers.get("idempotency-key") else {
+            return Ok(IdempotencyKey(None));
+        };
+        let key = value
+            .to_str()
+            .ok()
+            .filter(|k| (1..=255).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_graphic()))
+            .ok_or(HttpProblem::InvalidIdempotencyKey)?;
+        Ok(IdempotencyKey(Some(key.to_owned())))
+    }
+}

@@ -1,0 +1,127 @@
+//! The HTTP API of SPEC §12: one axum [`Router`] that `bootstrap` serves on Lambda (API Gateway
+//! HTTP API, payload v2) and `saps-server` serves locally.
+//!
+//! Handlers are thin: read the request, authorize with core's `access`, load what the rule
+//! decides on, run core's JSON entry point ([`rules::decide`]), commit what it produced in one
+//! conditional write, answer. Every failure goes through [`problem::ApiError`].
+
+pub mod extract;
+mod idempotency;
+pub mod identity;
+pub mod log;
+pub mod openapi;
+mod partners;
+pub mod problem;
+mod redemptions;
+mod rules;
+mod vouchers;
+
+use crate::blob::BlobStore;
+use crate::clock::Clock;
+use crate::store::Store;
+use axum::Router;
+use axum::http::StatusCode;
+use axum::middleware;
+use axum::response::IntoResponse;
+use axum::routing::{get, post, put};
+use identity::Identity;
+use problem::{ApiError, HttpProblem};
+use saps_core::catalog::Catalog;
+use std::sync::Arc;
+
+/// What every handler works with; built once at start (SDK clients included).
+pub struct Services {
+    /// Partners, vouchers, claims, idempotency records.
+    pub store: Arc<dyn Store>,
+    /// Deliverable bytes.
+    pub blobs: Arc<dyn BlobStore>,
+    /// The program catalog.
+    pub catalog: &'static Catalog,
+    /// What day it is.
+    pub clock: Arc<dyn Clock>,
+    /// How callers are identified.
+    pub identity: Identity,
+}
+
+/// The shared state of the router.
+pub type AppState = Arc<Services>;
+
+/// The API: every route of SPEC §12 plus `/healthz`, answering JSON 404/405 for anything else
+/// under `/v1`. Other paths fall through to whatever the caller adds (the local server's files).
+pub fn router(services: Services) -> Router {
+    let v1 = Router::new()
+        .route("/programs", get(partners::programs))
+        .route("/openapi.json", get(openapi::document))
+        .route("/partners/{partner_id}", put(partners::register))
+        .route(
+            "/partners/{partner_id}/eligibility",
+            get(partners::eligibility),
+        )
+        .route(
+            "/partners/{partner_id}/qualifications",
+            put(partners::qualifications),
+        )
+        .route(
+            "/partners/{partner_id}/enrollments",
+            post(partners::enroll).get(partners::enrollments),
+        )
+        .route(
+            "/partners/{partner_id}/enrollments/{program_id}/renewal",
+            post(partners::renew),
+        )
+        .route(
+            "/partners/{partner_id}/enrollments/{program_id}",
+            axum::routing::delete(partners::withdraw),
+        )
+        .route(
+            "/partners/{partner_id}/profile",
+            put(partners::put_profile).get(partners::profile),
+        )
+        .route("/directory", get(partners::directory))
+        .route("/vouchers", post(vouchers::assign))
+        .route("/partners/{partner_id}/vouchers", get(vouchers::list))
+        .route("/vouchers/validate", post(vouchers::validate))
+        .route("/vouchers/{voucher_number}", get(vouchers::read))
+        .route("/vouchers/{voucher_number}/history", get(vouchers::history))
+        .route(
+            "/vouchers/{voucher_number}/reservation",
+            post(vouchers::reserve).delete(vouchers::cancel),
+        )
+        .route(
+            "/vouchers/{voucher_number}/deliverables/{file_name}",
+            put(vouchers::upload),
+        )
+        .route(
+            "/vouchers/{voucher_number}/completion-report",
+            post(vouchers::complete),
+        )
+        .route("/redemptions/preview", post(redemptions::preview))
+        .route("/redemptions", post(redemptions::redeem))
+        .route("/claims", post(redemptions::create_claim))
+        .route("/claims/{claim_id}", get(redemptions::claim))
+        .route("/claims/{claim_id}/{decision}", post(redemptions::decide))
+        .route_layer(middleware::from_fn(log::remember_route))
+        .fallback(route_not_found)
+        .method_not_allowed_fallback(method_not_allowed);
+    Router::new()
+        .nest("/v1", v1)
+        .route("/healthz", get(healthz))
+        .layer(middleware::from_fn(problem::localize))
+        .layer(middleware::from_fn(log::log_request))
+        .with_state(Arc::new(services))
+}
+
+async fn healthz() -> impl IntoResponse {
+    (
+        StatusCode::OK,
+        axum::Json(serde_json::json!({ "status": "ok" })),
+    )
+}
+
+async fn route_not_found() -> ApiError {
+    HttpProblem::RouteNotFound.into()
+}
+
+async fn method_not_allowed() -> ApiError {
+    HttpProblem::MethodNotAllowed.into()
+}

@@ -1,0 +1,396 @@
+//! Partner routes: catalog, registration, eligibility, qualifications, enrollments, profile and
+//! the anonymous directory (SPEC §3–§6).
+
+use super::extract::{JsonBody, Lang};
+use super::identity::Caller;
+use super::problem::ApiError;
+use super::rules::{self, QueryForm, partner_in_path};
+use super::{AppState, Services};
+use crate::store::directory as store_directory;
+use crate::store::{Commit, Partner, PartnerSave};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use saps_core::access::Operation;
+use saps_core::calendar;
+use saps_core::directory::{DirectoryEntry, Page, Profile, SearchForm};
+use saps_core::enrollment::{Enrollment, EnrollmentView};
+use saps_core::error::{FieldPath, ProblemKind, Problems};
+use saps_core::value::{LocationId, PartnerId, ProgramId};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use std::collections::HashSet;
+
+/// Most approved locations per partner (as many as one enrollment may cover).
+const MAX_LOCATIONS: usize = 50;
+
+async fn load(services: &Services, id: &PartnerId) -> Result<Partner, ApiError> {
+    services
+        .store
+        .partner(id)
+        .await?
+        .ok_or_else(|| ApiError::one("partnerId", ProblemKind::NotFound))
+}
+
+/// Saves `next` over `previous` in one conditional write.
+async fn save(
+    services: &Services,
+    previous: Option<Partner>,
+    next: Partner,
+) -> Result<(), ApiError> {
+    services
+        .store
+        .commit(Commit {
+            partner: Some(PartnerSave { previous, next }),
+            ..Commit::default()
+        })
+        .await?;
+    Ok(())
+}
+
+/// `GET /v1/programs`: the catalog.
+pub async fn programs(
+    State(s): State<AppState>,
+    Lang(locale): Lang,
+) -> Result<Json<Value>, ApiError> {
+    let today = s.clock.today();
+    Ok(Json(rules::decide(
+        &s,
+        "programs",
+        Default::default(),
+        json!({}),
+        today,
+        locale,
+    )?))
+}
+
+/// The registration body: the partner's approved company locations.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RegistrationForm {
+    /// 1–50 distinct location ids (1–10 digits each).
+    #[serde(default)]
+    location_ids: Option<Vec<String>>,
+}
+
+impl RegistrationForm {
+    fn parse(&self) -> Result<Vec<LocationId>, ApiError> {
+        let mut problems = Problems::new();
+        let field = FieldPath::new("locationIds");
+        let raw = self.location_ids.as_deref().unwrap_or_default();
+        if !(1..=MAX_LOCATIONS).contains(&raw.len()) {
+            problems.push(
+                field.clone(),
+                ProblemKind::Count {
+                    min: 1,
+                    max: MAX_LOCATIONS,
+                },
+            );
+        }
+        let mut seen = HashSet::new();
+        for (i, text) in raw.iter().enumerate() {
+            if let Some(id) = problems.take(field.index(i), LocationId::parse(text))
+                && !seen.insert(id.clone())
+            {
+                problems.push(
+                    field.index(i),
+                    ProblemKind::Duplicate {
+                        value: id.to_string(),
+                    },
+                );
+            }
+        }
+        Ok(problems.finish(
+            raw.iter()
+                .filter_map(|t| LocationId::parse(t).ok())
+                .collect::<Vec<_>>(),
+        )?)
+    }
+}
+
+/// `PUT /v1/partners/{partnerId}` (program admin): registers a partner, or replaces its
+/// approved locations. Enrollments keep the locations they were made for.
+pub async fn register(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(partner_id): Path<String>,
+    body: JsonBody,
+) -> Result<Response, ApiError> {
+    caller.authorize(Operation::MaintainQualifications, None)?;
+    let partner_id = partner_in_path(&partner_id)?;
+    let form: RegistrationForm = read_form(body)?;
+    let locations = form.parse()?;
+    let previous = s.store.partner(&partner_id).await?;
+    let created = previous.is_none();
+    let mut next = previous
+        .clone()
+        .unwrap_or_else(|| Partner::new(partner_id.clone()))
+        .next_version();
+    next.locations = locations;
+    save(&s, previous, next.clone()).await?;
+    let status = if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(partner_summary(&next))).into_response())
+}
+
+fn partner_summary(partner: &Partner) -> Value {
+    json!({
+        "partnerId": partner.partner_id,
+        "locationIds": partner.locations,
+        "version": partner.version,
+    })
+}
+
+/// Reads an API-only form (not a core rule's) from a JSON body: 400 on unknown fields.
+fn read_form<T: serde::de::DeserializeOwned>(body: JsonBody) -> Result<T, ApiError> {
+    serde_json::from_value(Value::Object(body.fields)).map_err(|e| {
+        ApiError::one(
+            "",
+            ProblemKind::Malformed {
+                detail: e.to_string(),
+            },
+        )
+    })
+}
+
+/// `?date=` of the eligibility route, and an optional program.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct EligibilityQuery {
+    /// The day to judge on (`YYYY-MM-DD`, default today).
+    #[serde(default)]
+    date: Option<String>,
+    /// Only this program.
+    #[serde(default)]
+    program_id: Option<String>,
+}
+
+/// `GET /v1/partners/{partnerId}/eligibility?date=`: status per program (SPEC §4).
+pub async fn eligibility(
+    State(s): State<AppState>,
+    caller: Caller,
+    Lang(locale): Lang,
+    Path(partner_id): Path<String>,
+    QueryForm(query): QueryForm<EligibilityQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let partner_id = partner_in_path(&partner_id)?;
+    caller.authorize(Operation::ReadPartner, Some(&partner_id))?;
+    let on = match query.date.as_deref().filter(|d| !d.is_empty()) {
+        None => s.clock.today(),
+        Some(raw) => calendar::parse_date(raw)
+            .ok_or_else(|| ApiError::one("date", ProblemKind::InvalidDate))?,
+    };
+    let partner = load(&s, &partner_id).await?;
+    let mut fields = serde_json::Map::new();
+    if let Some(program) = query.program_id {
+        fields.insert("programId".into(), Value::String(program));
+    }
+    let verdicts: Value = rules::decide(
+        &s,
+        "eligibility",
+        fields,
+        json!({ "facts": partner.facts }),
+        on,
+        locale,
+    )?;
+    Ok(Json(
+        json!({ "partnerId": partner_id, "date": on.to_string(), "programs": verdicts.get("programs") }),
+    ))
+}
+
+/// `PUT /v1/partners/{partnerId}/qualifications` (program admin): replaces the facts.
+pub async fn qualifications(
+    State(s): State<AppState>,
+    caller: Caller,
+    Lang(locale): Lang,
+    Path(partner_id): Path<String>,
+    body: JsonBody,
+) -> Result<Json<Value>, ApiError> {
+    caller.authorize(Operation::MaintainQualifications, None)?;
+    let partner_id = partner_in_path(&partner_id)?;
+    let today = s.clock.today();
+    let facts = rules::decide(&s, "qualifications", body.fields, json!({}), today, locale)?;
+    let previous = load(&s, &partner_id).await?;
+    let mut next = previous.next_version();
+    next.facts = facts;
+    save(&s, Some(previous), next.clone()).await?;
+    Ok(Json(serde_json::to_value(&next.facts).unwrap_or_default()))
+}
+
+fn enrollment_views(s: &Services, partner: &Partner) -> Vec<EnrollmentView> {
+    let today = s.clock.today();
+    partner
+        .enrollments
+        .iter()
+        .filter_map(|e| Some(e.view(s.catalog.program(&e.program_id)?, today)))
+        .collect()
+}
+
+/// `POST /v1/partners/{partnerId}/enrollments`: `{programId, locationIds}` → 201 (SPEC §5).
+pub async fn enroll(
+    State(s): State<AppState>,
+    caller: Caller,
+    Lang(locale): Lang,
+    Path(partner_id): Path<String>,
+    body: JsonBody,
+) -> Result<Response, ApiError> {
+    let partner_id = partner_in_path(&partner_id)?;
+    caller.authorize(Operation::ManagePartner, Some(&partner_id))?;
+    let today = s.clock.today();
+    let partner = load(&s, &partner_id).await?;
+    let program = body
+        .fields
+        .get("programId")
+        .and_then(Value::as_str)
+        .and_then(|p| ProgramId::parse(p).ok());
+    let existing = program
+        .as_ref()
+        .and_then(|p| partner.enrollments.iter().find(|e| &e.program_id == p));
+    let context = json!({
+        "partnerLocations": partner.locations,
+        "facts": partner.facts,
+        "existing": existing,
+    });
+    let view: EnrollmentView = rules::decide(&s, "enroll", body.fields, context, today, locale)?;
+    let mut next = partner.next_version();
+    replace_enrollment(&mut next, view.enrollment.clone());
+    save(&s, Some(partner), next).await?;
+    Ok((StatusCode::CREATED, Json(view)).into_response())
+}
+
+/// One enrollment per program: a new one replaces a lapsed one.
+fn replace_enrollment(partner: &mut Partner, enrollment: Enrollment) {
+    partner
+        .enrollments
+        .retain(|e| e.program_id != enrollment.program_id);
+    partner.enrollments.push(enrollment);
+    partner
+        .enrollments
+        .sort_by(|a, b| a.program_id.cmp(&b.program_id));
+}
+
+/// `GET /v1/partners/{partnerId}/enrollments`: each with its status today.
+pub async fn enrollments(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(partner_id): Path<String>,
+) -> Result<Json<Vec<EnrollmentView>>, ApiError> {
+    let partner_id = partner_in_path(&partner_id)?;
+    caller.authorize(Operation::ReadPartner, Some(&partner_id))?;
+    let partner = load(&s, &partner_id).await?;
+    Ok(Json(enrollment_views(&s, &partner)))
+}
+
+/// Runs `rule` (`renew` or `withdraw`) on the partner's enrollment in `program_id`.
+async fn change_enrollment(
+    s: &Services,
+    caller: &Caller,
+    locale: saps_core::error::Locale,
+    partner_id: &str,
+    program_id: &str,
+    rule: &str,
+    body: JsonBody,
+) -> Result<EnrollmentView, ApiError> {
+    let partner_id = partner_in_path(partner_id)?;
+    caller.authorize(Operation::ManagePartner, Some(&partner_id))?;
+    let today = s.clock.today();
+    let partner = load(s, &partner_id).await?;
+    let not_enrolled = || ApiError::one("programId", ProblemKind::NotFound);
+    let program_id = ProgramId::parse(program_id).map_err(|_| not_enrolled())?;
+    let enrollment = partner
+        .enrollments
+        .iter()
+        .find(|e| e.program_id == program_id)
+        .ok_or_else(not_enrolled)?;
+    let context = json!({ "enrollment": enrollment, "facts": partner.facts });
+    let view: EnrollmentView = rules::decide(s, rule, body.fields, context, today, locale)?;
+    let mut next = partner.next_version();
+    replace_enrollment(&mut next, view.enrollment.clone());
+    save(s, Some(partner), next).await?;
+    Ok(view)
+}
+
+/// `POST /v1/partners/{partnerId}/enrollments/{programId}/renewal` (SPEC §5).
+pub async fn renew(
+    State(s): State<AppState>,
+    caller: Caller,
+    Lang(locale): Lang,
+    Path((partner_id, program_id)): Path<(String, String)>,
+    body: JsonBody,
+) -> Result<Json<EnrollmentView>, ApiError> {
+    Ok(Json(
+        change_enrollment(&s, &caller, locale, &partner_id, &program_id, "renew", body).await?,
+    ))
+}
+
+/// `DELETE /v1/partners/{partnerId}/enrollments/{programId}`: withdraws today.
+pub async fn withdraw(
+    State(s): State<AppState>,
+    caller: Caller,
+    Lang(locale): Lang,
+    Path((partner_id, program_id)): Path<(String, String)>,
+    body: JsonBody,
+) -> Result<Json<EnrollmentView>, ApiError> {
+    Ok(Json(
+        change_enrollment(
+            &s,
+            &caller,
+            locale,
+            &partner_id,
+            &program_id,
+            "withdraw",
+            body,
+        )
+        .await?,
+    ))
+}
+
+/// `PUT /v1/partners/{partnerId}/profile` (SPEC §6).
+pub async fn put_profile(
+    State(s): State<AppState>,
+    caller: Caller,
+    Lang(locale): Lang,
+    Path(partner_id): Path<String>,
+    body: JsonBody,
+) -> Result<Json<Profile>, ApiError> {
+    let partner_id = partner_in_path(&partner_id)?;
+    caller.authorize(Operation::ManagePartner, Some(&partner_id))?;
+    let today = s.clock.today();
+    let profile: Profile = rules::decide(&s, "profile", body.fields, json!({}), today, locale)?;
+    let partner = load(&s, &partner_id).await?;
+    let mut next = partner.next_version();
+    next.profile = Some(profile.clone());
+    save(&s, Some(partner), next).await?;
+    Ok(Json(profile))
+}
+
+/// `GET /v1/partners/{partnerId}/profile`.
+pub async fn profile(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(partner_id): Path<String>,
+) -> Result<Json<Profile>, ApiError> {
+    let partner_id = partner_in_path(&partner_id)?;
+    caller.authorize(Operation::ReadPartner, Some(&partner_id))?;
+    load(&s, &partner_id)
+        .await?
+        .profile
+        .map(Json)
+        .ok_or_else(|| ApiError::one("profile", ProblemKind::NotFound))
+}
+
+/// `GET /v1/directory?programId=&country=&language=&cursor=&limit=` (anonymous, SPEC §6).
+pub async fn directory(
+    State(s): State<AppState>,
+    QueryForm(form): QueryForm<SearchForm>,
+) -> Result<Json<Page<DirectoryEntry>>, ApiError> {
+    let query = form.parse(s.catalog)?;
+    let page =
+        store_directory::search(s.store.as_ref(), s.catalog, &query, s.clock.today()).await?;
+    Ok(Json(page))
+}

@@ -1,0 +1,236 @@
+//! Redemption (SPEC §9) and claims (SPEC §10).
+
+use super::extract::{IdempotencyKey, JsonBody, Lang};
+use super::idempotency::{Keyed, commit_and_answer};
+use super::identity::Caller;
+use super::problem::{ApiError, HttpProblem};
+use super::rules;
+use super::{AppState, Services};
+use crate::store::Commit;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use saps_core::access::{Operation, Principal};
+use saps_core::claim::{Claim, ClaimOutcome};
+use saps_core::error::{Category, ProblemKind};
+use saps_core::value::{ClaimId, VoucherNumber};
+use saps_core::voucher::{Actor, Transition, Voucher};
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+
+/// The partner admin acting for their own partner (403 for anyone else).
+fn partner_admin(caller: &Caller) -> Result<(&Principal, Actor), ApiError> {
+    let principal = caller.authenticated()?;
+    caller.authorize(Operation::ManagePartner, principal.partner_id.as_ref())?;
+    let actor = principal
+        .partner_actor()
+        .ok_or_else(|| ApiError::one("roles", ProblemKind::Forbidden))?;
+    Ok((principal, actor))
+}
+
+/// The stored vouchers a body's `voucherNumbers` name (those that parse; the rule reports the
+/// rest field by field).
+async fn selected(s: &Services, fields: &Map<String, Value>) -> Result<Vec<Voucher>, ApiError> {
+    let mut numbers: Vec<VoucherNumber> = fields
+        .get("voucherNumbers")
+        .and_then(Value::as_array)
+        .map(|list| {
+            list.iter()
+                .filter_map(Value::as_str)
+                .filter_map(|n| VoucherNumber::parse(n).ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    numbers.sort();
+    numbers.dedup();
+    // More than a batch is refused by the rule; never read an unbounded list.
+    numbers.truncate(26);
+    Ok(s.store.vouchers(&numbers).await?)
+}
+
+/// `POST /v1/redemptions/preview`: each selected voucher with its days, value and any reason it
+/// cannot be redeemed. Read only.
+pub async fn preview(
+    State(s): State<AppState>,
+    caller: Caller,
+    Lang(locale): Lang,
+    body: JsonBody,
+) -> Result<Json<Value>, ApiError> {
+    let (_, actor) = partner_admin(&caller)?;
+    let vouchers = selected(&s, &body.fields).await?;
+    let context = json!({ "actor": actor, "vouchers": vouchers });
+    Ok(Json(rules::decide(
+        &s,
+        "redemptionPreview",
+        body.fields,
+        context,
+        s.clock.today(),
+        locale,
+    )?))
+}
+
+#[derive(Deserialize)]
+struct Redeemed {
+    vouchers: Vec<Transition>,
+}
+
+/// `POST /v1/redemptions`: `{voucherNumbers, confirm: true}`, all or nothing; `Idempotency-Key`
+/// optional.
+pub async fn redeem(
+    State(s): State<AppState>,
+    caller: Caller,
+    Lang(locale): Lang,
+    key: IdempotencyKey,
+    body: JsonBody,
+) -> Result<Response, ApiError> {
+    let (principal, actor) = partner_admin(&caller)?;
+    let keyed = match (key.0, &principal.partner_id) {
+        (Some(key), Some(partner)) => Some(Keyed::new(
+            partner,
+            "POST",
+            "/v1/redemptions",
+            key,
+            &body.raw,
+        )),
+        _ => None,
+    };
+    if let Some(keyed) = &keyed
+        && let Some(replayed) = keyed.replay(s.store.as_ref()).await?
+    {
+        return Ok(replayed);
+    }
+    let vouchers = selected(&s, &body.fields).await?;
+    let context = json!({ "actor": actor, "vouchers": vouchers });
+    let redeemed: Redeemed =
+        rules::decide(&s, "redeem", body.fields, context, s.clock.today(), locale)?;
+    let today = s.clock.today();
+    let answer: Vec<_> = redeemed
+        .vouchers
+        .iter()
+        .filter_map(|t| {
+            Some(
+                t.voucher
+                    .view(&actor, s.catalog.program(&t.voucher.program_id)?, today),
+            )
+        })
+        .collect();
+    let commit = Commit {
+        transitions: redeemed.vouchers,
+        ..Commit::default()
+    };
+    commit_and_answer(
+        s.store.as_ref(),
+        commit,
+        keyed.as_ref(),
+        StatusCode::OK,
+        json!({ "vouchers": answer }),
+    )
+    .await
+}
+
+/// `POST /v1/claims`: `{voucherNumbers, invoiceNumber}` with a required `Idempotency-Key` → 201.
+/// The claim's id derives from the key, so a retry can never make a second claim.
+pub async fn create_claim(
+    State(s): State<AppState>,
+    caller: Caller,
+    Lang(locale): Lang,
+    key: IdempotencyKey,
+    body: JsonBody,
+) -> Result<Response, ApiError> {
+    let (principal, actor) = partner_admin(&caller)?;
+    let key = key.required()?;
+    let partner = principal
+        .partner_id
+        .as_ref()
+        .ok_or_else(|| ApiError::one("roles", ProblemKind::Forbidden))?;
+    let keyed = Keyed::new(partner, "POST", "/v1/claims", key, &body.raw);
+    if let Some(replayed) = keyed.replay(s.store.as_ref()).await? {
+        return Ok(replayed);
+    }
+    let claim_id = keyed.derived_id("C");
+    let vouchers = selected(&s, &body.fields).await?;
+    let context = json!({ "actor": actor, "vouchers": vouchers, "claimId": claim_id });
+    let outcome: ClaimOutcome = rules::decide(
+        &s,
+        "createClaim",
+        body.fields,
+        context,
+        s.clock.today(),
+        locale,
+    )?;
+    let answer = outcome.claim.clone();
+    let commit = Commit {
+        claim: Some(outcome.claim),
+        transitions: outcome.vouchers,
+        ..Commit::default()
+    };
+    commit_and_answer(
+        s.store.as_ref(),
+        commit,
+        Some(&keyed),
+        StatusCode::CREATED,
+        answer,
+    )
+    .await
+}
+
+fn claim_not_found() -> ApiError {
+    ApiError::one("claimId", ProblemKind::NotFound)
+}
+
+/// The claim at `raw` if the caller may do `operation` on it; another partner's claim is not found.
+async fn visible_claim(
+    s: &Services,
+    caller: &Caller,
+    raw: &str,
+    operation: Operation,
+) -> Result<Claim, ApiError> {
+    caller.authenticated()?;
+    let id = ClaimId::parse(raw).map_err(|_| claim_not_found())?;
+    let claim = s.store.claim(&id).await?.ok_or_else(claim_not_found)?;
+    match caller.authorize(operation, Some(&claim.partner_id)) {
+        Err(ApiError::Rejected(r)) if r.category() == Category::NotFound => Err(claim_not_found()),
+        other => other.map(|_| claim),
+    }
+}
+
+/// `GET /v1/claims/{claimId}`: the owner partner or a program admin.
+pub async fn claim(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(claim_id): Path<String>,
+) -> Result<Json<Claim>, ApiError> {
+    Ok(Json(
+        visible_claim(&s, &caller, &claim_id, Operation::ReadPartner).await?,
+    ))
+}
+
+/// `POST /v1/claims/{claimId}/approve|reject|pay` (program admin): `{}`, `{reason}` or
+/// `{paymentReference}`.
+pub async fn decide(
+    State(s): State<AppState>,
+    caller: Caller,
+    Lang(locale): Lang,
+    Path((claim_id, decision)): Path<(String, String)>,
+    body: JsonBody,
+) -> Result<Response, ApiError> {
+    let rule = match decision.as_str() {
+        "approve" => "approveClaim",
+        "reject" => "rejectClaim",
+        "pay" => "payClaim",
+        _ => return Err(HttpProblem::RouteNotFound.into()),
+    };
+    let claim = visible_claim(&s, &caller, &claim_id, Operation::DecideClaim).await?;
+    let vouchers = s.store.vouchers(&claim.voucher_numbers).await?;
+    let context = json!({ "actor": Actor::ProgramAdmin, "claim": claim, "vouchers": vouchers });
+    let outcome: ClaimOutcome =
+        rules::decide(&s, rule, body.fields, context, s.clock.today(), locale)?;
+    let answer = outcome.claim.clone();
+    let commit = Commit {
+        claim: Some(outcome.claim),
+        transitions: outcome.vouchers,
+        ..Commit::default()
+    };
+    commit_and_answer(s.store.as_ref(), commit, None, StatusCode::OK, answer).await
+}

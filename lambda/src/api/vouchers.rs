@@ -1,0 +1,441 @@
+//! Voucher routes (SPEC §7, §8): assign, read, history, list and CSV export, validate, reserve,
+//! cancel, deliverable upload and the completion report.
+
+use super::extract::{IdempotencyKey, JsonBody, Lang, read_limited};
+use super::idempotency::{Keyed, commit_and_answer};
+use super::identity::Caller;
+use super::problem::{ApiError, HttpProblem};
+use super::rules::{self, QueryForm, partner_in_path};
+use super::{AppState, Services};
+use crate::store::{Commit, ConflictItem, StoreError, VoucherQuery};
+use axum::Json;
+use axum::extract::{Path, Request, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use saps_core::access::Operation;
+use saps_core::completion::{self, Deliverable, MAX_DELIVERABLE_BYTES, MediaType};
+use saps_core::error::{Category, Locale, ProblemKind, Rejection};
+use saps_core::value::{PartnerId, VoucherNumber};
+use saps_core::voucher::{
+    self, Actor, HistoryEntry, StateFilter, Transition, Voucher, VoucherView,
+};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+fn not_found() -> ApiError {
+    ApiError::one("voucherNumber", ProblemKind::VoucherNotFound)
+}
+
+/// The voucher at `raw` if the caller may do `operation` on it. An unknown voucher and another
+/// partner's answer alike (`voucher.notFound`), so existence does not leak (SPEC §1).
+async fn visible(
+    s: &Services,
+    caller: &Caller,
+    raw: &str,
+    operation: Operation,
+) -> Result<(Voucher, Actor), ApiError> {
+    let principal = caller.authenticated()?;
+    let number = VoucherNumber::parse(raw).map_err(|_| not_found())?;
+    let voucher = s.store.voucher(&number).await?.ok_or_else(not_found)?;
+    match caller.authorize(operation, Some(&voucher.partner_id)) {
+        Err(ApiError::Rejected(r)) if r.category() == Category::NotFound => return Err(not_found()),
+        other => other?,
+    };
+    let actor = principal
+        .actor_for(&voucher.partner_id)
+        .ok_or_else(not_found)?;
+    Ok((voucher, actor))
+}
+
+fn view(s: &Services, voucher: &Voucher, actor: &Actor) -> Result<VoucherView, ApiError> {
+    let program = s.catalog.program(&voucher.program_id).ok_or_else(|| {
+        ApiError::Internal(format!("voucher of unknown program {}", voucher.program_id))
+    })?;
+    Ok(voucher.view(actor, program, s.clock.today()))
+}
+
+/// `POST /v1/vouchers` (program admin): assigns a voucher to a partner → 201.
+pub async fn assign(
+    State(s): State<AppState>,
+    caller: Caller,
+    Lang(locale): Lang,
+    body: JsonBody,
+) -> Result<Response, ApiError> {
+    caller.authorize(Operation::AssignVoucher, None)?;
+    let today = s.clock.today();
+    let number = body
+        .fields
+        .get("voucherNumber")
+        .and_then(Value::as_str)
+        .and_then(|n| VoucherNumber::parse(n).ok());
+    let number_in_use = match &number {
+        Some(n) => s.store.voucher(n).await?.is_some(),
+        None => false,
+    };
+    let assigned: Assigned = rules::decide(
+        &s,
+        "assign",
+        body.fields,
+        json!({ "numberInUse": number_in_use }),
+        today,
+        locale,
+    )?;
+    if s.store
+        .partner(&assigned.voucher.partner_id)
+        .await?
+        .is_none()
+    {
+        return Err(ApiError::one("partnerId", ProblemKind::NotFound));
+    }
+    let answer = view(&s, &assigned.voucher, &Actor::ProgramAdmin)?;
+    let commit = Commit {
+        new_vouchers: vec![(assigned.voucher, assigned.history)],
+        ..Commit::default()
+    };
+    match s.store.commit(commit).await {
+        Ok(()) => Ok((StatusCode::CREATED, Json(answer)).into_response()),
+        // Another assignment took the number between the check and the write.
+        Err(StoreError::Conflict {
+            item: ConflictItem::Voucher(_),
+            ..
+        }) => Err(ApiError::one(
+            "voucherNumber",
+            ProblemKind::VoucherNumberInUse,
+        )),
+        Err(error) => Err(error.into()),
+    }
+}
+
+#[derive(Deserialize)]
+struct Assigned {
+    voucher: Voucher,
+    history: HistoryEntry,
+}
+
+/// `GET /v1/vouchers/{voucherNumber}`: the voucher with its state today.
+pub async fn read(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(number): Path<String>,
+) -> Result<Json<VoucherView>, ApiError> {
+    let (voucher, actor) = visible(&s, &caller, &number, Operation::ReadPartner).await?;
+    Ok(Json(view(&s, &voucher, &actor)?))
+}
+
+/// `GET /v1/vouchers/{voucherNumber}/history`: every event, oldest first.
+pub async fn history(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(number): Path<String>,
+) -> Result<Json<Vec<HistoryEntry>>, ApiError> {
+    let (voucher, _) = visible(&s, &caller, &number, Operation::ReadPartner).await?;
+    Ok(Json(s.store.history(&voucher.voucher_number).await?))
+}
+
+/// Largest page of a voucher list.
+const MAX_PAGE: u64 = 100;
+/// Page size when none is asked.
+const DEFAULT_PAGE: u64 = 50;
+
+/// The list's query parameters.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    /// Only vouchers in this effective state.
+    #[serde(default)]
+    state: Option<String>,
+    /// `csv` for a CSV export of every matching voucher (no paging).
+    #[serde(default)]
+    format: Option<String>,
+    /// Where the previous page ended.
+    #[serde(default)]
+    cursor: Option<String>,
+    /// Page size, 1–100 (default 50).
+    #[serde(default)]
+    limit: Option<u64>,
+}
+
+/// `GET /v1/partners/{partnerId}/vouchers?state=&format=csv`: by expiry date, then number.
+pub async fn list(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(partner_id): Path<String>,
+    QueryForm(query): QueryForm<ListQuery>,
+) -> Result<Response, ApiError> {
+    let partner_id = partner_in_path(&partner_id)?;
+    let principal = caller.authorize(Operation::ReadPartner, Some(&partner_id))?;
+    let actor = principal
+        .and_then(|p| p.actor_for(&partner_id))
+        .ok_or_else(|| ApiError::one("partnerId", ProblemKind::NotFound))?;
+    let filter =
+        StateFilter::parse(query.state.as_deref()).map_err(|k| ApiError::one("state", k))?;
+    let csv = match query.format.as_deref() {
+        None | Some("json") => false,
+        Some("csv") => true,
+        Some(other) => {
+            return Err(ApiError::one(
+                "format",
+                ProblemKind::UnknownValue {
+                    value: other.to_owned(),
+                    allowed: "json, csv",
+                },
+            ));
+        }
+    };
+    let limit = query.limit.unwrap_or(DEFAULT_PAGE);
+    if !(1..=MAX_PAGE).contains(&limit) {
+        return Err(ApiError::one(
+            "limit",
+            ProblemKind::OutOfRange {
+                min: 1,
+                max: MAX_PAGE,
+            },
+        ));
+    }
+    let today = s.clock.today();
+    let page_query = |limit: u64| VoucherQuery {
+        state: filter.0,
+        today,
+        limit: usize::try_from(limit).unwrap_or(usize::MAX),
+    };
+    if csv {
+        let mut all = Vec::new();
+        let mut cursor = None;
+        loop {
+            let page = s
+                .store
+                .partner_vouchers(&partner_id, page_query(MAX_PAGE), cursor.as_deref())
+                .await?;
+            all.extend(page.items);
+            cursor = page.next_cursor;
+            if cursor.is_none() {
+                break;
+            }
+        }
+        let refs: Vec<&Voucher> = all.iter().collect();
+        let text = voucher::export_csv(&refs, today);
+        return Ok((
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"vouchers-{partner_id}.csv\""),
+                ),
+            ],
+            text,
+        )
+            .into_response());
+    }
+    let page = s
+        .store
+        .partner_vouchers(&partner_id, page_query(limit), query.cursor.as_deref())
+        .await?;
+    let items = page
+        .items
+        .iter()
+        .map(|v| view(&s, v, &actor))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Json(json!({ "items": items, "nextCursor": page.next_cursor })).into_response())
+}
+
+/// `POST /v1/vouchers/validate`: `{voucherNumber, adminEmail}`, read only.
+pub async fn validate(
+    State(s): State<AppState>,
+    caller: Caller,
+    Lang(locale): Lang,
+    body: JsonBody,
+) -> Result<Json<VoucherView>, ApiError> {
+    let principal = caller.authenticated()?;
+    let own = principal.partner_id.clone();
+    caller.authorize(Operation::ManagePartner, own.as_ref())?;
+    let actor = principal
+        .partner_actor()
+        .ok_or_else(|| ApiError::one("roles", ProblemKind::Forbidden))?;
+    let number = body
+        .fields
+        .get("voucherNumber")
+        .and_then(Value::as_str)
+        .and_then(|n| VoucherNumber::parse(n).ok());
+    let voucher = match &number {
+        Some(n) => s.store.voucher(n).await?,
+        None => None,
+    };
+    let context = json!({ "actor": actor, "voucher": voucher });
+    Ok(Json(rules::decide(
+        &s,
+        "validate",
+        body.fields,
+        context,
+        s.clock.today(),
+        locale,
+    )?))
+}
+
+/// Runs a voucher transition rule and commits its outcome, keyed when asked.
+async fn transition(
+    s: &Services,
+    rule: &str,
+    body: JsonBody,
+    context: Value,
+    actor: &Actor,
+    keyed: Option<&Keyed>,
+    locale: Locale,
+) -> Result<Response, ApiError> {
+    let outcome: Transition =
+        rules::decide(s, rule, body.fields, context, s.clock.today(), locale)?;
+    let answer = view(s, &outcome.voucher, actor)?;
+    let commit = Commit {
+        transitions: vec![outcome],
+        ..Commit::default()
+    };
+    commit_and_answer(s.store.as_ref(), commit, keyed, StatusCode::OK, answer).await
+}
+
+fn keyed_for(
+    key: IdempotencyKey,
+    partner: &PartnerId,
+    method: &str,
+    route: String,
+    body: &JsonBody,
+) -> Option<Keyed> {
+    key.0
+        .map(|key| Keyed::new(partner, method, &route, key, &body.raw))
+}
+
+/// `POST /v1/vouchers/{voucherNumber}/reservation`: `{adminEmail, acceptTerms, engagementStart,
+/// engagementEnd}`; `Idempotency-Key` optional.
+pub async fn reserve(
+    State(s): State<AppState>,
+    caller: Caller,
+    Lang(locale): Lang,
+    Path(number): Path<String>,
+    key: IdempotencyKey,
+    body: JsonBody,
+) -> Result<Response, ApiError> {
+    let (voucher, actor) = visible(&s, &caller, &number, Operation::ManagePartner).await?;
+    let keyed = keyed_for(
+        key,
+        &voucher.partner_id,
+        "POST",
+        format!("/v1/vouchers/{}/reservation", voucher.voucher_number),
+        &body,
+    );
+    if let Some(keyed) = &keyed
+        && let Some(replayed) = keyed.replay(s.store.as_ref()).await?
+    {
+        return Ok(replayed);
+    }
+    let partner = s.store.partner(&voucher.partner_id).await?;
+    let enrollment = partner.as_ref().and_then(|p| {
+        p.enrollments
+            .iter()
+            .find(|e| e.program_id == voucher.program_id)
+    });
+    let context = json!({ "actor": actor, "voucher": voucher, "enrollment": enrollment });
+    transition(&s, "reserve", body, context, &actor, keyed.as_ref(), locale).await
+}
+
+/// `DELETE /v1/vouchers/{voucherNumber}/reservation`: `{reason}`; back to `assigned`.
+pub async fn cancel(
+    State(s): State<AppState>,
+    caller: Caller,
+    Lang(locale): Lang,
+    Path(number): Path<String>,
+    body: JsonBody,
+) -> Result<Response, ApiError> {
+    let (voucher, actor) = visible(&s, &caller, &number, Operation::ManagePartner).await?;
+    let context = json!({ "actor": actor, "voucher": voucher });
+    transition(&s, "cancelReservation", body, context, &actor, None, locale).await
+}
+
+/// `POST /v1/vouchers/{voucherNumber}/completion-report` (SPEC §8).
+pub async fn complete(
+    State(s): State<AppState>,
+    caller: Caller,
+    Lang(locale): Lang,
+    Path(number): Path<String>,
+    body: JsonBody,
+) -> Result<Response, ApiError> {
+    let (voucher, actor) = visible(&s, &caller, &number, Operation::ManagePartner).await?;
+    let facts = s
+        .store
+        .partner(&voucher.partner_id)
+        .await?
+        .map(|p| p.facts)
+        .unwrap_or_default();
+    let uploaded = s.store.uploads(&voucher.voucher_number).await?;
+    let context =
+        json!({ "actor": actor, "voucher": voucher, "facts": facts, "uploaded": uploaded });
+    transition(
+        &s,
+        "submitCompletionReport",
+        body,
+        context,
+        &actor,
+        None,
+        locale,
+    )
+    .await
+}
+
+/// `PUT /v1/vouchers/{voucherNumber}/deliverables/{fileName}`: the raw bytes with their
+/// `Content-Type` (pdf, docx, pptx, xlsx, zip), at most 5 MiB → 201 with the stored digest.
+pub async fn upload(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path((number, file_name)): Path<(String, String)>,
+    request: Request,
+) -> Result<Response, ApiError> {
+    let (voucher, _) = visible(&s, &caller, &number, Operation::ManagePartner).await?;
+    let file_name =
+        completion::parse_file_name(&file_name).map_err(|k| ApiError::one("fileName", k))?;
+    let (parts, body) = request.into_parts();
+    let media_type = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| MediaType::parse(v).ok())
+        .ok_or_else(|| HttpProblem::UnsupportedMediaType {
+            expected: MediaType::ALL.map(MediaType::mime).join(", "),
+        })?;
+    let declared = parts
+        .headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_DELIVERABLE_BYTES) {
+        return Err(HttpProblem::TooLarge {
+            limit: MAX_DELIVERABLE_BYTES,
+        }
+        .into());
+    }
+    let bytes = read_limited(body, MAX_DELIVERABLE_BYTES).await?;
+    if bytes.is_empty() {
+        return Err(Rejection::one(
+            "size",
+            ProblemKind::OutOfRange {
+                min: 1,
+                max: MAX_DELIVERABLE_BYTES,
+            },
+        )
+        .into());
+    }
+    let stored = s
+        .blobs
+        .put(&mut bytes.as_ref(), MAX_DELIVERABLE_BYTES)
+        .await?;
+    let deliverable = Deliverable {
+        file_name,
+        media_type,
+        size: stored.size,
+        sha256: stored.sha256,
+    };
+    s.store
+        .commit(Commit {
+            uploads: vec![(voucher.voucher_number.clone(), deliverable.clone())],
+            ..Commit::default()
+        })
+        .await?;
+    Ok((StatusCode::CREATED, Json(deliverable)).into_response())
+}

@@ -1,0 +1,41 @@
+//! `bootstrap`: the API on AWS Lambda behind an API Gateway HTTP API (payload v2), persisting to
+//! DynamoDB (`SAPS_TABLE`) and S3 (`SAPS_BUCKET`). `SAPS_DYNAMODB_ENDPOINT` and
+//! `SAPS_S3_ENDPOINT` point it at local stand-ins for tests.
+
+use saps_core::catalog::Catalog;
+use saps_lambda::api::identity::Identity;
+use saps_lambda::api::{self, Services};
+use saps_lambda::blob::BlobStore;
+use saps_lambda::blob::s3::{self, S3Blobs};
+use saps_lambda::clock::SystemClock;
+use saps_lambda::store::Store;
+use saps_lambda::store::dynamo::{self, DynamoStore};
+use std::sync::Arc;
+
+fn setting(name: &str) -> Result<String, lambda_http::Error> {
+    std::env::var(name).map_err(|_| format!("{name} is not set").into())
+}
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    saps_lambda::logging::init();
+    let table = setting("SAPS_TABLE")?;
+    let bucket = setting("SAPS_BUCKET")?;
+    // SDK clients are built once per execution environment, not per request.
+    let store: Arc<dyn Store> = match std::env::var("SAPS_DYNAMODB_ENDPOINT") {
+        Ok(endpoint) => Arc::new(DynamoStore::new(dynamo::local_client(&endpoint), table)),
+        Err(_) => Arc::new(DynamoStore::from_environment(table).await),
+    };
+    let blobs: Arc<dyn BlobStore> = match std::env::var("SAPS_S3_ENDPOINT") {
+        Ok(endpoint) => Arc::new(S3Blobs::new(s3::local_client(&endpoint), bucket)),
+        Err(_) => Arc::new(S3Blobs::from_environment(bucket).await),
+    };
+    let services = Services {
+        store,
+        blobs,
+        catalog: Catalog::sample().map_err(|e| e.to_string())?,
+        clock: Arc::new(SystemClock),
+        identity: Identity::ApiGateway,
+    };
+    lambda_http::run(api::router(services)).await
+}

@@ -1,0 +1,138 @@
+//! `saps-server`: the API, the demo forms and `pkg/` on http://127.0.0.1:3000, on the embedded
+//! store (`./.saps-data`) or on DynamoDB (`--dynamodb-endpoint`).
+
+use clap::Parser;
+use saps_core::calendar;
+use saps_core::catalog::Catalog;
+use saps_lambda::api::identity::{Hs256Keys, Identity};
+use saps_lambda::api::{self, Services};
+use saps_lambda::blob::BlobStore;
+use saps_lambda::blob::fs::FsBlobs;
+use saps_lambda::clock::{Clock, FixedClock, SystemClock};
+use saps_lambda::store::Store;
+use saps_lambda::store::dynamo::{self, DynamoStore};
+use saps_lambda::store::sqlite::SqliteStore;
+use saps_lambda::{demo, local};
+use std::io::Read as _;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+/// Serve the saps API and the demo forms locally.
+#[derive(Debug, Parser)]
+#[command(name = "saps-server", version)]
+struct Args {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:3000")]
+    addr: SocketAddr,
+    /// Directory of the embedded store, the deliverables and the token secret.
+    #[arg(long, default_value = ".saps-data")]
+    data_dir: PathBuf,
+    /// Use DynamoDB at this endpoint (e.g. DynamoDB Local) instead of the embedded store.
+    #[arg(long)]
+    dynamodb_endpoint: Option<String>,
+    /// The DynamoDB table (created when missing).
+    #[arg(long, default_value = "saps")]
+    table: String,
+    /// The demo forms.
+    #[arg(long, default_value = "web")]
+    web_dir: PathBuf,
+    /// The built `saps-rules` package.
+    #[arg(long, default_value = "pkg")]
+    pkg_dir: PathBuf,
+    /// Load sample partners and vouchers, and print a token per role.
+    #[arg(long)]
+    demo: bool,
+    /// Pretend today is this date (`YYYY-MM-DD`), for trying expiry and renewal.
+    #[arg(long, value_parser = parse_today)]
+    today: Option<chrono::NaiveDate>,
+    /// Secret for HS256 tokens (default: `$SAPS_JWT_SECRET`, else one kept in the data dir).
+    #[arg(long, env = "SAPS_JWT_SECRET", hide_env_values = true)]
+    jwt_secret: Option<String>,
+}
+
+fn parse_today(raw: &str) -> Result<chrono::NaiveDate, String> {
+    calendar::parse_date(raw).ok_or_else(|| format!("`{raw}` is not a YYYY-MM-DD date"))
+}
+
+/// The secret kept in the data directory: made once from the OS's random source.
+fn stored_secret(dir: &Path) -> std::io::Result<Vec<u8>> {
+    let path = dir.join("jwt-secret");
+    if let Ok(secret) = std::fs::read(&path)
+        && secret.len() >= 32
+    {
+        return Ok(secret);
+    }
+    let mut secret = vec![0u8; 32];
+    std::fs::File::open("/dev/urandom")?.read_exact(&mut secret)?;
+    std::fs::write(&path, &secret)?;
+    Ok(secret)
+}
+
+async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
+    std::fs::create_dir_all(&args.data_dir)?;
+    let catalog = Catalog::sample().map_err(|e| e.to_string())?;
+    let store: Arc<dyn Store> = match &args.dynamodb_endpoint {
+        Some(endpoint) => {
+            let dynamo = DynamoStore::new(dynamo::local_client(endpoint), args.table.clone());
+            // Ignore "already exists": the table outlives the server.
+            let _ = dynamo.create_table().await;
+            Arc::new(dynamo)
+        }
+        None => Arc::new(SqliteStore::open(&args.data_dir)?),
+    };
+    let blobs: Arc<dyn BlobStore> = Arc::new(FsBlobs::open(&args.data_dir.join("deliverables"))?);
+    let clock: Arc<dyn Clock> = match args.today {
+        Some(today) => Arc::new(FixedClock::new(today)),
+        None => Arc::new(SystemClock),
+    };
+    let secret = match &args.jwt_secret {
+        Some(secret) => secret.as_bytes().to_vec(),
+        None => stored_secret(&args.data_dir)?,
+    };
+    let keys = Hs256Keys::new(&secret);
+    let mut tokens = None;
+    if args.demo {
+        let loaded = demo::load(store.as_ref(), catalog, clock.today()).await?;
+        let issued = local::demo_tokens(&keys)?;
+        println!(
+            "demo data {}; tokens (valid {} h):",
+            if loaded { "loaded" } else { "already present" },
+            local::DEMO_TOKEN_SECONDS / 3600
+        );
+        for (role, token) in &issued {
+            println!("  {role:<20} {}", token.as_str().unwrap_or_default());
+        }
+        tokens = Some(issued);
+    }
+    let services = Services {
+        store,
+        blobs,
+        catalog,
+        clock,
+        identity: Identity::Hs256(Box::new(keys)),
+    };
+    let app = local::app(api::router(services), &args.web_dir, &args.pkg_dir, tokens);
+    let listener = tokio::net::TcpListener::bind(args.addr).await?;
+    println!("saps-server listening on http://{}", listener.local_addr()?);
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    saps_lambda::logging::init();
+    let args = Args::parse();
+    match run(args).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("saps-server: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
