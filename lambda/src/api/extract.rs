@@ -68,40 +68,49 @@ pub struct JsonBody {
     pub raw: Bytes,
 }
 
+/// Reads a JSON object body: 413 past [`JSON_LIMIT`], 415 unless `application/json`, 400 unless
+/// an object. An empty body is an empty object.
+pub async fn read_json_object(request: Request) -> Result<JsonBody, ApiError> {
+    let (parts, body) = request.into_parts();
+    let declared = parts
+        .headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > JSON_LIMIT) {
+        return Err(HttpProblem::TooLarge { limit: JSON_LIMIT }.into());
+    }
+    let raw = read_limited(body, JSON_LIMIT).await?;
+    if raw.is_empty() {
+        return Ok(JsonBody::default());
+    }
+    if !is_json(&parts.headers) {
+        return Err(HttpProblem::UnsupportedMediaType {
+            expected: "application/json".into(),
+        }
+        .into());
+    }
+    match serde_json::from_slice::<Value>(&raw) {
+        Ok(Value::Object(fields)) => Ok(JsonBody { fields, raw }),
+        Ok(_) => Err(malformed("the body must be a JSON object".into())),
+        Err(error) => Err(malformed(error.to_string())),
+    }
+}
+
+fn malformed(detail: String) -> ApiError {
+    ApiError::one("", ProblemKind::Malformed { detail })
+}
+
 impl<S: Send + Sync> FromRequest<S> for JsonBody {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, _: &S) -> Result<JsonBody, ApiError> {
-        let (parts, body) = request.into_parts();
-        let declared = parts
-            .headers
-            .get(header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<u64>().ok());
-        if declared.is_some_and(|n| n > JSON_LIMIT) {
-            return Err(HttpProblem::TooLarge { limit: JSON_LIMIT }.into());
-        }
-        let raw = read_limited(body, JSON_LIMIT).await?;
-        if raw.is_empty() {
-            return Ok(JsonBody::default());
-        }
-        if !is_json(&parts.headers) {
-            return Err(HttpProblem::UnsupportedMediaType {
-                expected: "application/json".into(),
-            }
-            .into());
-        }
-        let malformed = |detail: String| ApiError::one("", ProblemKind::Malformed { detail });
-        let fields = match serde_json::from_slice::<Value>(&raw) {
-            Ok(Value::Object(fields)) => fields,
-            Ok(_) => return Err(malformed("the body must be a JSON object".into())),
-            Err(error) => return Err(malformed(error.to_string())),
-        };
+        let body = read_json_object(request).await?;
         // The rules read the state they decide on from `context`; only the API may supply it.
-        if fields.contains_key("context") {
+        if body.fields.contains_key("context") {
             return Err(malformed("unknown field `context`".into()));
         }
-        Ok(JsonBody { fields, raw })
+        Ok(body)
     }
 }
 

@@ -52,6 +52,7 @@ pub fn router(services: Services) -> Router {
     let v1 = Router::new()
         .route("/programs", get(partners::programs))
         .route("/openapi.json", get(openapi::document))
+        .route("/rules/{rule}", post(rules::evaluate))
         .route("/partners/{partner_id}", put(partners::register))
         .route(
             "/partners/{partner_id}/eligibility",

@@ -55,3 +55,34 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for QueryForm<T> {
             })
     }
 }
+
+/// `?date=` of the rule evaluator.
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct RuleQuery {
+    /// The day the rule runs on (`YYYY-MM-DD`, default today).
+    #[serde(default)]
+    date: Option<String>,
+}
+
+/// `POST /v1/rules/{rule}?date=` (anyone): runs one of core's JSON entry points on the body,
+/// `context` included, and answers its output (200) or its failure with the status of SPEC §12.
+/// Stateless: nothing is read or written, so a client without WASM gets the forms' exact
+/// verdicts, and the shared vectors run over HTTP.
+pub async fn evaluate(
+    axum::extract::State(s): axum::extract::State<super::AppState>,
+    super::extract::Lang(locale): super::extract::Lang,
+    axum::extract::Path(rule): axum::extract::Path<String>,
+    QueryForm(query): QueryForm<RuleQuery>,
+    request: axum::extract::Request,
+) -> Result<axum::Json<Value>, ApiError> {
+    let today = match query.date.as_deref().filter(|d| !d.is_empty()) {
+        None => s.clock.today(),
+        Some(raw) => saps_core::calendar::parse_date(raw)
+            .ok_or_else(|| ApiError::one("date", ProblemKind::InvalidDate))?,
+    };
+    let body = super::extract::read_json_object(request).await?;
+    let output = json::decide(s.catalog, &rule, Value::Object(body.fields), today, locale)?;
+    Ok(axum::Json(output))
+}

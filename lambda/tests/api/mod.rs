@@ -1,0 +1,248 @@
+//! A real saps API on a loopback port for the HTTP tests: SQLite in a temporary directory or a
+//! fresh DynamoDB Local table, deliverables in a temporary directory, a clock the test moves,
+//! and a token per demo role.
+
+#![allow(dead_code)]
+
+use chrono::NaiveDate;
+use reqwest::{Method, StatusCode};
+use saps_core::access::{Principal, Role};
+use saps_core::calendar;
+use saps_core::catalog::Catalog;
+use saps_core::value::PartnerId;
+use saps_lambda::api::identity::{Hs256Keys, Identity};
+use saps_lambda::api::{self, Services};
+use saps_lambda::blob::fs::FsBlobs;
+use saps_lambda::clock::FixedClock;
+use saps_lambda::demo;
+use saps_lambda::store::Store;
+use saps_lambda::store::dynamo::{self, DynamoStore};
+use saps_lambda::store::sqlite::SqliteStore;
+use serde_json::Value;
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+pub const SECRET: &[u8] = b"saps test secret, never used outside tests";
+
+pub fn date(text: &str) -> NaiveDate {
+    calendar::parse_date(text).expect("date")
+}
+
+#[derive(Clone, Copy, Debug)]
+pub enum Backend {
+    Sqlite,
+    Dynamo,
+}
+
+pub struct Server {
+    pub base: String,
+    pub clock: Arc<FixedClock>,
+    pub store: Arc<dyn Store>,
+    pub dir: tempfile::TempDir,
+    pub client: reqwest::Client,
+    tokens: HashMap<String, String>,
+    keys: Hs256Keys,
+}
+
+fn dynamodb_endpoint() -> String {
+    std::env::var("SAPS_DYNAMODB_ENDPOINT").expect(
+        "SAPS_DYNAMODB_ENDPOINT must name a DynamoDB Local server (bash scripts/test-all.sh starts one)",
+    )
+}
+
+fn table_name() -> String {
+    static N: AtomicU32 = AtomicU32::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or_default();
+    format!(
+        "saps-api-{}-{nanos}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// The services of a test server; `clock` starts at `today`.
+pub async fn services(
+    backend: Backend,
+    dir: &std::path::Path,
+    clock: Arc<FixedClock>,
+) -> (Services, Arc<dyn Store>) {
+    let store: Arc<dyn Store> = match backend {
+        Backend::Sqlite => Arc::new(SqliteStore::open(dir).expect("sqlite")),
+        Backend::Dynamo => {
+            let store = DynamoStore::new(dynamo::local_client(&dynamodb_endpoint()), table_name());
+            store.create_table().await.expect("create table");
+            Arc::new(store)
+        }
+    };
+    let blobs = Arc::new(FsBlobs::open(&dir.join("deliverables")).expect("blobs"));
+    let services = Services {
+        store: store.clone(),
+        blobs,
+        catalog: Catalog::sample().expect("catalog"),
+        clock,
+        identity: Identity::Hs256(Box::new(Hs256Keys::new(SECRET))),
+    };
+    (services, store)
+}
+
+pub async fn start(backend: Backend, today: &str) -> Server {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let clock = Arc::new(FixedClock::new(date(today)));
+    let (services, store) = services(backend, dir.path(), clock.clone()).await;
+    let app = api::router(services);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let keys = Hs256Keys::new(SECRET);
+    let tokens = demo::principals()
+        .into_iter()
+        .map(|(label, p)| {
+            (
+                label.to_owned(),
+                keys.issue(&p, 4_000_000_000).expect("token"),
+            )
+        })
+        .collect();
+    Server {
+        base,
+        clock,
+        store,
+        dir,
+        client: reqwest::Client::new(),
+        tokens,
+        keys,
+    }
+}
+
+/// A token for a partner admin of `partner`.
+pub fn principal(partner: Option<&str>, roles: &[Role]) -> Principal {
+    Principal {
+        sub: "someone@example.test".into(),
+        partner_id: partner.map(|p| PartnerId::parse(p).expect("partner id")),
+        roles: roles.to_vec(),
+    }
+}
+
+/// What a call answered.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub text: String,
+}
+
+impl Reply {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text))
+    }
+
+    /// The error code of a failure body.
+    pub fn code(&self) -> String {
+        self.json()["code"].as_str().unwrap_or_default().to_owned()
+    }
+
+    #[track_caller]
+    pub fn expect(self, status: u16) -> Reply {
+        assert_eq!(
+            self.status.as_u16(),
+            status,
+            "unexpected status; body: {}",
+            self.text
+        );
+        self
+    }
+}
+
+/// One request, built step by step.
+pub struct Call<'a> {
+    server: &'a Server,
+    builder: reqwest::RequestBuilder,
+}
+
+impl<'a> Call<'a> {
+    pub fn as_role(mut self, label: &str) -> Call<'a> {
+        let token = self
+            .server
+            .tokens
+            .get(label)
+            .unwrap_or_else(|| panic!("no token {label}"));
+        self.builder = self.builder.bearer_auth(token);
+        self
+    }
+
+    pub fn as_principal(mut self, principal: &Principal) -> Call<'a> {
+        let token = self
+            .server
+            .keys
+            .issue(principal, 4_000_000_000)
+            .expect("token");
+        self.builder = self.builder.bearer_auth(token);
+        self
+    }
+
+    pub fn header(mut self, name: &str, value: &str) -> Call<'a> {
+        self.builder = self.builder.header(name, value);
+        self
+    }
+
+    pub fn json(mut self, body: &Value) -> Call<'a> {
+        self.builder = self.builder.json(body);
+        self
+    }
+
+    pub fn body(mut self, content_type: &str, bytes: impl Into<reqwest::Body>) -> Call<'a> {
+        self.builder = self
+            .builder
+            .header("content-type", content_type)
+            .body(bytes);
+        self
+    }
+
+    pub async fn send(self) -> Reply {
+        let response = self.builder.send().await.expect("request");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let text = response.text().await.expect("body");
+        Reply {
+            status,
+            headers,
+            text,
+        }
+    }
+}
+
+impl Server {
+    pub fn call(&self, method: Method, path: &str) -> Call<'_> {
+        Call {
+            server: self,
+            builder: self.client.request(method, format!("{}{path}", self.base)),
+        }
+    }
+
+    pub fn get(&self, path: &str) -> Call<'_> {
+        self.call(Method::GET, path)
+    }
+
+    pub fn post(&self, path: &str) -> Call<'_> {
+        self.call(Method::POST, path)
+    }
+
+    pub fn put(&self, path: &str) -> Call<'_> {
+        self.call(Method::PUT, path)
+    }
+
+    pub fn delete(&self, path: &str) -> Call<'_> {
+        self.call(Method::DELETE, path)
+    }
+
+    pub fn today(&self) -> NaiveDate {
+        use saps_lambda::clock::Clock as _;
+        self.clock.today()
+    }
+}

@@ -1,0 +1,549 @@
+//! The whole workflow over real HTTP, on SQLite and on DynamoDB Local: eligibility → enroll →
+//! profile → directory → assign → validate → reserve → cancel → reserve → upload → completion
+//! report → preview → redeem → claim (retried with its key) → approve → pay; then expiry and
+//! renewal with the clock moved.
+
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod api;
+
+use api::{Backend, Server, start};
+use serde_json::{Value, json};
+use sha2::Digest as _;
+
+const TODAY: &str = "2026-06-01";
+
+fn facts() -> Value {
+    json!({
+        "competencies": [{ "area": "Modern Work", "validFrom": "2026-01-01", "validUntil": "2028-01-01" }],
+        "complianceTraining": [{ "programId": "microsoft-365", "completedOn": "2026-05-01" }],
+        "consultants": [{ "consultantId": "c-1", "name": "Wei Zhang",
+            "exams": [{ "code": "MS-102", "passedOn": "2026-02-01" }] }],
+        "providerAgreements": [{ "programId": "microsoft-365", "signedOn": "2026-01-15", "validUntil": "2028-01-15" }],
+    })
+}
+
+/// Registers partner `id` with facts that make it active for Microsoft 365.
+async fn onboard(server: &Server, id: &str) {
+    server
+        .put(&format!("/v1/partners/{id}"))
+        .as_role("program_admin")
+        .json(&json!({ "locationIds": ["11", "12"] }))
+        .send()
+        .await
+        .expect(201);
+    server
+        .put(&format!("/v1/partners/{id}/qualifications"))
+        .as_role("program_admin")
+        .json(&facts())
+        .send()
+        .await
+        .expect(200);
+}
+
+async fn assign(server: &Server, number: &str, partner: &str, days: u32) {
+    server
+        .post("/v1/vouchers")
+        .as_role("program_admin")
+        .json(&json!({
+            "voucherNumber": number, "programId": "microsoft-365", "days": days,
+            "customerName": "Northwind Traders", "adminEmail": "it-admin@northwind.example",
+            "partnerId": partner,
+        }))
+        .send()
+        .await
+        .expect(201);
+}
+
+fn reservation(start: &str, end: &str) -> Value {
+    json!({ "adminEmail": "IT-Admin@Northwind.example", "acceptTerms": true,
+        "engagementStart": start, "engagementEnd": end })
+}
+
+async fn state_of(server: &Server, number: &str) -> String {
+    let view = server
+        .get(&format!("/v1/vouchers/{number}"))
+        .as_role("partner_admin")
+        .send()
+        .await
+        .expect(200)
+        .json();
+    view["effectiveState"].as_str().unwrap().to_owned()
+}
+
+async fn whole_workflow(server: Server) {
+    onboard(&server, "1001").await;
+    onboard(&server, "1002").await;
+
+    // Eligibility, as the partner's user sees it.
+    let eligibility = server
+        .get("/v1/partners/1001/eligibility?programId=microsoft-365")
+        .as_role("partner_user")
+        .send()
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(eligibility["programs"][0]["status"], "active");
+
+    // Enroll; a second enrollment in the same program is refused.
+    let enrolled = server
+        .post("/v1/partners/1001/enrollments")
+        .as_role("partner_admin")
+        .json(&json!({ "programId": "microsoft-365", "locationIds": ["11"] }))
+        .send()
+        .await
+        .expect(201)
+        .json();
+    assert_eq!(enrolled["status"], "active");
+    assert_eq!(enrolled["expiresOn"], "2027-06-01");
+    let again = server
+        .post("/v1/partners/1001/enrollments")
+        .as_role("partner_admin")
+        .json(&json!({ "programId": "microsoft-365", "locationIds": ["11"] }))
+        .send()
+        .await
+        .expect(409);
+    assert_eq!(again.code(), "enrollment.alreadyEnrolled");
+
+    // Profile, then the anonymous directory lists it under the enrolled program.
+    server
+        .put("/v1/partners/1001/profile")
+        .as_role("partner_admin")
+        .json(&json!({
+            "companyName": "Contoso Consulting", "description": "Deployment planning.",
+            "website": "https://contoso-consulting.example", "contactEmail": "hello@contoso-consulting.example",
+            "countries": ["US", "CN"], "languages": ["en", "zh"],
+        }))
+        .send()
+        .await
+        .expect(200);
+    let directory = server
+        .get("/v1/directory?programId=microsoft-365&country=CN")
+        .send()
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(directory["items"][0]["partnerId"], "1001");
+    assert_eq!(directory["items"].as_array().unwrap().len(), 1);
+
+    // Assign; the same number twice is refused.
+    assign(&server, "SAPS-0001-M365", "1001", 5).await;
+    assign(&server, "SAPS-0002-M365", "1002", 5).await;
+    let taken = server
+        .post("/v1/vouchers")
+        .as_role("program_admin")
+        .json(&json!({
+            "voucherNumber": "saps 0001 m365", "programId": "microsoft-365", "days": 5,
+            "customerName": "Northwind Traders", "adminEmail": "it-admin@northwind.example", "partnerId": "1001",
+        }))
+        .send()
+        .await
+        .expect(409);
+    assert_eq!(taken.code(), "voucher.numberInUse");
+
+    // Validate: the number and the administrator's email.
+    let validated = server
+        .post("/v1/vouchers/validate")
+        .as_role("partner_admin")
+        .json(&json!({ "voucherNumber": "saps-0001-m365", "adminEmail": "it-admin@northwind.example" }))
+        .send()
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(validated["effectiveState"], "assigned");
+    let mismatch = server
+        .post("/v1/vouchers/validate")
+        .as_role("partner_admin")
+        .json(&json!({ "voucherNumber": "SAPS0001M365", "adminEmail": "someone@else.example" }))
+        .send()
+        .await
+        .expect(422);
+    assert_eq!(mismatch.code(), "voucher.adminEmailMismatch");
+    // Another partner's voucher does not exist for this partner.
+    let foreign = server
+        .post("/v1/vouchers/validate")
+        .as_role("partner_admin")
+        .json(
+            &json!({ "voucherNumber": "SAPS0002M365", "adminEmail": "it-admin@northwind.example" }),
+        )
+        .send()
+        .await
+        .expect(404);
+    assert_eq!(foreign.code(), "voucher.notFound");
+
+    // Reserve, cancel, reserve again.
+    let reserved = server
+        .post("/v1/vouchers/SAPS0001M365/reservation")
+        .as_role("partner_admin")
+        .json(&reservation("2026-06-03", "2026-06-05"))
+        .send()
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(reserved["effectiveState"], "reserved");
+    let cancelled = server
+        .delete("/v1/vouchers/SAPS0001M365/reservation")
+        .as_role("partner_admin")
+        .json(&json!({ "reason": "engagementCancelled" }))
+        .send()
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(cancelled["effectiveState"], "assigned");
+    server
+        .post("/v1/vouchers/SAPS0001M365/reservation")
+        .as_role("partner_admin")
+        .header("Idempotency-Key", "reserve-0001-second")
+        .json(&reservation("2026-06-03", "2026-06-05"))
+        .send()
+        .await
+        .expect(200);
+    // The same key again is answered from the record, not reserved twice.
+    let replay = server
+        .post("/v1/vouchers/SAPS0001M365/reservation")
+        .as_role("partner_admin")
+        .header("Idempotency-Key", "reserve-0001-second")
+        .json(&reservation("2026-06-03", "2026-06-05"))
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(replay.headers["idempotent-replayed"], "true");
+
+    // The engagement is delivered; the deliverable is uploaded and the report submitted.
+    server.clock.set(api::date("2026-06-06"));
+    let pdf = b"%PDF-1.7 deployment plan".to_vec();
+    let digest = format!("{:x}", sha2::Sha256::digest(&pdf));
+    let uploaded = server
+        .put("/v1/vouchers/SAPS0001M365/deliverables/plan.pdf")
+        .as_role("partner_admin")
+        .body("application/pdf", pdf.clone())
+        .send()
+        .await
+        .expect(201)
+        .json();
+    assert_eq!(uploaded["sha256"], digest.as_str());
+    assert_eq!(uploaded["size"], pdf.len());
+    let report = json!({
+        "deliveredStart": "2026-06-03", "deliveredEnd": "2026-06-05", "daysDelivered": 3,
+        "leadConsultantId": "c-1", "summary": "Planned the tenant migration and the security baseline.",
+        "deliverables": [{ "fileName": "plan.pdf", "mediaType": "application/pdf", "size": pdf.len(), "sha256": digest }],
+    });
+    let completed = server
+        .post("/v1/vouchers/SAPS0001M365/completion-report")
+        .as_role("partner_admin")
+        .json(&report)
+        .send()
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(completed["effectiveState"], "completed");
+
+    // Preview, then redeem with confirmation.
+    let preview = server
+        .post("/v1/redemptions/preview")
+        .as_role("partner_admin")
+        .json(&json!({ "voucherNumbers": ["SAPS0001M365"] }))
+        .send()
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(
+        preview.to_string().contains("SAPS0001M365"),
+        true,
+        "{preview}"
+    );
+    let unconfirmed = server
+        .post("/v1/redemptions")
+        .as_role("partner_admin")
+        .json(&json!({ "voucherNumbers": ["SAPS0001M365"], "confirm": false }))
+        .send()
+        .await
+        .expect(422);
+    assert_eq!(unconfirmed.code(), "redemption.notConfirmed");
+    server
+        .post("/v1/redemptions")
+        .as_role("partner_admin")
+        .json(&json!({ "voucherNumbers": ["SAPS0001M365"], "confirm": true }))
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(state_of(&server, "SAPS0001M365").await, "redeemed");
+
+    // Claim: the key is required; a retry answers the same claim; another body is refused.
+    let claim_body =
+        json!({ "voucherNumbers": ["SAPS0001M365"], "invoiceNumber": "INV-2026/0042" });
+    let keyless = server
+        .post("/v1/claims")
+        .as_role("partner_admin")
+        .json(&claim_body)
+        .send()
+        .await
+        .expect(400);
+    assert_eq!(keyless.code(), "request.idempotencyKeyRequired");
+    let claim = server
+        .post("/v1/claims")
+        .as_role("partner_admin")
+        .header("Idempotency-Key", "claim-2026-0042")
+        .json(&claim_body)
+        .send()
+        .await
+        .expect(201)
+        .json();
+    assert_eq!(
+        claim["amount"],
+        json!({ "minorUnits": 360000, "currency": "USD" })
+    );
+    assert_eq!(claim["state"], "submitted");
+    let retried = server
+        .post("/v1/claims")
+        .as_role("partner_admin")
+        .header("Idempotency-Key", "claim-2026-0042")
+        .json(&claim_body)
+        .send()
+        .await
+        .expect(201);
+    assert_eq!(retried.json(), claim);
+    assert_eq!(retried.headers["idempotent-replayed"], "true");
+    let reused = server
+        .post("/v1/claims")
+        .as_role("partner_admin")
+        .header("Idempotency-Key", "claim-2026-0042")
+        .json(&json!({ "voucherNumbers": ["SAPS0001M365"], "invoiceNumber": "INV-OTHER" }))
+        .send()
+        .await
+        .expect(422);
+    assert_eq!(reused.code(), "request.idempotencyKeyReused");
+    assert_eq!(state_of(&server, "SAPS0001M365").await, "claimed");
+
+    // The claim is the owner's and the program admin's to see; approve, then pay.
+    let claim_id = claim["claimId"].as_str().unwrap();
+    server
+        .get(&format!("/v1/claims/{claim_id}"))
+        .as_role("partner_user")
+        .send()
+        .await
+        .expect(200);
+    let hidden = server
+        .get(&format!("/v1/claims/{claim_id}"))
+        .as_role("other_partner_admin")
+        .send()
+        .await
+        .expect(404);
+    assert_eq!(hidden.code(), "access.notFound");
+    server
+        .post(&format!("/v1/claims/{claim_id}/approve"))
+        .as_role("partner_admin")
+        .send()
+        .await
+        .expect(403);
+    let approved = server
+        .post(&format!("/v1/claims/{claim_id}/approve"))
+        .as_role("program_admin")
+        .send()
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(approved["state"], "approved");
+    let paid = server
+        .post(&format!("/v1/claims/{claim_id}/pay"))
+        .as_role("program_admin")
+        .json(&json!({ "paymentReference": "PAY-77" }))
+        .send()
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(paid["state"], "paid");
+    assert_eq!(state_of(&server, "SAPS0001M365").await, "paid");
+
+    // History: every step, in order.
+    let history = server
+        .get("/v1/vouchers/SAPS0001M365/history")
+        .as_role("program_admin")
+        .send()
+        .await
+        .expect(200)
+        .json();
+    let events: Vec<&str> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["event"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        events,
+        [
+            "assign",
+            "reserve",
+            "cancelReservation",
+            "reserve",
+            "submitCompletionReport",
+            "redeem",
+            "createClaim",
+            "claimPaid"
+        ]
+    );
+
+    // The partner's list and its CSV export.
+    let list = server
+        .get("/v1/partners/1001/vouchers?state=paid")
+        .as_role("partner_user")
+        .send()
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(list["items"].as_array().unwrap().len(), 1);
+    let csv = server
+        .get("/v1/partners/1001/vouchers?format=csv")
+        .as_role("partner_user")
+        .send()
+        .await
+        .expect(200);
+    assert!(
+        csv.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    assert_eq!(csv.text.lines().count(), 2, "{}", csv.text);
+    assert!(csv.text.contains("SAPS0001M365"));
+}
+
+/// Vouchers expire 180 days after creation; enrollments renew in their window and lapse after
+/// the grace period. The clock is the server's, moved by the test.
+async fn expiry_and_renewal(server: Server) {
+    onboard(&server, "1001").await;
+    server
+        .post("/v1/partners/1001/enrollments")
+        .as_role("partner_admin")
+        .json(&json!({ "programId": "microsoft-365", "locationIds": ["11", "12"] }))
+        .send()
+        .await
+        .expect(201);
+    assign(&server, "EXPIRY-0001", "1001", 2).await;
+    assign(&server, "EXPIRY-0002", "1001", 2).await;
+
+    // The day before expiry the voucher is usable; on 2026-11-28 (created + 180) it is not.
+    server.clock.set(api::date("2026-11-27"));
+    assert_eq!(state_of(&server, "EXPIRY0001").await, "assigned");
+    server.clock.set(api::date("2026-11-28"));
+    assert_eq!(state_of(&server, "EXPIRY0001").await, "expired");
+    let late = server
+        .post("/v1/vouchers/EXPIRY0001/reservation")
+        .as_role("partner_admin")
+        .json(&reservation("2026-11-28", "2026-11-29"))
+        .send()
+        .await
+        .expect(409);
+    assert!(late.text.contains("voucher.expired"), "{}", late.text);
+    let expired = server
+        .get("/v1/partners/1001/vouchers?state=expired")
+        .as_role("partner_admin")
+        .send()
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(expired["items"].as_array().unwrap().len(), 2);
+    let usable = server
+        .get("/v1/partners/1001/vouchers?state=assigned")
+        .as_role("partner_admin")
+        .send()
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(usable["items"].as_array().unwrap().len(), 0);
+
+    // Renewal opens 60 days before the anniversary (2027-06-01): too early is refused with
+    // the date it opens; inside the window it extends by a year from the old expiry.
+    server.clock.set(api::date("2027-04-01"));
+    let early = server
+        .post("/v1/partners/1001/enrollments/microsoft-365/renewal")
+        .as_role("partner_admin")
+        .send()
+        .await
+        .expect(409);
+    assert_eq!(early.code(), "enrollment.renewalNotOpen");
+    assert!(early.text.contains("2027-04-02"), "{}", early.text);
+    // Facts must still be valid on the renewal date: the training was renewed.
+    let mut renewed_facts = facts();
+    renewed_facts["complianceTraining"] =
+        json!([{ "programId": "microsoft-365", "completedOn": "2027-03-01" }]);
+    server
+        .put("/v1/partners/1001/qualifications")
+        .as_role("program_admin")
+        .json(&renewed_facts)
+        .send()
+        .await
+        .expect(200);
+    server.clock.set(api::date("2027-05-15"));
+    let enrollments = server
+        .get("/v1/partners/1001/enrollments")
+        .as_role("partner_user")
+        .send()
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(enrollments[0]["status"], "renewalDue");
+    let renewed = server
+        .post("/v1/partners/1001/enrollments/microsoft-365/renewal")
+        .as_role("partner_admin")
+        .send()
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(renewed["expiresOn"], "2028-06-01");
+    assert_eq!(renewed["status"], "active");
+
+    // Past the new expiry and the grace period the enrollment has lapsed: no reservations.
+    server.clock.set(api::date("2028-07-01"));
+    let enrollments = server
+        .get("/v1/partners/1001/enrollments")
+        .as_role("partner_user")
+        .send()
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(enrollments[0]["status"], "expired");
+    let gone = server
+        .post("/v1/partners/1001/enrollments/microsoft-365/renewal")
+        .as_role("partner_admin")
+        .send()
+        .await
+        .expect(409);
+    // Both problems are reported: the window closed, and the training has lapsed meanwhile.
+    let body = gone.json();
+    let codes: Vec<&str> = body["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"enrollment.renewalClosed"), "{}", gone.text);
+}
+
+macro_rules! on_both_backends {
+    ($($check:ident),*) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $check() {
+                    super::$check(super::start(super::Backend::Sqlite, super::TODAY).await).await;
+                }
+            )*
+        }
+        mod dynamodb {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $check() {
+                    super::$check(super::start(super::Backend::Dynamo, super::TODAY).await).await;
+                }
+            )*
+        }
+    };
+}
+
+on_both_backends!(whole_workflow, expiry_and_renewal);
