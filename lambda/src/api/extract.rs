@@ -68,9 +68,9 @@ pub struct JsonBody {
     pub raw: Bytes,
 }
 
-/// Reads a JSON object body: 413 past [`JSON_LIMIT`], 415 unless `application/json`, 400 unless
-/// an object. An empty body is an empty object.
-pub async fn read_json_object(request: Request) -> Result<JsonBody, ApiError> {
+/// Reads a JSON body: 413 past [`JSON_LIMIT`], 415 unless `application/json`, 400 unless JSON.
+/// An empty body is an empty object.
+pub async fn read_json(request: Request) -> Result<(Value, Bytes), ApiError> {
     let (parts, body) = request.into_parts();
     let declared = parts
         .headers
@@ -82,7 +82,7 @@ pub async fn read_json_object(request: Request) -> Result<JsonBody, ApiError> {
     }
     let raw = read_limited(body, JSON_LIMIT).await?;
     if raw.is_empty() {
-        return Ok(JsonBody::default());
+        return Ok((Value::Object(Map::new()), raw));
     }
     if !is_json(&parts.headers) {
         return Err(HttpProblem::UnsupportedMediaType {
@@ -91,9 +91,16 @@ pub async fn read_json_object(request: Request) -> Result<JsonBody, ApiError> {
         .into());
     }
     match serde_json::from_slice::<Value>(&raw) {
-        Ok(Value::Object(fields)) => Ok(JsonBody { fields, raw }),
-        Ok(_) => Err(malformed("the body must be a JSON object".into())),
+        Ok(value) => Ok((value, raw)),
         Err(error) => Err(malformed(error.to_string())),
+    }
+}
+
+/// Reads a JSON object body (see [`read_json`]): 400 unless an object.
+pub async fn read_json_object(request: Request) -> Result<JsonBody, ApiError> {
+    match read_json(request).await? {
+        (Value::Object(fields), raw) => Ok(JsonBody { fields, raw }),
+        _ => Err(malformed("the body must be a JSON object".into())),
     }
 }
 

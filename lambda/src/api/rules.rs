@@ -82,7 +82,7 @@ pub async fn evaluate(
         Some(raw) => saps_core::calendar::parse_date(raw)
             .ok_or_else(|| ApiError::one("date", ProblemKind::InvalidDate))?,
     };
-    let body = super::extract::read_json_object(request).await?;
-    let output = json::decide(s.catalog, &rule, Value::Object(body.fields), today, locale)?;
+    let (input, _) = super::extract::read_json(request).await?;
+    let output = json::decide(s.catalog, &rule, input, today, locale)?;
     Ok(axum::Json(output))
 }
