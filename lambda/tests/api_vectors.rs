@@ -25,7 +25,8 @@ async fn every_vector_gives_the_native_verdict_over_http() {
     let server = api::start(api::Backend::Sqlite, "2026-01-01").await;
     let shared = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors");
     let files = files::read_vector_files(&files::vector_dirs(shared)).expect("vector files");
-    let answered = vectors::answer_files(files.iter().map(|f| (f.name.as_str(), f.text.as_str()))).expect("vectors");
+    let answered = vectors::answer_files(files.iter().map(|f| (f.name.as_str(), f.text.as_str())))
+        .expect("vectors");
     assert!(answered.len() >= 300, "only {} vectors", answered.len());
     let catalog = Catalog::sample().unwrap();
     let mut failures = Vec::new();
@@ -39,22 +40,37 @@ async fn every_vector_gives_the_native_verdict_over_http() {
             .send()
             .await;
         let body: Value = reply.json();
-        let (over_http, expected_status) = match json::decide(catalog, &case.rule, case.input.clone(), case.today, locale) {
-            Ok(_) => (Answer::Success { output: body }, 200),
-            Err(rejection) => (
-                Answer::Failure { errors: vec![serde_json::from_value(body).expect("failure body")] },
-                rejection.category().http_status(),
-            ),
-        };
+        let (over_http, expected_status) =
+            match json::decide(catalog, &case.rule, case.input.clone(), case.today, locale) {
+                Ok(_) => (Answer::Success { output: body }, 200),
+                Err(rejection) => (
+                    Answer::Failure {
+                        errors: vec![serde_json::from_value(body).expect("failure body")],
+                    },
+                    rejection.category().http_status(),
+                ),
+            };
         if reply.status.as_u16() != expected_status {
-            failures.push(format!("{} / {}: status {} (expected {expected_status})", item.file, case.name, reply.status));
+            failures.push(format!(
+                "{} / {}: status {} (expected {expected_status})",
+                item.file, case.name, reply.status
+            ));
         } else if over_http != item.native {
-            failures.push(format!("{} / {}: HTTP answered {:?}, native {:?}", item.file, case.name, over_http, item.native));
+            failures.push(format!(
+                "{} / {}: HTTP answered {:?}, native {:?}",
+                item.file, case.name, over_http, item.native
+            ));
         } else if let Err(why) = vectors::check(case, &over_http) {
             failures.push(format!("{} / {}: {why}", item.file, case.name));
         }
     }
-    assert!(failures.is_empty(), "{} of {} vectors differ over HTTP:\n{}", failures.len(), answered.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} vectors differ over HTTP:\n{}",
+        failures.len(),
+        answered.len(),
+        failures.join("\n")
+    );
     // Locale reaches the messages: a Chinese request answers in Chinese.
     let reply = server
         .post("/v1/rules/validationForm")
