@@ -5,7 +5,8 @@ use axum::body::{Body, Bytes};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
-use http_body_util::{BodyExt as _, LengthLimitError, Limited};
+use bytes::BytesMut;
+use http_body_util::BodyExt as _;
 use saps_core::error::{Locale, ProblemKind};
 use serde_json::{Map, Value};
 
@@ -32,21 +33,39 @@ impl<S: Send + Sync> FromRequestParts<S> for Lang {
     }
 }
 
+/// How much of an oversized body is read and thrown away before answering 413: a client that
+/// is still sending then reads the answer instead of a reset connection. Past this, the
+/// connection is cut.
+pub const DRAIN_LIMIT: u64 = 1024 * 1024;
+
 /// Reads at most `limit` bytes of `body`: 413 past it.
-pub async fn read_limited(body: Body, limit: u64) -> Result<Bytes, ApiError> {
-    let limit_usize = usize::try_from(limit).unwrap_or(usize::MAX);
-    match Limited::new(body, limit_usize).collect().await {
-        Ok(collected) => Ok(collected.to_bytes()),
-        Err(error) if error.downcast_ref::<LengthLimitError>().is_some() => {
-            Err(HttpProblem::TooLarge { limit }.into())
+pub async fn read_limited(mut body: Body, limit: u64) -> Result<Bytes, ApiError> {
+    let mut collected = BytesMut::new();
+    let mut seen: u64 = 0;
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|error| {
+            ApiError::one(
+                "",
+                ProblemKind::Malformed {
+                    detail: format!("the body could not be read: {error}"),
+                },
+            )
+        })?;
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
+        seen = seen.saturating_add(data.len() as u64);
+        if seen > limit.saturating_add(DRAIN_LIMIT) {
+            break;
         }
-        Err(error) => Err(ApiError::one(
-            "",
-            ProblemKind::Malformed {
-                detail: format!("the body could not be read: {error}"),
-            },
-        )),
+        if seen <= limit {
+            collected.extend_from_slice(&data);
+        }
     }
+    if seen > limit {
+        return Err(HttpProblem::TooLarge { limit }.into());
+    }
+    Ok(collected.freeze())
 }
 
 /// Whether a `Content-Type` value names JSON (`application/json`, with any parameters).
@@ -77,7 +96,7 @@ pub async fn read_json(request: Request) -> Result<(Value, Bytes), ApiError> {
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > JSON_LIMIT) {
+    if declared.is_some_and(|n| n > JSON_LIMIT.saturating_add(DRAIN_LIMIT)) {
         return Err(HttpProblem::TooLarge { limit: JSON_LIMIT }.into());
     }
     let raw = read_limited(body, JSON_LIMIT).await?;

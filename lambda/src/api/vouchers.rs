@@ -1,7 +1,7 @@
 //! Voucher routes (SPEC §7, §8): assign, read, history, list and CSV export, validate, reserve,
 //! cancel, deliverable upload and the completion report.
 
-use super::extract::{IdempotencyKey, JsonBody, Lang, read_limited};
+use super::extract::{DRAIN_LIMIT, IdempotencyKey, JsonBody, Lang, read_limited};
 use super::idempotency::{Keyed, commit_and_answer};
 use super::identity::Caller;
 use super::problem::{ApiError, HttpProblem};
@@ -404,7 +404,7 @@ pub async fn upload(
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > MAX_DELIVERABLE_BYTES) {
+    if declared.is_some_and(|n| n > MAX_DELIVERABLE_BYTES.saturating_add(DRAIN_LIMIT)) {
         return Err(HttpProblem::TooLarge {
             limit: MAX_DELIVERABLE_BYTES,
         }
