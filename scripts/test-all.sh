@@ -27,7 +27,7 @@ cargo clippy -p saps-wasm --all-targets --target wasm32-unknown-unknown --locked
 step "docs build without warnings"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked
 
-step "the workflow example runs (it fails if the rules accept a shortcut)"
+step "the rules' workflow example runs (it fails if the rules accept a shortcut)"
 cargo run --quiet --locked -p saps-core --example workflow >/dev/null
 
 step "doctests"
@@ -68,6 +68,9 @@ node_modules/.bin/tsc --noEmit -p tests/node
 
 step "demo forms end to end in headless Chromium (screenshots in artifacts/e2e/)"
 node --test --test-concurrency=1 tests/e2e/
+
+step "the README's main job (scripts/demo.sh) serves the API, the forms and pkg/ with demo data"
+bash scripts/check-demo.sh
 
 step "size and speed of pkg/ (report only; the figures go in the closing note)"
 node scripts/wasm-report.mjs
