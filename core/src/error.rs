@@ -908,6 +908,7 @@ impl Problems {
 /// The wire shape of every failure (SPEC §11).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Failure {
     /// Stable dotted code of the whole failure.
     pub code: String,
@@ -920,6 +921,7 @@ pub struct Failure {
 /// One failing field of a [`Failure`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldFailure {
     /// JSON path into the input.
     pub field: String,

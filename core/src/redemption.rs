@@ -45,6 +45,7 @@ pub fn parse_selection(
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RedemptionForm {
     /// 1–25 distinct voucher numbers.
     #[serde(default)]

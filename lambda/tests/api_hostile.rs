@@ -85,14 +85,14 @@ async fn seed(server: &Server) {
     for id in ["1001", "1002"] {
         server
             .put(&format!("/v1/partners/{id}"))
-            .as_role("program_admin")
+            .signed_as("program_admin")
             .json(&json!({ "locationIds": ["11"] }))
             .send()
             .await
             .expect(201);
         server
             .put(&format!("/v1/partners/{id}/qualifications"))
-            .as_role("program_admin")
+            .signed_as("program_admin")
             .json(&json!({
                 "competencies": [{ "area": "Modern Work", "validFrom": "2026-01-01", "validUntil": "2028-01-01" }],
                 "complianceTraining": [{ "programId": "microsoft-365", "completedOn": "2026-05-01" }],
@@ -105,7 +105,7 @@ async fn seed(server: &Server) {
     }
     server
         .post("/v1/partners/1001/enrollments")
-        .as_role("partner_admin")
+        .signed_as("partner_admin")
         .json(&json!({ "programId": "microsoft-365", "locationIds": ["11"] }))
         .send()
         .await
@@ -113,7 +113,7 @@ async fn seed(server: &Server) {
     for number in ["HOSTILE-0001", "HOSTILE-0002"] {
         server
             .post("/v1/vouchers")
-            .as_role("program_admin")
+            .signed_as("program_admin")
             .json(&json!({ "voucherNumber": number, "programId": "microsoft-365", "days": 3,
                 "customerName": "Contoso", "adminEmail": "admin@contoso.example", "partnerId": "1001" }))
             .send()
@@ -122,7 +122,7 @@ async fn seed(server: &Server) {
     }
     server
         .post("/v1/vouchers/HOSTILE0002/reservation")
-        .as_role("partner_admin")
+        .signed_as("partner_admin")
         .json(
             &json!({ "adminEmail": "admin@contoso.example", "acceptTerms": true,
             "engagementStart": "2026-06-02", "engagementEnd": "2026-06-03" }),
@@ -277,7 +277,7 @@ async fn hostile_input_changes_nothing() {
             }
             let call = server
                 .call(route.method.clone(), route.path)
-                .as_role(route.role)
+                .signed_as(route.role)
                 .header("Idempotency-Key", "hostile-key")
                 .body("application/json", body.to_string());
             expect_refused(
@@ -292,7 +292,7 @@ async fn hostile_input_changes_nothing() {
         let raw_invalid_utf8: Vec<u8> = b"{\"summary\": \"\xff\xfe\"}".to_vec();
         let call = server
             .call(route.method.clone(), route.path)
-            .as_role(route.role)
+            .signed_as(route.role)
             .header("Idempotency-Key", "k")
             .body("application/json", raw_invalid_utf8);
         expect_refused(
@@ -305,7 +305,7 @@ async fn hostile_input_changes_nothing() {
         .await;
         let call = server
             .call(route.method.clone(), route.path)
-            .as_role(route.role)
+            .signed_as(route.role)
             .header("Idempotency-Key", "k")
             .body("text/plain", "{}");
         expect_refused(
@@ -320,7 +320,7 @@ async fn hostile_input_changes_nothing() {
 
     // Field values: very long, non-BMP, control characters; every field reported at once.
     let long = "長".repeat(5000);
-    let call = server.put("/v1/partners/1001/profile").as_role("partner_admin").json(&json!({
+    let call = server.put("/v1/partners/1001/profile").signed_as("partner_admin").json(&json!({
         "companyName": long, "description": "𝕮𝖔𝖓𝖙𝖔𝖘𝖔 🚀".repeat(400), "website": "javascript:alert(1)",
         "contactEmail": "a@b", "countries": ["ZZ"], "languages": ["klingon"], "phone": "12\u{0}34",
     }));
@@ -332,7 +332,7 @@ async fn hostile_input_changes_nothing() {
     );
     server
         .post("/v1/vouchers/validate")
-        .as_role("partner_admin")
+        .signed_as("partner_admin")
         .json(
             &json!({ "voucherNumber": "𝟘𝟙𝟚𝟛𝟜𝟝𝟞𝟟𝟠", "adminEmail": "\u{202e}admin@contoso.example" }),
         )
@@ -341,7 +341,7 @@ async fn hostile_input_changes_nothing() {
         .expect(422);
     server
         .post("/v1/vouchers")
-        .as_role("program_admin")
+        .signed_as("program_admin")
         .json(&json!({ "voucherNumber": "HOSTILE0001", "programId": "../../etc", "days": 4_294_967_296u64,
             "customerName": "\u{7}bell", "adminEmail": "x".repeat(300), "partnerId": "1001; DROP TABLE" }))
         .send()
@@ -362,7 +362,7 @@ async fn hostile_input_changes_nothing() {
     ] {
         let call = server
             .put(&format!("/v1/vouchers/HOSTILE0002/deliverables/{name}"))
-            .as_role("partner_admin")
+            .signed_as("partner_admin")
             .body("application/pdf", "%PDF");
         let reply = call.send().await;
         assert!(
@@ -375,7 +375,7 @@ async fn hostile_input_changes_nothing() {
     let upload = |content_type: &'static str, bytes: Vec<u8>| {
         server
             .put("/v1/vouchers/HOSTILE0002/deliverables/plan.pdf")
-            .as_role("partner_admin")
+            .signed_as("partner_admin")
             .body(content_type, bytes)
     };
     expect_refused(
@@ -483,7 +483,7 @@ async fn hostile_input_changes_nothing() {
         };
         let status = server
             .call(method.clone(), path)
-            .as_role("other_partner_admin")
+            .signed_as("other_partner_admin")
             .body(content_type, "{}")
             .send()
             .await
@@ -501,7 +501,7 @@ async fn hostile_input_changes_nothing() {
         "user writes",
         server
             .post("/v1/vouchers/HOSTILE0001/reservation")
-            .as_role("partner_user")
+            .signed_as("partner_user")
             .json(&json!({})),
         403,
         "access.forbidden",
@@ -512,7 +512,7 @@ async fn hostile_input_changes_nothing() {
         "admin assigns as partner",
         server
             .post("/v1/vouchers")
-            .as_role("partner_admin")
+            .signed_as("partner_admin")
             .json(&json!({})),
         403,
         "access.forbidden",
@@ -523,7 +523,7 @@ async fn hostile_input_changes_nothing() {
         "partner decides claim",
         server
             .post("/v1/claims/C0123/approve")
-            .as_role("partner_admin")
+            .signed_as("partner_admin")
             .json(&json!({})),
         404,
         "access.notFound",
@@ -531,7 +531,7 @@ async fn hostile_input_changes_nothing() {
     .await;
     let other_claims = server
         .post("/v1/redemptions")
-        .as_role("other_partner_admin")
+        .signed_as("other_partner_admin")
         .json(&json!({ "voucherNumbers": ["HOSTILE0001", "HOSTILE0002"], "confirm": true }))
         .send()
         .await;

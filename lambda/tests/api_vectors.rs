@@ -82,3 +82,62 @@ async fn every_vector_gives_the_native_verdict_over_http() {
     assert_eq!(Locale::from_accept_language("zh-CN,zh;q=0.9"), Locale::ZhCn);
     assert!(reply.text.contains("必填"), "{}", reply.text);
 }
+
+/// `GET /v1/openapi.json` is OpenAPI 3.1 and documents every route of SPEC §12 with its errors.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn openapi_documents_every_route() {
+    let server = api::start(api::Backend::Sqlite, "2026-01-01").await;
+    let document = server
+        .get("/v1/openapi.json")
+        .send()
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(document["openapi"], "3.1.0");
+    let routes = [
+        ("get", "/v1/programs"),
+        ("get", "/v1/partners/{partnerId}/eligibility"),
+        ("put", "/v1/partners/{partnerId}/qualifications"),
+        ("post", "/v1/partners/{partnerId}/enrollments"),
+        ("get", "/v1/partners/{partnerId}/enrollments"),
+        (
+            "post",
+            "/v1/partners/{partnerId}/enrollments/{programId}/renewal",
+        ),
+        ("delete", "/v1/partners/{partnerId}/enrollments/{programId}"),
+        ("put", "/v1/partners/{partnerId}/profile"),
+        ("get", "/v1/partners/{partnerId}/profile"),
+        ("get", "/v1/directory"),
+        ("post", "/v1/vouchers"),
+        ("get", "/v1/partners/{partnerId}/vouchers"),
+        ("get", "/v1/vouchers/{voucherNumber}"),
+        ("get", "/v1/vouchers/{voucherNumber}/history"),
+        ("post", "/v1/vouchers/validate"),
+        ("post", "/v1/vouchers/{voucherNumber}/reservation"),
+        ("delete", "/v1/vouchers/{voucherNumber}/reservation"),
+        (
+            "put",
+            "/v1/vouchers/{voucherNumber}/deliverables/{fileName}",
+        ),
+        ("post", "/v1/vouchers/{voucherNumber}/completion-report"),
+        ("post", "/v1/redemptions/preview"),
+        ("post", "/v1/redemptions"),
+        ("post", "/v1/claims"),
+        ("get", "/v1/claims/{claimId}"),
+        ("post", "/v1/claims/{claimId}/{decision}"),
+    ];
+    for (method, path) in routes {
+        let operation = &document["paths"][path][method];
+        assert!(operation.is_object(), "{method} {path} is not documented");
+        assert!(
+            operation["responses"].as_object().unwrap().len() >= 2,
+            "{method} {path} documents no errors"
+        );
+    }
+    let claim_key = &document["paths"]["/v1/claims"]["post"]["parameters"];
+    assert!(
+        claim_key.to_string().contains("Idempotency-Key"),
+        "{claim_key}"
+    );
+    assert!(document["components"]["schemas"]["Failure"].is_object());
+}

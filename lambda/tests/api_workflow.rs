@@ -32,14 +32,14 @@ fn facts() -> Value {
 async fn onboard(server: &Server, id: &str) {
     server
         .put(&format!("/v1/partners/{id}"))
-        .as_role("program_admin")
+        .signed_as("program_admin")
         .json(&json!({ "locationIds": ["11", "12"] }))
         .send()
         .await
         .expect(201);
     server
         .put(&format!("/v1/partners/{id}/qualifications"))
-        .as_role("program_admin")
+        .signed_as("program_admin")
         .json(&facts())
         .send()
         .await
@@ -49,7 +49,7 @@ async fn onboard(server: &Server, id: &str) {
 async fn assign(server: &Server, number: &str, partner: &str, days: u32) {
     server
         .post("/v1/vouchers")
-        .as_role("program_admin")
+        .signed_as("program_admin")
         .json(&json!({
             "voucherNumber": number, "programId": "microsoft-365", "days": days,
             "customerName": "Northwind Traders", "adminEmail": "it-admin@northwind.example",
@@ -68,7 +68,7 @@ fn reservation(start: &str, end: &str) -> Value {
 async fn state_of(server: &Server, number: &str) -> String {
     let view = server
         .get(&format!("/v1/vouchers/{number}"))
-        .as_role("partner_admin")
+        .signed_as("partner_admin")
         .send()
         .await
         .expect(200)
@@ -83,7 +83,7 @@ async fn whole_workflow(server: Server) {
     // Eligibility, as the partner's user sees it.
     let eligibility = server
         .get("/v1/partners/1001/eligibility?programId=microsoft-365")
-        .as_role("partner_user")
+        .signed_as("partner_user")
         .send()
         .await
         .expect(200)
@@ -93,7 +93,7 @@ async fn whole_workflow(server: Server) {
     // Enroll; a second enrollment in the same program is refused.
     let enrolled = server
         .post("/v1/partners/1001/enrollments")
-        .as_role("partner_admin")
+        .signed_as("partner_admin")
         .json(&json!({ "programId": "microsoft-365", "locationIds": ["11"] }))
         .send()
         .await
@@ -103,7 +103,7 @@ async fn whole_workflow(server: Server) {
     assert_eq!(enrolled["expiresOn"], "2027-06-01");
     let again = server
         .post("/v1/partners/1001/enrollments")
-        .as_role("partner_admin")
+        .signed_as("partner_admin")
         .json(&json!({ "programId": "microsoft-365", "locationIds": ["11"] }))
         .send()
         .await
@@ -113,7 +113,7 @@ async fn whole_workflow(server: Server) {
     // Profile, then the anonymous directory lists it under the enrolled program.
     server
         .put("/v1/partners/1001/profile")
-        .as_role("partner_admin")
+        .signed_as("partner_admin")
         .json(&json!({
             "companyName": "Contoso Consulting", "description": "Deployment planning.",
             "website": "https://contoso-consulting.example", "contactEmail": "hello@contoso-consulting.example",
@@ -136,7 +136,7 @@ async fn whole_workflow(server: Server) {
     assign(&server, "SAPS-0002-M365", "1002", 5).await;
     let taken = server
         .post("/v1/vouchers")
-        .as_role("program_admin")
+        .signed_as("program_admin")
         .json(&json!({
             "voucherNumber": "saps 0001 m365", "programId": "microsoft-365", "days": 5,
             "customerName": "Northwind Traders", "adminEmail": "it-admin@northwind.example", "partnerId": "1001",
@@ -149,7 +149,7 @@ async fn whole_workflow(server: Server) {
     // Validate: the number and the administrator's email.
     let validated = server
         .post("/v1/vouchers/validate")
-        .as_role("partner_admin")
+        .signed_as("partner_admin")
         .json(&json!({ "voucherNumber": "saps-0001-m365", "adminEmail": "it-admin@northwind.example" }))
         .send()
         .await
@@ -158,7 +158,7 @@ async fn whole_workflow(server: Server) {
     assert_eq!(validated["effectiveState"], "assigned");
     let mismatch = server
         .post("/v1/vouchers/validate")
-        .as_role("partner_admin")
+        .signed_as("partner_admin")
         .json(&json!({ "voucherNumber": "SAPS0001M365", "adminEmail": "someone@else.example" }))
         .send()
         .await
@@ -167,7 +167,7 @@ async fn whole_workflow(server: Server) {
     // Another partner's voucher does not exist for this partner.
     let foreign = server
         .post("/v1/vouchers/validate")
-        .as_role("partner_admin")
+        .signed_as("partner_admin")
         .json(
             &json!({ "voucherNumber": "SAPS0002M365", "adminEmail": "it-admin@northwind.example" }),
         )
@@ -179,7 +179,7 @@ async fn whole_workflow(server: Server) {
     // Reserve, cancel, reserve again.
     let reserved = server
         .post("/v1/vouchers/SAPS0001M365/reservation")
-        .as_role("partner_admin")
+        .signed_as("partner_admin")
         .json(&reservation("2026-06-03", "2026-06-05"))
         .send()
         .await
@@ -188,7 +188,7 @@ async fn whole_workflow(server: Server) {
     assert_eq!(reserved["effectiveState"], "reserved");
     let cancelled = server
         .delete("/v1/vouchers/SAPS0001M365/reservation")
-        .as_role("partner_admin")
+        .signed_as("partner_admin")
         .json(&json!({ "reason": "engagementCancelled" }))
         .send()
         .await
@@ -197,7 +197,7 @@ async fn whole_workflow(server: Server) {
     assert_eq!(cancelled["effectiveState"], "assigned");
     server
         .post("/v1/vouchers/SAPS0001M365/reservation")
-        .as_role("partner_admin")
+        .signed_as("partner_admin")
         .header("Idempotency-Key", "reserve-0001-second")
         .json(&reservation("2026-06-03", "2026-06-05"))
         .send()
@@ -206,7 +206,7 @@ async fn whole_workflow(server: Server) {
     // The same key again is answered from the record, not reserved twice.
     let replay = server
         .post("/v1/vouchers/SAPS0001M365/reservation")
-        .as_role("partner_admin")
+        .signed_as("partner_admin")
         .header("Idempotency-Key", "reserve-0001-second")
         .json(&reservation("2026-06-03", "2026-06-05"))
         .send()
@@ -220,7 +220,7 @@ async fn whole_workflow(server: Server) {
     let digest = format!("{:x}", sha2::Sha256::digest(&pdf));
     let uploaded = server
         .put("/v1/vouchers/SAPS0001M365/deliverables/plan.pdf")
-        .as_role("partner_admin")
+        .signed_as("partner_admin")
         .body("application/pdf", pdf.clone())
         .send()
         .await
@@ -235,7 +235,7 @@ async fn whole_workflow(server: Server) {
     });
     let completed = server
         .post("/v1/vouchers/SAPS0001M365/completion-report")
-        .as_role("partner_admin")
+        .signed_as("partner_admin")
         .json(&report)
         .send()
         .await
@@ -246,20 +246,16 @@ async fn whole_workflow(server: Server) {
     // Preview, then redeem with confirmation.
     let preview = server
         .post("/v1/redemptions/preview")
-        .as_role("partner_admin")
+        .signed_as("partner_admin")
         .json(&json!({ "voucherNumbers": ["SAPS0001M365"] }))
         .send()
         .await
         .expect(200)
         .json();
-    assert_eq!(
-        preview.to_string().contains("SAPS0001M365"),
-        true,
-        "{preview}"
-    );
+    assert!(preview.to_string().contains("SAPS0001M365"), "{preview}");
     let unconfirmed = server
         .post("/v1/redemptions")
-        .as_role("partner_admin")
+        .signed_as("partner_admin")
         .json(&json!({ "voucherNumbers": ["SAPS0001M365"], "confirm": false }))
         .send()
         .await
@@ -267,7 +263,7 @@ async fn whole_workflow(server: Server) {
     assert_eq!(unconfirmed.code(), "redemption.notConfirmed");
     server
         .post("/v1/redemptions")
-        .as_role("partner_admin")
+        .signed_as("partner_admin")
         .json(&json!({ "voucherNumbers": ["SAPS0001M365"], "confirm": true }))
         .send()
         .await
@@ -279,7 +275,7 @@ async fn whole_workflow(server: Server) {
         json!({ "voucherNumbers": ["SAPS0001M365"], "invoiceNumber": "INV-2026/0042" });
     let keyless = server
         .post("/v1/claims")
-        .as_role("partner_admin")
+        .signed_as("partner_admin")
         .json(&claim_body)
         .send()
         .await
@@ -287,7 +283,7 @@ async fn whole_workflow(server: Server) {
     assert_eq!(keyless.code(), "request.idempotencyKeyRequired");
     let claim = server
         .post("/v1/claims")
-        .as_role("partner_admin")
+        .signed_as("partner_admin")
         .header("Idempotency-Key", "claim-2026-0042")
         .json(&claim_body)
         .send()
@@ -301,7 +297,7 @@ async fn whole_workflow(server: Server) {
     assert_eq!(claim["state"], "submitted");
     let retried = server
         .post("/v1/claims")
-        .as_role("partner_admin")
+        .signed_as("partner_admin")
         .header("Idempotency-Key", "claim-2026-0042")
         .json(&claim_body)
         .send()
@@ -311,7 +307,7 @@ async fn whole_workflow(server: Server) {
     assert_eq!(retried.headers["idempotent-replayed"], "true");
     let reused = server
         .post("/v1/claims")
-        .as_role("partner_admin")
+        .signed_as("partner_admin")
         .header("Idempotency-Key", "claim-2026-0042")
         .json(&json!({ "voucherNumbers": ["SAPS0001M365"], "invoiceNumber": "INV-OTHER" }))
         .send()
@@ -324,26 +320,26 @@ async fn whole_workflow(server: Server) {
     let claim_id = claim["claimId"].as_str().unwrap();
     server
         .get(&format!("/v1/claims/{claim_id}"))
-        .as_role("partner_user")
+        .signed_as("partner_user")
         .send()
         .await
         .expect(200);
     let hidden = server
         .get(&format!("/v1/claims/{claim_id}"))
-        .as_role("other_partner_admin")
+        .signed_as("other_partner_admin")
         .send()
         .await
         .expect(404);
     assert_eq!(hidden.code(), "access.notFound");
     server
         .post(&format!("/v1/claims/{claim_id}/approve"))
-        .as_role("partner_admin")
+        .signed_as("partner_admin")
         .send()
         .await
         .expect(403);
     let approved = server
         .post(&format!("/v1/claims/{claim_id}/approve"))
-        .as_role("program_admin")
+        .signed_as("program_admin")
         .send()
         .await
         .expect(200)
@@ -351,7 +347,7 @@ async fn whole_workflow(server: Server) {
     assert_eq!(approved["state"], "approved");
     let paid = server
         .post(&format!("/v1/claims/{claim_id}/pay"))
-        .as_role("program_admin")
+        .signed_as("program_admin")
         .json(&json!({ "paymentReference": "PAY-77" }))
         .send()
         .await
@@ -363,7 +359,7 @@ async fn whole_workflow(server: Server) {
     // History: every step, in order.
     let history = server
         .get("/v1/vouchers/SAPS0001M365/history")
-        .as_role("program_admin")
+        .signed_as("program_admin")
         .send()
         .await
         .expect(200)
@@ -391,7 +387,7 @@ async fn whole_workflow(server: Server) {
     // The partner's list and its CSV export.
     let list = server
         .get("/v1/partners/1001/vouchers?state=paid")
-        .as_role("partner_user")
+        .signed_as("partner_user")
         .send()
         .await
         .expect(200)
@@ -399,7 +395,7 @@ async fn whole_workflow(server: Server) {
     assert_eq!(list["items"].as_array().unwrap().len(), 1);
     let csv = server
         .get("/v1/partners/1001/vouchers?format=csv")
-        .as_role("partner_user")
+        .signed_as("partner_user")
         .send()
         .await
         .expect(200);
@@ -419,7 +415,7 @@ async fn expiry_and_renewal(server: Server) {
     onboard(&server, "1001").await;
     server
         .post("/v1/partners/1001/enrollments")
-        .as_role("partner_admin")
+        .signed_as("partner_admin")
         .json(&json!({ "programId": "microsoft-365", "locationIds": ["11", "12"] }))
         .send()
         .await
@@ -434,7 +430,7 @@ async fn expiry_and_renewal(server: Server) {
     assert_eq!(state_of(&server, "EXPIRY0001").await, "expired");
     let late = server
         .post("/v1/vouchers/EXPIRY0001/reservation")
-        .as_role("partner_admin")
+        .signed_as("partner_admin")
         .json(&reservation("2026-11-28", "2026-11-29"))
         .send()
         .await
@@ -442,7 +438,7 @@ async fn expiry_and_renewal(server: Server) {
     assert!(late.text.contains("voucher.expired"), "{}", late.text);
     let expired = server
         .get("/v1/partners/1001/vouchers?state=expired")
-        .as_role("partner_admin")
+        .signed_as("partner_admin")
         .send()
         .await
         .expect(200)
@@ -450,7 +446,7 @@ async fn expiry_and_renewal(server: Server) {
     assert_eq!(expired["items"].as_array().unwrap().len(), 2);
     let usable = server
         .get("/v1/partners/1001/vouchers?state=assigned")
-        .as_role("partner_admin")
+        .signed_as("partner_admin")
         .send()
         .await
         .expect(200)
@@ -462,7 +458,7 @@ async fn expiry_and_renewal(server: Server) {
     server.clock.set(api::date("2027-04-01"));
     let early = server
         .post("/v1/partners/1001/enrollments/microsoft-365/renewal")
-        .as_role("partner_admin")
+        .signed_as("partner_admin")
         .send()
         .await
         .expect(409);
@@ -474,7 +470,7 @@ async fn expiry_and_renewal(server: Server) {
         json!([{ "programId": "microsoft-365", "completedOn": "2027-03-01" }]);
     server
         .put("/v1/partners/1001/qualifications")
-        .as_role("program_admin")
+        .signed_as("program_admin")
         .json(&renewed_facts)
         .send()
         .await
@@ -482,7 +478,7 @@ async fn expiry_and_renewal(server: Server) {
     server.clock.set(api::date("2027-05-15"));
     let enrollments = server
         .get("/v1/partners/1001/enrollments")
-        .as_role("partner_user")
+        .signed_as("partner_user")
         .send()
         .await
         .expect(200)
@@ -490,7 +486,7 @@ async fn expiry_and_renewal(server: Server) {
     assert_eq!(enrollments[0]["status"], "renewalDue");
     let renewed = server
         .post("/v1/partners/1001/enrollments/microsoft-365/renewal")
-        .as_role("partner_admin")
+        .signed_as("partner_admin")
         .send()
         .await
         .expect(200)
@@ -502,7 +498,7 @@ async fn expiry_and_renewal(server: Server) {
     server.clock.set(api::date("2028-07-01"));
     let enrollments = server
         .get("/v1/partners/1001/enrollments")
-        .as_role("partner_user")
+        .signed_as("partner_user")
         .send()
         .await
         .expect(200)
@@ -510,7 +506,7 @@ async fn expiry_and_renewal(server: Server) {
     assert_eq!(enrollments[0]["status"], "expired");
     let gone = server
         .post("/v1/partners/1001/enrollments/microsoft-365/renewal")
-        .as_role("partner_admin")
+        .signed_as("partner_admin")
         .send()
         .await
         .expect(409);

@@ -173,7 +173,7 @@ async fn bootstrap_answers_api_gateway_v2_events() {
         .expect("demo data");
 
     let (event_tx, event_rx) = mpsc::unbounded_channel();
-    let (answer_tx, mut answer_rx) = mpsc::unbounded_channel();
+    let (answer_tx, answer_rx) = mpsc::unbounded_channel();
     let runtime = Runtime {
         events: Arc::new(Mutex::new(event_rx)),
         answers: answer_tx,

@@ -28,6 +28,7 @@ pub const MAX_LIMIT: usize = 50;
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProfileForm {
     /// 2–120 characters.
     #[serde(default)]
@@ -257,6 +258,11 @@ pub fn sort_key(entry: &DirectoryEntry) -> (String, &PartnerId) {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema, utoipa::IntoParams),
+    into_params(parameter_in = Query)
+)]
 pub struct SearchForm {
     /// Only partners enrolled in this program.
     #[serde(default)]

@@ -2,7 +2,7 @@
 //! HTTP API, payload v2) and `saps-server` serves locally.
 //!
 //! Handlers are thin: read the request, authorize with core's `access`, load what the rule
-//! decides on, run core's JSON entry point ([`rules::decide`]), commit what it produced in one
+//! decides on, run core's JSON entry point (`rules::decide`), commit what it produced in one
 //! conditional write, answer. Every failure goes through [`problem::ApiError`].
 
 pub mod extract;

@@ -50,6 +50,15 @@ async fn save(
 }
 
 /// `GET /v1/programs`: the catalog.
+#[utoipa::path(
+    get,
+    path = "/v1/programs",
+    tag = "catalog",
+    responses(
+        (status = 200, description = "The program catalog", body = Object),
+        (status = 503, description = "Store unavailable (Retry-After)", body = saps_core::error::Failure)
+    )
+)]
 pub async fn programs(
     State(s): State<AppState>,
     Lang(locale): Lang,
@@ -111,6 +120,27 @@ impl RegistrationForm {
 
 /// `PUT /v1/partners/{partnerId}` (program admin): registers a partner, or replaces its
 /// approved locations. Enrollments keep the locations they were made for.
+#[utoipa::path(
+    put,
+    path = "/v1/partners/{partnerId}",
+    tag = "partners",
+    request_body(content = RegistrationForm, content_type = "application/json"),
+    params(
+        ("partnerId" = String, Path, description = "Partner id (1–10 digits)")
+    ),
+    responses(
+        (status = 201, description = "Registered", body = Object), (status = 200, description = "Locations replaced", body = Object),
+        (status = 400, description = "Malformed JSON, unknown field or wrong type", body = saps_core::error::Failure),
+        (status = 401, description = "No or bad token", body = saps_core::error::Failure),
+        (status = 403, description = "Wrong role", body = saps_core::error::Failure),
+        (status = 404, description = "Unknown, or another partner's", body = saps_core::error::Failure),
+        (status = 409, description = "Transition not allowed, or lost a concurrent race", body = saps_core::error::Failure),
+        (status = 413, description = "Body too large", body = saps_core::error::Failure),
+        (status = 415, description = "Wrong media type", body = saps_core::error::Failure),
+        (status = 422, description = "Field validation (every failing field)", body = saps_core::error::Failure),
+        (status = 503, description = "Store unavailable (Retry-After)", body = saps_core::error::Failure)
+    )
+)]
 pub async fn register(
     State(s): State<AppState>,
     caller: Caller,
@@ -171,6 +201,24 @@ pub struct EligibilityQuery {
 }
 
 /// `GET /v1/partners/{partnerId}/eligibility?date=`: status per program (SPEC §4).
+#[utoipa::path(
+    get,
+    path = "/v1/partners/{partnerId}/eligibility",
+    tag = "partners",
+    params(
+        ("partnerId" = String, Path, description = "Partner id (1–10 digits)"),
+        EligibilityQuery
+    ),
+    responses(
+        (status = 200, description = "Status per program", body = Object),
+        (status = 400, description = "Malformed JSON, unknown field or wrong type", body = saps_core::error::Failure),
+        (status = 401, description = "No or bad token", body = saps_core::error::Failure),
+        (status = 403, description = "Wrong role", body = saps_core::error::Failure),
+        (status = 404, description = "Unknown, or another partner's", body = saps_core::error::Failure),
+        (status = 422, description = "Field validation (every failing field)", body = saps_core::error::Failure),
+        (status = 503, description = "Store unavailable (Retry-After)", body = saps_core::error::Failure)
+    )
+)]
 pub async fn eligibility(
     State(s): State<AppState>,
     caller: Caller,
@@ -204,6 +252,27 @@ pub async fn eligibility(
 }
 
 /// `PUT /v1/partners/{partnerId}/qualifications` (program admin): replaces the facts.
+#[utoipa::path(
+    put,
+    path = "/v1/partners/{partnerId}/qualifications",
+    tag = "partners",
+    request_body(content = Object, content_type = "application/json"),
+    params(
+        ("partnerId" = String, Path, description = "Partner id (1–10 digits)")
+    ),
+    responses(
+        (status = 200, description = "The facts as stored", body = Object),
+        (status = 400, description = "Malformed JSON, unknown field or wrong type", body = saps_core::error::Failure),
+        (status = 401, description = "No or bad token", body = saps_core::error::Failure),
+        (status = 403, description = "Wrong role", body = saps_core::error::Failure),
+        (status = 404, description = "Unknown, or another partner's", body = saps_core::error::Failure),
+        (status = 409, description = "Transition not allowed, or lost a concurrent race", body = saps_core::error::Failure),
+        (status = 413, description = "Body too large", body = saps_core::error::Failure),
+        (status = 415, description = "Wrong media type", body = saps_core::error::Failure),
+        (status = 422, description = "Field validation (every failing field)", body = saps_core::error::Failure),
+        (status = 503, description = "Store unavailable (Retry-After)", body = saps_core::error::Failure)
+    )
+)]
 pub async fn qualifications(
     State(s): State<AppState>,
     caller: Caller,
@@ -232,6 +301,27 @@ fn enrollment_views(s: &Services, partner: &Partner) -> Vec<EnrollmentView> {
 }
 
 /// `POST /v1/partners/{partnerId}/enrollments`: `{programId, locationIds}` → 201 (SPEC §5).
+#[utoipa::path(
+    post,
+    path = "/v1/partners/{partnerId}/enrollments",
+    tag = "enrollments",
+    request_body(content = Object, content_type = "application/json"),
+    params(
+        ("partnerId" = String, Path, description = "Partner id (1–10 digits)")
+    ),
+    responses(
+        (status = 201, description = "Enrolled", body = Object),
+        (status = 400, description = "Malformed JSON, unknown field or wrong type", body = saps_core::error::Failure),
+        (status = 401, description = "No or bad token", body = saps_core::error::Failure),
+        (status = 403, description = "Wrong role", body = saps_core::error::Failure),
+        (status = 404, description = "Unknown, or another partner's", body = saps_core::error::Failure),
+        (status = 409, description = "Transition not allowed, or lost a concurrent race", body = saps_core::error::Failure),
+        (status = 413, description = "Body too large", body = saps_core::error::Failure),
+        (status = 415, description = "Wrong media type", body = saps_core::error::Failure),
+        (status = 422, description = "Field validation (every failing field)", body = saps_core::error::Failure),
+        (status = 503, description = "Store unavailable (Retry-After)", body = saps_core::error::Failure)
+    )
+)]
 pub async fn enroll(
     State(s): State<AppState>,
     caller: Caller,
@@ -275,6 +365,21 @@ fn replace_enrollment(partner: &mut Partner, enrollment: Enrollment) {
 }
 
 /// `GET /v1/partners/{partnerId}/enrollments`: each with its status today.
+#[utoipa::path(
+    get,
+    path = "/v1/partners/{partnerId}/enrollments",
+    tag = "enrollments",
+    params(
+        ("partnerId" = String, Path, description = "Partner id (1–10 digits)")
+    ),
+    responses(
+        (status = 200, description = "Enrollments with their status today", body = [Object]),
+        (status = 401, description = "No or bad token", body = saps_core::error::Failure),
+        (status = 403, description = "Wrong role", body = saps_core::error::Failure),
+        (status = 404, description = "Unknown, or another partner's", body = saps_core::error::Failure),
+        (status = 503, description = "Store unavailable (Retry-After)", body = saps_core::error::Failure)
+    )
+)]
 pub async fn enrollments(
     State(s): State<AppState>,
     caller: Caller,
@@ -316,6 +421,28 @@ async fn change_enrollment(
 }
 
 /// `POST /v1/partners/{partnerId}/enrollments/{programId}/renewal` (SPEC §5).
+#[utoipa::path(
+    post,
+    path = "/v1/partners/{partnerId}/enrollments/{programId}/renewal",
+    tag = "enrollments",
+    request_body(content = Object, content_type = "application/json"),
+    params(
+        ("partnerId" = String, Path, description = "Partner id (1–10 digits)"),
+        ("programId" = String, Path, description = "Program id")
+    ),
+    responses(
+        (status = 200, description = "Renewed", body = Object),
+        (status = 400, description = "Malformed JSON, unknown field or wrong type", body = saps_core::error::Failure),
+        (status = 401, description = "No or bad token", body = saps_core::error::Failure),
+        (status = 403, description = "Wrong role", body = saps_core::error::Failure),
+        (status = 404, description = "Unknown, or another partner's", body = saps_core::error::Failure),
+        (status = 409, description = "Transition not allowed, or lost a concurrent race", body = saps_core::error::Failure),
+        (status = 413, description = "Body too large", body = saps_core::error::Failure),
+        (status = 415, description = "Wrong media type", body = saps_core::error::Failure),
+        (status = 422, description = "Field validation (every failing field)", body = saps_core::error::Failure),
+        (status = 503, description = "Store unavailable (Retry-After)", body = saps_core::error::Failure)
+    )
+)]
 pub async fn renew(
     State(s): State<AppState>,
     caller: Caller,
@@ -329,6 +456,28 @@ pub async fn renew(
 }
 
 /// `DELETE /v1/partners/{partnerId}/enrollments/{programId}`: withdraws today.
+#[utoipa::path(
+    delete,
+    path = "/v1/partners/{partnerId}/enrollments/{programId}",
+    tag = "enrollments",
+    request_body(content = Object, content_type = "application/json"),
+    params(
+        ("partnerId" = String, Path, description = "Partner id (1–10 digits)"),
+        ("programId" = String, Path, description = "Program id")
+    ),
+    responses(
+        (status = 200, description = "Withdrawn", body = Object),
+        (status = 400, description = "Malformed JSON, unknown field or wrong type", body = saps_core::error::Failure),
+        (status = 401, description = "No or bad token", body = saps_core::error::Failure),
+        (status = 403, description = "Wrong role", body = saps_core::error::Failure),
+        (status = 404, description = "Unknown, or another partner's", body = saps_core::error::Failure),
+        (status = 409, description = "Transition not allowed, or lost a concurrent race", body = saps_core::error::Failure),
+        (status = 413, description = "Body too large", body = saps_core::error::Failure),
+        (status = 415, description = "Wrong media type", body = saps_core::error::Failure),
+        (status = 422, description = "Field validation (every failing field)", body = saps_core::error::Failure),
+        (status = 503, description = "Store unavailable (Retry-After)", body = saps_core::error::Failure)
+    )
+)]
 pub async fn withdraw(
     State(s): State<AppState>,
     caller: Caller,
@@ -351,6 +500,27 @@ pub async fn withdraw(
 }
 
 /// `PUT /v1/partners/{partnerId}/profile` (SPEC §6).
+#[utoipa::path(
+    put,
+    path = "/v1/partners/{partnerId}/profile",
+    tag = "directory",
+    request_body(content = saps_core::directory::ProfileForm, content_type = "application/json"),
+    params(
+        ("partnerId" = String, Path, description = "Partner id (1–10 digits)")
+    ),
+    responses(
+        (status = 200, description = "The profile as stored", body = Object),
+        (status = 400, description = "Malformed JSON, unknown field or wrong type", body = saps_core::error::Failure),
+        (status = 401, description = "No or bad token", body = saps_core::error::Failure),
+        (status = 403, description = "Wrong role", body = saps_core::error::Failure),
+        (status = 404, description = "Unknown, or another partner's", body = saps_core::error::Failure),
+        (status = 409, description = "Transition not allowed, or lost a concurrent race", body = saps_core::error::Failure),
+        (status = 413, description = "Body too large", body = saps_core::error::Failure),
+        (status = 415, description = "Wrong media type", body = saps_core::error::Failure),
+        (status = 422, description = "Field validation (every failing field)", body = saps_core::error::Failure),
+        (status = 503, description = "Store unavailable (Retry-After)", body = saps_core::error::Failure)
+    )
+)]
 pub async fn put_profile(
     State(s): State<AppState>,
     caller: Caller,
@@ -370,6 +540,21 @@ pub async fn put_profile(
 }
 
 /// `GET /v1/partners/{partnerId}/profile`.
+#[utoipa::path(
+    get,
+    path = "/v1/partners/{partnerId}/profile",
+    tag = "directory",
+    params(
+        ("partnerId" = String, Path, description = "Partner id (1–10 digits)")
+    ),
+    responses(
+        (status = 200, description = "The profile", body = Object),
+        (status = 401, description = "No or bad token", body = saps_core::error::Failure),
+        (status = 403, description = "Wrong role", body = saps_core::error::Failure),
+        (status = 404, description = "Unknown, or another partner's", body = saps_core::error::Failure),
+        (status = 503, description = "Store unavailable (Retry-After)", body = saps_core::error::Failure)
+    )
+)]
 pub async fn profile(
     State(s): State<AppState>,
     caller: Caller,
@@ -385,6 +570,20 @@ pub async fn profile(
 }
 
 /// `GET /v1/directory?programId=&country=&language=&cursor=&limit=` (anonymous, SPEC §6).
+#[utoipa::path(
+    get,
+    path = "/v1/directory",
+    tag = "directory",
+    params(
+        saps_core::directory::SearchForm
+    ),
+    responses(
+        (status = 200, description = "One page of listed partners", body = Object),
+        (status = 400, description = "Malformed JSON, unknown field or wrong type", body = saps_core::error::Failure),
+        (status = 422, description = "Field validation (every failing field)", body = saps_core::error::Failure),
+        (status = 503, description = "Store unavailable (Retry-After)", body = saps_core::error::Failure)
+    )
+)]
 pub async fn directory(
     State(s): State<AppState>,
     QueryForm(form): QueryForm<SearchForm>,

@@ -51,6 +51,24 @@ async fn selected(s: &Services, fields: &Map<String, Value>) -> Result<Vec<Vouch
 
 /// `POST /v1/redemptions/preview`: each selected voucher with its days, value and any reason it
 /// cannot be redeemed. Read only.
+#[utoipa::path(
+    post,
+    path = "/v1/redemptions/preview",
+    tag = "redemptions",
+    request_body(content = Object, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Each voucher with its value and any reason it cannot be redeemed", body = Object),
+        (status = 400, description = "Malformed JSON, unknown field or wrong type", body = saps_core::error::Failure),
+        (status = 401, description = "No or bad token", body = saps_core::error::Failure),
+        (status = 403, description = "Wrong role", body = saps_core::error::Failure),
+        (status = 404, description = "Unknown, or another partner's", body = saps_core::error::Failure),
+        (status = 409, description = "Transition not allowed, or lost a concurrent race", body = saps_core::error::Failure),
+        (status = 413, description = "Body too large", body = saps_core::error::Failure),
+        (status = 415, description = "Wrong media type", body = saps_core::error::Failure),
+        (status = 422, description = "Field validation (every failing field)", body = saps_core::error::Failure),
+        (status = 503, description = "Store unavailable (Retry-After)", body = saps_core::error::Failure)
+    )
+)]
 pub async fn preview(
     State(s): State<AppState>,
     caller: Caller,
@@ -77,6 +95,27 @@ struct Redeemed {
 
 /// `POST /v1/redemptions`: `{voucherNumbers, confirm: true}`, all or nothing; `Idempotency-Key`
 /// optional.
+#[utoipa::path(
+    post,
+    path = "/v1/redemptions",
+    tag = "redemptions",
+    request_body(content = saps_core::redemption::RedemptionForm, content_type = "application/json"),
+    params(
+        ("Idempotency-Key" = Option<String>, Header, description = "Optional: a retry with the same key and body gets the first answer")
+    ),
+    responses(
+        (status = 200, description = "Every selected voucher redeemed", body = Object),
+        (status = 400, description = "Malformed JSON, unknown field or wrong type", body = saps_core::error::Failure),
+        (status = 401, description = "No or bad token", body = saps_core::error::Failure),
+        (status = 403, description = "Wrong role", body = saps_core::error::Failure),
+        (status = 404, description = "Unknown, or another partner's", body = saps_core::error::Failure),
+        (status = 409, description = "Transition not allowed, or lost a concurrent race", body = saps_core::error::Failure),
+        (status = 413, description = "Body too large", body = saps_core::error::Failure),
+        (status = 415, description = "Wrong media type", body = saps_core::error::Failure),
+        (status = 422, description = "Field validation (every failing field)", body = saps_core::error::Failure),
+        (status = 503, description = "Store unavailable (Retry-After)", body = saps_core::error::Failure)
+    )
+)]
 pub async fn redeem(
     State(s): State<AppState>,
     caller: Caller,
@@ -131,6 +170,27 @@ pub async fn redeem(
 
 /// `POST /v1/claims`: `{voucherNumbers, invoiceNumber}` with a required `Idempotency-Key` → 201.
 /// The claim's id derives from the key, so a retry can never make a second claim.
+#[utoipa::path(
+    post,
+    path = "/v1/claims",
+    tag = "claims",
+    request_body(content = saps_core::claim::ClaimForm, content_type = "application/json"),
+    params(
+        ("Idempotency-Key" = String, Header, description = "Required: a retry with the same key and body gets the first answer; the claim id derives from it")
+    ),
+    responses(
+        (status = 201, description = "Claim submitted", body = Object),
+        (status = 400, description = "Malformed JSON, unknown field or wrong type", body = saps_core::error::Failure),
+        (status = 401, description = "No or bad token", body = saps_core::error::Failure),
+        (status = 403, description = "Wrong role", body = saps_core::error::Failure),
+        (status = 404, description = "Unknown, or another partner's", body = saps_core::error::Failure),
+        (status = 409, description = "Transition not allowed, or lost a concurrent race", body = saps_core::error::Failure),
+        (status = 413, description = "Body too large", body = saps_core::error::Failure),
+        (status = 415, description = "Wrong media type", body = saps_core::error::Failure),
+        (status = 422, description = "Field validation (every failing field)", body = saps_core::error::Failure),
+        (status = 503, description = "Store unavailable (Retry-After)", body = saps_core::error::Failure)
+    )
+)]
 pub async fn create_claim(
     State(s): State<AppState>,
     caller: Caller,
@@ -196,6 +256,21 @@ async fn visible_claim(
 }
 
 /// `GET /v1/claims/{claimId}`: the owner partner or a program admin.
+#[utoipa::path(
+    get,
+    path = "/v1/claims/{claimId}",
+    tag = "claims",
+    params(
+        ("claimId" = String, Path, description = "Claim id")
+    ),
+    responses(
+        (status = 200, description = "The claim", body = Object),
+        (status = 401, description = "No or bad token", body = saps_core::error::Failure),
+        (status = 403, description = "Wrong role", body = saps_core::error::Failure),
+        (status = 404, description = "Unknown, or another partner's", body = saps_core::error::Failure),
+        (status = 503, description = "Store unavailable (Retry-After)", body = saps_core::error::Failure)
+    )
+)]
 pub async fn claim(
     State(s): State<AppState>,
     caller: Caller,
@@ -208,6 +283,28 @@ pub async fn claim(
 
 /// `POST /v1/claims/{claimId}/approve|reject|pay` (program admin): `{}`, `{reason}` or
 /// `{paymentReference}`.
+#[utoipa::path(
+    post,
+    path = "/v1/claims/{claimId}/{decision}",
+    tag = "claims",
+    request_body(content = Object, content_type = "application/json"),
+    params(
+        ("claimId" = String, Path, description = "Claim id"),
+        ("decision" = String, Path, description = "approve, reject (`{reason}`) or pay (`{paymentReference}`)")
+    ),
+    responses(
+        (status = 200, description = "The claim after the decision", body = Object),
+        (status = 400, description = "Malformed JSON, unknown field or wrong type", body = saps_core::error::Failure),
+        (status = 401, description = "No or bad token", body = saps_core::error::Failure),
+        (status = 403, description = "Wrong role", body = saps_core::error::Failure),
+        (status = 404, description = "Unknown, or another partner's", body = saps_core::error::Failure),
+        (status = 409, description = "Transition not allowed, or lost a concurrent race", body = saps_core::error::Failure),
+        (status = 413, description = "Body too large", body = saps_core::error::Failure),
+        (status = 415, description = "Wrong media type", body = saps_core::error::Failure),
+        (status = 422, description = "Field validation (every failing field)", body = saps_core::error::Failure),
+        (status = 503, description = "Store unavailable (Retry-After)", body = saps_core::error::Failure)
+    )
+)]
 pub async fn decide(
     State(s): State<AppState>,
     caller: Caller,

@@ -70,6 +70,25 @@ pub struct RuleQuery {
 /// `context` included, and answers its output (200) or its failure with the status of SPEC §12.
 /// Stateless: nothing is read or written, so a client without WASM gets the forms' exact
 /// verdicts, and the shared vectors run over HTTP.
+#[utoipa::path(
+    post,
+    path = "/v1/rules/{rule}",
+    tag = "rules",
+    request_body(content = Object, content_type = "application/json"),
+    params(
+        ("rule" = String, Path, description = "One of core's entry points, e.g. reservationForm"),
+        RuleQuery
+    ),
+    responses(
+        (status = 200, description = "The rule's output", body = Object),
+        (status = 400, description = "Malformed JSON, unknown field or wrong type", body = saps_core::error::Failure),
+        (status = 404, description = "Unknown, or another partner's", body = saps_core::error::Failure),
+        (status = 409, description = "Transition not allowed, or lost a concurrent race", body = saps_core::error::Failure),
+        (status = 413, description = "Body too large", body = saps_core::error::Failure),
+        (status = 415, description = "Wrong media type", body = saps_core::error::Failure),
+        (status = 422, description = "Field validation (every failing field)", body = saps_core::error::Failure)
+    )
+)]
 pub async fn evaluate(
     axum::extract::State(s): axum::extract::State<super::AppState>,
     super::extract::Lang(locale): super::extract::Lang,

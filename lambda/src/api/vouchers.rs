@@ -55,6 +55,24 @@ fn view(s: &Services, voucher: &Voucher, actor: &Actor) -> Result<VoucherView, A
 }
 
 /// `POST /v1/vouchers` (program admin): assigns a voucher to a partner → 201.
+#[utoipa::path(
+    post,
+    path = "/v1/vouchers",
+    tag = "vouchers",
+    request_body(content = saps_core::voucher::AssignForm, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Assigned", body = Object),
+        (status = 400, description = "Malformed JSON, unknown field or wrong type", body = saps_core::error::Failure),
+        (status = 401, description = "No or bad token", body = saps_core::error::Failure),
+        (status = 403, description = "Wrong role", body = saps_core::error::Failure),
+        (status = 404, description = "Unknown, or another partner's", body = saps_core::error::Failure),
+        (status = 409, description = "Transition not allowed, or lost a concurrent race", body = saps_core::error::Failure),
+        (status = 413, description = "Body too large", body = saps_core::error::Failure),
+        (status = 415, description = "Wrong media type", body = saps_core::error::Failure),
+        (status = 422, description = "Field validation (every failing field)", body = saps_core::error::Failure),
+        (status = 503, description = "Store unavailable (Retry-After)", body = saps_core::error::Failure)
+    )
+)]
 pub async fn assign(
     State(s): State<AppState>,
     caller: Caller,
@@ -113,6 +131,21 @@ struct Assigned {
 }
 
 /// `GET /v1/vouchers/{voucherNumber}`: the voucher with its state today.
+#[utoipa::path(
+    get,
+    path = "/v1/vouchers/{voucherNumber}",
+    tag = "vouchers",
+    params(
+        ("voucherNumber" = String, Path, description = "Voucher number (normalized: spaces and hyphens dropped, upper case)")
+    ),
+    responses(
+        (status = 200, description = "The voucher with its state today and allowed actions", body = Object),
+        (status = 401, description = "No or bad token", body = saps_core::error::Failure),
+        (status = 403, description = "Wrong role", body = saps_core::error::Failure),
+        (status = 404, description = "Unknown, or another partner's", body = saps_core::error::Failure),
+        (status = 503, description = "Store unavailable (Retry-After)", body = saps_core::error::Failure)
+    )
+)]
 pub async fn read(
     State(s): State<AppState>,
     caller: Caller,
@@ -123,6 +156,21 @@ pub async fn read(
 }
 
 /// `GET /v1/vouchers/{voucherNumber}/history`: every event, oldest first.
+#[utoipa::path(
+    get,
+    path = "/v1/vouchers/{voucherNumber}/history",
+    tag = "vouchers",
+    params(
+        ("voucherNumber" = String, Path, description = "Voucher number (normalized: spaces and hyphens dropped, upper case)")
+    ),
+    responses(
+        (status = 200, description = "Every event, oldest first", body = [Object]),
+        (status = 401, description = "No or bad token", body = saps_core::error::Failure),
+        (status = 403, description = "Wrong role", body = saps_core::error::Failure),
+        (status = 404, description = "Unknown, or another partner's", body = saps_core::error::Failure),
+        (status = 503, description = "Store unavailable (Retry-After)", body = saps_core::error::Failure)
+    )
+)]
 pub async fn history(
     State(s): State<AppState>,
     caller: Caller,
@@ -157,6 +205,24 @@ pub struct ListQuery {
 }
 
 /// `GET /v1/partners/{partnerId}/vouchers?state=&format=csv`: by expiry date, then number.
+#[utoipa::path(
+    get,
+    path = "/v1/partners/{partnerId}/vouchers",
+    tag = "vouchers",
+    params(
+        ("partnerId" = String, Path, description = "Partner id (1–10 digits)"),
+        ListQuery
+    ),
+    responses(
+        (status = 200, description = "A page of vouchers (JSON) or every matching voucher (CSV)", content((Object = "application/json"), (String = "text/csv"))),
+        (status = 400, description = "Malformed JSON, unknown field or wrong type", body = saps_core::error::Failure),
+        (status = 401, description = "No or bad token", body = saps_core::error::Failure),
+        (status = 403, description = "Wrong role", body = saps_core::error::Failure),
+        (status = 404, description = "Unknown, or another partner's", body = saps_core::error::Failure),
+        (status = 422, description = "Field validation (every failing field)", body = saps_core::error::Failure),
+        (status = 503, description = "Store unavailable (Retry-After)", body = saps_core::error::Failure)
+    )
+)]
 pub async fn list(
     State(s): State<AppState>,
     caller: Caller,
@@ -240,6 +306,24 @@ pub async fn list(
 }
 
 /// `POST /v1/vouchers/validate`: `{voucherNumber, adminEmail}`, read only.
+#[utoipa::path(
+    post,
+    path = "/v1/vouchers/validate",
+    tag = "vouchers",
+    request_body(content = saps_core::voucher::ValidationForm, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Valid for this partner", body = Object),
+        (status = 400, description = "Malformed JSON, unknown field or wrong type", body = saps_core::error::Failure),
+        (status = 401, description = "No or bad token", body = saps_core::error::Failure),
+        (status = 403, description = "Wrong role", body = saps_core::error::Failure),
+        (status = 404, description = "Unknown, or another partner's", body = saps_core::error::Failure),
+        (status = 409, description = "Transition not allowed, or lost a concurrent race", body = saps_core::error::Failure),
+        (status = 413, description = "Body too large", body = saps_core::error::Failure),
+        (status = 415, description = "Wrong media type", body = saps_core::error::Failure),
+        (status = 422, description = "Field validation (every failing field)", body = saps_core::error::Failure),
+        (status = 503, description = "Store unavailable (Retry-After)", body = saps_core::error::Failure)
+    )
+)]
 pub async fn validate(
     State(s): State<AppState>,
     caller: Caller,
@@ -305,6 +389,28 @@ fn keyed_for(
 
 /// `POST /v1/vouchers/{voucherNumber}/reservation`: `{adminEmail, acceptTerms, engagementStart,
 /// engagementEnd}`; `Idempotency-Key` optional.
+#[utoipa::path(
+    post,
+    path = "/v1/vouchers/{voucherNumber}/reservation",
+    tag = "vouchers",
+    request_body(content = saps_core::voucher::ReservationForm, content_type = "application/json"),
+    params(
+        ("voucherNumber" = String, Path, description = "Voucher number (normalized: spaces and hyphens dropped, upper case)"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Optional: a retry with the same key and body gets the first answer")
+    ),
+    responses(
+        (status = 200, description = "Reserved", body = Object),
+        (status = 400, description = "Malformed JSON, unknown field or wrong type", body = saps_core::error::Failure),
+        (status = 401, description = "No or bad token", body = saps_core::error::Failure),
+        (status = 403, description = "Wrong role", body = saps_core::error::Failure),
+        (status = 404, description = "Unknown, or another partner's", body = saps_core::error::Failure),
+        (status = 409, description = "Transition not allowed, or lost a concurrent race", body = saps_core::error::Failure),
+        (status = 413, description = "Body too large", body = saps_core::error::Failure),
+        (status = 415, description = "Wrong media type", body = saps_core::error::Failure),
+        (status = 422, description = "Field validation (every failing field)", body = saps_core::error::Failure),
+        (status = 503, description = "Store unavailable (Retry-After)", body = saps_core::error::Failure)
+    )
+)]
 pub async fn reserve(
     State(s): State<AppState>,
     caller: Caller,
@@ -337,6 +443,27 @@ pub async fn reserve(
 }
 
 /// `DELETE /v1/vouchers/{voucherNumber}/reservation`: `{reason}`; back to `assigned`.
+#[utoipa::path(
+    delete,
+    path = "/v1/vouchers/{voucherNumber}/reservation",
+    tag = "vouchers",
+    request_body(content = saps_core::voucher::CancellationForm, content_type = "application/json"),
+    params(
+        ("voucherNumber" = String, Path, description = "Voucher number (normalized: spaces and hyphens dropped, upper case)")
+    ),
+    responses(
+        (status = 200, description = "Back to assigned", body = Object),
+        (status = 400, description = "Malformed JSON, unknown field or wrong type", body = saps_core::error::Failure),
+        (status = 401, description = "No or bad token", body = saps_core::error::Failure),
+        (status = 403, description = "Wrong role", body = saps_core::error::Failure),
+        (status = 404, description = "Unknown, or another partner's", body = saps_core::error::Failure),
+        (status = 409, description = "Transition not allowed, or lost a concurrent race", body = saps_core::error::Failure),
+        (status = 413, description = "Body too large", body = saps_core::error::Failure),
+        (status = 415, description = "Wrong media type", body = saps_core::error::Failure),
+        (status = 422, description = "Field validation (every failing field)", body = saps_core::error::Failure),
+        (status = 503, description = "Store unavailable (Retry-After)", body = saps_core::error::Failure)
+    )
+)]
 pub async fn cancel(
     State(s): State<AppState>,
     caller: Caller,
@@ -350,6 +477,27 @@ pub async fn cancel(
 }
 
 /// `POST /v1/vouchers/{voucherNumber}/completion-report` (SPEC §8).
+#[utoipa::path(
+    post,
+    path = "/v1/vouchers/{voucherNumber}/completion-report",
+    tag = "vouchers",
+    request_body(content = saps_core::completion::CompletionReportForm, content_type = "application/json"),
+    params(
+        ("voucherNumber" = String, Path, description = "Voucher number (normalized: spaces and hyphens dropped, upper case)")
+    ),
+    responses(
+        (status = 200, description = "Completed", body = Object),
+        (status = 400, description = "Malformed JSON, unknown field or wrong type", body = saps_core::error::Failure),
+        (status = 401, description = "No or bad token", body = saps_core::error::Failure),
+        (status = 403, description = "Wrong role", body = saps_core::error::Failure),
+        (status = 404, description = "Unknown, or another partner's", body = saps_core::error::Failure),
+        (status = 409, description = "Transition not allowed, or lost a concurrent race", body = saps_core::error::Failure),
+        (status = 413, description = "Body too large", body = saps_core::error::Failure),
+        (status = 415, description = "Wrong media type", body = saps_core::error::Failure),
+        (status = 422, description = "Field validation (every failing field)", body = saps_core::error::Failure),
+        (status = 503, description = "Store unavailable (Retry-After)", body = saps_core::error::Failure)
+    )
+)]
 pub async fn complete(
     State(s): State<AppState>,
     caller: Caller,
@@ -381,6 +529,37 @@ pub async fn complete(
 
 /// `PUT /v1/vouchers/{voucherNumber}/deliverables/{fileName}`: the raw bytes with their
 /// `Content-Type` (pdf, docx, pptx, xlsx, zip), at most 5 MiB → 201 with the stored digest.
+#[utoipa::path(
+    put,
+    path = "/v1/vouchers/{voucherNumber}/deliverables/{fileName}",
+    tag = "vouchers",
+    request_body(
+        description = "The deliverable's bytes (at most 5 MiB)",
+        content(
+            (Vec<u8> = "application/pdf"),
+            (Vec<u8> = "application/zip"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        )
+    ),
+    params(
+        ("voucherNumber" = String, Path, description = "Voucher number (normalized: spaces and hyphens dropped, upper case)"),
+        ("fileName" = String, Path, description = "1–200 characters, no path separators")
+    ),
+    responses(
+        (status = 201, description = "Stored, with its SHA-256", body = Object),
+        (status = 400, description = "Malformed JSON, unknown field or wrong type", body = saps_core::error::Failure),
+        (status = 401, description = "No or bad token", body = saps_core::error::Failure),
+        (status = 403, description = "Wrong role", body = saps_core::error::Failure),
+        (status = 404, description = "Unknown, or another partner's", body = saps_core::error::Failure),
+        (status = 409, description = "Transition not allowed, or lost a concurrent race", body = saps_core::error::Failure),
+        (status = 413, description = "Body too large", body = saps_core::error::Failure),
+        (status = 415, description = "Wrong media type", body = saps_core::error::Failure),
+        (status = 422, description = "Field validation (every failing field)", body = saps_core::error::Failure),
+        (status = 503, description = "Store unavailable (Retry-After)", body = saps_core::error::Failure)
+    )
+)]
 pub async fn upload(
     State(s): State<AppState>,
     caller: Caller,

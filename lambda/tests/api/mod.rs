@@ -166,7 +166,7 @@ pub struct Call<'a> {
 }
 
 impl<'a> Call<'a> {
-    pub fn as_role(mut self, label: &str) -> Call<'a> {
+    pub fn signed_as(mut self, label: &str) -> Call<'a> {
         let token = self
             .server
             .tokens
@@ -176,7 +176,7 @@ impl<'a> Call<'a> {
         self
     }
 
-    pub fn as_principal(mut self, principal: &Principal) -> Call<'a> {
+    pub fn signed_by(mut self, principal: &Principal) -> Call<'a> {
         let token = self
             .server
             .keys
