@@ -127,13 +127,13 @@ impl Enrollment {
     }
 }
 
-/// Parses requested location ids: 1–50, distinct, each a known location of the partner.
-pub fn parse_locations(
+/// Parses a list of location ids (SPEC §5): 1–50, each 1–10 digits, distinct. Answers the
+/// distinct ids with their index in the list; every problem goes to `problems`.
+pub fn parse_location_ids(
     requested: &[String],
-    approved: &[LocationId],
     field: &FieldPath,
     problems: &mut Problems,
-) -> Vec<LocationId> {
+) -> Vec<(usize, LocationId)> {
     if !(1..=MAX_LOCATIONS).contains(&requested.len()) {
         problems.push(
             field.clone(),
@@ -144,26 +144,46 @@ pub fn parse_locations(
         );
     }
     let mut seen = HashSet::new();
-    let mut locations = Vec::with_capacity(requested.len());
+    let mut ids = Vec::with_capacity(requested.len());
     for (i, raw) in requested.iter().enumerate() {
-        let at = field.index(i);
-        let Some(id) = problems.take(at.clone(), LocationId::parse(raw)) else {
+        let Some(id) = problems.take(field.index(i), LocationId::parse(raw)) else {
             continue;
         };
-        if !seen.insert(id.clone()) {
+        if seen.insert(id.clone()) {
+            ids.push((i, id));
+        } else {
             problems.push(
-                at,
+                field.index(i),
                 ProblemKind::Duplicate {
                     value: id.to_string(),
                 },
             );
-        } else if !approved.contains(&id) {
-            problems.push(at, ProblemKind::UnknownLocation { id: id.to_string() });
-        } else {
-            locations.push(id);
         }
     }
-    locations
+    ids
+}
+
+/// Parses requested location ids: 1–50, distinct, each a known location of the partner.
+pub fn parse_locations(
+    requested: &[String],
+    approved: &[LocationId],
+    field: &FieldPath,
+    problems: &mut Problems,
+) -> Vec<LocationId> {
+    parse_location_ids(requested, field, problems)
+        .into_iter()
+        .filter_map(|(i, id)| {
+            if approved.contains(&id) {
+                Some(id)
+            } else {
+                problems.push(
+                    field.index(i),
+                    ProblemKind::UnknownLocation { id: id.to_string() },
+                );
+                None
+            }
+        })
+        .collect()
 }
 
 /// Enrolls in `program` on `today` (SPEC §5): eligibility must be `active`, the locations

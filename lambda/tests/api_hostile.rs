@@ -209,7 +209,7 @@ fn all_routes() -> Vec<(Method, &'static str)> {
     routes
 }
 
-async fn expect_refused(server: &Server, what: &str, call: api::Call<'_>, status: u16, code: &str) {
+async fn expect_refused(what: &str, call: api::Call<'_>, status: u16, code: &str) {
     let reply = call.send().await;
     assert_eq!(reply.status.as_u16(), status, "{what}: {}", reply.text);
     let body = reply.json();
@@ -218,7 +218,6 @@ async fn expect_refused(server: &Server, what: &str, call: api::Call<'_>, status
         body["message"].as_str().is_some_and(|m| !m.is_empty()),
         "{what}: no message"
     );
-    let _ = server;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -229,7 +228,7 @@ async fn hostile_input_changes_nothing() {
     assert!(before.0.contains("HOSTILE0002"), "the seed is in the dump");
 
     let huge = format!("{{\"summary\":\"{}\"}}", "x".repeat(70 * 1024));
-    let bodies: [(&str, &str, u16, &str); 9] = [
+    let bodies: [(&str, &str, u16, &str); 8] = [
         (
             "malformed JSON",
             "{\"voucherNumbers\": [",
@@ -262,7 +261,6 @@ async fn hostile_input_changes_nothing() {
             "request.malformed",
         ),
         ("huge body", huge.as_str(), 413, "request.tooLarge"),
-        ("invalid UTF-8", "{\"summary\": \"\u{FFFD}\"}", 0, ""),
         (
             "NUL in JSON",
             "{\"summary\": \"a\u{0}b\"}",
@@ -272,16 +270,12 @@ async fn hostile_input_changes_nothing() {
     ];
     for route in json_routes() {
         for (what, body, status, code) in &bodies {
-            if *status == 0 {
-                continue;
-            }
             let call = server
                 .call(route.method.clone(), route.path)
                 .signed_as(route.role)
                 .header("Idempotency-Key", "hostile-key")
                 .body("application/json", body.to_string());
             expect_refused(
-                &server,
                 &format!("{what} on {} {}", route.method, route.path),
                 call,
                 *status,
@@ -296,7 +290,6 @@ async fn hostile_input_changes_nothing() {
             .header("Idempotency-Key", "k")
             .body("application/json", raw_invalid_utf8);
         expect_refused(
-            &server,
             &format!("invalid UTF-8 on {}", route.path),
             call,
             400,
@@ -309,7 +302,6 @@ async fn hostile_input_changes_nothing() {
             .header("Idempotency-Key", "k")
             .body("text/plain", "{}");
         expect_refused(
-            &server,
             &format!("text/plain on {}", route.path),
             call,
             415,
@@ -317,6 +309,21 @@ async fn hostile_input_changes_nothing() {
         )
         .await;
     }
+
+    // Registration: every bad location id is reported, nothing is replaced.
+    let reply = server
+        .put("/v1/partners/1001")
+        .signed_as("program_admin")
+        .json(&json!({ "locationIds": ["11", "11", "x"] }))
+        .send()
+        .await
+        .expect(422);
+    assert_eq!(
+        reply.json()["fields"].as_array().unwrap().len(),
+        2,
+        "{}",
+        reply.text
+    );
 
     // Field values: very long, non-BMP, control characters; every field reported at once.
     let long = "長".repeat(5000);
@@ -379,7 +386,6 @@ async fn hostile_input_changes_nothing() {
             .body(content_type, bytes)
     };
     expect_refused(
-        &server,
         "exe upload",
         upload("application/x-msdownload", b"MZ".to_vec()),
         415,
@@ -387,7 +393,6 @@ async fn hostile_input_changes_nothing() {
     )
     .await;
     expect_refused(
-        &server,
         "huge upload",
         upload("application/pdf", vec![b'%'; 5 * 1024 * 1024 + 1]),
         413,
@@ -395,7 +400,6 @@ async fn hostile_input_changes_nothing() {
     )
     .await;
     expect_refused(
-        &server,
         "empty upload",
         upload("application/pdf", Vec::new()),
         422,
@@ -404,7 +408,6 @@ async fn hostile_input_changes_nothing() {
     .await;
     let chunked = reqwest::Body::wrap_stream(futures_stream(6 * 1024 * 1024));
     expect_refused(
-        &server,
         "chunked huge upload",
         upload("application/pdf", Vec::new()).body("application/pdf", chunked),
         413,
@@ -497,7 +500,6 @@ async fn hostile_input_changes_nothing() {
         assert_eq!(status, expected, "other partner on {method} {path}");
     }
     expect_refused(
-        &server,
         "user writes",
         server
             .post("/v1/vouchers/HOSTILE0001/reservation")
@@ -508,7 +510,6 @@ async fn hostile_input_changes_nothing() {
     )
     .await;
     expect_refused(
-        &server,
         "admin assigns as partner",
         server
             .post("/v1/vouchers")
@@ -519,7 +520,6 @@ async fn hostile_input_changes_nothing() {
     )
     .await;
     expect_refused(
-        &server,
         "partner decides claim",
         server
             .post("/v1/claims/C0123/approve")

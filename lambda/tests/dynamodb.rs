@@ -10,37 +10,18 @@
 )]
 
 mod conformance;
+#[path = "support/dynamodb_local.rs"]
+mod dynamodb_local;
 
 use saps_core::value::VoucherNumber;
 use saps_lambda::store::Store;
 use saps_lambda::store::dynamo::{self, DynamoStore, RequestCounter};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
-
-fn endpoint() -> String {
-    std::env::var("SAPS_DYNAMODB_ENDPOINT").expect(
-        "SAPS_DYNAMODB_ENDPOINT must name a DynamoDB Local server (bash scripts/test-all.sh starts one)",
-    )
-}
-
-/// A table name no other test process uses.
-fn table_name() -> String {
-    static N: AtomicU32 = AtomicU32::new(0);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or_default();
-    format!(
-        "saps-test-{}-{nanos}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::Relaxed)
-    )
-}
 
 async fn store_with(counter: Option<RequestCounter>) -> DynamoStore {
     let store = DynamoStore::new(
-        dynamo::local_client_with(&endpoint(), counter),
-        table_name(),
+        dynamo::local_client_with(&dynamodb_local::endpoint(), counter),
+        dynamodb_local::table_name(),
     );
     store.create_table().await.expect("create table");
     store

@@ -212,9 +212,9 @@ async fn bootstrap_answers_api_gateway_v2_events() {
         answers: answer_rx,
         sent: 0,
     };
-    let mut invoke = async |event: Value| lambda.invoke(event).await;
-
-    let (status, body, _) = invoke(event("GET", "/healthz", "", None, None)).await;
+    let (status, body, _) = lambda
+        .invoke(event("GET", "/healthz", "", None, None))
+        .await;
     let cold_start = started.elapsed();
     assert_eq!((status, body), (200, json!({ "status": "ok" })));
     eprintln!(
@@ -235,70 +235,76 @@ async fn bootstrap_answers_api_gateway_v2_events() {
     let operator = claims("ops@planning-services.example", None, "[program_admin]");
 
     // Claims from the authorizer identify the caller; no authorizer means anonymous.
-    let (status, body, response) = invoke(event(
-        "GET",
-        "/v1/vouchers/DEMO-M365-0001",
-        "",
-        Some(admin.clone()),
-        None,
-    ))
-    .await;
+    let (status, body, response) = lambda
+        .invoke(event(
+            "GET",
+            "/v1/vouchers/DEMO-M365-0001",
+            "",
+            Some(admin.clone()),
+            None,
+        ))
+        .await;
     assert_eq!(status, 200, "{response}");
     assert_eq!(body["voucherNumber"], "DEMOM3650001");
     assert_eq!(response["headers"]["content-type"], "application/json");
-    let (status, body, _) = invoke(event(
-        "GET",
-        "/v1/vouchers/DEMO-M365-0001",
-        "",
-        Some(other.clone()),
-        None,
-    ))
-    .await;
+    let (status, body, _) = lambda
+        .invoke(event(
+            "GET",
+            "/v1/vouchers/DEMO-M365-0001",
+            "",
+            Some(other.clone()),
+            None,
+        ))
+        .await;
     assert_eq!(
         (status, body["code"].as_str()),
         (404, Some("voucher.notFound"))
     );
-    let (status, body, _) =
-        invoke(event("GET", "/v1/vouchers/DEMO-M365-0001", "", None, None)).await;
+    let (status, body, _) = lambda
+        .invoke(event("GET", "/v1/vouchers/DEMO-M365-0001", "", None, None))
+        .await;
     assert_eq!(
         (status, body["code"].as_str()),
         (401, Some("access.unauthenticated"))
     );
-    let (status, _, _) = invoke(event(
-        "GET",
-        "/v1/partners/1001/eligibility",
-        "date=2026-11-25",
-        Some(operator.clone()),
-        None,
-    ))
-    .await;
+    let (status, _, _) = lambda
+        .invoke(event(
+            "GET",
+            "/v1/partners/1001/eligibility",
+            "date=2026-11-25",
+            Some(operator.clone()),
+            None,
+        ))
+        .await;
     assert_eq!(status, 200);
 
     // Enroll (plain body), then reserve with a base64-encoded body, as API Gateway may send it.
-    let (status, _, response) = invoke(event(
-        "POST",
-        "/v1/partners/1001/enrollments",
-        "",
-        Some(admin.clone()),
-        Some((
-            r#"{"programId":"microsoft-365","locationIds":["11"]}"#,
-            false,
-        )),
-    ))
-    .await;
+    let (status, _, response) = lambda
+        .invoke(event(
+            "POST",
+            "/v1/partners/1001/enrollments",
+            "",
+            Some(admin.clone()),
+            Some((
+                r#"{"programId":"microsoft-365","locationIds":["11"]}"#,
+                false,
+            )),
+        ))
+        .await;
     assert_eq!(status, 201, "{response}");
     let start = saps_core::calendar::add_days(today, 5);
     let reservation = json!({ "adminEmail": "it-admin@northwind.example", "acceptTerms": true,
         "engagementStart": start.to_string(), "engagementEnd": start.to_string() })
     .to_string();
-    let (status, body, response) = invoke(event(
-        "POST",
-        "/v1/vouchers/DEMO-M365-0001/reservation",
-        "",
-        Some(admin.clone()),
-        Some((&reservation, true)),
-    ))
-    .await;
+    let (status, body, response) = lambda
+        .invoke(event(
+            "POST",
+            "/v1/vouchers/DEMO-M365-0001/reservation",
+            "",
+            Some(admin.clone()),
+            Some((&reservation, true)),
+        ))
+        .await;
     assert_eq!(status, 200, "{response}");
     assert_eq!(body["effectiveState"], "reserved");
 
@@ -311,7 +317,7 @@ async fn bootstrap_answers_api_gateway_v2_events() {
         Some(("{}", false)),
     );
     zh["headers"]["accept-language"] = json!("zh-CN");
-    let (status, body, _) = invoke(zh).await;
+    let (status, body, _) = lambda.invoke(zh).await;
     assert_eq!(status, 422);
     assert!(
         body["fields"][0]["message"]
@@ -320,14 +326,15 @@ async fn bootstrap_answers_api_gateway_v2_events() {
             .contains("必填"),
         "{body}"
     );
-    let (status, body, _) = invoke(event(
-        "POST",
-        "/v1/vouchers/DEMO-M365-0002/reservation",
-        "",
-        Some(admin),
-        Some(("{not json", false)),
-    ))
-    .await;
+    let (status, body, _) = lambda
+        .invoke(event(
+            "POST",
+            "/v1/vouchers/DEMO-M365-0002/reservation",
+            "",
+            Some(admin),
+            Some(("{not json", false)),
+        ))
+        .await;
     assert_eq!(
         (status, body["code"].as_str()),
         (400, Some("request.malformed"))

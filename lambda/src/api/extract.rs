@@ -36,10 +36,22 @@ impl<S: Send + Sync> FromRequestParts<S> for Lang {
 /// How much of an oversized body is read and thrown away before answering 413: a client that
 /// is still sending then reads the answer instead of a reset connection. Past this, the
 /// connection is cut.
-pub const DRAIN_LIMIT: u64 = 1024 * 1024;
+const DRAIN_LIMIT: u64 = 1024 * 1024;
 
-/// Reads at most `limit` bytes of `body`: 413 past it.
-pub async fn read_limited(mut body: Body, limit: u64) -> Result<Bytes, ApiError> {
+/// Reads at most `limit` bytes of `body`: 413 past it, at once when `Content-Length` says
+/// so beyond what is worth draining.
+pub async fn read_limited(
+    headers: &HeaderMap,
+    mut body: Body,
+    limit: u64,
+) -> Result<Bytes, ApiError> {
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit.saturating_add(DRAIN_LIMIT)) {
+        return Err(HttpProblem::TooLarge { limit }.into());
+    }
     let mut collected = BytesMut::new();
     let mut seen: u64 = 0;
     while let Some(frame) = body.frame().await {
@@ -91,15 +103,7 @@ pub struct JsonBody {
 /// An empty body is an empty object.
 pub async fn read_json(request: Request) -> Result<(Value, Bytes), ApiError> {
     let (parts, body) = request.into_parts();
-    let declared = parts
-        .headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > JSON_LIMIT.saturating_add(DRAIN_LIMIT)) {
-        return Err(HttpProblem::TooLarge { limit: JSON_LIMIT }.into());
-    }
-    let raw = read_limited(body, JSON_LIMIT).await?;
+    let raw = read_limited(&parts.headers, body, JSON_LIMIT).await?;
     if raw.is_empty() {
         return Ok((Value::Object(Map::new()), raw));
     }

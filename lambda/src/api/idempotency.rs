@@ -2,6 +2,7 @@
 //! its change; a retry with the same request gets that response again, a different request
 //! with the same key is refused, and two racing first attempts produce one change.
 
+use super::extract::IdempotencyKey;
 use super::problem::{ApiError, HttpProblem};
 use crate::store::{Commit, IdempotencyRecord, Store, StoreError};
 use axum::Json;
@@ -61,6 +62,20 @@ impl Keyed {
             .headers_mut()
             .insert(REPLAYED, HeaderValue::from_static("true"));
         Ok(Some(response))
+    }
+}
+
+impl IdempotencyKey {
+    /// The key, if sent, bound to `partner`'s `method route` and the body as sent.
+    pub fn bind(
+        self,
+        partner: &PartnerId,
+        method: &str,
+        route: &str,
+        body: &[u8],
+    ) -> Option<Keyed> {
+        self.0
+            .map(|key| Keyed::new(partner, method, route, key, body))
     }
 }
 

@@ -2,8 +2,9 @@
 //! form types.
 
 use super::{partners, redemptions, rules, vouchers};
-use axum::Json;
-use serde_json::Value;
+use axum::http::header;
+use axum::response::IntoResponse;
+use saps_core::error::Failure;
 use std::sync::LazyLock;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -60,20 +61,119 @@ impl Modify for BearerAuth {
         redemptions::decide,
         rules::evaluate,
     ),
+    components(schemas(Failure)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]
 struct ApiDoc;
 
-static DOCUMENT: LazyLock<Value> =
-    LazyLock::new(|| serde_json::to_value(ApiDoc::openapi()).unwrap_or(Value::Null));
-
-/// The document (built once).
-pub fn spec() -> &'static Value {
-    &DOCUMENT
-}
+/// The document, built and serialized once, on the first request for it (not at cold start).
+static DOCUMENT: LazyLock<String> =
+    LazyLock::new(|| ApiDoc::openapi().to_json().unwrap_or_default());
 
 /// `GET /v1/openapi.json`.
-pub async fn document() -> Json<Value> {
-    Json(spec().clone())
+pub async fn document() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        DOCUMENT.as_str(),
+    )
+}
+
+/// The error responses of the routes that change data (SPEC §12's statuses).
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)] // Only its documentation is used; errors are built as `ApiError`s.
+pub enum WriteErrors {
+    /// Malformed JSON, unknown field or wrong type.
+    #[response(status = 400)]
+    Malformed(#[to_schema] Failure),
+    /// No or bad token.
+    #[response(status = 401)]
+    Unauthenticated(#[to_schema] Failure),
+    /// Wrong role.
+    #[response(status = 403)]
+    Forbidden(#[to_schema] Failure),
+    /// Unknown, or another partner's.
+    #[response(status = 404)]
+    NotFound(#[to_schema] Failure),
+    /// Transition not allowed, or lost a concurrent race.
+    #[response(status = 409)]
+    Conflict(#[to_schema] Failure),
+    /// Body too large (JSON 64 KiB, deliverable 5 MiB).
+    #[response(status = 413)]
+    TooLarge(#[to_schema] Failure),
+    /// Wrong media type.
+    #[response(status = 415)]
+    UnsupportedMediaType(#[to_schema] Failure),
+    /// Field validation: every failing field at once.
+    #[response(status = 422)]
+    Invalid(#[to_schema] Failure),
+    /// Store unavailable; retry after `Retry-After` seconds.
+    #[response(status = 503)]
+    Unavailable(#[to_schema] Failure),
+}
+
+/// The error responses of reads by id.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+pub enum ReadErrors {
+    /// No or bad token.
+    #[response(status = 401)]
+    Unauthenticated(#[to_schema] Failure),
+    /// Wrong role.
+    #[response(status = 403)]
+    Forbidden(#[to_schema] Failure),
+    /// Unknown, or another partner's.
+    #[response(status = 404)]
+    NotFound(#[to_schema] Failure),
+    /// Store unavailable; retry after `Retry-After` seconds.
+    #[response(status = 503)]
+    Unavailable(#[to_schema] Failure),
+}
+
+/// The error responses of reads with query parameters.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+pub enum QueryErrors {
+    /// Unknown parameter or wrong type.
+    #[response(status = 400)]
+    Malformed(#[to_schema] Failure),
+    /// No or bad token.
+    #[response(status = 401)]
+    Unauthenticated(#[to_schema] Failure),
+    /// Wrong role.
+    #[response(status = 403)]
+    Forbidden(#[to_schema] Failure),
+    /// Unknown, or another partner's.
+    #[response(status = 404)]
+    NotFound(#[to_schema] Failure),
+    /// A parameter is invalid.
+    #[response(status = 422)]
+    Invalid(#[to_schema] Failure),
+    /// Store unavailable; retry after `Retry-After` seconds.
+    #[response(status = 503)]
+    Unavailable(#[to_schema] Failure),
+}
+
+/// The error responses of the stateless rule evaluator: the rule's own verdict.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+pub enum RuleErrors {
+    /// Malformed JSON, unknown field, wrong type or unknown rule.
+    #[response(status = 400)]
+    Malformed(#[to_schema] Failure),
+    /// The rule found the voucher or resource unknown.
+    #[response(status = 404)]
+    NotFound(#[to_schema] Failure),
+    /// The rule refused a transition.
+    #[response(status = 409)]
+    Conflict(#[to_schema] Failure),
+    /// Body too large.
+    #[response(status = 413)]
+    TooLarge(#[to_schema] Failure),
+    /// Wrong media type.
+    #[response(status = 415)]
+    UnsupportedMediaType(#[to_schema] Failure),
+    /// Field validation.
+    #[response(status = 422)]
+    Invalid(#[to_schema] Failure),
 }

@@ -13,17 +13,12 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use saps_core::access::Operation;
-use saps_core::calendar;
 use saps_core::directory::{DirectoryEntry, Page, Profile, SearchForm};
-use saps_core::enrollment::{Enrollment, EnrollmentView};
+use saps_core::enrollment::{self, Enrollment, EnrollmentView};
 use saps_core::error::{FieldPath, ProblemKind, Problems};
 use saps_core::value::{LocationId, PartnerId, ProgramId};
 use serde::Deserialize;
 use serde_json::{Value, json};
-use std::collections::HashSet;
-
-/// Most approved locations per partner (as many as one enrollment may cover).
-const MAX_LOCATIONS: usize = 50;
 
 async fn load(services: &Services, id: &PartnerId) -> Result<Partner, ApiError> {
     services
@@ -56,7 +51,7 @@ async fn save(
     tag = "catalog",
     responses(
         (status = 200, description = "The program catalog", body = Object),
-        (status = 503, description = "Store unavailable (Retry-After)", body = saps_core::error::Failure)
+        super::openapi::ReadErrors
     )
 )]
 pub async fn programs(
@@ -86,35 +81,12 @@ pub struct RegistrationForm {
 impl RegistrationForm {
     fn parse(&self) -> Result<Vec<LocationId>, ApiError> {
         let mut problems = Problems::new();
-        let field = FieldPath::new("locationIds");
-        let raw = self.location_ids.as_deref().unwrap_or_default();
-        if !(1..=MAX_LOCATIONS).contains(&raw.len()) {
-            problems.push(
-                field.clone(),
-                ProblemKind::Count {
-                    min: 1,
-                    max: MAX_LOCATIONS,
-                },
-            );
-        }
-        let mut seen = HashSet::new();
-        for (i, text) in raw.iter().enumerate() {
-            if let Some(id) = problems.take(field.index(i), LocationId::parse(text))
-                && !seen.insert(id.clone())
-            {
-                problems.push(
-                    field.index(i),
-                    ProblemKind::Duplicate {
-                        value: id.to_string(),
-                    },
-                );
-            }
-        }
-        Ok(problems.finish(
-            raw.iter()
-                .filter_map(|t| LocationId::parse(t).ok())
-                .collect::<Vec<_>>(),
-        )?)
+        let ids = enrollment::parse_location_ids(
+            self.location_ids.as_deref().unwrap_or_default(),
+            &FieldPath::new("locationIds"),
+            &mut problems,
+        );
+        Ok(problems.finish(ids.into_iter().map(|(_, id)| id).collect())?)
     }
 }
 
@@ -130,15 +102,7 @@ impl RegistrationForm {
     ),
     responses(
         (status = 201, description = "Registered", body = Object), (status = 200, description = "Locations replaced", body = Object),
-        (status = 400, description = "Malformed JSON, unknown field or wrong type", body = saps_core::error::Failure),
-        (status = 401, description = "No or bad token", body = saps_core::error::Failure),
-        (status = 403, description = "Wrong role", body = saps_core::error::Failure),
-        (status = 404, description = "Unknown, or another partner's", body = saps_core::error::Failure),
-        (status = 409, description = "Transition not allowed, or lost a concurrent race", body = saps_core::error::Failure),
-        (status = 413, description = "Body too large", body = saps_core::error::Failure),
-        (status = 415, description = "Wrong media type", body = saps_core::error::Failure),
-        (status = 422, description = "Field validation (every failing field)", body = saps_core::error::Failure),
-        (status = 503, description = "Store unavailable (Retry-After)", body = saps_core::error::Failure)
+        super::openapi::WriteErrors
     )
 )]
 pub async fn register(
@@ -211,12 +175,7 @@ pub struct EligibilityQuery {
     ),
     responses(
         (status = 200, description = "Status per program", body = Object),
-        (status = 400, description = "Malformed JSON, unknown field or wrong type", body = saps_core::error::Failure),
-        (status = 401, description = "No or bad token", body = saps_core::error::Failure),
-        (status = 403, description = "Wrong role", body = saps_core::error::Failure),
-        (status = 404, description = "Unknown, or another partner's", body = saps_core::error::Failure),
-        (status = 422, description = "Field validation (every failing field)", body = saps_core::error::Failure),
-        (status = 503, description = "Store unavailable (Retry-After)", body = saps_core::error::Failure)
+        super::openapi::QueryErrors
     )
 )]
 pub async fn eligibility(
@@ -228,11 +187,7 @@ pub async fn eligibility(
 ) -> Result<Json<Value>, ApiError> {
     let partner_id = partner_in_path(&partner_id)?;
     caller.authorize(Operation::ReadPartner, Some(&partner_id))?;
-    let on = match query.date.as_deref().filter(|d| !d.is_empty()) {
-        None => s.clock.today(),
-        Some(raw) => calendar::parse_date(raw)
-            .ok_or_else(|| ApiError::one("date", ProblemKind::InvalidDate))?,
-    };
+    let on = rules::date_or_today(&s, query.date.as_deref())?;
     let partner = load(&s, &partner_id).await?;
     let mut fields = serde_json::Map::new();
     if let Some(program) = query.program_id {
@@ -262,15 +217,7 @@ pub async fn eligibility(
     ),
     responses(
         (status = 200, description = "The facts as stored", body = Object),
-        (status = 400, description = "Malformed JSON, unknown field or wrong type", body = saps_core::error::Failure),
-        (status = 401, description = "No or bad token", body = saps_core::error::Failure),
-        (status = 403, description = "Wrong role", body = saps_core::error::Failure),
-        (status = 404, description = "Unknown, or another partner's", body = saps_core::error::Failure),
-        (status = 409, description = "Transition not allowed, or lost a concurrent race", body = saps_core::error::Failure),
-        (status = 413, description = "Body too large", body = saps_core::error::Failure),
-        (status = 415, description = "Wrong media type", body = saps_core::error::Failure),
-        (status = 422, description = "Field validation (every failing field)", body = saps_core::error::Failure),
-        (status = 503, description = "Store unavailable (Retry-After)", body = saps_core::error::Failure)
+        super::openapi::WriteErrors
     )
 )]
 pub async fn qualifications(
@@ -311,15 +258,7 @@ fn enrollment_views(s: &Services, partner: &Partner) -> Vec<EnrollmentView> {
     ),
     responses(
         (status = 201, description = "Enrolled", body = Object),
-        (status = 400, description = "Malformed JSON, unknown field or wrong type", body = saps_core::error::Failure),
-        (status = 401, description = "No or bad token", body = saps_core::error::Failure),
-        (status = 403, description = "Wrong role", body = saps_core::error::Failure),
-        (status = 404, description = "Unknown, or another partner's", body = saps_core::error::Failure),
-        (status = 409, description = "Transition not allowed, or lost a concurrent race", body = saps_core::error::Failure),
-        (status = 413, description = "Body too large", body = saps_core::error::Failure),
-        (status = 415, description = "Wrong media type", body = saps_core::error::Failure),
-        (status = 422, description = "Field validation (every failing field)", body = saps_core::error::Failure),
-        (status = 503, description = "Store unavailable (Retry-After)", body = saps_core::error::Failure)
+        super::openapi::WriteErrors
     )
 )]
 pub async fn enroll(
@@ -374,10 +313,7 @@ fn replace_enrollment(partner: &mut Partner, enrollment: Enrollment) {
     ),
     responses(
         (status = 200, description = "Enrollments with their status today", body = [Object]),
-        (status = 401, description = "No or bad token", body = saps_core::error::Failure),
-        (status = 403, description = "Wrong role", body = saps_core::error::Failure),
-        (status = 404, description = "Unknown, or another partner's", body = saps_core::error::Failure),
-        (status = 503, description = "Store unavailable (Retry-After)", body = saps_core::error::Failure)
+        super::openapi::ReadErrors
     )
 )]
 pub async fn enrollments(
@@ -432,15 +368,7 @@ async fn change_enrollment(
     ),
     responses(
         (status = 200, description = "Renewed", body = Object),
-        (status = 400, description = "Malformed JSON, unknown field or wrong type", body = saps_core::error::Failure),
-        (status = 401, description = "No or bad token", body = saps_core::error::Failure),
-        (status = 403, description = "Wrong role", body = saps_core::error::Failure),
-        (status = 404, description = "Unknown, or another partner's", body = saps_core::error::Failure),
-        (status = 409, description = "Transition not allowed, or lost a concurrent race", body = saps_core::error::Failure),
-        (status = 413, description = "Body too large", body = saps_core::error::Failure),
-        (status = 415, description = "Wrong media type", body = saps_core::error::Failure),
-        (status = 422, description = "Field validation (every failing field)", body = saps_core::error::Failure),
-        (status = 503, description = "Store unavailable (Retry-After)", body = saps_core::error::Failure)
+        super::openapi::WriteErrors
     )
 )]
 pub async fn renew(
@@ -467,15 +395,7 @@ pub async fn renew(
     ),
     responses(
         (status = 200, description = "Withdrawn", body = Object),
-        (status = 400, description = "Malformed JSON, unknown field or wrong type", body = saps_core::error::Failure),
-        (status = 401, description = "No or bad token", body = saps_core::error::Failure),
-        (status = 403, description = "Wrong role", body = saps_core::error::Failure),
-        (status = 404, description = "Unknown, or another partner's", body = saps_core::error::Failure),
-        (status = 409, description = "Transition not allowed, or lost a concurrent race", body = saps_core::error::Failure),
-        (status = 413, description = "Body too large", body = saps_core::error::Failure),
-        (status = 415, description = "Wrong media type", body = saps_core::error::Failure),
-        (status = 422, description = "Field validation (every failing field)", body = saps_core::error::Failure),
-        (status = 503, description = "Store unavailable (Retry-After)", body = saps_core::error::Failure)
+        super::openapi::WriteErrors
     )
 )]
 pub async fn withdraw(
@@ -510,15 +430,7 @@ pub async fn withdraw(
     ),
     responses(
         (status = 200, description = "The profile as stored", body = Object),
-        (status = 400, description = "Malformed JSON, unknown field or wrong type", body = saps_core::error::Failure),
-        (status = 401, description = "No or bad token", body = saps_core::error::Failure),
-        (status = 403, description = "Wrong role", body = saps_core::error::Failure),
-        (status = 404, description = "Unknown, or another partner's", body = saps_core::error::Failure),
-        (status = 409, description = "Transition not allowed, or lost a concurrent race", body = saps_core::error::Failure),
-        (status = 413, description = "Body too large", body = saps_core::error::Failure),
-        (status = 415, description = "Wrong media type", body = saps_core::error::Failure),
-        (status = 422, description = "Field validation (every failing field)", body = saps_core::error::Failure),
-        (status = 503, description = "Store unavailable (Retry-After)", body = saps_core::error::Failure)
+        super::openapi::WriteErrors
     )
 )]
 pub async fn put_profile(
@@ -549,10 +461,7 @@ pub async fn put_profile(
     ),
     responses(
         (status = 200, description = "The profile", body = Object),
-        (status = 401, description = "No or bad token", body = saps_core::error::Failure),
-        (status = 403, description = "Wrong role", body = saps_core::error::Failure),
-        (status = 404, description = "Unknown, or another partner's", body = saps_core::error::Failure),
-        (status = 503, description = "Store unavailable (Retry-After)", body = saps_core::error::Failure)
+        super::openapi::ReadErrors
     )
 )]
 pub async fn profile(
@@ -579,9 +488,7 @@ pub async fn profile(
     ),
     responses(
         (status = 200, description = "One page of listed partners", body = Object),
-        (status = 400, description = "Malformed JSON, unknown field or wrong type", body = saps_core::error::Failure),
-        (status = 422, description = "Field validation (every failing field)", body = saps_core::error::Failure),
-        (status = 503, description = "Store unavailable (Retry-After)", body = saps_core::error::Failure)
+        super::openapi::QueryErrors
     )
 )]
 pub async fn directory(

@@ -157,6 +157,7 @@ impl HttpProblem {
 }
 
 /// One problem that is not a domain rule's: its status, code, field and messages.
+#[derive(Clone, Debug)]
 struct Plain {
     status: StatusCode,
     code: &'static str,
@@ -198,107 +199,123 @@ fn conflict_field(item: &ConflictItem) -> &'static str {
     }
 }
 
-impl ApiError {
-    /// The HTTP status of this failure.
-    pub fn status(&self) -> StatusCode {
-        match self {
-            ApiError::Rejected(rejection) => {
-                StatusCode::from_u16(rejection.category().http_status())
-                    .unwrap_or(StatusCode::UNPROCESSABLE_ENTITY)
-            }
-            ApiError::Http(problem) => problem.status(),
-            ApiError::Store(StoreError::Conflict { .. }) => StatusCode::CONFLICT,
-            ApiError::Store(StoreError::InvalidCursor) => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::Store(StoreError::Unavailable(_)) => StatusCode::SERVICE_UNAVAILABLE,
-            ApiError::Store(StoreError::TooLarge { .. } | StoreError::Corrupt { .. })
-            | ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-            ApiError::Blob(BlobError::TooLarge { .. }) => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::Blob(BlobError::Body(_)) => StatusCode::BAD_REQUEST,
-            ApiError::Blob(BlobError::Unavailable(_)) => StatusCode::SERVICE_UNAVAILABLE,
-        }
-    }
-
-    /// The failure body in `locale`.
-    pub fn failure(&self, locale: Locale) -> Failure {
-        let plain = match self {
-            ApiError::Rejected(rejection) => return rejection.to_failure(locale),
-            ApiError::Http(problem) => Plain {
-                status: problem.status(),
-                code: problem.code(),
-                field: problem.field(),
-                en: problem.message(Locale::En),
-                zh: problem.message(Locale::ZhCn),
-            },
-            ApiError::Store(StoreError::InvalidCursor) => {
-                return Rejection::one("cursor", ProblemKind::InvalidCursor).to_failure(locale);
-            }
-            ApiError::Store(StoreError::Conflict { item, .. }) => Plain {
-                status: StatusCode::CONFLICT,
-                code: "store.concurrentChange",
-                field: conflict_field(item),
-                en: "was changed by another request at the same time; read it again and retry"
-                    .into(),
-                zh: "已被另一个同时进行的请求更改；请重新读取后重试".into(),
-            },
-            ApiError::Store(StoreError::Unavailable(_))
-            | ApiError::Blob(BlobError::Unavailable(_)) => Plain {
-                status: StatusCode::SERVICE_UNAVAILABLE,
-                code: "store.unavailable",
-                field: "",
-                en: "the service is briefly unavailable; nothing was changed, please retry".into(),
-                zh: "服务暂时不可用；未做任何更改，请重试".into(),
-            },
-            ApiError::Store(StoreError::TooLarge { .. } | StoreError::Corrupt { .. })
-            | ApiError::Internal(_) => Plain {
-                status: StatusCode::INTERNAL_SERVER_ERROR,
-                code: "server.internal",
-                field: "",
-                en: "the server failed; nothing was changed".into(),
-                zh: "服务器出错；未做任何更改".into(),
-            },
-            ApiError::Blob(BlobError::TooLarge { limit }) => Plain {
-                status: StatusCode::PAYLOAD_TOO_LARGE,
-                code: "request.tooLarge",
-                field: "",
-                en: HttpProblem::TooLarge { limit: *limit }.message(Locale::En),
-                zh: HttpProblem::TooLarge { limit: *limit }.message(Locale::ZhCn),
-            },
-            ApiError::Blob(BlobError::Body(_)) => Plain {
-                status: StatusCode::BAD_REQUEST,
-                code: "request.bodyUnreadable",
-                field: "",
-                en: "the body could not be read".into(),
-                zh: "无法读取请求正文".into(),
-            },
-        };
-        debug_assert_eq!(plain.status, self.status());
-        plain.failure(locale)
-    }
-}
-
-/// A failure waiting for [`localize`] to render it in the caller's language.
+/// What a failure says, in any language: a rule's rejection or a plain problem. Status and
+/// body both derive from it, so they cannot disagree.
 #[derive(Clone, Debug)]
-pub struct PendingFailure {
-    /// The failure in each locale, rendered up front so the extension is `Clone`.
-    en: Failure,
-    zh: Failure,
+pub struct PendingFailure(Described);
+
+#[derive(Clone, Debug)]
+enum Described {
+    Rule(Rejection),
+    Plain(Plain),
 }
 
 impl PendingFailure {
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        match &self.0 {
+            Described::Rule(rejection) => StatusCode::from_u16(rejection.category().http_status())
+                .unwrap_or(StatusCode::UNPROCESSABLE_ENTITY),
+            Described::Plain(plain) => plain.status,
+        }
+    }
+
+    /// The body in `locale`.
+    pub fn failure(&self, locale: Locale) -> Failure {
+        match &self.0 {
+            Described::Rule(rejection) => rejection.to_failure(locale),
+            Described::Plain(plain) => plain.failure(locale),
+        }
+    }
+
     /// The error code (for the request log).
     pub fn code(&self) -> &str {
-        &self.en.code
+        match &self.0 {
+            Described::Rule(rejection) => rejection.code(),
+            Described::Plain(plain) => plain.code,
+        }
+    }
+}
+
+impl ApiError {
+    /// Status, code and messages of this failure.
+    pub fn describe(&self) -> PendingFailure {
+        let plain = |status, code, field, en: &str, zh: &str| {
+            Described::Plain(Plain {
+                status,
+                code,
+                field,
+                en: en.to_owned(),
+                zh: zh.to_owned(),
+            })
+        };
+        let too_large = |limit: u64| {
+            let problem = HttpProblem::TooLarge { limit };
+            plain(
+                problem.status(),
+                problem.code(),
+                problem.field(),
+                &problem.message(Locale::En),
+                &problem.message(Locale::ZhCn),
+            )
+        };
+        PendingFailure(match self {
+            ApiError::Rejected(rejection) => Described::Rule(rejection.clone()),
+            ApiError::Store(StoreError::InvalidCursor) => {
+                Described::Rule(Rejection::one("cursor", ProblemKind::InvalidCursor))
+            }
+            ApiError::Http(problem) => plain(
+                problem.status(),
+                problem.code(),
+                problem.field(),
+                &problem.message(Locale::En),
+                &problem.message(Locale::ZhCn),
+            ),
+            ApiError::Blob(BlobError::TooLarge { limit }) => too_large(*limit),
+            ApiError::Store(StoreError::Conflict { item, .. }) => plain(
+                StatusCode::CONFLICT,
+                "store.concurrentChange",
+                conflict_field(item),
+                "was changed by another request at the same time; read it again and retry",
+                "已被另一个同时进行的请求更改；请重新读取后重试",
+            ),
+            ApiError::Store(StoreError::Unavailable(_))
+            | ApiError::Blob(BlobError::Unavailable(_)) => plain(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "store.unavailable",
+                "",
+                "the service is briefly unavailable; nothing was changed, please retry",
+                "服务暂时不可用；未做任何更改，请重试",
+            ),
+            ApiError::Store(StoreError::TooLarge { .. } | StoreError::Corrupt { .. })
+            | ApiError::Internal(_) => plain(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "server.internal",
+                "",
+                "the server failed; nothing was changed",
+                "服务器出错；未做任何更改",
+            ),
+            ApiError::Blob(BlobError::Body(_)) => plain(
+                StatusCode::BAD_REQUEST,
+                "request.bodyUnreadable",
+                "",
+                "the body could not be read",
+                "无法读取请求正文",
+            ),
+        })
+    }
+
+    /// The HTTP status of this failure.
+    pub fn status(&self) -> StatusCode {
+        self.describe().status()
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let status = self.status();
-        let pending = PendingFailure {
-            en: self.failure(Locale::En),
-            zh: self.failure(Locale::ZhCn),
-        };
-        let mut response = render(status, &pending.en);
+        let pending = self.describe();
+        let status = pending.status();
+        let mut response = render(status, &pending.failure(Locale::En));
         if status == StatusCode::SERVICE_UNAVAILABLE {
             response
                 .headers_mut()
@@ -321,7 +338,7 @@ pub async fn localize(request: Request, next: Next) -> Response {
         && let Some(pending) = response.extensions().get::<PendingFailure>().cloned()
     {
         let (parts, _) = response.into_parts();
-        let mut rendered = render(parts.status, &pending.zh);
+        let mut rendered = render(parts.status, &pending.failure(Locale::ZhCn));
         for (name, value) in &parts.headers {
             if name != header::CONTENT_LENGTH && name != header::CONTENT_TYPE {
                 rendered.headers_mut().insert(name.clone(), value.clone());

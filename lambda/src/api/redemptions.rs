@@ -58,15 +58,7 @@ async fn selected(s: &Services, fields: &Map<String, Value>) -> Result<Vec<Vouch
     request_body(content = Object, content_type = "application/json"),
     responses(
         (status = 200, description = "Each voucher with its value and any reason it cannot be redeemed", body = Object),
-        (status = 400, description = "Malformed JSON, unknown field or wrong type", body = saps_core::error::Failure),
-        (status = 401, description = "No or bad token", body = saps_core::error::Failure),
-        (status = 403, description = "Wrong role", body = saps_core::error::Failure),
-        (status = 404, description = "Unknown, or another partner's", body = saps_core::error::Failure),
-        (status = 409, description = "Transition not allowed, or lost a concurrent race", body = saps_core::error::Failure),
-        (status = 413, description = "Body too large", body = saps_core::error::Failure),
-        (status = 415, description = "Wrong media type", body = saps_core::error::Failure),
-        (status = 422, description = "Field validation (every failing field)", body = saps_core::error::Failure),
-        (status = 503, description = "Store unavailable (Retry-After)", body = saps_core::error::Failure)
+        super::openapi::WriteErrors
     )
 )]
 pub async fn preview(
@@ -105,15 +97,7 @@ struct Redeemed {
     ),
     responses(
         (status = 200, description = "Every selected voucher redeemed", body = Object),
-        (status = 400, description = "Malformed JSON, unknown field or wrong type", body = saps_core::error::Failure),
-        (status = 401, description = "No or bad token", body = saps_core::error::Failure),
-        (status = 403, description = "Wrong role", body = saps_core::error::Failure),
-        (status = 404, description = "Unknown, or another partner's", body = saps_core::error::Failure),
-        (status = 409, description = "Transition not allowed, or lost a concurrent race", body = saps_core::error::Failure),
-        (status = 413, description = "Body too large", body = saps_core::error::Failure),
-        (status = 415, description = "Wrong media type", body = saps_core::error::Failure),
-        (status = 422, description = "Field validation (every failing field)", body = saps_core::error::Failure),
-        (status = 503, description = "Store unavailable (Retry-After)", body = saps_core::error::Failure)
+        super::openapi::WriteErrors
     )
 )]
 pub async fn redeem(
@@ -124,16 +108,10 @@ pub async fn redeem(
     body: JsonBody,
 ) -> Result<Response, ApiError> {
     let (principal, actor) = partner_admin(&caller)?;
-    let keyed = match (key.0, &principal.partner_id) {
-        (Some(key), Some(partner)) => Some(Keyed::new(
-            partner,
-            "POST",
-            "/v1/redemptions",
-            key,
-            &body.raw,
-        )),
-        _ => None,
-    };
+    let keyed = principal
+        .partner_id
+        .as_ref()
+        .and_then(|partner| key.bind(partner, "POST", "/v1/redemptions", &body.raw));
     if let Some(keyed) = &keyed
         && let Some(replayed) = keyed.replay(s.store.as_ref()).await?
     {
@@ -141,19 +119,13 @@ pub async fn redeem(
     }
     let vouchers = selected(&s, &body.fields).await?;
     let context = json!({ "actor": actor, "vouchers": vouchers });
-    let redeemed: Redeemed =
-        rules::decide(&s, "redeem", body.fields, context, s.clock.today(), locale)?;
     let today = s.clock.today();
-    let answer: Vec<_> = redeemed
+    let redeemed: Redeemed = rules::decide(&s, "redeem", body.fields, context, today, locale)?;
+    let answer = redeemed
         .vouchers
         .iter()
-        .filter_map(|t| {
-            Some(
-                t.voucher
-                    .view(&actor, s.catalog.program(&t.voucher.program_id)?, today),
-            )
-        })
-        .collect();
+        .map(|t| super::vouchers::view(&s, &t.voucher, &actor, today))
+        .collect::<Result<Vec<_>, _>>()?;
     let commit = Commit {
         transitions: redeemed.vouchers,
         ..Commit::default()
@@ -180,15 +152,7 @@ pub async fn redeem(
     ),
     responses(
         (status = 201, description = "Claim submitted", body = Object),
-        (status = 400, description = "Malformed JSON, unknown field or wrong type", body = saps_core::error::Failure),
-        (status = 401, description = "No or bad token", body = saps_core::error::Failure),
-        (status = 403, description = "Wrong role", body = saps_core::error::Failure),
-        (status = 404, description = "Unknown, or another partner's", body = saps_core::error::Failure),
-        (status = 409, description = "Transition not allowed, or lost a concurrent race", body = saps_core::error::Failure),
-        (status = 413, description = "Body too large", body = saps_core::error::Failure),
-        (status = 415, description = "Wrong media type", body = saps_core::error::Failure),
-        (status = 422, description = "Field validation (every failing field)", body = saps_core::error::Failure),
-        (status = 503, description = "Store unavailable (Retry-After)", body = saps_core::error::Failure)
+        super::openapi::WriteErrors
     )
 )]
 pub async fn create_claim(
@@ -265,10 +229,7 @@ async fn visible_claim(
     ),
     responses(
         (status = 200, description = "The claim", body = Object),
-        (status = 401, description = "No or bad token", body = saps_core::error::Failure),
-        (status = 403, description = "Wrong role", body = saps_core::error::Failure),
-        (status = 404, description = "Unknown, or another partner's", body = saps_core::error::Failure),
-        (status = 503, description = "Store unavailable (Retry-After)", body = saps_core::error::Failure)
+        super::openapi::ReadErrors
     )
 )]
 pub async fn claim(
@@ -294,15 +255,7 @@ pub async fn claim(
     ),
     responses(
         (status = 200, description = "The claim after the decision", body = Object),
-        (status = 400, description = "Malformed JSON, unknown field or wrong type", body = saps_core::error::Failure),
-        (status = 401, description = "No or bad token", body = saps_core::error::Failure),
-        (status = 403, description = "Wrong role", body = saps_core::error::Failure),
-        (status = 404, description = "Unknown, or another partner's", body = saps_core::error::Failure),
-        (status = 409, description = "Transition not allowed, or lost a concurrent race", body = saps_core::error::Failure),
-        (status = 413, description = "Body too large", body = saps_core::error::Failure),
-        (status = 415, description = "Wrong media type", body = saps_core::error::Failure),
-        (status = 422, description = "Field validation (every failing field)", body = saps_core::error::Failure),
-        (status = 503, description = "Store unavailable (Retry-After)", body = saps_core::error::Failure)
+        super::openapi::WriteErrors
     )
 )]
 pub async fn decide(

@@ -31,6 +31,15 @@ pub fn decide<T: DeserializeOwned>(
     serde_json::from_value(output).map_err(|e| ApiError::Internal(format!("{rule} output: {e}")))
 }
 
+/// The `?date=` a read asks about (`YYYY-MM-DD`), or today when absent or empty.
+pub fn date_or_today(s: &Services, raw: Option<&str>) -> Result<NaiveDate, ApiError> {
+    match raw.filter(|d| !d.is_empty()) {
+        None => Ok(s.clock.today()),
+        Some(raw) => saps_core::calendar::parse_date(raw)
+            .ok_or_else(|| ApiError::one("date", ProblemKind::InvalidDate)),
+    }
+}
+
 /// A path's partner id: one that cannot exist is simply not found.
 pub fn partner_in_path(raw: &str) -> Result<PartnerId, ApiError> {
     PartnerId::parse(raw).map_err(|_| ApiError::one("partnerId", ProblemKind::NotFound))
@@ -81,12 +90,7 @@ pub struct RuleQuery {
     ),
     responses(
         (status = 200, description = "The rule's output", body = Object),
-        (status = 400, description = "Malformed JSON, unknown field or wrong type", body = saps_core::error::Failure),
-        (status = 404, description = "Unknown, or another partner's", body = saps_core::error::Failure),
-        (status = 409, description = "Transition not allowed, or lost a concurrent race", body = saps_core::error::Failure),
-        (status = 413, description = "Body too large", body = saps_core::error::Failure),
-        (status = 415, description = "Wrong media type", body = saps_core::error::Failure),
-        (status = 422, description = "Field validation (every failing field)", body = saps_core::error::Failure)
+        super::openapi::RuleErrors
     )
 )]
 pub async fn evaluate(
@@ -96,11 +100,7 @@ pub async fn evaluate(
     QueryForm(query): QueryForm<RuleQuery>,
     request: axum::extract::Request,
 ) -> Result<axum::Json<Value>, ApiError> {
-    let today = match query.date.as_deref().filter(|d| !d.is_empty()) {
-        None => s.clock.today(),
-        Some(raw) => saps_core::calendar::parse_date(raw)
-            .ok_or_else(|| ApiError::one("date", ProblemKind::InvalidDate))?,
-    };
+    let today = date_or_today(&s, query.date.as_deref())?;
     let (input, _) = super::extract::read_json(request).await?;
     let output = json::decide(s.catalog, &rule, input, today, locale)?;
     Ok(axum::Json(output))

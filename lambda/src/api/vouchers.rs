@@ -1,7 +1,7 @@
 //! Voucher routes (SPEC §7, §8): assign, read, history, list and CSV export, validate, reserve,
 //! cancel, deliverable upload and the completion report.
 
-use super::extract::{DRAIN_LIMIT, IdempotencyKey, JsonBody, Lang, read_limited};
+use super::extract::{IdempotencyKey, JsonBody, Lang, read_limited};
 use super::idempotency::{Keyed, commit_and_answer};
 use super::identity::Caller;
 use super::problem::{ApiError, HttpProblem};
@@ -12,10 +12,11 @@ use axum::Json;
 use axum::extract::{Path, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
 use saps_core::access::Operation;
 use saps_core::completion::{self, Deliverable, MAX_DELIVERABLE_BYTES, MediaType};
 use saps_core::error::{Category, Locale, ProblemKind, Rejection};
-use saps_core::value::{PartnerId, VoucherNumber};
+use saps_core::value::VoucherNumber;
 use saps_core::voucher::{
     self, Actor, HistoryEntry, StateFilter, Transition, Voucher, VoucherView,
 };
@@ -47,11 +48,17 @@ async fn visible(
     Ok((voucher, actor))
 }
 
-fn view(s: &Services, voucher: &Voucher, actor: &Actor) -> Result<VoucherView, ApiError> {
+/// The voucher as `actor` reads it on `today` (one date per request: the one its rule ran on).
+pub(super) fn view(
+    s: &Services,
+    voucher: &Voucher,
+    actor: &Actor,
+    today: NaiveDate,
+) -> Result<VoucherView, ApiError> {
     let program = s.catalog.program(&voucher.program_id).ok_or_else(|| {
         ApiError::Internal(format!("voucher of unknown program {}", voucher.program_id))
     })?;
-    Ok(voucher.view(actor, program, s.clock.today()))
+    Ok(voucher.view(actor, program, today))
 }
 
 /// `POST /v1/vouchers` (program admin): assigns a voucher to a partner → 201.
@@ -62,15 +69,7 @@ fn view(s: &Services, voucher: &Voucher, actor: &Actor) -> Result<VoucherView, A
     request_body(content = saps_core::voucher::AssignForm, content_type = "application/json"),
     responses(
         (status = 201, description = "Assigned", body = Object),
-        (status = 400, description = "Malformed JSON, unknown field or wrong type", body = saps_core::error::Failure),
-        (status = 401, description = "No or bad token", body = saps_core::error::Failure),
-        (status = 403, description = "Wrong role", body = saps_core::error::Failure),
-        (status = 404, description = "Unknown, or another partner's", body = saps_core::error::Failure),
-        (status = 409, description = "Transition not allowed, or lost a concurrent race", body = saps_core::error::Failure),
-        (status = 413, description = "Body too large", body = saps_core::error::Failure),
-        (status = 415, description = "Wrong media type", body = saps_core::error::Failure),
-        (status = 422, description = "Field validation (every failing field)", body = saps_core::error::Failure),
-        (status = 503, description = "Store unavailable (Retry-After)", body = saps_core::error::Failure)
+        super::openapi::WriteErrors
     )
 )]
 pub async fn assign(
@@ -105,7 +104,7 @@ pub async fn assign(
     {
         return Err(ApiError::one("partnerId", ProblemKind::NotFound));
     }
-    let answer = view(&s, &assigned.voucher, &Actor::ProgramAdmin)?;
+    let answer = view(&s, &assigned.voucher, &Actor::ProgramAdmin, today)?;
     let commit = Commit {
         new_vouchers: vec![(assigned.voucher, assigned.history)],
         ..Commit::default()
@@ -140,10 +139,7 @@ struct Assigned {
     ),
     responses(
         (status = 200, description = "The voucher with its state today and allowed actions", body = Object),
-        (status = 401, description = "No or bad token", body = saps_core::error::Failure),
-        (status = 403, description = "Wrong role", body = saps_core::error::Failure),
-        (status = 404, description = "Unknown, or another partner's", body = saps_core::error::Failure),
-        (status = 503, description = "Store unavailable (Retry-After)", body = saps_core::error::Failure)
+        super::openapi::ReadErrors
     )
 )]
 pub async fn read(
@@ -152,7 +148,7 @@ pub async fn read(
     Path(number): Path<String>,
 ) -> Result<Json<VoucherView>, ApiError> {
     let (voucher, actor) = visible(&s, &caller, &number, Operation::ReadPartner).await?;
-    Ok(Json(view(&s, &voucher, &actor)?))
+    Ok(Json(view(&s, &voucher, &actor, s.clock.today())?))
 }
 
 /// `GET /v1/vouchers/{voucherNumber}/history`: every event, oldest first.
@@ -165,10 +161,7 @@ pub async fn read(
     ),
     responses(
         (status = 200, description = "Every event, oldest first", body = [Object]),
-        (status = 401, description = "No or bad token", body = saps_core::error::Failure),
-        (status = 403, description = "Wrong role", body = saps_core::error::Failure),
-        (status = 404, description = "Unknown, or another partner's", body = saps_core::error::Failure),
-        (status = 503, description = "Store unavailable (Retry-After)", body = saps_core::error::Failure)
+        super::openapi::ReadErrors
     )
 )]
 pub async fn history(
@@ -215,12 +208,7 @@ pub struct ListQuery {
     ),
     responses(
         (status = 200, description = "A page of vouchers (JSON) or every matching voucher (CSV)", content((Object = "application/json"), (String = "text/csv"))),
-        (status = 400, description = "Malformed JSON, unknown field or wrong type", body = saps_core::error::Failure),
-        (status = 401, description = "No or bad token", body = saps_core::error::Failure),
-        (status = 403, description = "Wrong role", body = saps_core::error::Failure),
-        (status = 404, description = "Unknown, or another partner's", body = saps_core::error::Failure),
-        (status = 422, description = "Field validation (every failing field)", body = saps_core::error::Failure),
-        (status = 503, description = "Store unavailable (Retry-After)", body = saps_core::error::Failure)
+        super::openapi::QueryErrors
     )
 )]
 pub async fn list(
@@ -300,7 +288,7 @@ pub async fn list(
     let items = page
         .items
         .iter()
-        .map(|v| view(&s, v, &actor))
+        .map(|v| view(&s, v, &actor, today))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Json(json!({ "items": items, "nextCursor": page.next_cursor })).into_response())
 }
@@ -313,15 +301,7 @@ pub async fn list(
     request_body(content = saps_core::voucher::ValidationForm, content_type = "application/json"),
     responses(
         (status = 200, description = "Valid for this partner", body = Object),
-        (status = 400, description = "Malformed JSON, unknown field or wrong type", body = saps_core::error::Failure),
-        (status = 401, description = "No or bad token", body = saps_core::error::Failure),
-        (status = 403, description = "Wrong role", body = saps_core::error::Failure),
-        (status = 404, description = "Unknown, or another partner's", body = saps_core::error::Failure),
-        (status = 409, description = "Transition not allowed, or lost a concurrent race", body = saps_core::error::Failure),
-        (status = 413, description = "Body too large", body = saps_core::error::Failure),
-        (status = 415, description = "Wrong media type", body = saps_core::error::Failure),
-        (status = 422, description = "Field validation (every failing field)", body = saps_core::error::Failure),
-        (status = 503, description = "Store unavailable (Retry-After)", body = saps_core::error::Failure)
+        super::openapi::WriteErrors
     )
 )]
 pub async fn validate(
@@ -366,25 +346,14 @@ async fn transition(
     keyed: Option<&Keyed>,
     locale: Locale,
 ) -> Result<Response, ApiError> {
-    let outcome: Transition =
-        rules::decide(s, rule, body.fields, context, s.clock.today(), locale)?;
-    let answer = view(s, &outcome.voucher, actor)?;
+    let today = s.clock.today();
+    let outcome: Transition = rules::decide(s, rule, body.fields, context, today, locale)?;
+    let answer = view(s, &outcome.voucher, actor, today)?;
     let commit = Commit {
         transitions: vec![outcome],
         ..Commit::default()
     };
     commit_and_answer(s.store.as_ref(), commit, keyed, StatusCode::OK, answer).await
-}
-
-fn keyed_for(
-    key: IdempotencyKey,
-    partner: &PartnerId,
-    method: &str,
-    route: String,
-    body: &JsonBody,
-) -> Option<Keyed> {
-    key.0
-        .map(|key| Keyed::new(partner, method, &route, key, &body.raw))
 }
 
 /// `POST /v1/vouchers/{voucherNumber}/reservation`: `{adminEmail, acceptTerms, engagementStart,
@@ -400,15 +369,7 @@ fn keyed_for(
     ),
     responses(
         (status = 200, description = "Reserved", body = Object),
-        (status = 400, description = "Malformed JSON, unknown field or wrong type", body = saps_core::error::Failure),
-        (status = 401, description = "No or bad token", body = saps_core::error::Failure),
-        (status = 403, description = "Wrong role", body = saps_core::error::Failure),
-        (status = 404, description = "Unknown, or another partner's", body = saps_core::error::Failure),
-        (status = 409, description = "Transition not allowed, or lost a concurrent race", body = saps_core::error::Failure),
-        (status = 413, description = "Body too large", body = saps_core::error::Failure),
-        (status = 415, description = "Wrong media type", body = saps_core::error::Failure),
-        (status = 422, description = "Field validation (every failing field)", body = saps_core::error::Failure),
-        (status = 503, description = "Store unavailable (Retry-After)", body = saps_core::error::Failure)
+        super::openapi::WriteErrors
     )
 )]
 pub async fn reserve(
@@ -420,13 +381,8 @@ pub async fn reserve(
     body: JsonBody,
 ) -> Result<Response, ApiError> {
     let (voucher, actor) = visible(&s, &caller, &number, Operation::ManagePartner).await?;
-    let keyed = keyed_for(
-        key,
-        &voucher.partner_id,
-        "POST",
-        format!("/v1/vouchers/{}/reservation", voucher.voucher_number),
-        &body,
-    );
+    let route = format!("/v1/vouchers/{}/reservation", voucher.voucher_number);
+    let keyed = key.bind(&voucher.partner_id, "POST", &route, &body.raw);
     if let Some(keyed) = &keyed
         && let Some(replayed) = keyed.replay(s.store.as_ref()).await?
     {
@@ -453,15 +409,7 @@ pub async fn reserve(
     ),
     responses(
         (status = 200, description = "Back to assigned", body = Object),
-        (status = 400, description = "Malformed JSON, unknown field or wrong type", body = saps_core::error::Failure),
-        (status = 401, description = "No or bad token", body = saps_core::error::Failure),
-        (status = 403, description = "Wrong role", body = saps_core::error::Failure),
-        (status = 404, description = "Unknown, or another partner's", body = saps_core::error::Failure),
-        (status = 409, description = "Transition not allowed, or lost a concurrent race", body = saps_core::error::Failure),
-        (status = 413, description = "Body too large", body = saps_core::error::Failure),
-        (status = 415, description = "Wrong media type", body = saps_core::error::Failure),
-        (status = 422, description = "Field validation (every failing field)", body = saps_core::error::Failure),
-        (status = 503, description = "Store unavailable (Retry-After)", body = saps_core::error::Failure)
+        super::openapi::WriteErrors
     )
 )]
 pub async fn cancel(
@@ -487,15 +435,7 @@ pub async fn cancel(
     ),
     responses(
         (status = 200, description = "Completed", body = Object),
-        (status = 400, description = "Malformed JSON, unknown field or wrong type", body = saps_core::error::Failure),
-        (status = 401, description = "No or bad token", body = saps_core::error::Failure),
-        (status = 403, description = "Wrong role", body = saps_core::error::Failure),
-        (status = 404, description = "Unknown, or another partner's", body = saps_core::error::Failure),
-        (status = 409, description = "Transition not allowed, or lost a concurrent race", body = saps_core::error::Failure),
-        (status = 413, description = "Body too large", body = saps_core::error::Failure),
-        (status = 415, description = "Wrong media type", body = saps_core::error::Failure),
-        (status = 422, description = "Field validation (every failing field)", body = saps_core::error::Failure),
-        (status = 503, description = "Store unavailable (Retry-After)", body = saps_core::error::Failure)
+        super::openapi::WriteErrors
     )
 )]
 pub async fn complete(
@@ -549,15 +489,7 @@ pub async fn complete(
     ),
     responses(
         (status = 201, description = "Stored, with its SHA-256", body = Object),
-        (status = 400, description = "Malformed JSON, unknown field or wrong type", body = saps_core::error::Failure),
-        (status = 401, description = "No or bad token", body = saps_core::error::Failure),
-        (status = 403, description = "Wrong role", body = saps_core::error::Failure),
-        (status = 404, description = "Unknown, or another partner's", body = saps_core::error::Failure),
-        (status = 409, description = "Transition not allowed, or lost a concurrent race", body = saps_core::error::Failure),
-        (status = 413, description = "Body too large", body = saps_core::error::Failure),
-        (status = 415, description = "Wrong media type", body = saps_core::error::Failure),
-        (status = 422, description = "Field validation (every failing field)", body = saps_core::error::Failure),
-        (status = 503, description = "Store unavailable (Retry-After)", body = saps_core::error::Failure)
+        super::openapi::WriteErrors
     )
 )]
 pub async fn upload(
@@ -578,18 +510,7 @@ pub async fn upload(
         .ok_or_else(|| HttpProblem::UnsupportedMediaType {
             expected: MediaType::ALL.map(MediaType::mime).join(", "),
         })?;
-    let declared = parts
-        .headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > MAX_DELIVERABLE_BYTES.saturating_add(DRAIN_LIMIT)) {
-        return Err(HttpProblem::TooLarge {
-            limit: MAX_DELIVERABLE_BYTES,
-        }
-        .into());
-    }
-    let bytes = read_limited(body, MAX_DELIVERABLE_BYTES).await?;
+    let bytes = read_limited(&parts.headers, body, MAX_DELIVERABLE_BYTES).await?;
     if bytes.is_empty() {
         return Err(Rejection::one(
             "size",

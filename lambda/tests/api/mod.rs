@@ -4,6 +4,9 @@
 
 #![allow(dead_code)]
 
+#[path = "../support/dynamodb_local.rs"]
+mod dynamodb_local;
+
 use chrono::NaiveDate;
 use reqwest::{Method, StatusCode};
 use saps_core::access::{Principal, Role};
@@ -21,7 +24,6 @@ use saps_lambda::store::sqlite::SqliteStore;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
 
 pub const SECRET: &[u8] = b"saps test secret, never used outside tests";
 
@@ -45,25 +47,6 @@ pub struct Server {
     keys: Hs256Keys,
 }
 
-fn dynamodb_endpoint() -> String {
-    std::env::var("SAPS_DYNAMODB_ENDPOINT").expect(
-        "SAPS_DYNAMODB_ENDPOINT must name a DynamoDB Local server (bash scripts/test-all.sh starts one)",
-    )
-}
-
-fn table_name() -> String {
-    static N: AtomicU32 = AtomicU32::new(0);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or_default();
-    format!(
-        "saps-api-{}-{nanos}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::Relaxed)
-    )
-}
-
 /// The services of a test server; `clock` starts at `today`.
 pub async fn services(
     backend: Backend,
@@ -73,7 +56,10 @@ pub async fn services(
     let store: Arc<dyn Store> = match backend {
         Backend::Sqlite => Arc::new(SqliteStore::open(dir).expect("sqlite")),
         Backend::Dynamo => {
-            let store = DynamoStore::new(dynamo::local_client(&dynamodb_endpoint()), table_name());
+            let store = DynamoStore::new(
+                dynamo::local_client(&dynamodb_local::endpoint()),
+                dynamodb_local::table_name(),
+            );
             store.create_table().await.expect("create table");
             Arc::new(store)
         }
