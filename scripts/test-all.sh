@@ -66,7 +66,7 @@ SAPS_NATIVE_ANSWERS="$answers" node --test tests/node/
 step "a TypeScript consumer type-checks against pkg/'s .d.ts"
 node_modules/.bin/tsc --noEmit -p tests/node
 
-step "demo forms end to end in headless Chromium (screenshots in artifacts/e2e/)"
+step "demo forms in headless Chromium: each form offline, then the whole workflow against saps-server --demo (screenshots in artifacts/e2e/)"
 node --test --test-concurrency=1 tests/e2e/
 
 step "the README's main job (scripts/demo.sh) serves the API, the forms and pkg/ with demo data"

@@ -1,11 +1,29 @@
 // The demo forms: each form is checked by saps-rules (the WASM build of saps-core) on every input
 // and blur, and every field's message is shown beside the field in the chosen language.
-// A form whose check passes shows its checked output (the submit handler in `wire`).
+//
+// Served by `saps-server --demo`, the page signs in with a demo role and a form whose check passes
+// is sent to its route of the API; the server's verdict is shown the same way. Served as plain
+// files, the page has no API and a passing form shows its checked output instead.
 import init, * as rules from "../pkg/web/saps_rules.js";
+import { claimsOf, demoTokens, retryable, send } from "./api.js";
 import { texts } from "./i18n.js";
 import { sampleState } from "./sample.js";
 
-const state = { locale: "en", today: localToday(), previewed: false };
+const state = {
+  locale: "en",
+  today: localToday(),
+  previewed: false,
+  /** The demo tokens by role, or null without an API. */
+  tokens: null,
+  /** The role signed in as ("" = nobody: browser checks only). */
+  role: "",
+  /** The partner whose data the forms work on. */
+  partner: "",
+  /** The voucher validated last: reservation, cancellation and completion act on it. */
+  voucher: null,
+};
+
+const online = () => Boolean(state.tokens && state.role);
 
 function localToday() {
   const now = new Date();
@@ -78,12 +96,17 @@ async function readFields(form) {
 
 const sample = () => sampleState(state.today);
 
+/** The eligibility form's facts; its training and agreement belong to the program checked. */
+function factsOf(fields) {
+  const { programId, ...facts } = structuredClone(fields);
+  facts.complianceTraining?.forEach((c) => (c.programId = programId));
+  facts.providerAgreements?.forEach((a) => (a.programId = programId));
+  return { programId, facts };
+}
+
 const forms = {
   async eligibility(fields) {
-    const { programId, ...facts } = fields;
-    // Training and agreement belong to the program being checked.
-    facts.complianceTraining?.forEach((c) => (c.programId = programId));
-    facts.providerAgreements?.forEach((a) => (a.programId = programId));
+    const { programId, facts } = factsOf(fields);
     const checked = rules.checkQualifications(facts, state.today, state.locale);
     if (checked.type === "failure") return checked;
     return rules.eligibility({ programId, context: { facts } }, state.today, state.locale);
@@ -95,7 +118,13 @@ const forms = {
   reservation: (fields) => rules.checkReservationForm({ acceptTerms: false, ...fields }, state.today, state.locale),
   cancellation: (fields) => rules.checkCancellationForm(fields, state.today, state.locale),
   completion: (fields) => rules.checkCompletionReportForm(fields, state.today, state.locale),
+  directory: (fields) => rules.run("directorySearch", { ...fields, context: { partners: [] } },
+    state.today, state.locale),
   redemption(fields) {
+    // With an API, the server previews its own vouchers: the page checks only the selection.
+    if (!state.previewed && online()) {
+      return rules.checkRedemptionForm({ ...fields, confirm: true }, state.today, state.locale);
+    }
     if (!state.previewed) {
       const { actor, vouchers } = sample();
       return rules.redemptionPreview({ voucherNumbers: fields.voucherNumbers, context: { actor, vouchers } },
@@ -105,14 +134,100 @@ const forms = {
   },
   claim(fields) {
     const checked = rules.checkClaimForm(fields, state.today, state.locale);
-    if (checked.type === "failure") return checked;
+    // With an API, the server computes the amount from its own vouchers.
+    if (checked.type === "failure" || online()) return checked;
     const selected = new Set(checked.output.voucherNumbers);
     const vouchers = sample().vouchers.filter((v) => selected.has(v.voucherNumber));
     if (!vouchers.length) return checked;
     const amount = rules.claimAmount({ context: { vouchers } }, state.today, state.locale);
     return amount.type === "success" ? { ...checked, amount: amount.output } : amount;
   },
+  // Deciding needs the stored claim: the server checks the reference and the reason.
+  decision: (fields) => (fields.claimId ? { type: "success", output: fields }
+    : { type: "failure", errors: [{ code: "field.required", message: t("claimIdRequired"),
+      fields: [{ field: "claimId", code: "field.required", message: t("claimIdRequired") }] }] }),
 };
+
+// ---------------------------------------------------------------- sending to the API
+
+const call = (method, path, options = {}) =>
+  send({ method, path, token: state.tokens?.[state.role], locale: state.locale, ...options });
+const partnerPath = () => `/v1/partners/${encodeURIComponent(state.partner)}`;
+const voucherPath = () => `/v1/vouchers/${encodeURIComponent(state.voucher)}`;
+
+/** A page-side failure in the §11 shape, for what the page itself must refuse. */
+const pageFailure = (code, key, field = "") => ({ type: "failure", status: 0,
+  errors: [{ code, message: t(key), fields: field ? [{ field, code, message: t(key) }] : [] }] });
+
+const needVoucher = () => (state.voucher ? null : pageFailure("page.noVoucher", "validateFirst"));
+
+/**
+ * Runs one attempt under the form's idempotency key. The key is kept only while the attempt may
+ * be retried (no answer, or the store was unavailable): a retry then replays instead of acting
+ * twice. An answered attempt drops it, so the next submission is a new request.
+ */
+async function withKey(form, attempt) {
+  form.idempotencyKey ??= crypto.randomUUID();
+  const reply = await attempt(form.idempotencyKey);
+  if (!retryable(reply)) delete form.idempotencyKey;
+  return reply;
+}
+
+/** What each form sends once its check passes: the API's reply, tagged like a rules answer. */
+const senders = {
+  async eligibility(fields) {
+    const { programId, facts } = factsOf(fields);
+    // Entered facts are recorded first (program administrators only; others get the 403).
+    if (Object.keys(facts).length) {
+      const recorded = await call("PUT", `${partnerPath()}/qualifications`, { json: facts });
+      if (recorded.type === "failure") return recorded;
+    }
+    const query = programId ? `?${new URLSearchParams({ programId })}` : "";
+    return call("GET", `${partnerPath()}/eligibility${query}`);
+  },
+  enrollment: (fields) => call("POST", `${partnerPath()}/enrollments`, { json: fields }),
+  profile: (fields) => call("PUT", `${partnerPath()}/profile`, { json: fields }),
+  directory: (fields) => call("GET", `/v1/directory?${new URLSearchParams(fields)}`),
+  async validation(fields) {
+    const reply = await call("POST", "/v1/vouchers/validate", { json: fields });
+    if (reply.type === "success") setVoucher(reply.output.voucherNumber);
+    return reply;
+  },
+  reservation: (fields, form) => needVoucher()
+    ?? withKey(form, (key) => call("POST", `${voucherPath()}/reservation`, { json: fields, key })),
+  cancellation: (fields) => needVoucher() ?? call("DELETE", `${voucherPath()}/reservation`, { json: fields }),
+  async completion(fields, form) {
+    const missing = needVoucher();
+    if (missing) return missing;
+    // Each deliverable is uploaded first; the report then names them by their SHA-256.
+    for (const file of form.querySelector("[data-files]").files) {
+      const path = `${voucherPath()}/deliverables/${encodeURIComponent(file.name)}`;
+      const uploaded = await call("PUT", path, { bytes: file });
+      if (uploaded.type === "failure") return onField(uploaded, "deliverables");
+    }
+    return call("POST", `${voucherPath()}/completion-report`, { json: fields });
+  },
+  redemption: (fields, form) => withKey(form, (key) => call("POST", "/v1/redemptions", { json: fields, key })),
+  claim: (fields, form) => withKey(form, (key) => call("POST", "/v1/claims", { json: fields, key })),
+  decision({ claimId, decision, reason, paymentReference }) {
+    const body = decision === "reject" ? { reason } : decision === "pay" ? { paymentReference } : {};
+    return call("POST", `/v1/claims/${encodeURIComponent(claimId)}/${decision}`, { json: body });
+  },
+};
+
+/** An upload's failure shown beside the form's file field (its paths are the upload's own). */
+function onField(reply, field) {
+  for (const error of reply.errors) {
+    error.fields = error.fields.length ? error.fields.map((f) => ({ ...f, field }))
+      : [{ field, code: error.code, message: error.message }];
+  }
+  return reply;
+}
+
+function setVoucher(number) {
+  state.voucher = number;
+  for (const el of document.querySelectorAll("[data-current-voucher]")) el.textContent = number ?? "—";
+}
 
 // ---------------------------------------------------------------- showing messages
 
@@ -175,17 +290,85 @@ function money({ minorUnits, currency }) {
   return `${(minorUnits / 100).toFixed(2)} ${currency}`;
 }
 
+function describePrograms(programs) {
+  return programs.map((p) => {
+    const unmet = p.requirements.filter((r) => !r.met).map((r) => `<li>${escape(t(r.action))}</li>`).join("");
+    return `<p><strong>${escape(p.programId)}</strong> — ${t("status")}: <span data-status>${escape(t(p.status))}</span></p>`
+      + (unmet ? `<p>${t("unmet")}:</p><ul>${unmet}</ul>` : "");
+  }).join("");
+}
+
+/** A passing check when no API is behind the page. */
 function describe(name, answer) {
   const out = answer.output;
-  if (name === "eligibility") {
-    return out.programs.map((p) => {
-      const unmet = p.requirements.filter((r) => !r.met).map((r) => `<li>${escape(t(r.action))}</li>`).join("");
-      return `<p><strong>${escape(p.programId)}</strong> — ${t("status")}: <span data-status>${escape(t(p.status))}</span></p>`
-        + (unmet ? `<p>${t("unmet")}:</p><ul>${unmet}</ul>` : "");
-    }).join("");
-  }
+  if (name === "eligibility") return describePrograms(out.programs);
   const amount = answer.amount ? `<p>${t("amount")}: <strong data-amount>${money(answer.amount)}</strong></p>` : "";
   return `<p>${t("checked")}</p><pre>${escape(JSON.stringify(out, null, 2))}</pre>${amount}`;
+}
+
+const voucherLine = (v) => `<p><strong data-voucher>${escape(v.voucherNumber)}</strong> ${escape(v.customerName)}`
+  + ` — ${t("state")}: <span data-state>${escape(t(v.effectiveState))}</span></p>`;
+
+const claimLine = (c) => `<p>${t("claimId")} <strong data-claim-id>${escape(c.claimId)}</strong>`
+  + ` — ${t("amount")}: <strong data-amount>${money(c.amount)}</strong>`
+  + ` — ${t("state")}: <span data-state>${escape(t(c.state))}</span></p>`;
+
+function describeEntry(entry) {
+  const p = entry.profile;
+  return `<li><strong>${escape(p.companyName)}</strong> (${escape(entry.partnerId)}) — ${escape(entry.programs.join(", "))}`
+    + ` — ${escape(p.countries.join(", "))} — ${escape(p.languages.join(", "))}</li>`;
+}
+
+/** The API's answer to a form. */
+function describeReply(name, reply) {
+  const out = reply.output;
+  let summary;
+  switch (name) {
+    case "eligibility": summary = describePrograms(out.programs); break;
+    case "enrollment": summary = `<p><strong>${escape(out.programId)}</strong> — ${t("status")}: `
+      + `<span data-status>${escape(t(out.status))}</span> — ${t("until")} ${escape(out.expiresOn)}</p>`; break;
+    case "profile": summary = `<p>${t("published")}: <strong>${escape(out.companyName)}</strong></p>`; break;
+    case "directory": summary = out.items.length
+      ? `<ul data-directory>${out.items.map(describeEntry).join("")}</ul>` : `<p>${t("noPartners")}</p>`; break;
+    case "redemption": summary = out.vouchers.map(voucherLine).join(""); break;
+    case "claim": case "decision": summary = claimLine(out); break;
+    default: summary = voucherLine(out);
+  }
+  const replayed = reply.replayed ? ` <span data-replayed>(${t("replayed")})</span>` : "";
+  return `<p>${t("sent")} <span data-http-status>${reply.status}</span>${replayed}</p>${summary}`
+    + `<details><summary>JSON</summary><pre>${escape(JSON.stringify(out, null, 2))}</pre></details>`;
+}
+
+/** The partner's vouchers, each with a button that puts it in the validation form. */
+async function refreshVouchers() {
+  const box = document.querySelector("[data-vouchers]");
+  if (!online() || !state.partner) {
+    box.innerHTML = "";
+    return;
+  }
+  const reply = await call("GET", `${partnerPath()}/vouchers`);
+  if (reply.type === "failure") {
+    box.innerHTML = `<p class="form-msg">${escape(reply.errors.map((e) => e.message).join("; "))}</p>`;
+    return;
+  }
+  const rows = reply.output.items.map((v) => `<tr><td>${escape(v.voucherNumber)}</td><td>${escape(v.customerName)}</td>`
+    + `<td>${escape(v.adminEmail)}</td><td data-state>${escape(t(v.effectiveState))}</td><td>${escape(v.expiresOn)}</td>`
+    + `<td><button type="button" data-use="${escape(v.voucherNumber)}" data-email="${escape(v.adminEmail)}">`
+    + `${t("use")}</button></td></tr>`).join("");
+  box.innerHTML = `<table><tr><th>#</th><th>${t("customer")}</th><th>${t("adminEmail")}</th><th>${t("state")}</th>`
+    + `<th>${t("expires")}</th><th></th></tr>${rows}</table>`;
+}
+
+/** Puts a listed voucher in the validation form (and its email in the reservation form). */
+function useVoucher(number, email) {
+  const put = (selector, value) => {
+    const el = document.querySelector(selector);
+    el.value = value;
+    el.dispatchEvent(new Event("input", { bubbles: true }));
+  };
+  put('form[data-form="validation"] [data-field="voucherNumber"]', number);
+  put('form[data-form="validation"] [data-field="adminEmail"]', email);
+  put('form[data-form="reservation"] [data-field="adminEmail"]', email);
 }
 
 function showPreview(form, preview) {
@@ -209,24 +392,66 @@ function resetPreview(form) {
 
 // ---------------------------------------------------------------- wiring
 
-async function check(form) {
-  // Reading files is asynchronous; `data-pending` tells a watcher (the e2e test) when the
-  // messages on screen belong to the latest input.
+/**
+ * Runs `work` while `data-pending` counts it: reading files and calling the API are asynchronous,
+ * and a watcher (the e2e tests) knows from it when what the form shows belongs to the latest input.
+ */
+async function pending(form, work) {
   form.dataset.pending = String(Number(form.dataset.pending ?? 0) + 1);
   try {
-    const answer = await forms[form.dataset.form](await readFields(form));
-    show(form, answer);
-    return answer;
+    return await work();
   } finally {
     form.dataset.pending = String(Number(form.dataset.pending) - 1);
   }
 }
 
+/** Checks the form with saps-rules and shows the messages; answers the check and the fields. */
+function check(form) {
+  return pending(form, async () => {
+    const fields = await readFields(form);
+    const answer = await forms[form.dataset.form](fields);
+    show(form, answer);
+    return { answer, fields };
+  });
+}
+
+/** Checks, then (with an API) sends; shows the outcome. */
+function submit(form) {
+  const name = form.dataset.form;
+  return pending(form, async () => {
+    form.dataset.submitted = "true";
+    const { answer, fields } = await check(form);
+    if (answer.type === "failure") return showResult(form, null);
+    if (!online()) return showResult(form, describe(name, answer));
+    const reply = await senders[name](fields, form);
+    show(form, reply);
+    showResult(form, reply.type === "success" ? describeReply(name, reply) : null);
+    if (reply.type === "success") refreshVouchers();
+  });
+}
+
+/** The redemption's first step: the selection previewed by the API, else by the stand-in state. */
+function preview(form) {
+  return pending(form, async () => {
+    form.dataset.submitted = "true";
+    const { answer, fields } = await check(form);
+    if (answer.type === "failure") return;
+    const previewed = online()
+      ? await call("POST", "/v1/redemptions/preview", { json: { voucherNumbers: fields.voucherNumbers } })
+      : answer;
+    show(form, previewed);
+    if (previewed.type === "success") showPreview(form, previewed.output);
+  });
+}
+
 function wire(form) {
   const name = form.dataset.form;
-  const recheck = () => check(form).catch((e) => (formSlot(form).textContent = String(e)));
+  const report = (e) => (formSlot(form).textContent = String(e));
+  const recheck = () => check(form).catch(report);
   form.addEventListener("input", (event) => {
     if (name === "redemption" && event.target.dataset.field === "voucherNumbers") resetPreview(form);
+    // A different body is a different request: it must not reuse the last attempt's key.
+    delete form.idempotencyKey;
     showResult(form, null);
     recheck();
   });
@@ -235,16 +460,10 @@ function wire(form) {
     if (event.target.dataset?.field) event.target.dataset.touched = "true";
     recheck();
   });
-  form.querySelector('[data-action="preview"]')?.addEventListener("click", async () => {
-    form.dataset.submitted = "true";
-    const answer = await check(form);
-    if (answer.type === "success") showPreview(form, answer.output);
-  });
-  form.addEventListener("submit", async (event) => {
+  form.querySelector('[data-action="preview"]')?.addEventListener("click", () => preview(form).catch(report));
+  form.addEventListener("submit", (event) => {
     event.preventDefault();
-    form.dataset.submitted = "true";
-    const answer = await check(form);
-    showResult(form, answer.type === "success" ? describe(name, answer) : null);
+    submit(form).catch(report);
   });
 }
 
@@ -271,6 +490,46 @@ function recheckAll() {
   for (const form of document.querySelectorAll("form[data-form]")) check(form);
 }
 
+/** Signs in as `role` ("" = nobody) and works on its partner (program admins pick one). */
+function signIn(role) {
+  state.role = role;
+  const claims = role ? claimsOf(state.tokens[role]) : {};
+  state.partner = claims.partnerId ?? (role ? state.partner || DEMO_PARTNER : "");
+  document.getElementById("partner").value = state.partner;
+  document.getElementById("mode").dataset.i18n = online() ? "onlineMode" : "apiAvailable";
+  setVoucher(null);
+  for (const form of document.querySelectorAll("form[data-form]")) showResult(form, null);
+  translate();
+  recheckAll();
+  refreshVouchers();
+}
+
+/** With an API behind the page: the role selector, the voucher list and the API-only forms. */
+async function connect() {
+  state.tokens = await demoTokens();
+  if (!state.tokens) return;
+  for (const el of document.querySelectorAll("[data-api-only]")) el.hidden = false;
+  const select = document.getElementById("role");
+  for (const role of Object.keys(state.tokens)) {
+    select.insertAdjacentHTML("beforeend", `<option value="${escape(role)}" data-i18n="${escape(role)}"></option>`);
+  }
+  select.addEventListener("change", () => signIn(select.value));
+  const partner = document.getElementById("partner");
+  partner.addEventListener("change", () => {
+    state.partner = partner.value.trim();
+    refreshVouchers();
+  });
+  document.querySelector('[data-action="refresh-vouchers"]').addEventListener("click", refreshVouchers);
+  document.querySelector("[data-vouchers]").addEventListener("click", (event) => {
+    const button = event.target.closest("[data-use]");
+    if (button) useVoucher(button.dataset.use, button.dataset.email);
+  });
+  signIn("");
+}
+
+/** The partner a program administrator works on first: the demo's own. */
+const DEMO_PARTNER = "1001";
+
 await init();
 const todayInput = document.getElementById("today");
 todayInput.value = state.today;
@@ -289,6 +548,7 @@ for (const button of document.querySelectorAll("[data-locale]")) {
 translate();
 fillPrograms();
 document.querySelectorAll("form[data-form]").forEach(wire);
+await connect();
 recheckAll();
 const engine = document.getElementById("engine");
 engine.dataset.i18n = "ready";

@@ -9,6 +9,7 @@ import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
 import { serve } from "../../scripts/serve-forms.mjs";
+import { chromiumOptions } from "./browser.mjs";
 import { sampleState } from "../../web/sample.js";
 
 const require = createRequire(import.meta.url);
@@ -18,11 +19,6 @@ const artifacts = process.env.SAPS_ARTIFACTS ?? new URL("../../artifacts/e2e/", 
 const sample = sampleState(TODAY);
 const PDF = "application/pdf";
 
-export const chromiumOptions = {
-  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run"],
-};
 
 let server;
 let browser;
@@ -81,6 +77,13 @@ const cases = [
     good: { companyName: "Fabrikam Consulting", description: "Deployment planning for Microsoft 365.",
       contactEmail: "hello@fabrikam.example", website: "https://fabrikam.example", phone: "+14255550100",
       countries: "US, CN", languages: "en, zh" },
+  },
+  {
+    form: "directory",
+    bad: { country: "ZZZ", language: "english" },
+    expected: (locale) => rules.run("directorySearch", { country: "ZZZ", language: "english",
+      context: { partners: [] } }, TODAY, locale),
+    good: { programId: "microsoft-365", country: "GB", language: "en" },
   },
   {
     form: "validation",
