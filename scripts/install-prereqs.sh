@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what a fresh machine lacks for scripts/test-all.sh: the pinned toolchain's components
-# and wasm target, Debian's chromium and chromium-driver, a CJK font, python3, cargo-nextest and
-# the npm packages. Safe to run again: it only installs what is missing.
+# and wasm target, Debian's chromium and chromium-driver, a CJK font, python3, wrk, cargo-nextest,
+# moto, schemathesis and the npm packages. Safe to run again: it only installs what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,8 +13,8 @@ rustup target add wasm32-unknown-unknown >/dev/null
 
 # Debian packages: headless Chromium and its driver for the browser tests, a CJK font so the
 # Chinese screenshots are legible, python3 for the vector generator and moto, curl to see the
-# local services answer.
-wanted=(python3 chromium chromium-driver fonts-wqy-microhei curl)
+# local services answer, wrk for the API's load figures (scripts/load-api.sh).
+wanted=(python3 chromium chromium-driver fonts-wqy-microhei curl wrk)
 # DynamoDB Local runs on Java 17; install Debian's headless JRE only when no java is present.
 command -v java >/dev/null || wanted+=(openjdk-17-jre-headless)
 python3 -m pip --version >/dev/null 2>&1 || wanted+=(python3-pip)
@@ -33,6 +33,8 @@ fi
 cargo nextest --version >/dev/null 2>&1 || cargo install cargo-nextest
 # moto's S3 server stands in for S3 in the blob-store tests.
 python3 -c 'import moto.server' 2>/dev/null || python3 -m pip install -q 'moto[server]==5.2.5'
+# schemathesis checks the API against its own OpenAPI document (scripts/check-openapi.sh).
+[[ $(schemathesis --version 2>/dev/null) == *4.32.5 ]] || python3 -m pip install -q 'schemathesis==4.32.5'
 # npm ci also brings the DynamoDB Local jar (amplify-dynamodb-simulator).
 npm ci --no-audit --no-fund
 # scripts/build-pkg.sh installs the pinned wasm-bindgen CLI when it is missing.

@@ -10,6 +10,7 @@ for tool in node npm /usr/bin/chromium /usr/bin/chromedriver cargo-nextest java 
   command -v "$tool" >/dev/null || { bash scripts/install-prereqs.sh; break; }
 done
 python3 -c 'import moto.server' 2>/dev/null || bash scripts/install-prereqs.sh
+command -v schemathesis >/dev/null || bash scripts/install-prereqs.sh
 [[ -d node_modules/playwright-core ]] || npm ci --no-audit --no-fund
 
 step "format"
@@ -68,6 +69,9 @@ node_modules/.bin/tsc --noEmit -p tests/node
 
 step "demo forms in headless Chromium: each form offline, then the whole workflow against saps-server --demo (screenshots in artifacts/e2e/)"
 node --test --test-concurrency=1 tests/e2e/
+
+step "schemathesis against saps-server --demo and its /v1/openapi.json: no 5xx, every answer as documented"
+bash scripts/check-openapi.sh
 
 step "the README's main job (scripts/demo.sh) serves the API, the forms and pkg/ with demo data"
 bash scripts/check-demo.sh

@@ -52,6 +52,7 @@ pub fn parse_date(text: &str) -> Option<NaiveDate> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DateWindow {
     /// The first date inside the window.
     #[serde(with = "serde_date")]

@@ -22,6 +22,7 @@ pub const MAX_DELIVERABLES: usize = 20;
 /// The accepted deliverable formats (SPEC §8).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum MediaType {
     /// `application/pdf`
     #[serde(rename = "application/pdf")]
@@ -117,6 +118,7 @@ pub struct DeliverableForm {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Deliverable {
     /// File name.
     pub file_name: String,
@@ -158,6 +160,7 @@ pub struct CompletionReportForm {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CompletionReport {
     /// First delivered day.
     #[serde(with = "serde_date")]

@@ -13,6 +13,7 @@ use std::collections::HashSet;
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QualificationFacts {
     /// Company competencies.
     #[serde(default)]
@@ -32,6 +33,7 @@ pub struct QualificationFacts {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Competency {
     /// The competency area, matched exactly against the catalog.
     pub area: String,
@@ -49,6 +51,7 @@ pub struct Competency {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ComplianceTraining {
     /// The program the training is for.
     pub program_id: ProgramId,
@@ -62,6 +65,7 @@ pub struct ComplianceTraining {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Consultant {
     /// Identifier, unique within the partner.
     pub consultant_id: String,
@@ -76,6 +80,7 @@ pub struct Consultant {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Exam {
     /// Exam code, e.g. `AZ-305`.
     pub code: String,
@@ -97,6 +102,7 @@ pub struct Exam {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProviderAgreement {
     /// The program.
     pub program_id: ProgramId,
@@ -184,6 +190,7 @@ impl QualificationFacts {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum EligibilityStatus {
     /// No requirement is met.
     NotStarted,
@@ -197,6 +204,7 @@ pub enum EligibilityStatus {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum RequiredAction {
     /// Obtain the competency.
     ObtainCompetency,
@@ -216,6 +224,8 @@ pub enum RequiredAction {
     rename_all_fields = "camelCase"
 )]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+// utoipa does not read `rename_all_fields`: the variants repeat it for the OpenAPI schema.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum MetBy {
     /// A competency.
     Competency {
@@ -223,6 +233,7 @@ pub enum MetBy {
         area: String,
     },
     /// A compliance training completion.
+    #[cfg_attr(feature = "openapi", schema(rename_all = "camelCase"))]
     ComplianceTraining {
         /// Its completion day.
         #[serde(with = "serde_date")]
@@ -230,6 +241,7 @@ pub enum MetBy {
         completed_on: NaiveDate,
     },
     /// A consultant holding every listed exam.
+    #[cfg_attr(feature = "openapi", schema(rename_all = "camelCase"))]
     Consultant {
         /// The consultant's id.
         consultant_id: String,
@@ -237,6 +249,7 @@ pub enum MetBy {
         name: String,
     },
     /// A provider agreement.
+    #[cfg_attr(feature = "openapi", schema(rename_all = "camelCase"))]
     ProviderAgreement {
         /// Its signing day.
         #[serde(with = "serde_date")]
@@ -249,6 +262,7 @@ pub enum MetBy {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RequirementCheck {
     /// The requirement.
     pub requirement: Requirement,
@@ -274,6 +288,7 @@ pub struct RequirementCheck {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProgramEligibility {
     /// The program.
     pub program_id: ProgramId,

@@ -11,6 +11,7 @@ use std::fmt;
 /// The language of human messages (SPEC §11): English by default, or Simplified Chinese.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Locale {
     /// English.
     #[default]

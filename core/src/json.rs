@@ -163,6 +163,7 @@ fn program_of<'a>(
 
 /// No request fields, or no context: an empty object.
 #[derive(Debug, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct Nothing {}
@@ -187,6 +188,7 @@ pub struct FactsContext {
 
 /// The enrollment form: a program and the company locations it covers.
 #[derive(Debug, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct EnrollmentForm {
@@ -287,6 +289,7 @@ pub struct StateForm {
 
 /// The vouchers selected for a redemption preview.
 #[derive(Debug, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PreviewForm {
@@ -305,6 +308,7 @@ pub struct AmountContext {
 
 /// A program administrator's claim decision fields.
 #[derive(Debug, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DecisionForm {

@@ -26,6 +26,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum VoucherState {
     /// Assigned to a partner, available to reserve.
     Assigned,
@@ -81,6 +82,7 @@ impl VoucherState {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Reservation {
     /// Day of the reservation.
     #[serde(with = "serde_date")]
@@ -101,6 +103,7 @@ pub struct Reservation {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Voucher {
     /// Normalised voucher number.
     pub voucher_number: VoucherNumber,
@@ -170,6 +173,7 @@ impl Voucher {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VoucherView {
     /// The stored voucher.
     #[serde(flatten)]
@@ -189,13 +193,17 @@ pub struct VoucherView {
     rename_all_fields = "camelCase"
 )]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+// utoipa does not read `rename_all_fields`: the variants repeat it for the OpenAPI schema.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Actor {
     /// A partner admin of `partnerId`.
+    #[cfg_attr(feature = "openapi", schema(rename_all = "camelCase"))]
     PartnerAdmin {
         /// The partner.
         partner_id: PartnerId,
     },
     /// A partner user of `partnerId` (read only).
+    #[cfg_attr(feature = "openapi", schema(rename_all = "camelCase"))]
     PartnerUser {
         /// The partner.
         partner_id: PartnerId,
@@ -220,6 +228,7 @@ impl Actor {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum EventKind {
     /// Created by a program admin.
     Assign,
@@ -346,6 +355,7 @@ impl<'a> World<'a> {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HistoryEntry {
     /// The version the event produced.
     pub version: u64,
@@ -369,6 +379,7 @@ pub struct HistoryEntry {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CustomerNotification {
     /// The voucher.
     pub voucher_number: VoucherNumber,
@@ -389,6 +400,7 @@ pub struct CustomerNotification {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Transition {
     /// The voucher after the event.
     pub voucher: Voucher,

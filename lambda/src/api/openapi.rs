@@ -5,8 +5,10 @@ use super::{partners, redemptions, rules, vouchers};
 use axum::http::header;
 use axum::response::IntoResponse;
 use saps_core::error::Failure;
+use std::collections::BTreeSet;
 use std::sync::LazyLock;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{RefOr, Schema};
 use utoipa::{Modify, OpenApi};
 
 /// Bearer JWTs: verified by API Gateway's authorizer on Lambda, by the server locally.
@@ -24,6 +26,37 @@ impl Modify for BearerAuth {
                     .build(),
             ),
         );
+    }
+}
+
+/// Serde's `flatten` becomes an `allOf` of the flattened type and the outer fields. A flattened
+/// type that denies unknown fields is `additionalProperties: false`, which would then refuse the
+/// outer fields (a `VoucherView` would never match): inside an `allOf`, the part stays open.
+struct OpenFlattenedParts;
+
+impl Modify for OpenFlattenedParts {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let Some(components) = openapi.components.as_mut() else {
+            return;
+        };
+        let flattened: BTreeSet<String> = components
+            .schemas
+            .values()
+            .filter_map(|schema| match schema {
+                RefOr::T(Schema::AllOf(all)) => Some(&all.items),
+                _ => None,
+            })
+            .flatten()
+            .filter_map(|part| match part {
+                RefOr::Ref(r) => r.ref_location.rsplit('/').next().map(str::to_owned),
+                RefOr::T(_) => None,
+            })
+            .collect();
+        for name in flattened {
+            if let Some(RefOr::T(Schema::Object(object))) = components.schemas.get_mut(&name) {
+                object.additional_properties = None;
+            }
+        }
     }
 }
 
@@ -62,7 +95,7 @@ impl Modify for BearerAuth {
         rules::evaluate,
     ),
     components(schemas(Failure)),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &OpenFlattenedParts),
     security(("bearer" = []))
 )]
 struct ApiDoc;

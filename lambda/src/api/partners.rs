@@ -12,13 +12,33 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
 use saps_core::access::Operation;
+use saps_core::catalog::Program;
 use saps_core::directory::{DirectoryEntry, Page, Profile, SearchForm};
+use saps_core::eligibility::{ProgramEligibility, QualificationFacts};
 use saps_core::enrollment::{self, Enrollment, EnrollmentView};
 use saps_core::error::{FieldPath, ProblemKind, Problems};
 use saps_core::value::{LocationId, PartnerId, ProgramId};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
+
+/// `GET /v1/partners/{partnerId}/eligibility`: the status per program on `date`.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct EligibilityAnswer {
+    partner_id: PartnerId,
+    #[serde(with = "saps_core::calendar::serde_date")]
+    date: NaiveDate,
+    /// One verdict per program asked about, in catalog order.
+    programs: Vec<ProgramEligibility>,
+}
+
+/// The `eligibility` rule's output.
+#[derive(Deserialize)]
+struct Verdicts {
+    programs: Vec<ProgramEligibility>,
+}
 
 async fn load(services: &Services, id: &PartnerId) -> Result<Partner, ApiError> {
     services
@@ -50,14 +70,14 @@ async fn save(
     path = "/v1/programs",
     tag = "catalog",
     responses(
-        (status = 200, description = "The program catalog", body = Object),
+        (status = 200, description = "The program catalog", body = [Program]),
         super::openapi::ReadErrors
     )
 )]
 pub async fn programs(
     State(s): State<AppState>,
     Lang(locale): Lang,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Vec<Program>>, ApiError> {
     let today = s.clock.today();
     Ok(Json(rules::decide(
         &s,
@@ -101,7 +121,7 @@ impl RegistrationForm {
         ("partnerId" = String, Path, description = "Partner id (1–10 digits)")
     ),
     responses(
-        (status = 201, description = "Registered", body = Object), (status = 200, description = "Locations replaced", body = Object),
+        (status = 201, description = "Registered", body = PartnerSummary), (status = 200, description = "Locations replaced", body = PartnerSummary),
         super::openapi::WriteErrors
     )
 )]
@@ -131,12 +151,21 @@ pub async fn register(
     Ok((status, Json(partner_summary(&next))).into_response())
 }
 
-fn partner_summary(partner: &Partner) -> Value {
-    json!({
-        "partnerId": partner.partner_id,
-        "locationIds": partner.locations,
-        "version": partner.version,
-    })
+/// A registered partner: its approved locations and the stored version.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PartnerSummary {
+    partner_id: PartnerId,
+    location_ids: Vec<LocationId>,
+    version: u64,
+}
+
+fn partner_summary(partner: &Partner) -> PartnerSummary {
+    PartnerSummary {
+        partner_id: partner.partner_id.clone(),
+        location_ids: partner.locations.clone(),
+        version: partner.version,
+    }
 }
 
 /// Reads an API-only form (not a core rule's) from a JSON body: 400 on unknown fields.
@@ -174,7 +203,7 @@ pub struct EligibilityQuery {
         EligibilityQuery
     ),
     responses(
-        (status = 200, description = "Status per program", body = Object),
+        (status = 200, description = "Status per program", body = EligibilityAnswer),
         super::openapi::QueryErrors
     )
 )]
@@ -184,7 +213,7 @@ pub async fn eligibility(
     Lang(locale): Lang,
     Path(partner_id): Path<String>,
     QueryForm(query): QueryForm<EligibilityQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<EligibilityAnswer>, ApiError> {
     let partner_id = partner_in_path(&partner_id)?;
     caller.authorize(Operation::ReadPartner, Some(&partner_id))?;
     let on = rules::date_or_today(&s, query.date.as_deref())?;
@@ -193,7 +222,7 @@ pub async fn eligibility(
     if let Some(program) = query.program_id {
         fields.insert("programId".into(), Value::String(program));
     }
-    let verdicts: Value = rules::decide(
+    let verdicts: Verdicts = rules::decide(
         &s,
         "eligibility",
         fields,
@@ -201,9 +230,11 @@ pub async fn eligibility(
         on,
         locale,
     )?;
-    Ok(Json(
-        json!({ "partnerId": partner_id, "date": on.to_string(), "programs": verdicts.get("programs") }),
-    ))
+    Ok(Json(EligibilityAnswer {
+        partner_id,
+        date: on,
+        programs: verdicts.programs,
+    }))
 }
 
 /// `PUT /v1/partners/{partnerId}/qualifications` (program admin): replaces the facts.
@@ -211,12 +242,12 @@ pub async fn eligibility(
     put,
     path = "/v1/partners/{partnerId}/qualifications",
     tag = "partners",
-    request_body(content = Object, content_type = "application/json"),
+    request_body(content = QualificationFacts, content_type = "application/json"),
     params(
         ("partnerId" = String, Path, description = "Partner id (1–10 digits)")
     ),
     responses(
-        (status = 200, description = "The facts as stored", body = Object),
+        (status = 200, description = "The facts as stored", body = QualificationFacts),
         super::openapi::WriteErrors
     )
 )]
@@ -226,16 +257,17 @@ pub async fn qualifications(
     Lang(locale): Lang,
     Path(partner_id): Path<String>,
     body: JsonBody,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<QualificationFacts>, ApiError> {
     caller.authorize(Operation::MaintainQualifications, None)?;
     let partner_id = partner_in_path(&partner_id)?;
     let today = s.clock.today();
-    let facts = rules::decide(&s, "qualifications", body.fields, json!({}), today, locale)?;
+    let facts: QualificationFacts =
+        rules::decide(&s, "qualifications", body.fields, json!({}), today, locale)?;
     let previous = load(&s, &partner_id).await?;
     let mut next = previous.next_version();
-    next.facts = facts;
-    save(&s, Some(previous), next.clone()).await?;
-    Ok(Json(serde_json::to_value(&next.facts).unwrap_or_default()))
+    next.facts = facts.clone();
+    save(&s, Some(previous), next).await?;
+    Ok(Json(facts))
 }
 
 fn enrollment_views(s: &Services, partner: &Partner) -> Vec<EnrollmentView> {
@@ -252,12 +284,12 @@ fn enrollment_views(s: &Services, partner: &Partner) -> Vec<EnrollmentView> {
     post,
     path = "/v1/partners/{partnerId}/enrollments",
     tag = "enrollments",
-    request_body(content = Object, content_type = "application/json"),
+    request_body(content = saps_core::json::EnrollmentForm, content_type = "application/json"),
     params(
         ("partnerId" = String, Path, description = "Partner id (1–10 digits)")
     ),
     responses(
-        (status = 201, description = "Enrolled", body = Object),
+        (status = 201, description = "Enrolled", body = EnrollmentView),
         super::openapi::WriteErrors
     )
 )]
@@ -312,7 +344,7 @@ fn replace_enrollment(partner: &mut Partner, enrollment: Enrollment) {
         ("partnerId" = String, Path, description = "Partner id (1–10 digits)")
     ),
     responses(
-        (status = 200, description = "Enrollments with their status today", body = [Object]),
+        (status = 200, description = "Enrollments with their status today", body = [EnrollmentView]),
         super::openapi::ReadErrors
     )
 )]
@@ -361,13 +393,13 @@ async fn change_enrollment(
     post,
     path = "/v1/partners/{partnerId}/enrollments/{programId}/renewal",
     tag = "enrollments",
-    request_body(content = Object, content_type = "application/json"),
+    request_body(content = Option<saps_core::json::Nothing>, content_type = "application/json", description = "Empty, or `{}`"),
     params(
         ("partnerId" = String, Path, description = "Partner id (1–10 digits)"),
         ("programId" = String, Path, description = "Program id")
     ),
     responses(
-        (status = 200, description = "Renewed", body = Object),
+        (status = 200, description = "Renewed", body = EnrollmentView),
         super::openapi::WriteErrors
     )
 )]
@@ -388,13 +420,13 @@ pub async fn renew(
     delete,
     path = "/v1/partners/{partnerId}/enrollments/{programId}",
     tag = "enrollments",
-    request_body(content = Object, content_type = "application/json"),
+    request_body(content = Option<saps_core::json::Nothing>, content_type = "application/json", description = "Empty, or `{}`"),
     params(
         ("partnerId" = String, Path, description = "Partner id (1–10 digits)"),
         ("programId" = String, Path, description = "Program id")
     ),
     responses(
-        (status = 200, description = "Withdrawn", body = Object),
+        (status = 200, description = "Withdrawn", body = EnrollmentView),
         super::openapi::WriteErrors
     )
 )]
@@ -429,7 +461,7 @@ pub async fn withdraw(
         ("partnerId" = String, Path, description = "Partner id (1–10 digits)")
     ),
     responses(
-        (status = 200, description = "The profile as stored", body = Object),
+        (status = 200, description = "The profile as stored", body = Profile),
         super::openapi::WriteErrors
     )
 )]
@@ -460,7 +492,7 @@ pub async fn put_profile(
         ("partnerId" = String, Path, description = "Partner id (1–10 digits)")
     ),
     responses(
-        (status = 200, description = "The profile", body = Object),
+        (status = 200, description = "The profile", body = Profile),
         super::openapi::ReadErrors
     )
 )]
@@ -487,7 +519,7 @@ pub async fn profile(
         saps_core::directory::SearchForm
     ),
     responses(
-        (status = 200, description = "One page of listed partners", body = Object),
+        (status = 200, description = "One page of listed partners", body = Page<DirectoryEntry>),
         super::openapi::QueryErrors
     )
 )]

@@ -14,10 +14,18 @@ use axum::response::Response;
 use saps_core::access::{Operation, Principal};
 use saps_core::claim::{Claim, ClaimOutcome};
 use saps_core::error::{Category, ProblemKind};
+use saps_core::redemption::Preview;
 use saps_core::value::{ClaimId, VoucherNumber};
+use saps_core::voucher::VoucherView;
 use saps_core::voucher::{Actor, Transition, Voucher};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
+
+/// `POST /v1/redemptions`: every selected voucher, now redeemed.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Redemption {
+    vouchers: Vec<VoucherView>,
+}
 
 /// The partner admin acting for their own partner (403 for anyone else).
 fn partner_admin(caller: &Caller) -> Result<(&Principal, Actor), ApiError> {
@@ -55,9 +63,9 @@ async fn selected(s: &Services, fields: &Map<String, Value>) -> Result<Vec<Vouch
     post,
     path = "/v1/redemptions/preview",
     tag = "redemptions",
-    request_body(content = Object, content_type = "application/json"),
+    request_body(content = saps_core::json::PreviewForm, content_type = "application/json"),
     responses(
-        (status = 200, description = "Each voucher with its value and any reason it cannot be redeemed", body = Object),
+        (status = 200, description = "Each voucher with its value and any reason it cannot be redeemed", body = Preview),
         super::openapi::WriteErrors
     )
 )]
@@ -66,7 +74,7 @@ pub async fn preview(
     caller: Caller,
     Lang(locale): Lang,
     body: JsonBody,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Preview>, ApiError> {
     let (_, actor) = partner_admin(&caller)?;
     let vouchers = selected(&s, &body.fields).await?;
     let context = json!({ "actor": actor, "vouchers": vouchers });
@@ -96,7 +104,7 @@ struct Redeemed {
         ("Idempotency-Key" = Option<String>, Header, description = "Optional: a retry with the same key and body gets the first answer")
     ),
     responses(
-        (status = 200, description = "Every selected voucher redeemed", body = Object),
+        (status = 200, description = "Every selected voucher redeemed", body = Redemption),
         super::openapi::WriteErrors
     )
 )]
@@ -135,7 +143,7 @@ pub async fn redeem(
         commit,
         keyed.as_ref(),
         StatusCode::OK,
-        json!({ "vouchers": answer }),
+        Redemption { vouchers: answer },
     )
     .await
 }
@@ -151,7 +159,7 @@ pub async fn redeem(
         ("Idempotency-Key" = String, Header, description = "Required: a retry with the same key and body gets the first answer; the claim id derives from it")
     ),
     responses(
-        (status = 201, description = "Claim submitted", body = Object),
+        (status = 201, description = "Claim submitted", body = Claim),
         super::openapi::WriteErrors
     )
 )]
@@ -228,7 +236,7 @@ async fn visible_claim(
         ("claimId" = String, Path, description = "Claim id")
     ),
     responses(
-        (status = 200, description = "The claim", body = Object),
+        (status = 200, description = "The claim", body = Claim),
         super::openapi::ReadErrors
     )
 )]
@@ -248,13 +256,13 @@ pub async fn claim(
     post,
     path = "/v1/claims/{claimId}/{decision}",
     tag = "claims",
-    request_body(content = Object, content_type = "application/json"),
+    request_body(content = saps_core::json::DecisionForm, content_type = "application/json", description = "`{}` to approve, `{reason}` to reject, `{paymentReference}` to pay"),
     params(
         ("claimId" = String, Path, description = "Claim id"),
         ("decision" = String, Path, description = "approve, reject (`{reason}`) or pay (`{paymentReference}`)")
     ),
     responses(
-        (status = 200, description = "The claim after the decision", body = Object),
+        (status = 200, description = "The claim after the decision", body = Claim),
         super::openapi::WriteErrors
     )
 )]

@@ -15,6 +15,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use saps_core::access::Operation;
 use saps_core::completion::{self, Deliverable, MAX_DELIVERABLE_BYTES, MediaType};
+use saps_core::directory::Page;
 use saps_core::error::{Category, Locale, ProblemKind, Rejection};
 use saps_core::value::VoucherNumber;
 use saps_core::voucher::{
@@ -68,7 +69,7 @@ pub(super) fn view(
     tag = "vouchers",
     request_body(content = saps_core::voucher::AssignForm, content_type = "application/json"),
     responses(
-        (status = 201, description = "Assigned", body = Object),
+        (status = 201, description = "Assigned", body = VoucherView),
         super::openapi::WriteErrors
     )
 )]
@@ -138,7 +139,7 @@ struct Assigned {
         ("voucherNumber" = String, Path, description = "Voucher number (normalized: spaces and hyphens dropped, upper case)")
     ),
     responses(
-        (status = 200, description = "The voucher with its state today and allowed actions", body = Object),
+        (status = 200, description = "The voucher with its state today and allowed actions", body = VoucherView),
         super::openapi::ReadErrors
     )
 )]
@@ -160,7 +161,7 @@ pub async fn read(
         ("voucherNumber" = String, Path, description = "Voucher number (normalized: spaces and hyphens dropped, upper case)")
     ),
     responses(
-        (status = 200, description = "Every event, oldest first", body = [Object]),
+        (status = 200, description = "Every event, oldest first", body = [HistoryEntry]),
         super::openapi::ReadErrors
     )
 )]
@@ -207,7 +208,7 @@ pub struct ListQuery {
         ListQuery
     ),
     responses(
-        (status = 200, description = "A page of vouchers (JSON) or every matching voucher (CSV)", content((Object = "application/json"), (String = "text/csv"))),
+        (status = 200, description = "A page of vouchers (JSON) or every matching voucher (CSV)", content((Page<VoucherView> = "application/json"), (String = "text/csv"))),
         super::openapi::QueryErrors
     )
 )]
@@ -290,7 +291,11 @@ pub async fn list(
         .iter()
         .map(|v| view(&s, v, &actor, today))
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(Json(json!({ "items": items, "nextCursor": page.next_cursor })).into_response())
+    Ok(Json(Page {
+        items,
+        next_cursor: page.next_cursor,
+    })
+    .into_response())
 }
 
 /// `POST /v1/vouchers/validate`: `{voucherNumber, adminEmail}`, read only.
@@ -300,7 +305,7 @@ pub async fn list(
     tag = "vouchers",
     request_body(content = saps_core::voucher::ValidationForm, content_type = "application/json"),
     responses(
-        (status = 200, description = "Valid for this partner", body = Object),
+        (status = 200, description = "Valid for this partner", body = VoucherView),
         super::openapi::WriteErrors
     )
 )]
@@ -368,7 +373,7 @@ async fn transition(
         ("Idempotency-Key" = Option<String>, Header, description = "Optional: a retry with the same key and body gets the first answer")
     ),
     responses(
-        (status = 200, description = "Reserved", body = Object),
+        (status = 200, description = "Reserved", body = VoucherView),
         super::openapi::WriteErrors
     )
 )]
@@ -408,7 +413,7 @@ pub async fn reserve(
         ("voucherNumber" = String, Path, description = "Voucher number (normalized: spaces and hyphens dropped, upper case)")
     ),
     responses(
-        (status = 200, description = "Back to assigned", body = Object),
+        (status = 200, description = "Back to assigned", body = VoucherView),
         super::openapi::WriteErrors
     )
 )]
@@ -434,7 +439,7 @@ pub async fn cancel(
         ("voucherNumber" = String, Path, description = "Voucher number (normalized: spaces and hyphens dropped, upper case)")
     ),
     responses(
-        (status = 200, description = "Completed", body = Object),
+        (status = 200, description = "Completed", body = VoucherView),
         super::openapi::WriteErrors
     )
 )]
@@ -467,6 +472,12 @@ pub async fn complete(
     .await
 }
 
+/// A deliverable's raw bytes, for the OpenAPI document only: the body is not JSON, so it is
+/// declared as a binary string rather than as an array of numbers.
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = String, format = Binary)]
+pub struct DeliverableBytes(#[expect(dead_code, reason = "only the schema is used")] Vec<u8>);
+
 /// `PUT /v1/vouchers/{voucherNumber}/deliverables/{fileName}`: the raw bytes with their
 /// `Content-Type` (pdf, docx, pptx, xlsx, zip), at most 5 MiB → 201 with the stored digest.
 #[utoipa::path(
@@ -476,11 +487,11 @@ pub async fn complete(
     request_body(
         description = "The deliverable's bytes (at most 5 MiB)",
         content(
-            (Vec<u8> = "application/pdf"),
-            (Vec<u8> = "application/zip"),
-            (Vec<u8> = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-            (Vec<u8> = "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
-            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            (DeliverableBytes = "application/pdf"),
+            (DeliverableBytes = "application/zip"),
+            (DeliverableBytes = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+            (DeliverableBytes = "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
+            (DeliverableBytes = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         )
     ),
     params(
@@ -488,7 +499,7 @@ pub async fn complete(
         ("fileName" = String, Path, description = "1–200 characters, no path separators")
     ),
     responses(
-        (status = 201, description = "Stored, with its SHA-256", body = Object),
+        (status = 201, description = "Stored, with its SHA-256", body = Deliverable),
         super::openapi::WriteErrors
     )
 )]
