@@ -9,8 +9,8 @@
 # SAPS_LOAD_SECONDS (default 10) sets each read run's length; reservations run for half of it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# shellcheck source=scripts/services.sh
-source scripts/services.sh
+# shellcheck source=scripts/demo-server.sh
+source scripts/demo-server.sh
 
 seconds=${SAPS_LOAD_SECONDS:-10}
 threads=2
@@ -20,10 +20,9 @@ target=${CARGO_TARGET_DIR:-$PWD/target}/lambda
 
 cargo build --quiet --locked --profile lambda -p saps-lambda --bins
 
-server_pid=
 work=$(mktemp -d)
 cleanup() {
-  [[ -n $server_pid ]] && { kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; }
+  stop_demo_server
   stop_services
   rm -rf "$work"
 }
@@ -56,17 +55,10 @@ wrk_run() {
 load() {
   local backend=$1 pool=$2
   shift 2
-  local port log
-  port=$(free_port)
-  log="$work/$backend.log"
-  "$target/saps-server" --demo --today "$day" --addr "127.0.0.1:$port" --data-dir "$work/$backend" \
-    --web-dir web --pkg-dir pkg "$@" >"$log" 2>/dev/null &
-  server_pid=$!
-  local base="http://127.0.0.1:$port"
-  wait_for saps-server "$base/healthz" "$server_pid"
-  local partner admin
-  partner=$(awk '$1 == "partner_admin" { print $2 }' "$log")
-  admin=$(awk '$1 == "program_admin" { print $2 }' "$log")
+  start_demo_server "$target/saps-server" "$work/$backend" --today "$day" "$@"
+  local base=$DEMO_BASE partner admin
+  partner=$(demo_token partner_admin)
+  admin=$(demo_token program_admin)
   curl -fsS -o /dev/null -X POST -H "authorization: Bearer $partner" -H 'content-type: application/json' \
     -d '{"programId":"microsoft-365","locationIds":["11"]}' "$base/v1/partners/1001/enrollments"
   python3 tests/load/assign.py "$base" "$admin" "$pool"
@@ -81,9 +73,7 @@ load() {
   export THREADS=$threads TOKEN=$partner DAY=$day
   wrk_run "POST /v1/vouchers/{n}/reservation" \
     --duration "$((seconds / 2))s" --script tests/load/reserve.lua "$base"
-  kill "$server_pid"
-  wait "$server_pid" 2>/dev/null || true
-  server_pid=
+  stop_demo_server
 }
 
 load embedded "${SAPS_LOAD_POOL_EMBEDDED:-80000}"

@@ -144,8 +144,7 @@ const forms = {
   },
   // Deciding needs the stored claim: the server checks the reference and the reason.
   decision: (fields) => (fields.claimId ? { type: "success", output: fields }
-    : { type: "failure", errors: [{ code: "field.required", message: t("claimIdRequired"),
-      fields: [{ field: "claimId", code: "field.required", message: t("claimIdRequired") }] }] }),
+    : pageFailure("field.required", "claimIdRequired", "claimId")),
 };
 
 // ---------------------------------------------------------------- sending to the API
@@ -524,7 +523,7 @@ async function connect() {
     const button = event.target.closest("[data-use]");
     if (button) useVoucher(button.dataset.use, button.dataset.email);
   });
-  signIn("");
+  document.getElementById("mode").dataset.i18n = "apiAvailable";
 }
 
 /** The partner a program administrator works on first: the demo's own. */
@@ -545,10 +544,10 @@ for (const button of document.querySelectorAll("[data-locale]")) {
     recheckAll();
   });
 }
+await connect();
 translate();
 fillPrograms();
 document.querySelectorAll("form[data-form]").forEach(wire);
-await connect();
 recheckAll();
 const engine = document.getElementById("engine");
 engine.dataset.i18n = "ready";

@@ -350,7 +350,7 @@ pub struct AuthorizeContext {
 }
 
 /// The `eligibility` output: one verdict per program asked about.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Eligibilities {

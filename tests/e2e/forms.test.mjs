@@ -9,7 +9,7 @@ import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
 import { serve } from "../../scripts/serve-forms.mjs";
-import { chromiumOptions } from "./browser.mjs";
+import { chromiumOptions, settled } from "./browser.mjs";
 import { sampleState } from "../../web/sample.js";
 
 const require = createRequire(import.meta.url);
@@ -147,15 +147,6 @@ async function submit(form, kind = "submit") {
   await settled(form);
 }
 
-/** Waits until no check of `form` is still running. */
-async function settled(form) {
-  await form.evaluate((el) => new Promise((resolve) => {
-    const done = () => (el.dataset.pending ?? "0") === "0";
-    if (done()) return resolve();
-    const observer = new MutationObserver(() => done() && (observer.disconnect(), resolve()));
-    observer.observe(el, { attributes: true, attributeFilter: ["data-pending"] });
-  }));
-}
 
 /** The text each field's slot must show: the messages of the answer's fields that map to it. */
 async function expectedSlots(form, answer) {

@@ -16,7 +16,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
-import { chromiumOptions } from "./browser.mjs";
+import { chromiumOptions, settled } from "./browser.mjs";
 
 const require = createRequire(import.meta.url);
 const rules = require("../../pkg/node/saps_rules.js");
@@ -72,15 +72,6 @@ after(async () => {
 
 const form = (name) => page.locator(`form[data-form="${name}"]`);
 
-/** Waits until no check or request of `locator`'s form is still running. */
-async function settled(locator) {
-  await locator.evaluate((el) => new Promise((resolve) => {
-    const done = () => (el.dataset.pending ?? "0") === "0";
-    if (done()) return resolve();
-    const observer = new MutationObserver(() => done() && (observer.disconnect(), resolve()));
-    observer.observe(el, { attributes: true, attributeFilter: ["data-pending"] });
-  }));
-}
 
 async function fill(name, values) {
   for (const [field, value] of Object.entries(values)) {

@@ -19,6 +19,7 @@ use saps_core::directory::{DirectoryEntry, Page, Profile, SearchForm};
 use saps_core::eligibility::{ProgramEligibility, QualificationFacts};
 use saps_core::enrollment::{self, Enrollment, EnrollmentView};
 use saps_core::error::{FieldPath, ProblemKind, Problems};
+use saps_core::json::Eligibilities;
 use saps_core::value::{LocationId, PartnerId, ProgramId};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -31,12 +32,6 @@ pub struct EligibilityAnswer {
     #[serde(with = "saps_core::calendar::serde_date")]
     date: NaiveDate,
     /// One verdict per program asked about, in catalog order.
-    programs: Vec<ProgramEligibility>,
-}
-
-/// The `eligibility` rule's output.
-#[derive(Deserialize)]
-struct Verdicts {
     programs: Vec<ProgramEligibility>,
 }
 
@@ -222,7 +217,7 @@ pub async fn eligibility(
     if let Some(program) = query.program_id {
         fields.insert("programId".into(), Value::String(program));
     }
-    let verdicts: Verdicts = rules::decide(
+    let verdicts: Eligibilities = rules::decide(
         &s,
         "eligibility",
         fields,
