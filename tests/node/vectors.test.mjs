@@ -73,3 +73,15 @@ test("nothing throws: bad arguments are tagged failures", () => {
   }
   assert.ok(node.rules().includes("redemptionForm"));
 });
+
+test("the locale is one of core's wire names, exactly", () => {
+  const form = { voucherNumber: "SAPS-0001-M365", adminEmail: "it-admin@contoso.example" };
+  for (const locale of ["en", "zh-CN"]) {
+    assert.equal(node.checkValidationForm(form, "2026-03-02", locale).type, "success", locale);
+  }
+  for (const locale of ["de", "EN", "zh-cn", "zh", "", "en "]) {
+    const answer = node.checkValidationForm(form, "2026-03-02", locale);
+    assert.equal(answer.type, "failure", locale);
+    assert.deepStrictEqual(answer.errors[0].fields.map((f) => [f.field, f.code]), [["locale", "request.malformed"]], locale);
+  }
+});

@@ -22,7 +22,8 @@ use saps_core::calendar::parse_date;
 use saps_core::catalog::Catalog;
 use saps_core::error::{Locale, ProblemKind, Rejection};
 use saps_core::json::{self, Answer};
-use serde::Serialize;
+use serde::de::value::{self, StrDeserializer};
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
@@ -64,8 +65,8 @@ pub(crate) fn answer_js(rule: &str, input: &JsValue, today: &str, locale: &str) 
 
 /// The answer as a Rust value, before it is converted for JavaScript.
 pub fn answer(rule: &str, input: &JsValue, today: &str, locale: &str) -> Answer {
-    let Ok(locale_value) = serde_json::from_value::<Locale>(Value::String(locale.to_owned()))
-    else {
+    // Through serde, so the accepted names are exactly core's wire names, without an allocation.
+    let Ok(locale_value) = Locale::deserialize(StrDeserializer::<value::Error>::new(locale)) else {
         return Answer::rejected(
             &malformed(
                 "locale",
