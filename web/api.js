@@ -16,6 +16,20 @@ export async function demoTokens() {
   }
 }
 
+/**
+ * The date the API's rules run on (`/healthz`: UTC, or the server's injected clock), or `null`
+ * when it cannot tell. Forms check with it, so they agree with the server east of UTC too.
+ */
+export async function serverToday() {
+  try {
+    const reply = await fetch("/healthz", { headers: { accept: "application/json" } });
+    const today = reply.ok ? (await reply.json()).today : null;
+    return typeof today === "string" && /^\d{4}-\d{2}-\d{2}$/.test(today) ? today : null;
+  } catch {
+    return null;
+  }
+}
+
 /** The claims of a JWT, read for display only: the server verifies the signature. */
 export function claimsOf(token) {
   try {

@@ -5,13 +5,15 @@
 // is sent to its route of the API; the server's verdict is shown the same way. Served as plain
 // files, the page has no API and a passing form shows its checked output instead.
 import init, * as rules from "../pkg/web/saps_rules.js";
-import { claimsOf, demoTokens, retryable, send } from "./api.js";
+import { claimsOf, demoTokens, retryable, send, serverToday } from "./api.js";
 import { texts } from "./i18n.js";
 import { sampleState } from "./sample.js";
 
 const state = {
   locale: "en",
   today: localToday(),
+  /** The date an empty Today field means: the API's when it is here, else the browser's. */
+  defaultToday: localToday(),
   previewed: false,
   /** The demo tokens by role, or null without an API. */
   tokens: null,
@@ -507,6 +509,8 @@ function signIn(role) {
 async function connect() {
   state.tokens = await demoTokens();
   if (!state.tokens) return;
+  state.defaultToday = (await serverToday()) ?? state.defaultToday;
+  state.today = state.defaultToday;
   for (const el of document.querySelectorAll("[data-api-only]")) el.hidden = false;
   const select = document.getElementById("role");
   for (const role of Object.keys(state.tokens)) {
@@ -533,7 +537,7 @@ await init();
 const todayInput = document.getElementById("today");
 todayInput.value = state.today;
 todayInput.addEventListener("change", () => {
-  state.today = todayInput.value || localToday();
+  state.today = todayInput.value || state.defaultToday;
   recheckAll();
 });
 for (const button of document.querySelectorAll("[data-locale]")) {
@@ -545,6 +549,7 @@ for (const button of document.querySelectorAll("[data-locale]")) {
   });
 }
 await connect();
+todayInput.value = state.today;
 translate();
 fillPrograms();
 document.querySelectorAll("form[data-form]").forEach(wire);

@@ -425,6 +425,9 @@ async fn expiry_and_renewal(server: Server) {
 
     // The day before expiry the voucher is usable; on 2026-11-28 (created + 180) it is not.
     server.clock.set(api::date("2026-11-27"));
+    // The health check tells a browser form which day the rules run on: the server's clock.
+    let health = server.get("/healthz").send().await.expect(200).json();
+    assert_eq!(health, json!({ "status": "ok", "today": "2026-11-27" }));
     assert_eq!(state_of(&server, "EXPIRY0001").await, "assigned");
     server.clock.set(api::date("2026-11-28"));
     assert_eq!(state_of(&server, "EXPIRY0001").await, "expired");

@@ -20,6 +20,7 @@ use crate::blob::BlobStore;
 use crate::clock::Clock;
 use crate::store::Store;
 use axum::Router;
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::middleware;
 use axum::response::IntoResponse;
@@ -112,10 +113,13 @@ pub fn router(services: Services) -> Router {
         .with_state(Arc::new(services))
 }
 
-async fn healthz() -> impl IntoResponse {
+/// Liveness, and the date the rules run on: UTC, or the injected clock. A browser form checks with
+/// this date, so its verdict matches the server's even where the local date is another day.
+async fn healthz(State(services): State<AppState>) -> impl IntoResponse {
+    let today = services.clock.today().to_string();
     (
         StatusCode::OK,
-        axum::Json(serde_json::json!({ "status": "ok" })),
+        axum::Json(serde_json::json!({ "status": "ok", "today": today })),
     )
 }
 
