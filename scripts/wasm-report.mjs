@@ -1,9 +1,11 @@
 // Size and speed report of pkg/ (run scripts/build-pkg.sh first):
 //   node scripts/wasm-report.mjs [--json]
 // Sizes: the .wasm after wasm-opt, raw and gzipped (level 9), and the JS glue. Speed: median
-// time per form-validation call from JS in Node, over 100,000 calls in 100 batches of 1,000.
+// time per form-validation call from JS in Node, over 100,000 calls in 100 batches of 1,000:
+// three fixed calls, then every form check of the demo page on a valid and on an invalid input
+// from the shared vectors (the invalid one with the most failing fields).
 // Targets (issue 3): wasm <= 200 KB raw and <= 80 KB gzipped; <= 5 µs per call.
-import { readFileSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { createRequire } from "node:module";
 import { performance } from "node:perf_hooks";
@@ -25,6 +27,33 @@ const calls = {
   "checkValidationForm (valid)": () => rules.checkValidationForm(
     { voucherNumber: "SAPS-0001-M365", adminEmail: "it-admin@contoso.example" }, "2026-03-02", "en"),
 };
+
+// The typed form checks of the demo page and the core rule each runs.
+const formChecks = {
+  checkQualifications: "qualifications",
+  checkEnrollmentForm: "enrollmentForm",
+  checkProfileForm: "profile",
+  checkValidationForm: "validationForm",
+  checkReservationForm: "reservationForm",
+  checkCancellationForm: "cancellationForm",
+  checkCompletionReportForm: "completionReportForm",
+  checkRedemptionForm: "redemptionForm",
+  checkClaimForm: "claimForm",
+};
+const vectorsDir = new URL("../tests/vectors/", import.meta.url);
+const vectors = readdirSync(vectorsDir).filter((name) => name.endsWith(".json"))
+  .flatMap((name) => JSON.parse(readFileSync(new URL(name, vectorsDir), "utf8")));
+for (const [fn, rule] of Object.entries(formChecks)) {
+  const cases = vectors.filter((c) => c.rule === rule);
+  const valid = cases.find((c) => "output" in c.expect);
+  const invalid = cases.filter((c) => "error" in c.expect)
+    .sort((a, b) => b.expect.error.fields.length - a.expect.error.fields.length)[0];
+  for (const [label, c] of [["valid", valid], [`${invalid?.expect.error.fields.length} problems`, invalid]]) {
+    if (!c) throw new Error(`tests/vectors has no ${label} case of ${rule}`);
+    const locale = c.locale ?? "en";
+    calls[`${fn} (${label}, ${locale})`] = () => rules[fn](c.input, c.today, locale);
+  }
+}
 
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b);

@@ -560,6 +560,8 @@ def vouchers():
     case(f, "cancel with an unknown reason", "cancelReservation", TODAY, {"reason": "bored", "context": cctx},
          error=one("reason", "field.unknownValue"))
     case(f, "cancel without a reason", "cancellationForm", TODAY, {}, error=one("reason", "field.required"))
+    case(f, "the cancellation form accepts a known reason", "cancellationForm", TODAY, {"reason": "offerChanged"},
+         {"reason": "offerChanged"})
     case(f, "cancel an assigned voucher", "cancelReservation", TODAY, {"reason": "offerChanged", "context": {**cctx, "voucher": voucher()}},
          error=one("voucherNumber", "voucher.invalidTransition"))
     case(f, "cancel after expiry", "cancelReservation", "2026-06-30", {"reason": "offerChanged", "context": cctx},
