@@ -142,8 +142,11 @@ pub enum Requirement {
 #[derive(Debug, thiserror::Error)]
 pub enum CatalogError {
     /// The file is not a catalog document.
-    #[error("the catalog is not valid JSON of the expected shape: {0}")]
+    #[error("the catalog is not valid JSON: {0}")]
     Malformed(#[from] serde_json::Error),
+    /// The file is JSON, but not of the catalog's shape.
+    #[error("the catalog is not of the expected shape: {0}")]
+    Shape(#[from] crate::json::ReadError),
     /// Two programs share an id.
     #[error("program `{0}` is listed more than once")]
     DuplicateProgram(String),
@@ -163,7 +166,7 @@ impl Catalog {
         // Through `Value`: its deserializer is already in every build for the JSON entry points,
         // so the catalog types need no second, text-reading instantiation (smaller WASM).
         let value: serde_json::Value = serde_json::from_str(json)?;
-        let catalog: Catalog = serde_json::from_value(value)?;
+        let catalog: Catalog = crate::json::from_value(&value)?;
         catalog.check()?;
         Ok(catalog)
     }

@@ -56,6 +56,17 @@ impl Locale {
         best.map_or(Locale::En, |(_, locale)| locale)
     }
 
+    /// Reads a locale's exact wire name (`en` or `zh-CN`, as serde writes it); anything else,
+    /// a longer tag or another case included, gives `None`. [`Locale::from_tag`] is the lenient
+    /// reader for HTTP headers.
+    pub fn from_wire(name: &str) -> Option<Locale> {
+        match name {
+            "en" => Some(Locale::En),
+            "zh-CN" => Some(Locale::ZhCn),
+            _ => None,
+        }
+    }
+
     /// The BCP 47 tag of this locale.
     pub fn tag(self) -> &'static str {
         match self {
@@ -949,6 +960,23 @@ mod tests {
         assert_eq!(Locale::from_accept_language("fr-FR, de"), Locale::En);
         assert_eq!(Locale::from_accept_language("zh;q=0, en"), Locale::En);
         assert_eq!(Locale::from_accept_language(""), Locale::En);
+    }
+
+    #[test]
+    fn wire_names_are_serdes() {
+        for locale in [Locale::En, Locale::ZhCn] {
+            let written = serde_json::to_value(locale).unwrap_or_default();
+            let name = written.as_str().unwrap_or_default();
+            assert_eq!(Locale::from_wire(name), Some(locale), "{name}");
+            assert_eq!(name, locale.tag());
+        }
+        for other in ["", "EN", "zh-cn", "zh", "en-GB", "fr", " en"] {
+            assert_eq!(Locale::from_wire(other), None, "{other:?}");
+            assert!(
+                serde_json::from_value::<Locale>(other.into()).is_err(),
+                "{other:?}"
+            );
+        }
     }
 
     #[test]

@@ -22,8 +22,7 @@ use saps_core::calendar::parse_date;
 use saps_core::catalog::Catalog;
 use saps_core::error::{Locale, ProblemKind, Rejection};
 use saps_core::json::{self, Answer};
-use serde::de::value::{self, StrDeserializer};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
@@ -65,19 +64,18 @@ pub(crate) fn answer_js(rule: &str, input: &JsValue, today: &str, locale: &str) 
 
 /// The answer as a Rust value, before it is converted for JavaScript.
 pub fn answer(rule: &str, input: &JsValue, today: &str, locale: &str) -> Answer {
-    // Through serde, so the accepted names are exactly core's wire names, without an allocation.
-    let Ok(locale_value) = Locale::deserialize(StrDeserializer::<value::Error>::new(locale)) else {
+    let Some(locale_value) = Locale::from_wire(locale) else {
         return Answer::rejected(
             &malformed(
                 "locale",
-                format!("unknown locale {locale:?}; use \"en\" or \"zh-CN\""),
+                format!("unknown locale `{locale}`; use `en` or `zh-CN`"),
             ),
             Locale::En,
         );
     };
     let Some(today) = parse_date(today) else {
         return Answer::rejected(
-            &malformed("today", format!("{today:?} is not a date (YYYY-MM-DD)")),
+            &malformed("today", format!("`{today}` is not a date like 2026-01-31")),
             locale_value,
         );
     };
@@ -97,7 +95,7 @@ pub fn answer(rule: &str, input: &JsValue, today: &str, locale: &str) -> Answer 
 /// faster than walking the object field by field across the boundary.
 fn read_input(input: &JsValue) -> Result<Value, String> {
     let text = js_sys::JSON::stringify(input)
-        .map_err(|error| format!("the input cannot be written as JSON: {error:?}"))?
+        .map_err(|_| String::from("the input cannot be written as JSON"))?
         .as_string()
         .ok_or_else(|| String::from("the input must be a JSON value"))?;
     serde_json::from_str(&text).map_err(|error| error.to_string())

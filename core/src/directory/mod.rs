@@ -403,8 +403,18 @@ pub fn encode_cursor(name: &str, partner_id: &PartnerId) -> String {
 }
 
 fn decode_cursor(raw: &str) -> Option<(String, PartnerId)> {
-    let bytes = URL_SAFE_NO_PAD.decode(raw).ok()?;
-    let (name, id): (String, String) = serde_json::from_slice(&bytes).ok()?;
+    let text = String::from_utf8(URL_SAFE_NO_PAD.decode(raw).ok()?).ok()?;
+    // Read as a `Value` and matched by hand: no second JSON reader in the WASM module.
+    let Ok(serde_json::Value::Array(parts)) = serde_json::from_str(&text) else {
+        return None;
+    };
+    let [
+        serde_json::Value::String(name),
+        serde_json::Value::String(id),
+    ] = <[serde_json::Value; 2]>::try_from(parts).ok()?
+    else {
+        return None;
+    };
     Some((name, PartnerId::parse(&id).ok()?))
 }
 

@@ -165,7 +165,7 @@ fn partner_summary(partner: &Partner) -> PartnerSummary {
 
 /// Reads an API-only form (not a core rule's) from a JSON body: 400 on unknown fields.
 fn read_form<T: serde::de::DeserializeOwned>(body: JsonBody) -> Result<T, ApiError> {
-    serde_json::from_value(Value::Object(body.fields)).map_err(|e| {
+    saps_core::json::from_value(&Value::Object(body.fields)).map_err(|e| {
         ApiError::one(
             "",
             ProblemKind::Malformed {

@@ -6,6 +6,10 @@
 //! and, under `context`, the state the rule decides on: the voucher, the enrollment, the facts.
 //! Inputs reject unknown fields.
 
+mod read;
+
+pub use read::{ReadError, from_value};
+
 use crate::access::{self, Operation, Principal};
 use crate::catalog::Catalog;
 use crate::claim::{self, Claim, ClaimDecision, ClaimForm};
@@ -119,7 +123,7 @@ pub fn run(
     }
 }
 
-fn malformed(field: &str, error: &serde_json::Error) -> Rejection {
+fn malformed(field: &str, error: &dyn std::fmt::Display) -> Rejection {
     Rejection::one(
         field,
         ProblemKind::Malformed {
@@ -129,6 +133,7 @@ fn malformed(field: &str, error: &serde_json::Error) -> Rejection {
 }
 
 /// Splits an input into its request fields and its `context`, each read into its own type.
+#[inline(never)]
 fn split<F: DeserializeOwned, C: DeserializeOwned>(input: Value) -> Result<(F, C), Rejection> {
     let Value::Object(mut fields) = input else {
         return Err(Rejection::one(
@@ -141,8 +146,8 @@ fn split<F: DeserializeOwned, C: DeserializeOwned>(input: Value) -> Result<(F, C
     let context = fields
         .remove("context")
         .unwrap_or_else(|| Value::Object(Map::new()));
-    let form = serde_json::from_value(Value::Object(fields)).map_err(|e| malformed("", &e))?;
-    let context = serde_json::from_value(context).map_err(|e| malformed("context", &e))?;
+    let form = read::from_value(&Value::Object(fields)).map_err(|e| malformed("", &e))?;
+    let context = read::from_value(&context).map_err(|e| malformed("context", &e))?;
     Ok((form, context))
 }
 

@@ -1,0 +1,249 @@
+//! `json::from_value`, the reader every JSON entry point uses, against serde_json's own `&Value`
+//! deserializer: on every shared vector's request fields and context, and on each of them with
+//! one node replaced by a value of another kind or one key dropped, read as each input type,
+//! both give the same value or the same error text. The one designed difference (a struct is
+//! never read from an array) is checked on its own.
+
+// Test code: a broken fixture should fail loudly.
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+#[path = "../../tests/vectors/files.rs"]
+mod files;
+
+use saps_core::catalog::Catalog;
+use saps_core::json::{self, from_value};
+use saps_core::vectors;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use std::fmt::Debug;
+use std::path::Path;
+
+type Outcome = Result<String, String>;
+
+fn ours<T: for<'de> Deserialize<'de> + Debug>(value: &Value) -> Outcome {
+    from_value::<T>(value)
+        .map(|t| format!("{t:?}"))
+        .map_err(|e| e.to_string())
+}
+
+fn serde_jsons<T: for<'de> Deserialize<'de> + Debug>(value: &Value) -> Outcome {
+    T::deserialize(value)
+        .map(|t| format!("{t:?}"))
+        .map_err(|e| e.to_string())
+}
+
+/// Every input type of the entry points (request fields and contexts), and the catalog.
+macro_rules! each_type {
+    ($check:ident, $value:expr) => {{
+        use saps_core::claim::ClaimForm;
+        use saps_core::completion::CompletionReportForm;
+        use saps_core::directory::{ProfileForm, SearchForm};
+        use saps_core::eligibility::QualificationFacts;
+        use saps_core::json::*;
+        use saps_core::redemption::RedemptionForm;
+        use saps_core::voucher::{AssignForm, CancellationForm, ReservationForm, ValidationForm};
+        let value = $value;
+        $check::<Nothing>(value);
+        $check::<ProgramFilter>(value);
+        $check::<FactsContext>(value);
+        $check::<QualificationFacts>(value);
+        $check::<EnrollmentForm>(value);
+        $check::<EnrollContext>(value);
+        $check::<EnrollmentContext>(value);
+        $check::<PartnerRecord>(value);
+        $check::<DirectoryContext>(value);
+        $check::<ProfileForm>(value);
+        $check::<SearchForm>(value);
+        $check::<AssignForm>(value);
+        $check::<AssignContext>(value);
+        $check::<ValidationForm>(value);
+        $check::<ReservationForm>(value);
+        $check::<CancellationForm>(value);
+        $check::<CompletionReportForm>(value);
+        $check::<VoucherContext>(value);
+        $check::<VouchersContext>(value);
+        $check::<StateForm>(value);
+        $check::<PreviewForm>(value);
+        $check::<RedemptionForm>(value);
+        $check::<AmountContext>(value);
+        $check::<ClaimForm>(value);
+        $check::<DecisionForm>(value);
+        $check::<ClaimContext>(value);
+        $check::<AuthorizeForm>(value);
+        $check::<AuthorizeContext>(value);
+        $check::<Catalog>(value);
+    }};
+}
+
+/// The inputs to compare on: each vector's request fields and its context.
+fn vector_parts() -> Vec<Value> {
+    let dirs = files::vector_dirs(Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors"));
+    let mut parts = Vec::new();
+    for file in files::read_vector_files(&dirs).unwrap() {
+        for case in vectors::parse_file(&file.text).unwrap() {
+            let mut input = case.input.clone();
+            if let Some(context) = input.as_object_mut().and_then(|f| f.remove("context")) {
+                parts.push(context);
+            }
+            parts.push(input);
+        }
+    }
+    let catalog = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/catalog.json");
+    parts.push(serde_json::from_str(&std::fs::read_to_string(catalog).unwrap()).unwrap());
+    distinct(parts)
+}
+
+/// Vectors share many contexts: each distinct value once.
+fn distinct(values: Vec<Value>) -> Vec<Value> {
+    let mut seen = std::collections::BTreeSet::new();
+    values
+        .into_iter()
+        .filter(|v| seen.insert(v.to_string()))
+        .collect()
+}
+
+/// `value` with one node changed: every node in turn (of a list, its first item) replaced by each
+/// of `replacements`, and every object key in turn removed.
+fn mutations(value: &Value, replacements: &[Value], out: &mut Vec<Value>) {
+    fn walk(
+        root: &Value,
+        path: &mut Vec<PathStep>,
+        node: &Value,
+        replacements: &[Value],
+        out: &mut Vec<Value>,
+    ) {
+        for replacement in replacements {
+            out.push(replace(root, path, Some(replacement.clone())));
+        }
+        match node {
+            Value::Object(map) => {
+                for (key, child) in map {
+                    path.push(PathStep::Key(key.clone()));
+                    out.push(replace(root, path, None));
+                    walk(root, path, child, replacements, out);
+                    path.pop();
+                }
+            }
+            // The items of a list share a type: changing the first one covers them.
+            Value::Array(items) => {
+                if let Some(first) = items.first() {
+                    path.push(PathStep::Index(0));
+                    walk(root, path, first, replacements, out);
+                    path.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+    walk(value, &mut Vec::new(), value, replacements, out);
+}
+
+#[derive(Clone)]
+enum PathStep {
+    Key(String),
+    Index(usize),
+}
+
+fn replace(root: &Value, path: &[PathStep], with: Option<Value>) -> Value {
+    let mut copy = root.clone();
+    let Some((last, parents)) = path.split_last() else {
+        return with.unwrap_or(Value::Null);
+    };
+    let mut node = &mut copy;
+    for step in parents {
+        node = match step {
+            PathStep::Key(key) => &mut node[key.as_str()],
+            PathStep::Index(index) => &mut node[*index],
+        };
+    }
+    match (last, with) {
+        (PathStep::Key(key), Some(with)) => node[key.as_str()] = with,
+        (PathStep::Key(key), None) => {
+            node.as_object_mut().unwrap().remove(key);
+        }
+        (PathStep::Index(index), Some(with)) => node[*index] = with,
+        (PathStep::Index(index), None) => {
+            node.as_array_mut().unwrap().remove(*index);
+        }
+    }
+    copy
+}
+
+fn same<T: for<'de> Deserialize<'de> + Debug>(value: &Value) {
+    let (ours, theirs) = (ours::<T>(value), serde_jsons::<T>(value));
+    if ours != theirs {
+        // The designed difference: serde_json also reads a struct from an array.
+        let struct_from_array =
+            matches!(&ours, Err(e) if e.starts_with("invalid type: sequence, expected struct"));
+        assert!(
+            struct_from_array,
+            "{}: {value}\n  ours:       {ours:?}\n  serde_json: {theirs:?}",
+            std::any::type_name::<T>()
+        );
+    }
+}
+
+#[test]
+fn reads_every_vector_part_as_serde_json_does() {
+    let parts = vector_parts();
+    assert!(parts.len() > 200, "only {} parts", parts.len());
+    for part in &parts {
+        each_type!(same, part);
+    }
+}
+
+#[test]
+fn reads_every_one_node_change_as_serde_json_does() {
+    let replacements = [
+        Value::Null,
+        json!(true),
+        json!(7),
+        json!(-3),
+        json!(1.5),
+        json!(4_294_967_296_u64),
+        json!("2026-02-30"),
+        json!("\"quoted\" \\ tab\t newline\n nul\u{0} bell\u{7}"),
+        json!({}),
+        json!({ "unexpected": 1 }),
+    ];
+    let mut changed = Vec::new();
+    for part in vector_parts() {
+        mutations(&part, &replacements, &mut changed);
+    }
+    let changed = distinct(changed);
+    assert!(changed.len() > 10_000, "only {} changes", changed.len());
+    for value in &changed {
+        each_type!(same, value);
+    }
+}
+
+#[test]
+fn a_struct_is_never_read_from_an_array() {
+    use saps_core::voucher::ValidationForm;
+    let positional = json!(["SAPS0001M365", "it-admin@contoso.example"]);
+    assert!(
+        ValidationForm::deserialize(&positional).is_ok(),
+        "serde_json reads it"
+    );
+    assert_eq!(
+        from_value::<ValidationForm>(&positional)
+            .unwrap_err()
+            .to_string(),
+        "invalid type: sequence, expected struct ValidationForm"
+    );
+    // Through an entry point, it is malformed input at the field that holds it.
+    let answer = json::run(
+        Catalog::sample().unwrap(),
+        "voucherState",
+        json!({ "context": { "actor": [], "voucher": null } }),
+        chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(),
+        saps_core::Locale::En,
+    );
+    let text = serde_json::to_string(&answer).unwrap();
+    assert!(text.contains("request.malformed"), "{text}");
+}
