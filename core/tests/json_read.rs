@@ -1,8 +1,8 @@
 //! `json::from_value`, the reader every JSON entry point uses, against serde_json's own `&Value`
 //! deserializer: on every shared vector's request fields and context, and on each of them with
 //! one node replaced by a value of another kind or one key dropped, read as each input type,
-//! both give the same value or the same error text. The one designed difference (a struct is
-//! never read from an array) is checked on its own.
+//! both give the same value or the same error text. The designed differences are checked on
+//! their own: a struct is never read from an array, and an error knows its JSON path.
 
 // Test code: a broken fixture should fail loudly.
 #![allow(
@@ -28,7 +28,7 @@ type Outcome = Result<String, String>;
 fn ours<T: for<'de> Deserialize<'de> + Debug>(value: &Value) -> Outcome {
     from_value::<T>(value)
         .map(|t| format!("{t:?}"))
-        .map_err(|e| e.to_string())
+        .map_err(|e| e.detail().to_owned())
 }
 
 fn serde_jsons<T: for<'de> Deserialize<'de> + Debug>(value: &Value) -> Outcome {
@@ -246,4 +246,51 @@ fn a_struct_is_never_read_from_an_array() {
     );
     let text = serde_json::to_string(&answer).unwrap();
     assert!(text.contains("request.malformed"), "{text}");
+}
+
+#[test]
+fn an_error_knows_the_json_path_of_the_value_at_fault() {
+    use saps_core::error::FieldPath;
+    use saps_core::json::{EnrollContext, VoucherContext};
+    let path = |value: Value| {
+        let error = from_value::<VoucherContext>(&value).unwrap_err();
+        (
+            error.field(FieldPath::new("context")).as_str().to_owned(),
+            error.to_string(),
+        )
+    };
+    let actor = json!({ "role": "partner_admin", "partnerId": "1001" });
+    let deliverable = json!({
+        "fileName": "plan.pdf",
+        "mediaType": "application/pdf",
+        "size": 1024,
+        "sha256": "a".repeat(64),
+    });
+    assert_eq!(
+        path(json!({ "actor": actor, "uploaded": [deliverable, { "fileName": 7 }] })).0,
+        "context.uploaded[1].fileName"
+    );
+    assert_eq!(
+        path(json!({ "actor": actor, "enrollment": { "programId": "microsoft-365", "locationIds": ["11"], "enrolledOn": "2026-13-01", "expiresOn": "2027-01-01" } })).0,
+        "context.enrollment.enrolledOn"
+    );
+    // An unknown field is reported at itself; a missing one at the object that lacks it.
+    assert_eq!(
+        path(json!({ "actor": actor, "color": "red" })).0,
+        "context.color"
+    );
+    let (at, text) = path(json!({ "actor": { "role": "partner_user" } }));
+    assert_eq!(at, "context.actor");
+    assert_eq!(text, "missing field `partnerId` at `actor`");
+    // Display names the path below the value read; the detail is serde_json's text alone.
+    let error =
+        from_value::<EnrollContext>(&json!({ "partnerLocations": ["11", true] })).unwrap_err();
+    assert_eq!(
+        error.detail(),
+        "invalid type: boolean `true`, expected a string"
+    );
+    assert_eq!(
+        error.to_string(),
+        "invalid type: boolean `true`, expected a string at `partnerLocations[1]`"
+    );
 }

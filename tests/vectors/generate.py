@@ -163,17 +163,22 @@ def values():
     case(f, "mixed problems give validation.failed", "validationForm", TODAY,
          {"voucherNumber": "X", "adminEmail": ""},
          error=err("validation.failed", ("voucherNumber", "field.invalidVoucherNumber"), ("adminEmail", "field.required")))
-    case(f, "an unknown field is malformed input", "validationForm", TODAY,
-         {"voucherNumber": "ABCDEFGH", "adminEmail": "a@b.co", "extra": 1}, error=one("", "request.malformed"))
-    case(f, "a wrong type is malformed input", "validationForm", TODAY,
-         {"voucherNumber": 12345678, "adminEmail": "a@b.co"}, error=one("", "request.malformed"))
+    case(f, "an unknown field is malformed input, reported at itself", "validationForm", TODAY,
+         {"voucherNumber": "ABCDEFGH", "adminEmail": "a@b.co", "extra": 1}, error=one("extra", "request.malformed"))
+    case(f, "a wrong type is malformed input, reported at its field", "validationForm", TODAY,
+         {"voucherNumber": 12345678, "adminEmail": "a@b.co"}, error=one("voucherNumber", "request.malformed"))
     case(f, "an input that is not an object is malformed", "validationForm", TODAY, [1, 2],
          error=one("", "request.malformed"))
     case(f, "an unknown rule is refused", "noSuchRule", TODAY, {}, error=one("", "request.unknownRule"))
     case(f, "messages can be asked in Chinese", "validationForm", TODAY, {"voucherNumber": "ABCDEFGH"},
          error=one("adminEmail", "field.required"), locale="zh-CN")
-    case(f, "a malformed context is reported at context", "voucherState", TODAY,
-         {"context": {"actor": PA, "voucher": {"voucherNumber": "bad"}}}, error=one("context", "request.malformed"))
+    case(f, "a malformed context is reported at its field", "voucherState", TODAY,
+         {"context": {"actor": PA, "voucher": {"voucherNumber": "bad"}}},
+         error=one("context.voucher.voucherNumber", "request.malformed"))
+    case(f, "a missing field of the context is reported at the object that lacks it", "voucherState", TODAY,
+         {"context": {"actor": {"role": "partner_admin"}}}, error=one("context.actor", "request.malformed"))
+    case(f, "a struct given as an array is malformed", "validationForm", TODAY,
+         {"context": ["ABCDEFGH", "a@b.co"]}, error=one("context", "request.malformed"))
     case(f, "the catalog lists five sample programs", "programs", TODAY, {},
          [{"id": p} for p in ["microsoft-365", "azure", "security", "data-ai", "business-applications"]])
     case(f, "programs carry their parameters with defaults", "programs", TODAY, {},
@@ -254,7 +259,7 @@ def eligibility():
                    ("consultants[1].consultantId", "field.duplicate"), ("consultants[1].name", "field.length")))
     case(f, "a date that is not YYYY-MM-DD in the facts is malformed", "qualifications", TODAY,
          {"competencies": [{"area": "Security", "validFrom": "2026-1-1", "validUntil": "2027-01-01"}]},
-         error=one("", "request.malformed"))
+         error=one("competencies[0].validFrom", "request.malformed"))
 
 
 # ---------------------------------------------------------------- enrollment (§5)
@@ -863,7 +868,7 @@ def access():
         case(f, name, "authorize", TODAY, inp, {"allowed": True} if code is None else None, None if code is None else one(field, code))
     case(f, "an unknown role is malformed", "authorize", TODAY,
          {"operation": "readPartner", "ownerPartnerId": P1, "context": {"principal": {"sub": "x", "roles": ["root"]}}},
-         error=one("context", "request.malformed"))
+         error=one("context.principal.roles[0]", "request.malformed"))
     case(f, "operation is required", "authorize", TODAY, {}, error=one("operation", "field.required"))
 
 

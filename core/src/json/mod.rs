@@ -132,6 +132,16 @@ fn malformed(field: &str, error: &dyn std::fmt::Display) -> Rejection {
     )
 }
 
+/// Malformed input at the field where reading `root` failed.
+pub fn misshapen(root: &str, error: &ReadError) -> Rejection {
+    Rejection::one(
+        error.field(FieldPath::new(root)),
+        ProblemKind::Malformed {
+            detail: error.detail().to_owned(),
+        },
+    )
+}
+
 /// Splits an input into its request fields and its `context`, each read into its own type.
 #[inline(never)]
 fn split<F: DeserializeOwned, C: DeserializeOwned>(input: Value) -> Result<(F, C), Rejection> {
@@ -146,8 +156,8 @@ fn split<F: DeserializeOwned, C: DeserializeOwned>(input: Value) -> Result<(F, C
     let context = fields
         .remove("context")
         .unwrap_or_else(|| Value::Object(Map::new()));
-    let form = read::from_value(&Value::Object(fields)).map_err(|e| malformed("", &e))?;
-    let context = read::from_value(&context).map_err(|e| malformed("context", &e))?;
+    let form = read::from_value(&Value::Object(fields)).map_err(|e| misshapen("", &e))?;
+    let context = read::from_value(&context).map_err(|e| misshapen("context", &e))?;
     Ok((form, context))
 }
 

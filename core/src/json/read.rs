@@ -8,6 +8,7 @@
 //! Everything else is serde_json's behaviour, with its error texts, which [`ReadError`] writes
 //! without the float and Unicode-escape formatting machinery that serde's own rendering pulls in.
 
+use crate::error::FieldPath;
 use serde::de::{
     self, DeserializeSeed, EnumAccess, Error as _, Expected, MapAccess, SeqAccess, Unexpected,
     VariantAccess, Visitor,
@@ -16,21 +17,76 @@ use serde::{Deserialize, forward_to_deserialize_any};
 use serde_json::{Map, Number, Value};
 use std::fmt::{self, Display, Write as _};
 
-/// Why an input does not have the shape of its type, in serde_json's words: `missing field
-/// `x``, `unknown field `y`, expected one of ...`, `invalid type: string "z", expected u32`.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{}", .0.0)]
+/// Why an input does not have the shape of its type, in serde_json's words (`missing field
+/// `x``, `unknown field `y`, expected one of ...`, `invalid type: string "z", expected u32`),
+/// and where: the JSON path of the value at fault (SPEC §11), which serde_json does not keep.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ReadError(Box<Message>);
 
 /// Boxed so that `ReadError` is one pointer wide, like serde_json's `Error`: every visitor
 /// returns it, and a narrower `Result` is less code in each of them.
 #[derive(Clone, Debug, PartialEq, Eq)]
-struct Message(String);
+struct Message {
+    text: String,
+    /// Innermost first: each level the error passes on its way out adds its own step.
+    path: Vec<Step>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Step {
+    Key(String),
+    Index(usize),
+}
+
+impl ReadError {
+    /// What is wrong, without where.
+    pub fn detail(&self) -> &str {
+        &self.0.text
+    }
+
+    /// Where: the path of the value at fault, below `root` (the path of the value read).
+    pub fn field(&self, root: FieldPath) -> FieldPath {
+        self.0.path.iter().rev().fold(root, |at, step| match step {
+            Step::Key(key) => at.key(key),
+            Step::Index(index) => at.index(*index),
+        })
+    }
+
+    // Out of line: every visitor's error path calls these, and a call is less code than a copy.
+    #[cold]
+    #[inline(never)]
+    fn at_key(mut self, key: &str) -> ReadError {
+        self.0.path.push(Step::Key(key.to_owned()));
+        self
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn at_index(mut self, index: usize) -> ReadError {
+        self.0.path.push(Step::Index(index));
+        self
+    }
+}
+
+impl Display for ReadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let field = self.field(FieldPath::new(""));
+        match field.as_str() {
+            "" => f.write_str(self.detail()),
+            at => write!(f, "{} at `{at}`", self.detail()),
+        }
+    }
+}
+
+impl std::error::Error for ReadError {}
 
 impl de::Error for ReadError {
     #[cold]
     fn custom<T: Display>(message: T) -> ReadError {
-        ReadError(Box::new(Message(message.to_string())))
+        ReadError(Box::new(Message {
+            text: message.to_string(),
+            path: Vec::new(),
+        }))
     }
 
     #[cold]
@@ -150,7 +206,7 @@ fn visit_array<'de, V: Visitor<'de>>(
     items: &'de [Value],
     visitor: V,
 ) -> Result<V::Value, ReadError> {
-    let mut seq = Items(items.iter());
+    let mut seq = Items(items.iter().enumerate());
     let value = visitor.visit_seq(&mut seq)?;
     match seq.0.len() {
         0 => Ok(value),
@@ -167,7 +223,7 @@ fn visit_object<'de, V: Visitor<'de>>(
 ) -> Result<V::Value, ReadError> {
     let mut entries = Entries {
         iter: map.iter(),
-        value: None,
+        current: None,
     };
     let value = visitor.visit_map(&mut entries)?;
     match entries.iter.len() {
@@ -340,8 +396,8 @@ impl<'de> de::Deserializer<'de> for Reader<'de> {
     forward_to_deserialize_any! { i128 u128 bytes byte_buf }
 }
 
-/// The elements of an array.
-struct Items<'de>(std::slice::Iter<'de, Value>);
+/// The elements of an array, numbered for the paths of errors.
+struct Items<'de>(std::iter::Enumerate<std::slice::Iter<'de, Value>>);
 
 impl<'de> SeqAccess<'de> for Items<'de> {
     type Error = ReadError;
@@ -350,10 +406,13 @@ impl<'de> SeqAccess<'de> for Items<'de> {
         &mut self,
         seed: T,
     ) -> Result<Option<T::Value>, ReadError> {
-        self.0
-            .next()
-            .map(|value| seed.deserialize(Reader(value)))
-            .transpose()
+        let Some((index, value)) = self.0.next() else {
+            return Ok(None);
+        };
+        match seed.deserialize(Reader(value)) {
+            Ok(element) => Ok(Some(element)),
+            Err(error) => Err(error.at_index(index)),
+        }
     }
 
     fn size_hint(&self) -> Option<usize> {
@@ -361,10 +420,10 @@ impl<'de> SeqAccess<'de> for Items<'de> {
     }
 }
 
-/// The entries of an object; `value` is the one whose key was read last.
+/// The entries of an object; `current` is the one whose key was read last.
 struct Entries<'de> {
     iter: serde_json::map::Iter<'de>,
-    value: Option<&'de Value>,
+    current: Option<(&'de str, &'de Value)>,
 }
 
 impl<'de> MapAccess<'de> for Entries<'de> {
@@ -377,13 +436,19 @@ impl<'de> MapAccess<'de> for Entries<'de> {
         let Some((key, value)) = self.iter.next() else {
             return Ok(None);
         };
-        self.value = Some(value);
-        seed.deserialize(Key(key)).map(Some)
+        self.current = Some((key, value));
+        // An unknown field is reported at itself.
+        match seed.deserialize(Key(key)) {
+            Ok(key) => Ok(Some(key)),
+            Err(error) => Err(error.at_key(key)),
+        }
     }
 
     fn next_value_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<T::Value, ReadError> {
-        match self.value.take() {
-            Some(value) => seed.deserialize(Reader(value)),
+        match self.current.take() {
+            Some((key, value)) => seed
+                .deserialize(Reader(value))
+                .map_err(|error| error.at_key(key)),
             None => Err(de::Error::custom("value is missing")),
         }
     }
@@ -437,7 +502,9 @@ impl<'de> VariantAccess<'de> for Variant<'de> {
 
     fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value, ReadError> {
         match self.value {
-            Some(value) => seed.deserialize(Reader(value)),
+            Some(value) => seed
+                .deserialize(Reader(value))
+                .map_err(|error| error.at_key(self.name)),
             None => Err(ReadError::invalid_type(
                 Unexpected::UnitVariant,
                 &"newtype variant",
@@ -452,7 +519,9 @@ impl<'de> VariantAccess<'de> for Variant<'de> {
     ) -> Result<V::Value, ReadError> {
         match self.value {
             Some(Value::Array(items)) if items.is_empty() => visitor.visit_unit(),
-            Some(Value::Array(items)) => visit_array(items, visitor),
+            Some(Value::Array(items)) => {
+                visit_array(items, visitor).map_err(|error| error.at_key(self.name))
+            }
             Some(other) => Err(invalid_type(other, &"tuple variant")),
             None => Err(ReadError::invalid_type(
                 Unexpected::UnitVariant,
@@ -467,7 +536,9 @@ impl<'de> VariantAccess<'de> for Variant<'de> {
         visitor: V,
     ) -> Result<V::Value, ReadError> {
         match self.value {
-            Some(Value::Object(map)) => visit_object(map, visitor),
+            Some(Value::Object(map)) => {
+                visit_object(map, visitor).map_err(|error| error.at_key(self.name))
+            }
             Some(other) => Err(invalid_type(other, &"struct variant")),
             None => Err(ReadError::invalid_type(
                 Unexpected::UnitVariant,

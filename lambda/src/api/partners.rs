@@ -165,14 +165,8 @@ fn partner_summary(partner: &Partner) -> PartnerSummary {
 
 /// Reads an API-only form (not a core rule's) from a JSON body: 400 on unknown fields.
 fn read_form<T: serde::de::DeserializeOwned>(body: JsonBody) -> Result<T, ApiError> {
-    saps_core::json::from_value(&Value::Object(body.fields)).map_err(|e| {
-        ApiError::one(
-            "",
-            ProblemKind::Malformed {
-                detail: e.to_string(),
-            },
-        )
-    })
+    saps_core::json::from_value(&Value::Object(body.fields))
+        .map_err(|e| ApiError::Rejected(saps_core::json::misshapen("", &e)))
 }
 
 /// `?date=` of the eligibility route, and an optional program.
