@@ -118,7 +118,12 @@ impl DayRange {
 
 /// One eligibility requirement of a program (SPEC §4).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "camelCase", deny_unknown_fields)]
+#[serde(
+    tag = "kind",
+    rename_all = "camelCase",
+    deny_unknown_fields,
+    try_from = "RequirementFields"
+)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Requirement {
@@ -136,6 +141,55 @@ pub enum Requirement {
     },
     /// The program's provider agreement is signed.
     ProviderAgreement,
+}
+
+/// How a [`Requirement`] is read: its fields side by side, in one pass, as for
+/// [`crate::voucher::Actor`] (no buffering of the object); each kind takes only its own field.
+#[derive(Deserialize)]
+#[serde(
+    rename_all = "camelCase",
+    deny_unknown_fields,
+    expecting = "internally tagged enum Requirement"
+)]
+struct RequirementFields {
+    kind: RequirementKind,
+    #[serde(default)]
+    area: Option<String>,
+    #[serde(default)]
+    codes: Option<Vec<String>>,
+}
+
+/// The wire names of the [`Requirement`] variants.
+#[derive(Clone, Copy, Deserialize)]
+#[serde(rename_all = "camelCase")]
+enum RequirementKind {
+    Competency,
+    ComplianceTraining,
+    ConsultantExams,
+    ProviderAgreement,
+}
+
+impl TryFrom<RequirementFields> for Requirement {
+    type Error = &'static str;
+
+    fn try_from(fields: RequirementFields) -> Result<Requirement, &'static str> {
+        use RequirementKind as Kind;
+        match (fields.kind, fields.area, fields.codes) {
+            (Kind::Competency, Some(area), None) => Ok(Requirement::Competency { area }),
+            (Kind::Competency, None, _) => Err("missing field `area`"),
+            (Kind::ConsultantExams, None, Some(codes)) => {
+                Ok(Requirement::ConsultantExams { codes })
+            }
+            (Kind::ConsultantExams, _, None) => Err("missing field `codes`"),
+            (Kind::ComplianceTraining, None, None) => Ok(Requirement::ComplianceTraining),
+            (Kind::ProviderAgreement, None, None) => Ok(Requirement::ProviderAgreement),
+            (Kind::Competency, _, Some(_)) => Err("unknown field `codes`, expected `area`"),
+            (Kind::ConsultantExams, Some(_), _) => Err("unknown field `area`, expected `codes`"),
+            (Kind::ComplianceTraining | Kind::ProviderAgreement, _, _) => {
+                Err("a requirement of this kind has no fields besides `kind`")
+            }
+        }
+    }
 }
 
 /// Why a catalog file was refused.

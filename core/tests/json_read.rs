@@ -294,3 +294,88 @@ fn an_error_knows_the_json_path_of_the_value_at_fault() {
         "invalid type: boolean `true`, expected a string at `partnerLocations[1]`"
     );
 }
+
+#[test]
+fn actors_are_read_in_one_pass_with_serdes_messages() {
+    use saps_core::value::PartnerId;
+    use saps_core::voucher::Actor;
+    let partner = PartnerId::parse("1001").unwrap();
+    for actor in [
+        Actor::PartnerAdmin {
+            partner_id: partner.clone(),
+        },
+        Actor::PartnerUser {
+            partner_id: partner.clone(),
+        },
+        Actor::ProgramAdmin,
+    ] {
+        let written = serde_json::to_value(&actor).unwrap();
+        assert_eq!(from_value::<Actor>(&written).unwrap(), actor, "{written}");
+    }
+    let read = |value: Value| from_value::<Actor>(&value).map_err(|e| e.to_string());
+    // Other fields are ignored, as serde does for an internally tagged enum without
+    // deny_unknown_fields.
+    assert_eq!(
+        read(json!({ "role": "program_admin", "note": 1 })),
+        Ok(Actor::ProgramAdmin)
+    );
+    assert_eq!(read(json!({})), Err("missing field `role`".into()));
+    assert_eq!(
+        read(json!({ "role": "partner_user" })),
+        Err("missing field `partnerId`".into())
+    );
+    assert_eq!(
+        read(json!({ "role": "root" })),
+        Err("unknown variant `root`, expected one of `partner_admin`, `partner_user`, `program_admin` at `role`".into())
+    );
+    assert_eq!(
+        read(json!("partner_admin")),
+        Err("invalid type: string \"partner_admin\", expected internally tagged enum Actor".into())
+    );
+    // serde's derive reported a bad id at the actor; now at the id itself.
+    let bad_id = read(json!({ "role": "partner_admin", "partnerId": "10-01" })).unwrap_err();
+    assert!(bad_id.ends_with("at `partnerId`"), "{bad_id}");
+}
+
+#[test]
+fn requirements_are_read_in_one_pass_each_kind_with_its_own_field() {
+    use saps_core::catalog::Requirement;
+    for requirement in [
+        Requirement::Competency {
+            area: "Security".into(),
+        },
+        Requirement::ComplianceTraining,
+        Requirement::ConsultantExams {
+            codes: vec!["AZ-305".into()],
+        },
+        Requirement::ProviderAgreement,
+    ] {
+        let written = serde_json::to_value(&requirement).unwrap();
+        assert_eq!(
+            from_value::<Requirement>(&written).unwrap(),
+            requirement,
+            "{written}"
+        );
+    }
+    let refused = |value: Value| from_value::<Requirement>(&value).unwrap_err().to_string();
+    assert_eq!(
+        refused(json!({ "kind": "competency" })),
+        "missing field `area`"
+    );
+    assert_eq!(
+        refused(json!({ "kind": "consultantExams" })),
+        "missing field `codes`"
+    );
+    assert_eq!(
+        refused(json!({ "kind": "competency", "area": "Security", "codes": [] })),
+        "unknown field `codes`, expected `area`"
+    );
+    assert!(
+        refused(json!({ "kind": "providerAgreement", "area": "Security" })).contains("no fields")
+    );
+    assert!(
+        refused(json!({ "kind": "competency", "area": "Security", "size": 1 }))
+            .starts_with("unknown field `size`")
+    );
+    assert!(refused(json!({ "kind": "expertise" })).starts_with("unknown variant `expertise`"));
+}

@@ -190,7 +190,8 @@ pub struct VoucherView {
 #[serde(
     tag = "role",
     rename_all = "snake_case",
-    rename_all_fields = "camelCase"
+    rename_all_fields = "camelCase",
+    try_from = "ActorFields"
 )]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 // utoipa does not read `rename_all_fields`: the variants repeat it for the OpenAPI schema.
@@ -210,6 +211,44 @@ pub enum Actor {
     },
     /// The program operator.
     ProgramAdmin,
+}
+
+/// How an [`Actor`] is read: its fields side by side, in one pass. serde's own reading of an
+/// internally tagged enum buffers the object and reads it a second time (its `Content`
+/// machinery, most of 15 KB of the WASM module with [`crate::catalog::Requirement`]); the
+/// messages are the same, and a bad `partnerId` is reported at itself.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", expecting = "internally tagged enum Actor")]
+struct ActorFields {
+    role: ActorRole,
+    #[serde(default)]
+    partner_id: Option<PartnerId>,
+}
+
+/// The wire names of the [`Actor`] variants.
+#[derive(Clone, Copy, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum ActorRole {
+    PartnerAdmin,
+    PartnerUser,
+    ProgramAdmin,
+}
+
+impl TryFrom<ActorFields> for Actor {
+    type Error = &'static str;
+
+    fn try_from(fields: ActorFields) -> Result<Actor, &'static str> {
+        let partner_id = || fields.partner_id.ok_or("missing field `partnerId`");
+        Ok(match fields.role {
+            ActorRole::PartnerAdmin => Actor::PartnerAdmin {
+                partner_id: partner_id()?,
+            },
+            ActorRole::PartnerUser => Actor::PartnerUser {
+                partner_id: partner_id()?,
+            },
+            ActorRole::ProgramAdmin => Actor::ProgramAdmin,
+        })
+    }
 }
 
 impl Actor {
