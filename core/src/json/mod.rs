@@ -143,7 +143,6 @@ pub fn misshapen(root: &str, error: &ReadError) -> Rejection {
 }
 
 /// Splits an input into its request fields and its `context`, each read into its own type.
-#[inline(never)]
 fn split<F: DeserializeOwned, C: DeserializeOwned>(input: Value) -> Result<(F, C), Rejection> {
     let Value::Object(mut fields) = input else {
         return Err(Rejection::one(
