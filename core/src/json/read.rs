@@ -3,7 +3,7 @@
 //!
 //! serde_json's own `&Value` deserializer also reads a struct from an array (by position), so
 //! every struct's sequence visitor is compiled in beside its map visitor: in the WASM module that
-//! is most of the code of the ~80 input types. A JSON form is never an array, so here a struct
+//! is most of the code of the input types. A JSON form is never an array, so here a struct
 //! comes only from an object, and an array where a struct belongs is `invalid type: sequence`.
 //! Everything else is serde_json's behaviour, with its error texts, which [`ReadError`] writes
 //! without the float and Unicode-escape formatting machinery that serde's own rendering pulls in.
