@@ -13,29 +13,12 @@ pkg=$(realpath "${1:-pkg}")
 command -v valgrind >/dev/null || { echo "needs valgrind (apt-get install valgrind)" >&2; exit 1; }
 n=${SAPS_INSTRUCTION_CALLS:-300}
 
-driver=$(mktemp --suffix=.cjs)
 out=$(mktemp)
-trap 'rm -f "$driver" "$out"' EXIT
-cat >"$driver" <<'JS'
-const rules = require(process.argv[2] + "/node/saps_rules.js");
-const [call, n] = [process.argv[3], Number(process.argv[4])];
-const calls = {
-  "checkReservationForm (valid)": () => rules.checkReservationForm(
-    { adminEmail: "it-admin@contoso.example", acceptTerms: true, engagementStart: "2026-03-10", engagementEnd: "2026-03-12" },
-    "2026-03-02", "en"),
-  "checkReservationForm (3 problems, zh-CN)": () => rules.checkReservationForm(
-    { adminEmail: "nobody", acceptTerms: false, engagementStart: "2026-03-12", engagementEnd: "2026-03-10" },
-    "2026-03-02", "zh-CN"),
-  "checkValidationForm (valid)": () => rules.checkValidationForm(
-    { voucherNumber: "SAPS-0001-M365", adminEmail: "it-admin@contoso.example" }, "2026-03-02", "en"),
-};
-if (call === "--list") { console.log(Object.keys(calls).join("\n")); process.exit(0); }
-for (let i = 0; i < n; i++) calls[call]();
-JS
+trap 'rm -f "$out"' EXIT
 
 count() { # call, calls -> instructions of the whole process
   valgrind --tool=callgrind --smc-check=all-non-file --callgrind-out-file=/dev/null \
-    node --predictable --no-liftoff --no-wasm-tier-up "$driver" "$pkg" "$1" "$2" 2>"$out" >/dev/null
+    node --predictable --no-liftoff --no-wasm-tier-up scripts/wasm-call-loop.mjs "$pkg" "$1" "$2" 2>"$out" >/dev/null
   sed -n 's/.*Collected : \([0-9]*\).*/\1/p' "$out"
 }
 
@@ -43,4 +26,4 @@ while IFS= read -r call; do
   few=$(count "$call" "$n")
   many=$(count "$call" $((11 * n)))
   echo "instructions per call, $call: $(((many - few) / (10 * n)))"
-done < <(node "$driver" "$pkg" --list 0)
+done < <(node scripts/wasm-call-loop.mjs "$pkg" --list)

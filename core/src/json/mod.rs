@@ -123,7 +123,7 @@ pub fn run(
     }
 }
 
-fn malformed(field: &str, error: &dyn std::fmt::Display) -> Rejection {
+fn malformed(field: impl Into<FieldPath>, error: &dyn std::fmt::Display) -> Rejection {
     Rejection::one(
         field,
         ProblemKind::Malformed {
@@ -134,12 +134,7 @@ fn malformed(field: &str, error: &dyn std::fmt::Display) -> Rejection {
 
 /// Malformed input at the field where reading `root` failed.
 pub fn misshapen(root: &str, error: &ReadError) -> Rejection {
-    Rejection::one(
-        error.field(FieldPath::new(root)),
-        ProblemKind::Malformed {
-            detail: error.detail().to_owned(),
-        },
-    )
+    malformed(error.field(FieldPath::new(root)), &error.detail())
 }
 
 /// Splits an input into its request fields and its `context`, each read into its own type.

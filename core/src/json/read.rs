@@ -176,6 +176,7 @@ fn unexpected(value: &Value) -> Unexpected<'_> {
     }
 }
 
+/// A number as serde_json keeps it: the first of u64, i64 and f64 that holds it.
 fn number_unexpected(n: &Number) -> Unexpected<'static> {
     if let Some(u) = n.as_u64() {
         Unexpected::Unsigned(u)
@@ -193,12 +194,10 @@ fn invalid_type(value: &Value, expected: &dyn Expected) -> ReadError {
 }
 
 fn visit_number<'de, V: Visitor<'de>>(n: &Number, visitor: V) -> Result<V::Value, ReadError> {
-    if let Some(u) = n.as_u64() {
-        visitor.visit_u64(u)
-    } else if let Some(i) = n.as_i64() {
-        visitor.visit_i64(i)
-    } else {
-        visitor.visit_f64(n.as_f64().unwrap_or(f64::NAN))
+    match number_unexpected(n) {
+        Unexpected::Unsigned(u) => visitor.visit_u64(u),
+        Unexpected::Signed(i) => visitor.visit_i64(i),
+        _ => visitor.visit_f64(n.as_f64().unwrap_or(f64::NAN)),
     }
 }
 
