@@ -720,18 +720,44 @@ impl FieldPath {
         FieldPath(format!("{}[{index}]", self.0))
     }
 
-    /// The path of field `name` of this object.
-    pub fn key(&self, name: &str) -> FieldPath {
-        if self.0.is_empty() {
-            FieldPath(name.to_owned())
-        } else {
-            FieldPath(format!("{}.{name}", self.0))
-        }
+    /// The path of field `name` of this object. It is only written out when something is
+    /// recorded there: most checked fields have no problem, and building every path was most of
+    /// the cost of checking a valid form.
+    pub fn key<'a>(&'a self, name: &'a str) -> ChildPath<'a> {
+        ChildPath { parent: self, name }
     }
 
     /// The path as text.
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+}
+
+/// Field `name` of the object at `parent`, not yet written out ([`FieldPath::key`]).
+#[derive(Clone, Copy, Debug)]
+pub struct ChildPath<'a> {
+    parent: &'a FieldPath,
+    name: &'a str,
+}
+
+impl ChildPath<'_> {
+    /// The path of item `index` of the list at this field.
+    pub fn index(self, index: usize) -> FieldPath {
+        FieldPath::from(self).index(index)
+    }
+}
+
+impl From<ChildPath<'_>> for FieldPath {
+    fn from(child: ChildPath<'_>) -> FieldPath {
+        let parent = child.parent.as_str();
+        if parent.is_empty() {
+            return FieldPath::new(child.name);
+        }
+        let mut path = String::with_capacity(parent.len() + 1 + child.name.len());
+        path.push_str(parent);
+        path.push('.');
+        path.push_str(child.name);
+        FieldPath(path)
     }
 }
 

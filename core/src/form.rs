@@ -22,13 +22,13 @@ pub fn required<'a>(
 }
 
 /// A required field parsed by `parse`.
-pub fn parsed<T>(
+pub fn parsed<T, F: Into<FieldPath> + Clone>(
     problems: &mut Problems,
-    field: impl Into<FieldPath>,
+    field: F,
     raw: Option<&str>,
     parse: impl FnOnce(&str) -> Result<T, ProblemKind>,
 ) -> Option<T> {
-    let field = field.into();
+    // `field` stays unwritten (a name or a `ChildPath`) unless a problem is recorded.
     let raw = required(problems, field.clone(), raw)?;
     problems.take(field, parse(raw))
 }
@@ -36,7 +36,7 @@ pub fn parsed<T>(
 /// A required `YYYY-MM-DD` date.
 pub fn date(
     problems: &mut Problems,
-    field: impl Into<FieldPath>,
+    field: impl Into<FieldPath> + Clone,
     raw: Option<&str>,
 ) -> Option<NaiveDate> {
     parsed(problems, field, raw, |raw| {
@@ -52,7 +52,6 @@ pub fn number(
     min: u64,
     max: u64,
 ) -> Option<u32> {
-    let field = field.into();
     match raw {
         None => {
             problems.push(field, ProblemKind::Required);

@@ -47,7 +47,7 @@ impl ReadError {
     /// Where: the path of the value at fault, below `root` (the path of the value read).
     pub fn field(&self, root: FieldPath) -> FieldPath {
         self.0.path.iter().rev().fold(root, |at, step| match step {
-            Step::Key(key) => at.key(key),
+            Step::Key(key) => at.key(key).into(),
             Step::Index(index) => at.index(*index),
         })
     }
