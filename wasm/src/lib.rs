@@ -22,7 +22,6 @@ use saps_core::calendar::parse_date;
 use saps_core::catalog::Catalog;
 use saps_core::error::{Locale, ProblemKind, Rejection};
 use saps_core::json::{self, Answer};
-use serde::Serialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
@@ -45,27 +44,15 @@ pub fn rules() -> Vec<String> {
 
 /// Runs `rule` on a JavaScript value and returns the tagged answer as a JavaScript value.
 pub(crate) fn answer_js(rule: &str, input: &JsValue, today: &str, locale: &str) -> JsValue {
-    let answer = answer(rule, input, today, locale);
-    to_js(&answer)
-        .or_else(|| {
-            // Only reachable if an output held something JSON cannot carry; still answer.
-            to_js(&Answer::rejected(
-                &Rejection::one(
-                    "",
-                    ProblemKind::Malformed {
-                        detail: "the answer could not be converted to JavaScript".into(),
-                    },
-                ),
-                Locale::En,
-            ))
-        })
-        .unwrap_or(JsValue::NULL)
+    // Plain objects, exactly as `JSON.parse` gives them: one call instead of one per field.
+    // The text is core's own JSON, so parsing it cannot fail; null is never reached.
+    js_sys::JSON::parse(&answer_text(rule, input, today, locale)).unwrap_or(JsValue::NULL)
 }
 
-/// The answer as a Rust value, before it is converted for JavaScript.
-pub fn answer(rule: &str, input: &JsValue, today: &str, locale: &str) -> Answer {
+/// The answer as JSON text, before it is handed to JavaScript.
+pub fn answer_text(rule: &str, input: &JsValue, today: &str, locale: &str) -> String {
     let Some(locale_value) = Locale::from_wire(locale) else {
-        return Answer::rejected(
+        return rejected(
             &malformed(
                 "locale",
                 format!("unknown locale `{locale}`; use `en` or `zh-CN`"),
@@ -74,7 +61,7 @@ pub fn answer(rule: &str, input: &JsValue, today: &str, locale: &str) -> Answer 
         );
     };
     let Some(today) = parse_date(today) else {
-        return Answer::rejected(
+        return rejected(
             &malformed("today", format!("`{today}` is not a date like 2026-01-31")),
             locale_value,
         );
@@ -82,13 +69,24 @@ pub fn answer(rule: &str, input: &JsValue, today: &str, locale: &str) -> Answer 
     let catalog = match Catalog::sample() {
         Ok(catalog) => catalog,
         Err(error) => {
-            return Answer::rejected(&malformed("", error.to_string()), locale_value);
+            return rejected(&malformed("", error.to_string()), locale_value);
         }
     };
-    match read_input(input) {
-        Ok(input) => json::run(catalog, rule, input, today, locale_value),
-        Err(detail) => Answer::rejected(&malformed("", detail), locale_value),
+    let decided = read_input(input)
+        .map_err(|detail| malformed("", detail))
+        .and_then(|input| json::decide(catalog, rule, input, today, locale_value));
+    match decided {
+        Ok(output) => output.into_answer_text(),
+        Err(rejection) => rejected(&rejection, locale_value),
     }
+}
+
+/// [`json::reject_to_text`], with serde_json's writer instantiated in this crate: the bindings
+/// are built at opt-level 3 and core at `z`, and a failure's messages (Chinese ones in
+/// particular) take about a fifth less time to write here (`scripts/wasm-instructions.sh`).
+fn rejected(rejection: &Rejection, locale: Locale) -> String {
+    serde_json::to_string(&Answer::rejected(rejection, locale))
+        .unwrap_or_else(|_| String::from(r#"{"type":"failure","errors":[]}"#))
 }
 
 /// Reads a JavaScript value as JSON. One `JSON.stringify` call and a text parse are several times
@@ -103,10 +101,4 @@ fn read_input(input: &JsValue) -> Result<Value, String> {
 
 fn malformed(field: &str, detail: String) -> Rejection {
     Rejection::one(field, ProblemKind::Malformed { detail })
-}
-
-/// Plain objects, exactly as `JSON.parse` gives them (one call instead of one per field).
-fn to_js<T: Serialize + ?Sized>(value: &T) -> Option<JsValue> {
-    let text = serde_json::to_string(value).ok()?;
-    js_sys::JSON::parse(&text).ok()
 }

@@ -399,7 +399,8 @@ pub struct Page<T> {
 
 /// The opaque cursor of a position: base64url of `[name, partnerId]`.
 pub fn encode_cursor(name: &str, partner_id: &PartnerId) -> String {
-    let json = serde_json::json!([name, partner_id.as_str()]).to_string();
+    // A pair of strings always writes; the fallback is never taken.
+    let json = serde_json::to_string(&(name, partner_id.as_str())).unwrap_or_default();
     URL_SAFE_NO_PAD.encode(json)
 }
 

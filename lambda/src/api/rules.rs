@@ -28,7 +28,9 @@ pub fn decide<T: DeserializeOwned>(
         .map_err(|e| ApiError::Internal(format!("{rule} context: {e}")))?;
     fields.insert("context".into(), context);
     let output = json::decide(services.catalog, rule, Value::Object(fields), today, locale)?;
-    serde_json::from_value(output).map_err(|e| ApiError::Internal(format!("{rule} output: {e}")))
+    output
+        .read()
+        .map_err(|e| ApiError::Internal(format!("{rule} output: {e}")))
 }
 
 /// The `?date=` a read asks about (`YYYY-MM-DD`), or today when absent or empty.
@@ -99,9 +101,12 @@ pub async fn evaluate(
     axum::extract::Path(rule): axum::extract::Path<String>,
     QueryForm(query): QueryForm<RuleQuery>,
     request: axum::extract::Request,
-) -> Result<axum::Json<Value>, ApiError> {
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
     let today = date_or_today(&s, query.date.as_deref())?;
     let (input, _) = super::extract::read_json(request).await?;
     let output = json::decide(s.catalog, &rule, input, today, locale)?;
-    Ok(axum::Json(output))
+    // The rule already wrote its output as JSON: send that text as it is.
+    let json = [(axum::http::header::CONTENT_TYPE, "application/json")];
+    Ok((json, output.into_string()).into_response())
 }
