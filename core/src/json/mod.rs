@@ -204,9 +204,15 @@ fn split<F: DeserializeOwned, C: DeserializeOwned>(input: Value) -> Result<(F, C
     let context = fields
         .remove("context")
         .unwrap_or_else(|| Value::Object(Map::new()));
-    let form = read::from_value(&Value::Object(fields)).map_err(|e| misshapen("", &e))?;
-    let context = read::from_value(&context).map_err(|e| misshapen("context", &e))?;
-    Ok((form, context))
+    // `match`, not `map_err`: see `read`'s `Entries`.
+    let form = match read::from_value(&Value::Object(fields)) {
+        Ok(form) => form,
+        Err(error) => return Err(misshapen("", &error)),
+    };
+    match read::from_value(&context) {
+        Ok(context) => Ok((form, context)),
+        Err(error) => Err(misshapen("context", &error)),
+    }
 }
 
 fn to_json<T: Serialize>(value: T) -> Output {
