@@ -22,7 +22,6 @@ use saps_core::calendar::parse_date;
 use saps_core::catalog::Catalog;
 use saps_core::error::{Locale, ProblemKind, Rejection};
 use saps_core::json::{self, Answer};
-use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
 /// Runs any rule of [`json::RULES`] by name; the answer's `output` is untyped.
@@ -72,9 +71,10 @@ pub fn answer_text(rule: &str, input: &JsValue, today: &str, locale: &str) -> St
             return rejected(&malformed("", error.to_string()), locale_value);
         }
     };
-    let decided = read_input(input)
-        .map_err(|detail| malformed("", detail))
-        .and_then(|input| json::decide(catalog, rule, input, today, locale_value));
+    let decided = match input_text(input) {
+        Ok(text) => json::decide_text(catalog, rule, &text, today, locale_value),
+        Err(detail) => Err(malformed("", detail)),
+    };
     match decided {
         Ok(output) => output.into_answer_text(),
         Err(rejection) => rejected(&rejection, locale_value),
@@ -89,14 +89,13 @@ fn rejected(rejection: &Rejection, locale: Locale) -> String {
         .unwrap_or_else(|_| String::from(r#"{"type":"failure","errors":[]}"#))
 }
 
-/// Reads a JavaScript value as JSON. One `JSON.stringify` call and a text parse are several times
+/// A JavaScript value as JSON text. One `JSON.stringify` call and a text parse are several times
 /// faster than walking the object field by field across the boundary.
-fn read_input(input: &JsValue) -> Result<Value, String> {
-    let text = js_sys::JSON::stringify(input)
+fn input_text(input: &JsValue) -> Result<String, String> {
+    js_sys::JSON::stringify(input)
         .map_err(|_| String::from("the input cannot be written as JSON"))?
         .as_string()
-        .ok_or_else(|| String::from("the input must be a JSON value"))?;
-    serde_json::from_str(&text).map_err(|error| error.to_string())
+        .ok_or_else(|| String::from("the input must be a JSON value"))
 }
 
 fn malformed(field: &str, detail: String) -> Rejection {

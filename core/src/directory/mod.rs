@@ -10,6 +10,7 @@ use crate::catalog::Catalog;
 use crate::enrollment::Enrollment;
 use crate::error::{FieldPath, ProblemKind, Problems, Rejection};
 use crate::form;
+use crate::json::Node;
 use crate::value::{self, Email, PartnerId, ProgramId};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -406,18 +407,14 @@ pub fn encode_cursor(name: &str, partner_id: &PartnerId) -> String {
 
 fn decode_cursor(raw: &str) -> Option<(String, PartnerId)> {
     let text = String::from_utf8(URL_SAFE_NO_PAD.decode(raw).ok()?).ok()?;
-    // Read as a `Value` and matched by hand: no second JSON reader in the WASM module.
-    let Ok(serde_json::Value::Array(parts)) = serde_json::from_str(&text) else {
+    // Parsed as the inputs are and matched by hand: no second JSON reader in the WASM module.
+    let Ok(Node::Array(parts)) = Node::parse(&text) else {
         return None;
     };
-    let [
-        serde_json::Value::String(name),
-        serde_json::Value::String(id),
-    ] = <[serde_json::Value; 2]>::try_from(parts).ok()?
-    else {
+    let [Node::String(name), Node::String(id)] = parts.as_slice() else {
         return None;
     };
-    Some((name, PartnerId::parse(&id).ok()?))
+    Some((name.to_string(), PartnerId::parse(id).ok()?))
 }
 
 /// Searches `sorted` (ordered by [`sort_key`]) for one page (SPEC §6).

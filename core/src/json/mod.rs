@@ -6,8 +6,11 @@
 //! and, under `context`, the state the rule decides on: the voucher, the enrollment, the facts.
 //! Inputs reject unknown fields.
 
+mod node;
 mod read;
 
+pub(crate) use node::Node;
+pub(crate) use read::from_node;
 pub use read::{ReadError, from_value};
 
 use crate::access::{self, Operation, Principal};
@@ -28,7 +31,7 @@ use crate::voucher::{
 use chrono::NaiveDate;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 /// The tagged answer of every entry point.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -133,9 +136,9 @@ pub fn run_str(
     today: NaiveDate,
     locale: Locale,
 ) -> String {
-    match serde_json::from_str::<Value>(input) {
-        Ok(value) => run_to_text(catalog, rule, value, today, locale),
-        Err(error) => reject_to_text(&malformed("", &error), locale),
+    match decide_text(catalog, rule, input, today, locale) {
+        Ok(output) => output.into_answer_text(),
+        Err(rejection) => reject_to_text(&rejection, locale),
     }
 }
 
@@ -192,8 +195,8 @@ pub fn misshapen(root: &str, error: &ReadError) -> Rejection {
 }
 
 /// Splits an input into its request fields and its `context`, each read into its own type.
-fn split<F: DeserializeOwned, C: DeserializeOwned>(input: Value) -> Result<(F, C), Rejection> {
-    let Value::Object(mut fields) = input else {
+fn split<F: DeserializeOwned, C: DeserializeOwned>(input: Node<'_>) -> Result<(F, C), Rejection> {
+    let Node::Object(mut fields) = input else {
         return Err(Rejection::one(
             "",
             ProblemKind::Malformed {
@@ -201,15 +204,13 @@ fn split<F: DeserializeOwned, C: DeserializeOwned>(input: Value) -> Result<(F, C
             },
         ));
     };
-    let context = fields
-        .remove("context")
-        .unwrap_or_else(|| Value::Object(Map::new()));
+    let context = Node::take(&mut fields, "context").unwrap_or(Node::Object(Vec::new()));
     // `match`, not `map_err`: see `read`'s `Entries`.
-    let form = match read::from_value(&Value::Object(fields)) {
+    let form = match read::from_node(&Node::Object(fields)) {
         Ok(form) => form,
         Err(error) => return Err(misshapen("", &error)),
     };
-    match read::from_value(&context) {
+    match read::from_node(&context) {
         Ok(context) => Ok((form, context)),
         Err(error) => Err(misshapen("context", &error)),
     }
@@ -512,6 +513,30 @@ pub fn decide(
     catalog: &Catalog,
     rule: &str,
     input: Value,
+    today: NaiveDate,
+    locale: Locale,
+) -> Result<Output, Rejection> {
+    decide_node(catalog, rule, Node::of(&input), today, locale)
+}
+
+/// [`decide`] on JSON text: parsed by serde_json, without building a [`Value`] (the WASM path).
+pub fn decide_text(
+    catalog: &Catalog,
+    rule: &str,
+    input: &str,
+    today: NaiveDate,
+    locale: Locale,
+) -> Result<Output, Rejection> {
+    match Node::parse(input) {
+        Ok(input) => decide_node(catalog, rule, input, today, locale),
+        Err(error) => Err(malformed("", &error)),
+    }
+}
+
+fn decide_node(
+    catalog: &Catalog,
+    rule: &str,
+    input: Node<'_>,
     today: NaiveDate,
     locale: Locale,
 ) -> Result<Output, Rejection> {

@@ -1,5 +1,5 @@
-//! Reads an entry point's input into its typed form: a serde `Deserializer` over a borrowed
-//! [`Value`] that calls, for each type, only the visitor method that type's JSON shape needs.
+//! Reads an entry point's input into its typed form: a serde `Deserializer` over a parsed
+//! [`Node`] that calls, for each type, only the visitor method that type's JSON shape needs.
 //!
 //! serde_json's own `&Value` deserializer also reads a struct from an array (by position), so
 //! every struct's sequence visitor is compiled in beside its map visitor: in the WASM module that
@@ -8,13 +8,15 @@
 //! Everything else is serde_json's behaviour, with its error texts, which [`ReadError`] writes
 //! without the float and Unicode-escape formatting machinery that serde's own rendering pulls in.
 
+use super::node::Node;
 use crate::error::FieldPath;
 use serde::de::{
     self, DeserializeSeed, EnumAccess, Error as _, Expected, MapAccess, SeqAccess, Unexpected,
     VariantAccess, Visitor,
 };
 use serde::{Deserialize, forward_to_deserialize_any};
-use serde_json::{Map, Number, Value};
+use serde_json::{Number, Value};
+use std::borrow::Cow;
 use std::fmt::{self, Display, Write as _};
 
 /// Why an input does not have the shape of its type, in serde_json's words (`missing field
@@ -156,23 +158,28 @@ impl Display for Shown<'_> {
 }
 
 /// Reads `value` as a `T`.
-pub fn from_value<'de, T: Deserialize<'de>>(value: &'de Value) -> Result<T, ReadError> {
-    T::deserialize(Reader(value))
+pub fn from_value<T: serde::de::DeserializeOwned>(value: &Value) -> Result<T, ReadError> {
+    from_node(&Node::of(value))
+}
+
+/// Reads `node` as a `T`.
+pub(crate) fn from_node<'de, T: Deserialize<'de>>(node: &'de Node<'de>) -> Result<T, ReadError> {
+    T::deserialize(Reader(node))
 }
 
 /// One JSON value being read.
 #[derive(Clone, Copy)]
-struct Reader<'de>(&'de Value);
+struct Reader<'de>(&'de Node<'de>);
 
 /// What serde_json reports a value as in `invalid type` errors.
-fn unexpected(value: &Value) -> Unexpected<'_> {
-    match value {
-        Value::Null => Unexpected::Unit,
-        Value::Bool(b) => Unexpected::Bool(*b),
-        Value::Number(n) => number_unexpected(n),
-        Value::String(s) => Unexpected::Str(s),
-        Value::Array(_) => Unexpected::Seq,
-        Value::Object(_) => Unexpected::Map,
+fn unexpected<'a>(node: &'a Node<'_>) -> Unexpected<'a> {
+    match node {
+        Node::Null => Unexpected::Unit,
+        Node::Bool(b) => Unexpected::Bool(*b),
+        Node::Number(n) => number_unexpected(n),
+        Node::String(s) => Unexpected::Str(s),
+        Node::Array(_) => Unexpected::Seq,
+        Node::Object(_) => Unexpected::Map,
     }
 }
 
@@ -189,7 +196,7 @@ fn number_unexpected(n: &Number) -> Unexpected<'static> {
 
 // Not generic over the visitor, so each type's code holds a call, not a copy.
 #[cold]
-fn invalid_type(value: &Value, expected: &dyn Expected) -> ReadError {
+fn invalid_type(value: &Node<'_>, expected: &dyn Expected) -> ReadError {
     <ReadError as de::Error>::invalid_type(unexpected(value), expected)
 }
 
@@ -202,7 +209,7 @@ fn visit_number<'de, V: Visitor<'de>>(n: &Number, visitor: V) -> Result<V::Value
 }
 
 fn visit_array<'de, V: Visitor<'de>>(
-    items: &'de [Value],
+    items: &'de [Node<'de>],
     visitor: V,
 ) -> Result<V::Value, ReadError> {
     let mut seq = Items(items.iter().enumerate());
@@ -217,7 +224,7 @@ fn visit_array<'de, V: Visitor<'de>>(
 }
 
 fn visit_object<'de, V: Visitor<'de>>(
-    map: &'de Map<String, Value>,
+    map: &'de [(Cow<'de, str>, Node<'de>)],
     visitor: V,
 ) -> Result<V::Value, ReadError> {
     let mut entries = Entries {
@@ -249,25 +256,25 @@ impl<'de> de::Deserializer<'de> for Reader<'de> {
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ReadError> {
         match self.0 {
-            Value::Null => visitor.visit_unit(),
-            Value::Bool(b) => visitor.visit_bool(*b),
-            Value::Number(n) => visit_number(n, visitor),
-            Value::String(s) => visitor.visit_borrowed_str(s),
-            Value::Array(items) => visit_array(items, visitor),
-            Value::Object(map) => visit_object(map, visitor),
+            Node::Null => visitor.visit_unit(),
+            Node::Bool(b) => visitor.visit_bool(*b),
+            Node::Number(n) => visit_number(n, visitor),
+            Node::String(s) => visitor.visit_borrowed_str(s),
+            Node::Array(items) => visit_array(items, visitor),
+            Node::Object(map) => visit_object(map, visitor),
         }
     }
 
     fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ReadError> {
         match self.0 {
-            Value::Bool(b) => visitor.visit_bool(*b),
+            Node::Bool(b) => visitor.visit_bool(*b),
             other => Err(invalid_type(other, &visitor)),
         }
     }
 
     fn deserialize_u64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ReadError> {
         match self.0 {
-            Value::Number(n) => visit_number(n, visitor),
+            Node::Number(n) => visit_number(n, visitor),
             other => Err(invalid_type(other, &visitor)),
         }
     }
@@ -279,7 +286,7 @@ impl<'de> de::Deserializer<'de> for Reader<'de> {
 
     fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ReadError> {
         match self.0 {
-            Value::String(s) => visitor.visit_borrowed_str(s),
+            Node::String(s) => visitor.visit_borrowed_str(s),
             other => Err(invalid_type(other, &visitor)),
         }
     }
@@ -295,14 +302,14 @@ impl<'de> de::Deserializer<'de> for Reader<'de> {
 
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ReadError> {
         match self.0 {
-            Value::Null => visitor.visit_none(),
+            Node::Null => visitor.visit_none(),
             _ => visitor.visit_some(self),
         }
     }
 
     fn deserialize_unit<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ReadError> {
         match self.0 {
-            Value::Null => visitor.visit_unit(),
+            Node::Null => visitor.visit_unit(),
             other => Err(invalid_type(other, &visitor)),
         }
     }
@@ -324,7 +331,7 @@ impl<'de> de::Deserializer<'de> for Reader<'de> {
 
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ReadError> {
         match self.0 {
-            Value::Array(items) => visit_array(items, visitor),
+            Node::Array(items) => visit_array(items, visitor),
             other => Err(invalid_type(other, &visitor)),
         }
     }
@@ -346,7 +353,7 @@ impl<'de> de::Deserializer<'de> for Reader<'de> {
 
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ReadError> {
         match self.0 {
-            Value::Object(map) => visit_object(map, visitor),
+            Node::Object(map) => visit_object(map, visitor),
             other => Err(invalid_type(other, &visitor)),
         }
     }
@@ -367,11 +374,11 @@ impl<'de> de::Deserializer<'de> for Reader<'de> {
         visitor: V,
     ) -> Result<V::Value, ReadError> {
         match self.0 {
-            Value::String(variant) => visitor.visit_enum(Variant {
+            Node::String(variant) => visitor.visit_enum(Variant {
                 name: variant,
                 value: None,
             }),
-            Value::Object(map) => {
+            Node::Object(map) => {
                 let mut entries = map.iter();
                 match (entries.next(), entries.next()) {
                     (Some((name, value)), None) => visitor.visit_enum(Variant {
@@ -396,7 +403,7 @@ impl<'de> de::Deserializer<'de> for Reader<'de> {
 }
 
 /// The elements of an array, numbered for the paths of errors.
-struct Items<'de>(std::iter::Enumerate<std::slice::Iter<'de, Value>>);
+struct Items<'de>(std::iter::Enumerate<std::slice::Iter<'de, Node<'de>>>);
 
 impl<'de> SeqAccess<'de> for Items<'de> {
     type Error = ReadError;
@@ -421,8 +428,8 @@ impl<'de> SeqAccess<'de> for Items<'de> {
 
 /// The entries of an object; `current` is the one whose key was read last.
 struct Entries<'de> {
-    iter: serde_json::map::Iter<'de>,
-    current: Option<(&'de str, &'de Value)>,
+    iter: std::slice::Iter<'de, (Cow<'de, str>, Node<'de>)>,
+    current: Option<(&'de str, &'de Node<'de>)>,
 }
 
 impl<'de> MapAccess<'de> for Entries<'de> {
@@ -435,7 +442,7 @@ impl<'de> MapAccess<'de> for Entries<'de> {
         let Some((key, value)) = self.iter.next() else {
             return Ok(None);
         };
-        self.current = Some((key, value));
+        self.current = Some((key.as_ref(), value));
         // An unknown field is reported at itself.
         match seed.deserialize(Key(key)) {
             Ok(key) => Ok(Some(key)),
@@ -480,7 +487,7 @@ impl<'de> de::Deserializer<'de> for Key<'de> {
 /// An enum variant: its name, and its content unless it is written as a plain string.
 struct Variant<'de> {
     name: &'de str,
-    value: Option<&'de Value>,
+    value: Option<&'de Node<'de>>,
 }
 
 impl<'de> EnumAccess<'de> for Variant<'de> {
@@ -497,7 +504,7 @@ impl<'de> VariantAccess<'de> for Variant<'de> {
 
     fn unit_variant(self) -> Result<(), ReadError> {
         match self.value {
-            Some(value) => from_value(value),
+            Some(value) => from_node(value),
             None => Ok(()),
         }
     }
@@ -521,8 +528,8 @@ impl<'de> VariantAccess<'de> for Variant<'de> {
         visitor: V,
     ) -> Result<V::Value, ReadError> {
         match self.value {
-            Some(Value::Array(items)) if items.is_empty() => visitor.visit_unit(),
-            Some(Value::Array(items)) => match visit_array(items, visitor) {
+            Some(Node::Array(items)) if items.is_empty() => visitor.visit_unit(),
+            Some(Node::Array(items)) => match visit_array(items, visitor) {
                 Ok(value) => Ok(value),
                 Err(error) => Err(error.at_key(self.name)),
             },
@@ -540,7 +547,7 @@ impl<'de> VariantAccess<'de> for Variant<'de> {
         visitor: V,
     ) -> Result<V::Value, ReadError> {
         match self.value {
-            Some(Value::Object(map)) => match visit_object(map, visitor) {
+            Some(Node::Object(map)) => match visit_object(map, visitor) {
                 Ok(value) => Ok(value),
                 Err(error) => Err(error.at_key(self.name)),
             },

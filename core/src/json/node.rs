@@ -1,0 +1,322 @@
+//! A parsed JSON input that borrows its text: what [`super::read`] reads typed values from.
+//!
+//! serde_json's `Value` owns a `String` per key and per string, in a `BTreeMap` per object. A
+//! [`Node`] is parsed by serde_json's own parser (same grammar, numbers, limits and error
+//! messages), keeps every string that has no escape as a slice of the text, and stores an
+//! object as one vector: a JSON round trip of a form check takes about a fifth fewer
+//! instructions natively, and the WASM module no longer holds `Value`'s parser and map code.
+//! An object's entries are in the order a `Value`'s map iterates them, sorted by key with the
+//! last duplicate kept, so a verdict cannot depend on which surface parsed the input.
+
+use serde::Deserialize;
+use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
+use serde_json::{Number, Value};
+use std::borrow::Cow;
+use std::fmt;
+
+/// One JSON value.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Node<'a> {
+    Null,
+    Bool(bool),
+    Number(Number),
+    String(Cow<'a, str>),
+    Array(Vec<Node<'a>>),
+    /// Sorted by key, keys unique.
+    Object(Vec<(Cow<'a, str>, Node<'a>)>),
+}
+
+impl<'a> Node<'a> {
+    /// Parses JSON text, as `serde_json::from_str::<Value>` does.
+    pub(crate) fn parse(text: &'a str) -> Result<Node<'a>, serde_json::Error> {
+        serde_json::from_str(text)
+    }
+
+    /// The same value, borrowing `value`'s strings (a map is already sorted and unique).
+    pub(crate) fn of(value: &'a Value) -> Node<'a> {
+        match value {
+            Value::Null => Node::Null,
+            Value::Bool(b) => Node::Bool(*b),
+            Value::Number(n) => Node::Number(n.clone()),
+            Value::String(s) => Node::String(Cow::Borrowed(s)),
+            Value::Array(items) => Node::Array(items.iter().map(Node::of).collect()),
+            Value::Object(map) => Node::Object(
+                map.iter()
+                    .map(|(key, value)| (Cow::Borrowed(key.as_str()), Node::of(value)))
+                    .collect(),
+            ),
+        }
+    }
+
+    /// The entry `key` of an object, taken out of it.
+    pub(crate) fn take(entries: &mut Vec<(Cow<'a, str>, Node<'a>)>, key: &str) -> Option<Node<'a>> {
+        let index = entries
+            .binary_search_by(|(k, _)| k.as_ref().cmp(key))
+            .ok()?;
+        Some(entries.remove(index).1)
+    }
+
+    /// The same value as a serde_json `Value` (for tests).
+    #[cfg(test)]
+    pub(crate) fn to_value(&self) -> Value {
+        match self {
+            Node::Null => Value::Null,
+            Node::Bool(b) => Value::Bool(*b),
+            Node::Number(n) => Value::Number(n.clone()),
+            Node::String(s) => Value::String(s.to_string()),
+            Node::Array(items) => Value::Array(items.iter().map(Node::to_value).collect()),
+            Node::Object(entries) => Value::Object(
+                entries
+                    .iter()
+                    .map(|(key, value)| (key.to_string(), value.to_value()))
+                    .collect::<serde_json::Map<String, Value>>(),
+            ),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Node<'de> {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Node<'de>, D::Error> {
+        deserializer.deserialize_any(NodeVisitor)
+    }
+}
+
+struct NodeVisitor;
+
+impl<'de> Visitor<'de> for NodeVisitor {
+    type Value = Node<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any valid JSON value")
+    }
+
+    fn visit_bool<E>(self, b: bool) -> Result<Node<'de>, E> {
+        Ok(Node::Bool(b))
+    }
+
+    fn visit_i64<E>(self, i: i64) -> Result<Node<'de>, E> {
+        Ok(Node::Number(i.into()))
+    }
+
+    fn visit_u64<E>(self, u: u64) -> Result<Node<'de>, E> {
+        Ok(Node::Number(u.into()))
+    }
+
+    fn visit_f64<E>(self, x: f64) -> Result<Node<'de>, E> {
+        // serde_json's parser never yields a non-finite number; `Value` would keep it as null.
+        Ok(Number::from_f64(x).map_or(Node::Null, Node::Number))
+    }
+
+    fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Node<'de>, E> {
+        Ok(Node::String(Cow::Borrowed(s)))
+    }
+
+    fn visit_str<E>(self, s: &str) -> Result<Node<'de>, E> {
+        Ok(Node::String(Cow::Owned(s.to_owned())))
+    }
+
+    fn visit_unit<E>(self) -> Result<Node<'de>, E> {
+        Ok(Node::Null)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node<'de>, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Node::Array(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node<'de>, A::Error> {
+        let mut entries = Vec::new();
+        while let Some(key) = map.next_key_seed(KeySeed)? {
+            entries.push((key, map.next_value()?));
+        }
+        Ok(Node::Object(sorted(entries)))
+    }
+}
+
+/// An object key, borrowed from the text unless it has escapes.
+struct KeySeed;
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = Cow<'de, str>;
+
+    fn deserialize<D: de::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Cow<'de, str>, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed {
+    type Value = Cow<'de, str>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string key")
+    }
+
+    fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Cow<'de, str>, E> {
+        Ok(Cow::Borrowed(s))
+    }
+
+    fn visit_str<E>(self, s: &str) -> Result<Cow<'de, str>, E> {
+        Ok(Cow::Owned(s.to_owned()))
+    }
+}
+
+/// An object's entries in key order, the last of equal keys kept (as a `Value`'s map has them).
+fn sorted<'a>(entries: Vec<(Cow<'a, str>, Node<'a>)>) -> Vec<(Cow<'a, str>, Node<'a>)> {
+    if entries
+        .windows(2)
+        .all(|pair| matches!(pair, [a, b] if a.0 < b.0))
+    {
+        return entries;
+    }
+    // Sort positions, not entries: among equal keys the later position sorts last.
+    let mut order: Vec<usize> = (0..entries.len()).collect();
+    order.sort_unstable_by(|&i, &j| {
+        let key = |k: usize| entries.get(k).map(|(key, _)| key.as_ref());
+        key(i).cmp(&key(j)).then(i.cmp(&j))
+    });
+    let mut slots: Vec<Option<(Cow<'a, str>, Node<'a>)>> = entries.into_iter().map(Some).collect();
+    let mut kept: Vec<(Cow<'a, str>, Node<'a>)> = Vec::with_capacity(slots.len());
+    for index in order {
+        let Some(entry) = slots.get_mut(index).and_then(Option::take) else {
+            continue;
+        };
+        match kept.last_mut() {
+            Some(last) if last.0 == entry.0 => *last = entry,
+            _ => kept.push(entry),
+        }
+    }
+    kept
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Parses `text` both ways: the same value, or both refuse it with the same message.
+    fn same_as_value(text: &str) {
+        let node = Node::parse(text)
+            .map(|n| n.to_value())
+            .map_err(|e| e.to_string());
+        let value = serde_json::from_str::<Value>(text).map_err(|e| e.to_string());
+        assert_eq!(node, value, "{text}");
+    }
+
+    #[test]
+    fn parses_as_serde_json_parses_a_value() {
+        for text in [
+            "null",
+            " true ",
+            "false",
+            "0",
+            "-0",
+            "7",
+            "-7",
+            "18446744073709551615",
+            "18446744073709551616",
+            "-9223372036854775808",
+            "-9223372036854775809",
+            "1.5",
+            "-1e3",
+            "1E400",
+            "01",
+            "1.",
+            r#""plain""#,
+            r#""esc\"aped\\\n\u00e9\ud83d\ude00""#,
+            r#""\ud83d""#,
+            "\"tab\there\"",
+            r#"[1, "a", [], {}, null]"#,
+            r#"{"b": 1, "a": 2}"#,
+            r#"{"a": 1, "a": 2, "b": 3, "a": 4}"#,
+            r#"{"z": {"y": 1, "x": [ {"k\u0041": 1, "kA": 2} ]}, "": 0}"#,
+            r#"{"a": 1,}"#,
+            "[1, 2",
+            "{} x",
+            "",
+            &"[".repeat(200),
+        ] {
+            same_as_value(text);
+        }
+    }
+
+    /// JSON text of an arbitrary value: keys from a small alphabet (so objects repeat keys, in
+    /// any order), strings with escapes and non-ASCII, numbers at the edges of u64, i64 and f64.
+    fn json_text() -> impl Strategy<Value = String> {
+        let number = prop_oneof![
+            any::<u64>().prop_map(|n| n.to_string()),
+            any::<i64>().prop_map(|n| n.to_string()),
+            any::<f64>()
+                .prop_filter("finite", |x| x.is_finite())
+                .prop_map(|x| format!("{x:e}")),
+            proptest::sample::select(vec![
+                "-0",
+                "0.0",
+                "1e400",
+                "-1e-400",
+                "18446744073709551616",
+                "-9223372036854775809",
+                "1E+2",
+                "01",
+                "1.",
+                "-",
+            ])
+            .prop_map(str::to_owned),
+        ];
+        let text = "[a-c\\\"é😀\u{1}\n]{0,4}".prop_map(|s| serde_json::to_string(&s).unwrap());
+        let leaf = prop_oneof![
+            Just("null".to_owned()),
+            Just("true".to_owned()),
+            number,
+            text.clone(),
+            Just(r#""\ud800""#.to_owned()),
+        ];
+        leaf.prop_recursive(4, 40, 5, move |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..5)
+                    .prop_map(|items| format!("[{}]", items.join(","))),
+                proptest::collection::vec(("[a-c]{0,2}", inner), 0..6).prop_map(|entries| {
+                    let entries: Vec<String> = entries
+                        .iter()
+                        .map(|(k, v)| format!("{}:{v}", serde_json::to_string(k).unwrap()))
+                        .collect();
+                    format!("{{{}}}", entries.join(","))
+                }),
+            ]
+        })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_parses_as_serde_json_parses_a_value(text in json_text()) {
+            let node = Node::parse(&text).map(|n| n.to_value()).map_err(|e| e.to_string());
+            let value = serde_json::from_str::<Value>(&text).map_err(|e| e.to_string());
+            proptest::prop_assert_eq!(node, value, "{}", text);
+        }
+    }
+
+    #[test]
+    fn keeps_unescaped_strings_as_slices_of_the_text() {
+        let node = Node::parse(r#"{"name": "Li Wei", "note": "a\nb"}"#).unwrap();
+        let Node::Object(entries) = node else {
+            panic!("an object");
+        };
+        assert!(matches!(
+            entries[0],
+            (Cow::Borrowed("name"), Node::String(Cow::Borrowed("Li Wei")))
+        ));
+        assert!(matches!(&entries[1].1, Node::String(Cow::Owned(s)) if s == "a\nb"));
+    }
+
+    #[test]
+    fn a_value_converts_to_the_node_its_text_parses_to() {
+        let text = r#"{"b": [1, -2, 3.5, "x"], "a": {"d": null, "c": true}}"#;
+        let value: Value = serde_json::from_str(text).unwrap();
+        assert_eq!(Node::of(&value), Node::parse(text).unwrap());
+    }
+}
