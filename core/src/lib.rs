@@ -59,6 +59,7 @@ pub mod enrollment;
 pub mod error;
 pub mod form;
 pub mod json;
+mod order;
 pub mod redemption;
 pub mod value;
 pub mod vectors;

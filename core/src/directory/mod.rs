@@ -243,8 +243,8 @@ pub fn listing(
         })
         .map(|e| e.program_id.clone())
         .collect();
-    // Equal ids are identical, so stability buys nothing (and the unstable sort is less code).
-    programs.sort_unstable();
+    // Equal ids are identical, so stability buys nothing.
+    crate::order::sort_by(&mut programs, Ord::cmp);
     programs.dedup();
     (!programs.is_empty()).then(|| DirectoryEntry {
         partner_id: partner_id.clone(),

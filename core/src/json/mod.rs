@@ -636,10 +636,15 @@ fn decide_node(
                 })
                 .collect();
             // The key lower-cases the name: compute it once per entry, not once per comparison.
-            entries.sort_by_cached_key(|e| {
-                let (name, id) = directory::sort_key(e);
-                (name, id.clone())
-            });
+            let keys: Vec<(String, PartnerId)> = entries
+                .iter()
+                .map(|e| {
+                    let (name, id) = directory::sort_key(e);
+                    (name, id.clone())
+                })
+                .collect();
+            let order = crate::order::positions(keys.len(), &|a, b| keys.get(a).cmp(&keys.get(b)));
+            crate::order::reorder(&mut entries, &order);
             Ok(to_json(directory::search(&entries, &query)))
         }
         "assign" => {

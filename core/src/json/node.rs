@@ -174,12 +174,9 @@ fn sorted<'a>(entries: Vec<(Cow<'a, str>, Node<'a>)>) -> Vec<(Cow<'a, str>, Node
     {
         return entries;
     }
-    // Sort positions, not entries: among equal keys the later position sorts last.
-    let mut order: Vec<usize> = (0..entries.len()).collect();
-    order.sort_unstable_by(|&i, &j| {
-        let key = |k: usize| entries.get(k).map(|(key, _)| key.as_ref());
-        key(i).cmp(&key(j)).then(i.cmp(&j))
-    });
+    // Among equal keys the later position sorts last, and is the one kept.
+    let key = |k: usize| entries.get(k).map(|(key, _)| key.as_ref());
+    let order = crate::order::positions(entries.len(), &|i, j| key(i).cmp(&key(j)).then(i.cmp(&j)));
     let mut slots: Vec<Option<(Cow<'a, str>, Node<'a>)>> = entries.into_iter().map(Some).collect();
     let mut kept: Vec<(Cow<'a, str>, Node<'a>)> = Vec::with_capacity(slots.len());
     for index in order {

@@ -32,9 +32,8 @@ pub fn list(vouchers: &[Voucher], filter: StateFilter, today: NaiveDate) -> Vec<
         .iter()
         .filter(|v| filter.0.is_none_or(|s| v.effective_state(today) == s))
         .collect();
-    // Voucher numbers are unique keys, so stability buys nothing (and the unstable sort is less
-    // code in the WASM module).
-    kept.sort_unstable_by(|a, b| a.voucher_number.cmp(&b.voucher_number));
+    // Voucher numbers are unique keys, so stability buys nothing.
+    crate::order::sort_by(&mut kept, |a, b| a.voucher_number.cmp(&b.voucher_number));
     kept
 }
 
