@@ -4,7 +4,6 @@
 use crate::error::{Locale, ProblemKind};
 use crate::value::{Money, ProgramId};
 use serde::{Deserialize, Serialize};
-use std::collections::HashSet;
 use std::sync::OnceLock;
 
 /// The sample catalog shipped with the crate (sample data: rates are illustrative).
@@ -249,10 +248,10 @@ impl Catalog {
     }
 
     fn check(&self) -> Result<(), CatalogError> {
-        let mut seen = HashSet::new();
+        let mut seen = crate::form::Seen::new();
         for program in &self.programs {
             let id = program.id.as_str();
-            if !seen.insert(id) {
+            if !seen.insert(id.to_owned()) {
                 return Err(CatalogError::DuplicateProgram(id.to_owned()));
             }
             let invalid = |reason| CatalogError::InvalidProgram {

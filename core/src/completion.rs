@@ -12,7 +12,6 @@ use crate::form;
 use crate::value::{self, Sha256};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use std::collections::HashSet;
 
 /// Largest deliverable accepted: 5 MiB.
 pub const MAX_DELIVERABLE_BYTES: u64 = 5 * 1024 * 1024;
@@ -231,7 +230,7 @@ impl CompletionReportForm {
         let base = FieldPath::new("deliverables");
         let raw = self.deliverables.as_deref().unwrap_or_default();
         form::list_len(problems, &base, raw.len(), MAX_DELIVERABLES);
-        let mut names = HashSet::new();
+        let mut names = form::Seen::new();
         let mut parsed = Vec::with_capacity(raw.len());
         for (i, d) in raw.iter().enumerate() {
             let at = base.index(i);

@@ -7,7 +7,6 @@ use crate::error::{FieldPath, ProblemKind, Problems, Rejection};
 use crate::value::{self, ProgramId};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use std::collections::HashSet;
 
 /// A partner's qualification facts, each with its validity interval (SPEC §4).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -134,7 +133,7 @@ impl QualificationFacts {
             );
         }
         let base = FieldPath::new("consultants");
-        let mut ids = HashSet::new();
+        let mut ids = crate::form::Seen::new();
         for (i, c) in self.consultants.iter().enumerate() {
             let at = base.index(i);
             if problems
@@ -143,7 +142,7 @@ impl QualificationFacts {
                     value::text(&c.consultant_id, 1, 64, false),
                 )
                 .is_some()
-                && !ids.insert(c.consultant_id.trim())
+                && !ids.insert(c.consultant_id.trim().to_owned())
             {
                 problems.push(
                     at.key("consultantId"),

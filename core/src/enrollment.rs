@@ -12,7 +12,6 @@ use crate::error::{FieldPath, ProblemKind, Problems, Rejection};
 use crate::value::{LocationId, ProgramId};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use std::collections::HashSet;
 
 /// Most locations one enrollment may cover.
 pub const MAX_LOCATIONS: usize = 50;
@@ -146,13 +145,13 @@ pub fn parse_location_ids(
             },
         );
     }
-    let mut seen = HashSet::new();
+    let mut seen = crate::form::Seen::new();
     let mut ids = Vec::with_capacity(requested.len());
     for (i, raw) in requested.iter().enumerate() {
         let Some(id) = problems.take(field.index(i), LocationId::parse(raw)) else {
             continue;
         };
-        if seen.insert(id.clone()) {
+        if seen.insert(id.as_str().to_owned()) {
             ids.push((i, id));
         } else {
             problems.push(

@@ -5,6 +5,12 @@
 use crate::calendar::parse_date;
 use crate::error::{FieldPath, ProblemKind, Problems};
 use chrono::NaiveDate;
+use std::collections::HashSet;
+
+/// The values of a list seen so far, to report a repeat (`field.duplicate`). Keyed by owned text
+/// whatever the values' type: one copy of the hash set's code in the WASM module, not one per
+/// type (about 1 KB each).
+pub type Seen = HashSet<String>;
 
 /// The present, non-blank value of a field, or `field.required`.
 pub fn required<'a>(

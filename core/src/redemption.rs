@@ -7,7 +7,6 @@ use crate::value::{Money, ProgramId, VoucherNumber};
 use crate::voucher::{self, Actor, Transition, Voucher, VoucherEvent, World};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use std::collections::HashSet;
 
 /// Most vouchers in one redemption or claim.
 pub const MAX_BATCH: usize = 25;
@@ -21,13 +20,13 @@ pub fn parse_selection(
     let base = FieldPath::new(field);
     let raw = raw.unwrap_or_default();
     form::list_len(problems, &base, raw.len(), MAX_BATCH);
-    let mut seen = HashSet::new();
+    let mut seen = form::Seen::new();
     let mut numbers = Vec::with_capacity(raw.len());
     for (i, item) in raw.iter().enumerate() {
         let Some(number) = problems.take(base.index(i), VoucherNumber::parse(item)) else {
             continue;
         };
-        if seen.insert(number.clone()) {
+        if seen.insert(number.as_str().to_owned()) {
             numbers.push(number);
         } else {
             problems.push(

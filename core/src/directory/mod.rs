@@ -16,7 +16,6 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use std::collections::HashSet;
 
 pub use codes::{COUNTRIES, LANGUAGES};
 
@@ -147,7 +146,7 @@ fn code_list(
     let raw = raw.unwrap_or_default();
     let base = FieldPath::new(field);
     form::list_len(problems, &base, raw.len(), max);
-    let mut seen = HashSet::new();
+    let mut seen = form::Seen::new();
     let mut codes = Vec::with_capacity(raw.len());
     for (i, item) in raw.iter().enumerate() {
         let code = normalise(item);
