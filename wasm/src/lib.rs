@@ -21,7 +21,7 @@ pub use operations::*;
 use saps_core::calendar::parse_date;
 use saps_core::catalog::Catalog;
 use saps_core::error::{Locale, ProblemKind, Rejection};
-use saps_core::json::{self, Answer};
+use saps_core::json::{self, FailureAnswer};
 use wasm_bindgen::prelude::*;
 
 /// Runs any rule of [`json::RULES`] by name; the answer's `output` is untyped.
@@ -85,7 +85,7 @@ pub fn answer_text(rule: &str, input: &JsValue, today: &str, locale: &str) -> St
 /// are built at opt-level 3 and core at `z`, and a failure's messages (Chinese ones in
 /// particular) take about a fifth less time to write here (`scripts/wasm-instructions.sh`).
 fn rejected(rejection: &Rejection, locale: Locale) -> String {
-    serde_json::to_string(&Answer::rejected(rejection, locale))
+    serde_json::to_string(&FailureAnswer::new(rejection, locale))
         .unwrap_or_else(|_| String::from(r#"{"type":"failure","errors":[]}"#))
 }
 

@@ -160,8 +160,25 @@ pub fn run_to_text(
 /// The answer text of a rejection in `locale`.
 pub fn reject_to_text(rejection: &Rejection, locale: Locale) -> String {
     // A failure holds only strings: it always writes.
-    serde_json::to_string(&Answer::rejected(rejection, locale))
+    serde_json::to_string(&FailureAnswer::new(rejection, locale))
         .unwrap_or_else(|_| String::from(r#"{"type":"failure","errors":[]}"#))
+}
+
+/// [`Answer::Failure`] on its own, as it is written: writing it takes no code for the success
+/// variant's [`Value`].
+#[derive(Debug, Serialize)]
+#[serde(tag = "type", rename = "failure")]
+pub struct FailureAnswer {
+    errors: [Failure; 1],
+}
+
+impl FailureAnswer {
+    /// The answer for a rejection in `locale`.
+    pub fn new(rejection: &Rejection, locale: Locale) -> FailureAnswer {
+        FailureAnswer {
+            errors: [rejection.to_failure(locale)],
+        }
+    }
 }
 
 /// Runs `rule` on a parsed input.
