@@ -21,7 +21,7 @@ pub use operations::*;
 use saps_core::calendar::parse_date;
 use saps_core::catalog::Catalog;
 use saps_core::error::{Locale, ProblemKind, Rejection};
-use saps_core::json::{self, FailureAnswer};
+use saps_core::json;
 use wasm_bindgen::prelude::*;
 
 /// Runs any rule of [`json::RULES`] by name; the answer's `output` is untyped.
@@ -51,7 +51,7 @@ pub(crate) fn answer_js(rule: &str, input: &JsValue, today: &str, locale: &str) 
 /// The answer as JSON text, before it is handed to JavaScript.
 pub fn answer_text(rule: &str, input: &JsValue, today: &str, locale: &str) -> String {
     let Some(locale_value) = Locale::from_wire(locale) else {
-        return rejected(
+        return json::reject_to_text(
             &malformed(
                 "locale",
                 format!("unknown locale `{locale}`; use `en` or `zh-CN`"),
@@ -60,7 +60,7 @@ pub fn answer_text(rule: &str, input: &JsValue, today: &str, locale: &str) -> St
         );
     };
     let Some(today) = parse_date(today) else {
-        return rejected(
+        return json::reject_to_text(
             &malformed("today", format!("`{today}` is not a date like 2026-01-31")),
             locale_value,
         );
@@ -68,7 +68,7 @@ pub fn answer_text(rule: &str, input: &JsValue, today: &str, locale: &str) -> St
     let catalog = match Catalog::sample() {
         Ok(catalog) => catalog,
         Err(error) => {
-            return rejected(&malformed("", error.to_string()), locale_value);
+            return json::reject_to_text(&malformed("", error.to_string()), locale_value);
         }
     };
     let decided = match input_text(input) {
@@ -77,16 +77,8 @@ pub fn answer_text(rule: &str, input: &JsValue, today: &str, locale: &str) -> St
     };
     match decided {
         Ok(output) => output.into_answer_text(),
-        Err(rejection) => rejected(&rejection, locale_value),
+        Err(rejection) => json::reject_to_text(&rejection, locale_value),
     }
-}
-
-/// [`json::reject_to_text`], with serde_json's writer instantiated in this crate: the bindings
-/// are built at opt-level 3 and core at `z`, and a failure's messages (Chinese ones in
-/// particular) take about a fifth less time to write here (`scripts/wasm-instructions.sh`).
-fn rejected(rejection: &Rejection, locale: Locale) -> String {
-    serde_json::to_string(&FailureAnswer::new(rejection, locale))
-        .unwrap_or_else(|_| String::from(r#"{"type":"failure","errors":[]}"#))
 }
 
 /// A JavaScript value as JSON text. One `JSON.stringify` call and a text parse are several times

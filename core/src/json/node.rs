@@ -167,7 +167,7 @@ impl<'de> Visitor<'de> for KeySeed {
 }
 
 /// An object's entries in key order, the last of equal keys kept (as a `Value`'s map has them).
-fn sorted<'a>(entries: Vec<(Cow<'a, str>, Node<'a>)>) -> Vec<(Cow<'a, str>, Node<'a>)> {
+fn sorted<'a>(mut entries: Vec<(Cow<'a, str>, Node<'a>)>) -> Vec<(Cow<'a, str>, Node<'a>)> {
     if entries
         .windows(2)
         .all(|pair| matches!(pair, [a, b] if a.0 < b.0))
@@ -177,18 +177,16 @@ fn sorted<'a>(entries: Vec<(Cow<'a, str>, Node<'a>)>) -> Vec<(Cow<'a, str>, Node
     // Among equal keys the later position sorts last, and is the one kept.
     let key = |k: usize| entries.get(k).map(|(key, _)| key.as_ref());
     let order = crate::order::positions(entries.len(), &|i, j| key(i).cmp(&key(j)).then(i.cmp(&j)));
-    let mut slots: Vec<Option<(Cow<'a, str>, Node<'a>)>> = entries.into_iter().map(Some).collect();
-    let mut kept: Vec<(Cow<'a, str>, Node<'a>)> = Vec::with_capacity(slots.len());
-    for index in order {
-        let Some(entry) = slots.get_mut(index).and_then(Option::take) else {
-            continue;
-        };
-        match kept.last_mut() {
-            Some(last) if last.0 == entry.0 => *last = entry,
-            _ => kept.push(entry),
+    crate::order::reorder(&mut entries, &order);
+    // `dedup_by` drops the later of two equal neighbours: swap it in first, so the last stays.
+    entries.dedup_by(|later, kept| {
+        let same = later.0 == kept.0;
+        if same {
+            std::mem::swap(later, kept);
         }
-    }
-    kept
+        same
+    });
+    entries
 }
 
 #[cfg(test)]
