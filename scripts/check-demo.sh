@@ -19,9 +19,12 @@ for _ in $(seq 1 600); do
 done
 grep -q '^  partner_admin ' "$log" || { echo "no partner_admin token printed"; cat "$log"; exit 1; }
 token=$(awk '$1 == "partner_admin" { print $2 }' "$log")
-curl -fsS "$base/" | grep -q '<form' || { echo "the demo forms are not served"; exit 1; }
+# Each body is read whole before it is searched: `curl | grep -q` fails under pipefail when grep
+# stops reading at its first match while curl is still writing.
+has() { local needle=$1 body; shift; body=$(curl -fsS "$@") && grep -q -- "$needle" <<<"$body"; }
+has '<form' "$base/" || { echo "the demo forms are not served"; exit 1; }
 curl -fsS -o /dev/null "$base/pkg/web/saps_rules_bg.wasm"
-curl -fsS "$base/demo/tokens" | grep -q program_admin
-curl -fsS -H "authorization: Bearer $token" "$base/v1/partners/1001/vouchers?state=assigned" | grep -q DEMOM3650001
-curl -fsS "$base/v1/directory" | grep -q 'Fabrikam Advisory'
+has program_admin "$base/demo/tokens"
+has DEMOM3650001 -H "authorization: Bearer $token" "$base/v1/partners/1001/vouchers?state=assigned"
+has 'Fabrikam Advisory' "$base/v1/directory"
 echo "demo answers on $base"

@@ -22,6 +22,12 @@ pub enum Role {
     ProgramAdmin,
 }
 
+crate::json::from_name!(Role {
+    PartnerAdmin = "partner_admin",
+    PartnerUser = "partner_user",
+    ProgramAdmin = "program_admin",
+});
+
 /// An authenticated caller.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -37,6 +43,12 @@ pub struct Principal {
     #[serde(default)]
     pub roles: Vec<Role>,
 }
+
+crate::json::from_object!(Principal {
+    sub: "sub",
+    partner_id: "partnerId",
+    roles: "roles" = default,
+});
 
 /// What a request wants to do (SPEC §1 and the "who" column of §12).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -61,6 +73,17 @@ pub enum Operation {
     /// Approve, reject or pay a claim (program admin).
     DecideClaim,
 }
+
+crate::json::from_name!(Operation {
+    ReadCatalog = "readCatalog",
+    SearchDirectory = "searchDirectory",
+    ReadPartner = "readPartner",
+    ManagePartner = "managePartner",
+    MaintainQualifications = "maintainQualifications",
+    MaintainCatalog = "maintainCatalog",
+    AssignVoucher = "assignVoucher",
+    DecideClaim = "decideClaim",
+});
 
 impl Principal {
     /// Whether the principal holds `role`.

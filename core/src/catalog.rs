@@ -22,6 +22,11 @@ pub struct Catalog {
     pub programs: Vec<Program>,
 }
 
+crate::json::from_object!(Catalog {
+    note: "note",
+    programs: "programs"
+});
+
 /// One planning-services program (SPEC §3).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -55,6 +60,20 @@ pub struct Program {
     pub claim_window_days: u32,
 }
 
+crate::json::from_object!(Program {
+    id: "id",
+    name: "name",
+    requirements: "requirements",
+    voucher_days: "voucherDays",
+    daily_rate: "dailyRate",
+    voucher_validity_days: "voucherValidityDays" = defaults::voucher_validity_days,
+    renewal_window_days: "renewalWindowDays" = defaults::renewal_window_days,
+    renewal_grace_days: "renewalGraceDays" = defaults::renewal_grace_days,
+    compliance_training_validity_days: "complianceTrainingValidityDays" =
+        defaults::compliance_training_validity_days,
+    claim_window_days: "claimWindowDays" = defaults::claim_window_days,
+});
+
 mod defaults {
     pub fn voucher_validity_days() -> u32 {
         180
@@ -86,6 +105,11 @@ pub struct LocalizedName {
     pub zh_cn: String,
 }
 
+crate::json::from_object!(LocalizedName {
+    en: "en",
+    zh_cn: "zh-CN"
+});
+
 impl LocalizedName {
     /// The name in `locale`.
     pub fn get(&self, locale: Locale) -> &str {
@@ -107,6 +131,11 @@ pub struct DayRange {
     /// Most days.
     pub max: u32,
 }
+
+crate::json::from_object!(DayRange {
+    min: "min",
+    max: "max"
+});
 
 impl DayRange {
     /// Whether `days` is within the range.
@@ -158,6 +187,19 @@ struct RequirementFields {
     codes: Option<Vec<String>>,
 }
 
+crate::json::from_object!(RequirementFields, "internally tagged enum Requirement" {
+    kind: "kind",
+    area: "area",
+    codes: "codes",
+});
+
+impl crate::json::FromNode for Requirement {
+    fn from_node(node: &crate::json::Node<'_>) -> Result<Self, crate::json::ReadError> {
+        let fields = RequirementFields::from_node(node)?;
+        Requirement::try_from(fields).map_err(serde::de::Error::custom)
+    }
+}
+
 /// The wire names of the [`Requirement`] variants.
 #[derive(Clone, Copy, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -167,6 +209,13 @@ enum RequirementKind {
     ConsultantExams,
     ProviderAgreement,
 }
+
+crate::json::from_name!(RequirementKind {
+    Competency = "competency",
+    ComplianceTraining = "complianceTraining",
+    ConsultantExams = "consultantExams",
+    ProviderAgreement = "providerAgreement",
+});
 
 impl TryFrom<RequirementFields> for Requirement {
     type Error = &'static str;
@@ -219,7 +268,7 @@ impl Catalog {
         // Through the entry points' own reader: the catalog types need no second, text-reading
         // instantiation of serde_json's deserializer (smaller WASM).
         let node = crate::json::Node::parse(json)?;
-        let catalog: Catalog = crate::json::from_node(&node)?;
+        let catalog: Catalog = crate::json::FromNode::from_node(&node)?;
         catalog.check()?;
         Ok(catalog)
     }

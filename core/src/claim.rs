@@ -30,6 +30,13 @@ pub enum ClaimState {
     Rejected,
 }
 
+crate::json::from_name!(ClaimState {
+    Submitted = "submitted",
+    Approved = "approved",
+    Paid = "paid",
+    Rejected = "rejected",
+});
+
 impl ClaimState {
     /// The wire name.
     pub fn name(self) -> &'static str {
@@ -90,6 +97,21 @@ pub struct Claim {
     pub version: u64,
 }
 
+crate::json::from_object!(Claim {
+    claim_id: "claimId",
+    partner_id: "partnerId",
+    program_id: "programId",
+    invoice_number: "invoiceNumber",
+    voucher_numbers: "voucherNumbers",
+    amount: "amount",
+    state: "state",
+    submitted_on: "submittedOn",
+    decided_on: "decidedOn",
+    payment_reference: "paymentReference",
+    rejection_reason: "rejectionReason",
+    version: "version" = default,
+});
+
 /// The claim form.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -103,6 +125,11 @@ pub struct ClaimForm {
     #[serde(default)]
     pub invoice_number: Option<String>,
 }
+
+crate::json::from_object!(ClaimForm {
+    voucher_numbers: "voucherNumbers",
+    invoice_number: "invoiceNumber"
+});
 
 /// A read claim request.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -40,6 +40,14 @@ pub enum MediaType {
     Zip,
 }
 
+crate::json::from_name!(MediaType {
+    Pdf = "application/pdf",
+    Docx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    Pptx = "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    Xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    Zip = "application/zip",
+});
+
 impl MediaType {
     /// Every accepted type.
     pub const ALL: [MediaType; 5] = [
@@ -113,6 +121,13 @@ pub struct DeliverableForm {
     pub sha256: Option<String>,
 }
 
+crate::json::from_object!(DeliverableForm {
+    file_name: "fileName",
+    media_type: "mediaType",
+    size: "size",
+    sha256: "sha256",
+});
+
 /// A checked deliverable: an uploaded file the report refers to.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -128,6 +143,13 @@ pub struct Deliverable {
     /// SHA-256 of the bytes.
     pub sha256: Sha256,
 }
+
+crate::json::from_object!(Deliverable {
+    file_name: "fileName",
+    media_type: "mediaType",
+    size: "size",
+    sha256: "sha256",
+});
 
 /// A completion report as typed.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -155,6 +177,15 @@ pub struct CompletionReportForm {
     pub deliverables: Option<Vec<DeliverableForm>>,
 }
 
+crate::json::from_object!(CompletionReportForm {
+    delivered_start: "deliveredStart",
+    delivered_end: "deliveredEnd",
+    days_delivered: "daysDelivered",
+    lead_consultant_id: "leadConsultantId",
+    summary: "summary",
+    deliverables: "deliverables",
+});
+
 /// A checked completion report (SPEC §8).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -178,6 +209,15 @@ pub struct CompletionReport {
     /// The deliverables.
     pub deliverables: Vec<Deliverable>,
 }
+
+crate::json::from_object!(CompletionReport {
+    delivered_start: "deliveredStart",
+    delivered_end: "deliveredEnd",
+    days_delivered: "daysDelivered",
+    lead_consultant_id: "leadConsultantId",
+    summary: "summary",
+    deliverables: "deliverables",
+});
 
 impl CompletionReportForm {
     /// Checks the report on its own: formats, lengths, counts, `deliveredStart <= deliveredEnd`

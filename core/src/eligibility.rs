@@ -28,6 +28,13 @@ pub struct QualificationFacts {
     pub provider_agreements: Vec<ProviderAgreement>,
 }
 
+crate::json::from_object!(QualificationFacts {
+    competencies: "competencies" = default,
+    compliance_training: "complianceTraining" = default,
+    consultants: "consultants" = default,
+    provider_agreements: "providerAgreements" = default,
+});
+
 /// A company competency, valid in `[validFrom, validUntil)`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -46,6 +53,12 @@ pub struct Competency {
     pub valid_until: NaiveDate,
 }
 
+crate::json::from_object!(Competency {
+    area: "area",
+    valid_from: "validFrom",
+    valid_until: "validUntil",
+});
+
 /// A completed compliance training, valid for the program's `complianceTrainingValidityDays`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -59,6 +72,11 @@ pub struct ComplianceTraining {
     #[cfg_attr(feature = "wasm", tsify(type = "string"))]
     pub completed_on: NaiveDate,
 }
+
+crate::json::from_object!(ComplianceTraining {
+    program_id: "programId",
+    completed_on: "completedOn",
+});
 
 /// A consultant of the partner with the exams they passed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -74,6 +92,12 @@ pub struct Consultant {
     #[serde(default)]
     pub exams: Vec<Exam>,
 }
+
+crate::json::from_object!(Consultant {
+    consultant_id: "consultantId",
+    name: "name",
+    exams: "exams" = default,
+});
 
 /// A passed exam, valid from `passedOn` until `validUntil` (exclusive) or indefinitely.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -97,6 +121,12 @@ pub struct Exam {
     pub valid_until: Option<NaiveDate>,
 }
 
+crate::json::from_object!(Exam {
+    code: "code",
+    passed_on: "passedOn",
+    valid_until: "validUntil",
+});
+
 /// A signed provider agreement for a program, valid in `[signedOn, validUntil)`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -114,6 +144,12 @@ pub struct ProviderAgreement {
     #[cfg_attr(feature = "wasm", tsify(type = "string"))]
     pub valid_until: NaiveDate,
 }
+
+crate::json::from_object!(ProviderAgreement {
+    program_id: "programId",
+    signed_on: "signedOn",
+    valid_until: "validUntil",
+});
 
 impl QualificationFacts {
     /// Checks the facts as a program admin submits them (SPEC §12 `PUT qualifications`):

@@ -52,6 +52,15 @@ pub struct Enrollment {
     pub withdrawn_on: Option<NaiveDate>,
 }
 
+crate::json::from_object!(Enrollment {
+    program_id: "programId",
+    location_ids: "locationIds",
+    enrolled_on: "enrolledOn",
+    expires_on: "expiresOn",
+    renewed_on: "renewedOn",
+    withdrawn_on: "withdrawnOn",
+});
+
 /// The effective status of an enrollment on a date (SPEC §5).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -54,6 +54,11 @@ pub struct RedemptionForm {
     pub confirm: Option<bool>,
 }
 
+crate::json::from_object!(RedemptionForm {
+    voucher_numbers: "voucherNumbers",
+    confirm: "confirm"
+});
+
 impl RedemptionForm {
     /// Reads the selection alone (for a preview).
     pub fn parse_selection(&self) -> Result<Vec<VoucherNumber>, Rejection> {

@@ -24,6 +24,8 @@ macro_rules! string_value {
             }
         }
 
+        crate::json::from_text!($name, $name::parse);
+
         impl TryFrom<String> for $name {
             type Error = ProblemKind;
             fn try_from(text: String) -> Result<Self, ProblemKind> {
@@ -222,6 +224,8 @@ impl ClaimId {
     }
 }
 
+crate::json::from_text!(Currency, Currency::parse);
+
 impl TryFrom<String> for Currency {
     type Error = ProblemKind;
     fn try_from(text: String) -> Result<Self, ProblemKind> {
@@ -252,6 +256,11 @@ pub struct Money {
     /// The currency.
     pub currency: Currency,
 }
+
+crate::json::from_object!(Money {
+    minor_units: "minorUnits",
+    currency: "currency"
+});
 
 impl Money {
     /// `self × factor`, or `None` on overflow.

@@ -1,8 +1,10 @@
-//! `json::from_value`, the reader every JSON entry point uses, against serde_json's own `&Value`
-//! deserializer: on every shared vector's request fields and context, and on each of them with
-//! one node replaced by a value of another kind or one key dropped, read as each input type,
-//! both give the same value or the same error text. The designed differences are checked on
-//! their own: a struct is never read from an array, and an error knows its JSON path.
+//! `json::from_value`, the reader every JSON entry point uses (`FromNode`, not serde's derives),
+//! against the types' serde derives on serde_json's own `&Value` deserializer: on every shared
+//! vector's request fields and context, and on each of them with one node replaced by a value of
+//! another kind or one key dropped, read as each input type, both give the same value or the
+//! same error text. So the field names, defaults and messages of the two cannot drift apart. The
+//! designed differences are checked on their own: a struct is never read from an array, an enum
+//! only from its name, and an error knows its JSON path.
 
 // Test code: a broken fixture should fail loudly.
 #![allow(
@@ -16,7 +18,7 @@
 mod files;
 
 use saps_core::catalog::Catalog;
-use saps_core::json::{self, from_value};
+use saps_core::json::{self, FromNode, from_value};
 use saps_core::vectors;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -25,7 +27,7 @@ use std::path::Path;
 
 type Outcome = Result<String, String>;
 
-fn ours<T: for<'de> Deserialize<'de> + Debug>(value: &Value) -> Outcome {
+fn ours<T: FromNode + Debug>(value: &Value) -> Outcome {
     from_value::<T>(value)
         .map(|t| format!("{t:?}"))
         .map_err(|e| e.detail().to_owned())
@@ -174,14 +176,21 @@ fn replace(root: &Value, path: &[PathStep], with: Option<Value>) -> Value {
     copy
 }
 
-fn same<T: for<'de> Deserialize<'de> + Debug>(value: &Value) {
+fn same<T: for<'de> Deserialize<'de> + FromNode + Debug>(value: &Value) {
     let (ours, theirs) = (ours::<T>(value), serde_jsons::<T>(value));
     if ours != theirs {
-        // The designed difference: serde_json also reads a struct from an array.
-        let struct_from_array =
-            matches!(&ours, Err(e) if e.starts_with("invalid type: sequence, expected struct"));
+        // The designed differences: serde_json also reads a struct from an array, and a unit
+        // variant from a map (of its name to null); so a variant of ours comes from a string.
+        let designed = match (&ours, &theirs) {
+            (Err(ours), _) if ours.starts_with("invalid type: sequence, expected struct") => true,
+            (Err(ours), _) if ours == "invalid type: map, expected a string" => true,
+            (Err(ours), Err(theirs)) => theirs
+                .strip_suffix("expected string or map")
+                .is_some_and(|head| *ours == format!("{head}expected a string")),
+            _ => false,
+        };
         assert!(
-            struct_from_array,
+            designed,
             "{}: {value}\n  ours:       {ours:?}\n  serde_json: {theirs:?}",
             std::any::type_name::<T>()
         );
@@ -194,6 +203,20 @@ fn reads_every_vector_part_as_serde_json_does() {
     assert!(parts.len() > 200, "only {} parts", parts.len());
     for part in &parts {
         each_type!(same, part);
+    }
+}
+
+/// The one-node changes of each part that `T` reads: each has one fault at most (several are
+/// reported in different orders by design, see `json::typed`).
+fn same_on_changes<T: for<'de> Deserialize<'de> + FromNode + Debug>(
+    (parts, replacements): (&[Value], &[Value]),
+) {
+    let mut changed = Vec::new();
+    for part in parts.iter().filter(|part| T::deserialize(*part).is_ok()) {
+        mutations(part, replacements, &mut changed);
+    }
+    for value in &distinct(changed) {
+        same::<T>(value);
     }
 }
 
@@ -211,15 +234,13 @@ fn reads_every_one_node_change_as_serde_json_does() {
         json!({}),
         json!({ "unexpected": 1 }),
     ];
-    let mut changed = Vec::new();
-    for part in vector_parts() {
-        mutations(&part, &replacements, &mut changed);
+    let parts = vector_parts();
+    let mut changes = Vec::new();
+    for part in &parts {
+        mutations(part, &replacements, &mut changes);
     }
-    let changed = distinct(changed);
-    assert!(changed.len() > 10_000, "only {} changes", changed.len());
-    for value in &changed {
-        each_type!(same, value);
-    }
+    assert!(changes.len() > 10_000, "only {} changes", changes.len());
+    each_type!(same_on_changes, (&parts[..], &replacements[..]));
 }
 
 #[test]

@@ -53,6 +53,16 @@ pub struct ProfileForm {
     pub languages: Option<Vec<String>>,
 }
 
+crate::json::from_object!(ProfileForm {
+    company_name: "companyName",
+    description: "description",
+    website: "website",
+    contact_email: "contactEmail",
+    phone: "phone",
+    countries: "countries",
+    languages: "languages",
+});
+
 /// A checked, normalised directory profile (SPEC §6).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -76,6 +86,16 @@ pub struct Profile {
     /// Lower-case language tags.
     pub languages: Vec<String>,
 }
+
+crate::json::from_object!(Profile {
+    company_name: "companyName",
+    description: "description" = default,
+    website: "website",
+    contact_email: "contactEmail",
+    phone: "phone",
+    countries: "countries",
+    languages: "languages",
+});
 
 impl ProfileForm {
     /// Checks every field and reports every problem at once (SPEC §6, §11).
@@ -283,6 +303,14 @@ pub struct SearchForm {
     #[serde(default)]
     pub limit: Option<u64>,
 }
+
+crate::json::from_object!(SearchForm {
+    program_id: "programId",
+    country: "country",
+    language: "language",
+    cursor: "cursor",
+    limit: "limit",
+});
 
 /// A checked search.
 #[derive(Clone, Debug, PartialEq, Eq)]

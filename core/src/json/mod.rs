@@ -8,10 +8,12 @@
 
 mod node;
 mod read;
+mod typed;
 
-pub(crate) use node::Node;
-pub(crate) use read::from_node;
-pub use read::{ReadError, from_value};
+pub use node::Node;
+pub use read::ReadError;
+pub use typed::{FromNode, field, field_or, fields, from_value};
+pub(crate) use typed::{from_name, from_object, from_text, text, variant};
 
 use crate::access::{self, Operation, Principal};
 use crate::catalog::Catalog;
@@ -201,7 +203,7 @@ pub fn misshapen(root: &str, error: &ReadError) -> Rejection {
 }
 
 /// Splits an input into its request fields and its `context`, each read into its own type.
-fn split<F: DeserializeOwned, C: DeserializeOwned>(input: Node<'_>) -> Result<(F, C), Rejection> {
+fn split<F: FromNode, C: FromNode>(input: Node<'_>) -> Result<(F, C), Rejection> {
     let Node::Object(mut fields) = input else {
         return Err(Rejection::one(
             "",
@@ -211,12 +213,12 @@ fn split<F: DeserializeOwned, C: DeserializeOwned>(input: Node<'_>) -> Result<(F
         ));
     };
     let context = Node::take(&mut fields, "context").unwrap_or(Node::Object(Vec::new()));
-    // `match`, not `map_err`: see `read`'s `Entries`.
-    let form = match read::from_node(&Node::Object(fields)) {
+    // `match`, not `map_err`: see `typed::at_key`.
+    let form = match F::from_node(&Node::Object(fields)) {
         Ok(form) => form,
         Err(error) => return Err(misshapen("", &error)),
     };
-    match read::from_node(&context) {
+    match C::from_node(&context) {
         Ok(context) => Ok((form, context)),
         Err(error) => Err(misshapen("context", &error)),
     }
@@ -244,6 +246,8 @@ fn program_of<'a>(
 #[serde(deny_unknown_fields)]
 pub struct Nothing {}
 
+from_object!(Nothing {});
+
 /// The eligibility request: one program, or all of them when absent.
 #[derive(Debug, Default, Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
@@ -253,6 +257,10 @@ pub struct ProgramFilter {
     program_id: Option<String>,
 }
 
+from_object!(ProgramFilter {
+    program_id: "programId"
+});
+
 /// The partner's qualification facts, as the eligibility rule's context.
 #[derive(Debug, Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
@@ -261,6 +269,10 @@ pub struct FactsContext {
     #[serde(default)]
     facts: QualificationFacts,
 }
+
+from_object!(FactsContext {
+    facts: "facts" = default
+});
 
 /// The enrollment form: a program and the company locations it covers.
 #[derive(Debug, Default, Deserialize)]
@@ -273,6 +285,11 @@ pub struct EnrollmentForm {
     #[serde(default)]
     location_ids: Option<Vec<String>>,
 }
+
+from_object!(EnrollmentForm {
+    program_id: "programId",
+    location_ids: "locationIds"
+});
 
 /// What enrolling decides on: the partner's approved locations, its facts and any existing enrollment.
 #[derive(Debug, Default, Deserialize)]
@@ -287,6 +304,12 @@ pub struct EnrollContext {
     existing: Option<Enrollment>,
 }
 
+from_object!(EnrollContext {
+    partner_locations: "partnerLocations" = default,
+    facts: "facts" = default,
+    existing: "existing",
+});
+
 /// One enrollment and the facts its renewal decides on.
 #[derive(Debug, Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
@@ -296,6 +319,11 @@ pub struct EnrollmentContext {
     #[serde(default)]
     facts: QualificationFacts,
 }
+
+from_object!(EnrollmentContext {
+    enrollment: "enrollment",
+    facts: "facts" = default
+});
 
 /// One partner's directory record: profile and enrollments.
 #[derive(Debug, Deserialize)]
@@ -308,6 +336,12 @@ pub struct PartnerRecord {
     enrollments: Vec<Enrollment>,
 }
 
+from_object!(PartnerRecord {
+    partner_id: "partnerId",
+    profile: "profile",
+    enrollments: "enrollments" = default,
+});
+
 /// The partners a directory search runs over.
 #[derive(Debug, Default, Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
@@ -317,6 +351,10 @@ pub struct DirectoryContext {
     partners: Vec<PartnerRecord>,
 }
 
+from_object!(DirectoryContext {
+    partners: "partners" = default
+});
+
 /// Whether the voucher number is already taken.
 #[derive(Debug, Default, Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
@@ -325,6 +363,10 @@ pub struct AssignContext {
     #[serde(default)]
     number_in_use: bool,
 }
+
+from_object!(AssignContext {
+    number_in_use: "numberInUse" = default
+});
 
 /// The state a voucher rule decides on.
 #[derive(Debug, Deserialize)]
@@ -342,6 +384,14 @@ pub struct VoucherContext {
     uploaded: Vec<Deliverable>,
 }
 
+from_object!(VoucherContext {
+    actor: "actor",
+    voucher: "voucher",
+    enrollment: "enrollment",
+    facts: "facts",
+    uploaded: "uploaded" = default,
+});
+
 /// The vouchers a list, redemption or claim rule runs over.
 #[derive(Debug, Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
@@ -354,6 +404,12 @@ pub struct VouchersContext {
     claim_id: Option<ClaimId>,
 }
 
+from_object!(VouchersContext {
+    actor: "actor",
+    vouchers: "vouchers" = default,
+    claim_id: "claimId",
+});
+
 /// The voucher list filter.
 #[derive(Debug, Default, Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
@@ -362,6 +418,8 @@ pub struct StateForm {
     #[serde(default)]
     state: Option<String>,
 }
+
+from_object!(StateForm { state: "state" });
 
 /// The vouchers selected for a redemption preview.
 #[derive(Debug, Default, Deserialize)]
@@ -373,6 +431,10 @@ pub struct PreviewForm {
     voucher_numbers: Option<Vec<String>>,
 }
 
+from_object!(PreviewForm {
+    voucher_numbers: "voucherNumbers"
+});
+
 /// The vouchers whose claim amount is wanted.
 #[derive(Debug, Default, Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
@@ -381,6 +443,10 @@ pub struct AmountContext {
     #[serde(default)]
     vouchers: Vec<Voucher>,
 }
+
+from_object!(AmountContext {
+    vouchers: "vouchers" = default
+});
 
 /// A program administrator's claim decision fields.
 #[derive(Debug, Default, Deserialize)]
@@ -394,6 +460,11 @@ pub struct DecisionForm {
     payment_reference: Option<String>,
 }
 
+from_object!(DecisionForm {
+    reason: "reason",
+    payment_reference: "paymentReference"
+});
+
 /// The claim a decision applies to, with its vouchers.
 #[derive(Debug, Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
@@ -404,6 +475,12 @@ pub struct ClaimContext {
     #[serde(default)]
     vouchers: Vec<Voucher>,
 }
+
+from_object!(ClaimContext {
+    actor: "actor",
+    claim: "claim",
+    vouchers: "vouchers" = default,
+});
 
 /// The operation to authorize, and the partner that owns its target.
 #[derive(Debug, Default, Deserialize)]
@@ -416,6 +493,11 @@ pub struct AuthorizeForm {
     owner_partner_id: Option<String>,
 }
 
+from_object!(AuthorizeForm {
+    operation: "operation",
+    owner_partner_id: "ownerPartnerId"
+});
+
 /// Who asks.
 #[derive(Debug, Default, Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
@@ -424,6 +506,10 @@ pub struct AuthorizeContext {
     #[serde(default)]
     principal: Option<Principal>,
 }
+
+from_object!(AuthorizeContext {
+    principal: "principal"
+});
 
 /// The `eligibility` output: one verdict per program asked about.
 #[derive(Debug, Serialize, Deserialize)]

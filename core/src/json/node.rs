@@ -1,4 +1,4 @@
-//! A parsed JSON input that borrows its text: what [`super::read`] reads typed values from.
+//! A parsed JSON input that borrows its text: what [`super::FromNode`] reads typed values from.
 //!
 //! serde_json's `Value` owns a `String` per key and per string, in a `BTreeMap` per object. A
 //! [`Node`] is parsed by serde_json's own parser (same grammar, numbers, limits and error
@@ -14,15 +14,20 @@ use serde_json::{Number, Value};
 use std::borrow::Cow;
 use std::fmt;
 
-/// One JSON value.
+/// One JSON value, its strings borrowed from the text where they hold no escape.
 #[derive(Clone, Debug, PartialEq)]
-pub(crate) enum Node<'a> {
+pub enum Node<'a> {
+    /// `null`.
     Null,
+    /// `true` or `false`.
     Bool(bool),
+    /// A number, kept as serde_json keeps it.
     Number(Number),
+    /// A string.
     String(Cow<'a, str>),
+    /// An array.
     Array(Vec<Node<'a>>),
-    /// Sorted by key, keys unique.
+    /// An object: sorted by key, keys unique.
     Object(Vec<(Cow<'a, str>, Node<'a>)>),
 }
 

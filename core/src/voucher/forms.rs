@@ -36,6 +36,15 @@ pub struct AssignForm {
     pub partner_id: Option<String>,
 }
 
+crate::json::from_object!(AssignForm {
+    voucher_number: "voucherNumber",
+    program_id: "programId",
+    days: "days",
+    customer_name: "customerName",
+    admin_email: "adminEmail",
+    partner_id: "partnerId",
+});
+
 /// Creates a voucher on `today` (SPEC §7 `assign`): known program, days in the program's range,
 /// valid email, and a voucher number not in use (`number_in_use` is the store's answer).
 pub fn assign(
@@ -138,6 +147,11 @@ pub struct ValidationForm {
     pub admin_email: Option<String>,
 }
 
+crate::json::from_object!(ValidationForm {
+    voucher_number: "voucherNumber",
+    admin_email: "adminEmail"
+});
+
 /// A checked validation request.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -236,6 +250,13 @@ pub struct ReservationForm {
     #[serde(default)]
     pub engagement_end: Option<String>,
 }
+
+crate::json::from_object!(ReservationForm {
+    admin_email: "adminEmail",
+    accept_terms: "acceptTerms",
+    engagement_start: "engagementStart",
+    engagement_end: "engagementEnd",
+});
 
 /// A read reservation request.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -410,6 +431,8 @@ pub struct CancellationForm {
     #[serde(default)]
     pub reason: Option<String>,
 }
+
+crate::json::from_object!(CancellationForm { reason: "reason" });
 
 impl CancellationForm {
     /// Reads the form.

@@ -44,6 +44,16 @@ pub enum VoucherState {
     Expired,
 }
 
+crate::json::from_name!(VoucherState {
+    Assigned = "assigned",
+    Reserved = "reserved",
+    Completed = "completed",
+    Redeemed = "redeemed",
+    Claimed = "claimed",
+    Paid = "paid",
+    Expired = "expired",
+});
+
 impl VoucherState {
     /// Every state.
     pub const ALL: [VoucherState; 7] = [
@@ -98,6 +108,12 @@ pub struct Reservation {
     pub engagement_end: NaiveDate,
 }
 
+crate::json::from_object!(Reservation {
+    reserved_on: "reservedOn",
+    engagement_start: "engagementStart",
+    engagement_end: "engagementEnd",
+});
+
 /// A Software Assurance planning voucher (SPEC §7). Its history lives beside it in the store,
 /// one [`HistoryEntry`] per transition.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -148,6 +164,23 @@ pub struct Voucher {
     #[serde(default)]
     pub version: u64,
 }
+
+crate::json::from_object!(Voucher {
+    voucher_number: "voucherNumber",
+    program_id: "programId",
+    days: "days",
+    customer_name: "customerName",
+    admin_email: "adminEmail",
+    partner_id: "partnerId",
+    created_on: "createdOn",
+    expires_on: "expiresOn",
+    state: "state",
+    reservation: "reservation",
+    completion_report: "completionReport",
+    redeemed_on: "redeemedOn",
+    claim_id: "claimId",
+    version: "version" = default,
+});
 
 impl Voucher {
     /// The state on `today`: `expired` from `expiresOn` for states that can expire (SPEC §7).
@@ -225,6 +258,20 @@ struct ActorFields {
     partner_id: Option<PartnerId>,
 }
 
+// Other fields are ignored, as serde's derive does for an internally tagged enum.
+crate::json::from_object!(ActorFields, "internally tagged enum Actor" {
+    role: "role",
+    partner_id: "partnerId",
+    ..
+});
+
+impl crate::json::FromNode for Actor {
+    fn from_node(node: &crate::json::Node<'_>) -> Result<Self, crate::json::ReadError> {
+        let fields = ActorFields::from_node(node)?;
+        Actor::try_from(fields).map_err(serde::de::Error::custom)
+    }
+}
+
 /// The wire names of the [`Actor`] variants.
 #[derive(Clone, Copy, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -233,6 +280,12 @@ enum ActorRole {
     PartnerUser,
     ProgramAdmin,
 }
+
+crate::json::from_name!(ActorRole {
+    PartnerAdmin = "partner_admin",
+    PartnerUser = "partner_user",
+    ProgramAdmin = "program_admin",
+});
 
 impl TryFrom<ActorFields> for Actor {
     type Error = &'static str;

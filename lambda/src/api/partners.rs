@@ -19,7 +19,7 @@ use saps_core::directory::{DirectoryEntry, Page, Profile, SearchForm};
 use saps_core::eligibility::{ProgramEligibility, QualificationFacts};
 use saps_core::enrollment::{self, Enrollment, EnrollmentView};
 use saps_core::error::{FieldPath, ProblemKind, Problems};
-use saps_core::json::Eligibilities;
+use saps_core::json::{self, Eligibilities, FromNode, Node, ReadError};
 use saps_core::value::{LocationId, PartnerId, ProgramId};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -93,6 +93,23 @@ pub struct RegistrationForm {
     location_ids: Option<Vec<String>>,
 }
 
+impl FromNode for RegistrationForm {
+    fn from_node(node: &Node<'_>) -> Result<Self, ReadError> {
+        let mut slots = [None];
+        json::fields(
+            node,
+            "struct RegistrationForm",
+            &["locationIds"],
+            false,
+            &mut slots,
+        )?;
+        let [location_ids] = slots;
+        Ok(RegistrationForm {
+            location_ids: json::field(location_ids, "locationIds")?,
+        })
+    }
+}
+
 impl RegistrationForm {
     fn parse(&self) -> Result<Vec<LocationId>, ApiError> {
         let mut problems = Problems::new();
@@ -164,7 +181,7 @@ fn partner_summary(partner: &Partner) -> PartnerSummary {
 }
 
 /// Reads an API-only form (not a core rule's) from a JSON body: 400 on unknown fields.
-fn read_form<T: serde::de::DeserializeOwned>(body: JsonBody) -> Result<T, ApiError> {
+fn read_form<T: FromNode>(body: JsonBody) -> Result<T, ApiError> {
     saps_core::json::from_value(&Value::Object(body.fields))
         .map_err(|e| ApiError::Rejected(saps_core::json::misshapen("", &e)))
 }
