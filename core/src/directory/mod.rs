@@ -128,7 +128,7 @@ impl ProfileForm {
             self.countries.as_deref(),
             50,
             |c| c.trim().to_ascii_uppercase(),
-            |c| COUNTRIES.binary_search(&c).is_ok(),
+            |c| codes::listed(&COUNTRIES, c),
             |value| ProblemKind::UnknownCountry { value },
         );
         let languages = code_list(
@@ -137,7 +137,7 @@ impl ProfileForm {
             self.languages.as_deref(),
             20,
             |c| c.trim().to_ascii_lowercase(),
-            |c| LANGUAGES.binary_search(&c).is_ok(),
+            |c| codes::listed(&LANGUAGES, c),
             |value| ProblemKind::UnknownLanguage { value },
         );
         problems.finish_with(|| {
@@ -350,13 +350,13 @@ impl SearchForm {
         });
         let country = present(&self.country).and_then(|raw| {
             let code = raw.to_ascii_uppercase();
-            let known = COUNTRIES.binary_search(&code.as_str()).is_ok();
+            let known = codes::listed(&COUNTRIES, &code);
             problems.check(known, "country", ProblemKind::UnknownCountry { value: raw });
             known.then_some(code)
         });
         let language = present(&self.language).and_then(|raw| {
             let code = raw.to_ascii_lowercase();
-            let known = LANGUAGES.binary_search(&code.as_str()).is_ok();
+            let known = codes::listed(&LANGUAGES, &code);
             problems.check(
                 known,
                 "language",
