@@ -22,7 +22,7 @@ pub enum Role {
     ProgramAdmin,
 }
 
-crate::json::from_name!(Role {
+crate::json::by_name!(Role {
     PartnerAdmin = "partner_admin",
     PartnerUser = "partner_user",
     ProgramAdmin = "program_admin",
@@ -74,7 +74,7 @@ pub enum Operation {
     DecideClaim,
 }
 
-crate::json::from_name!(Operation {
+crate::json::by_name!(Operation {
     ReadCatalog = "readCatalog",
     SearchDirectory = "searchDirectory",
     ReadPartner = "readPartner",

@@ -64,11 +64,40 @@ pub struct DateWindow {
     pub end: NaiveDate,
 }
 
+crate::json::to_object!(DateWindow {
+    start: "start",
+    end: "end"
+});
+
 impl DateWindow {
     /// Whether `date` lies in `[start, end)`.
     pub fn contains(&self, date: NaiveDate) -> bool {
         self.start <= date && date < self.end
     }
+}
+
+/// `YYYY-MM-DD` as bytes, without the formatting machinery: answers carry many dates, and
+/// chrono's `Display` writes them a character at a time (a tenth of a form check in WASM).
+/// `None` for years outside 0..=9999, which `Display` writes with a sign.
+pub(crate) fn iso_digits(date: NaiveDate) -> Option<[u8; 10]> {
+    use chrono::Datelike;
+    let year = u32::try_from(date.year())
+        .ok()
+        .filter(|year| *year <= 9999)?;
+    let digit = |value: u32, place: u32| b'0' + ((value / place) % 10) as u8;
+    let (month, day) = (date.month(), date.day());
+    Some([
+        digit(year, 1000),
+        digit(year, 100),
+        digit(year, 10),
+        digit(year, 1),
+        b'-',
+        digit(month, 10),
+        digit(month, 1),
+        b'-',
+        digit(day, 10),
+        digit(day, 1),
+    ])
 }
 
 /// Serde support for dates as strict `YYYY-MM-DD` strings.
@@ -78,35 +107,11 @@ pub mod serde_date {
 
     /// Writes `YYYY-MM-DD`.
     pub fn serialize<S: Serializer>(date: &NaiveDate, serializer: S) -> Result<S::Ok, S::Error> {
-        let digits = iso_digits(*date);
+        let digits = super::iso_digits(*date);
         match digits.as_ref().map(|d| std::str::from_utf8(d)) {
             Some(Ok(text)) => serializer.serialize_str(text),
             _ => serializer.collect_str(date),
         }
-    }
-
-    /// `YYYY-MM-DD` as bytes, without the formatting machinery: answers carry many dates, and
-    /// chrono's `Display` writes them a character at a time (a tenth of a form check in WASM).
-    /// `None` for years outside 0..=9999, which `Display` writes with a sign.
-    fn iso_digits(date: NaiveDate) -> Option<[u8; 10]> {
-        use chrono::Datelike;
-        let year = u32::try_from(date.year())
-            .ok()
-            .filter(|year| *year <= 9999)?;
-        let digit = |value: u32, place: u32| b'0' + ((value / place) % 10) as u8;
-        let (month, day) = (date.month(), date.day());
-        Some([
-            digit(year, 1000),
-            digit(year, 100),
-            digit(year, 10),
-            digit(year, 1),
-            b'-',
-            digit(month, 10),
-            digit(month, 1),
-            b'-',
-            digit(day, 10),
-            digit(day, 1),
-        ])
     }
 
     /// Reads a strict `YYYY-MM-DD`.

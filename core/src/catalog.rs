@@ -60,6 +60,19 @@ pub struct Program {
     pub claim_window_days: u32,
 }
 
+crate::json::to_object!(Program {
+    id: "id",
+    name: "name",
+    requirements: "requirements",
+    voucher_days: "voucherDays",
+    daily_rate: "dailyRate",
+    voucher_validity_days: "voucherValidityDays",
+    renewal_window_days: "renewalWindowDays",
+    renewal_grace_days: "renewalGraceDays",
+    compliance_training_validity_days: "complianceTrainingValidityDays",
+    claim_window_days: "claimWindowDays",
+});
+
 crate::json::from_object!(Program {
     id: "id",
     name: "name",
@@ -105,6 +118,11 @@ pub struct LocalizedName {
     pub zh_cn: String,
 }
 
+crate::json::to_object!(LocalizedName {
+    en: "en",
+    zh_cn: "zh-CN"
+});
+
 crate::json::from_object!(LocalizedName {
     en: "en",
     zh_cn: "zh-CN"
@@ -131,6 +149,11 @@ pub struct DayRange {
     /// Most days.
     pub max: u32,
 }
+
+crate::json::to_object!(DayRange {
+    min: "min",
+    max: "max"
+});
 
 crate::json::from_object!(DayRange {
     min: "min",
@@ -169,6 +192,29 @@ pub enum Requirement {
     },
     /// The program's provider agreement is signed.
     ProviderAgreement,
+}
+
+impl crate::json::ToJson for Requirement {
+    fn write_json(&self, out: &mut crate::json::Writer) {
+        // Internally tagged: the kind first, then the variant's fields.
+        out.begin_object();
+        out.key("kind");
+        match self {
+            Requirement::Competency { area } => {
+                out.string("competency");
+                out.key("area");
+                out.string(area);
+            }
+            Requirement::ComplianceTraining => out.string("complianceTraining"),
+            Requirement::ConsultantExams { codes } => {
+                out.string("consultantExams");
+                out.key("codes");
+                crate::json::ToJson::write_json(codes, out);
+            }
+            Requirement::ProviderAgreement => out.string("providerAgreement"),
+        }
+        out.end_object();
+    }
 }
 
 /// How a [`Requirement`] is read: its fields side by side, in one pass, as for
@@ -210,7 +256,7 @@ enum RequirementKind {
     ProviderAgreement,
 }
 
-crate::json::from_name!(RequirementKind {
+crate::json::by_name!(RequirementKind {
     Competency = "competency",
     ComplianceTraining = "complianceTraining",
     ConsultantExams = "consultantExams",

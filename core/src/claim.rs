@@ -30,7 +30,7 @@ pub enum ClaimState {
     Rejected,
 }
 
-crate::json::from_name!(ClaimState {
+crate::json::by_name!(ClaimState {
     Submitted = "submitted",
     Approved = "approved",
     Paid = "paid",
@@ -38,16 +38,6 @@ crate::json::from_name!(ClaimState {
 });
 
 impl ClaimState {
-    /// The wire name.
-    pub fn name(self) -> &'static str {
-        match self {
-            ClaimState::Submitted => "submitted",
-            ClaimState::Approved => "approved",
-            ClaimState::Paid => "paid",
-            ClaimState::Rejected => "rejected",
-        }
-    }
-
     /// Whether the claim still holds its vouchers.
     pub fn is_open(self) -> bool {
         matches!(self, ClaimState::Submitted | ClaimState::Approved)
@@ -97,6 +87,21 @@ pub struct Claim {
     pub version: u64,
 }
 
+crate::json::to_object!(Claim {
+    claim_id: "claimId",
+    partner_id: "partnerId",
+    program_id: "programId",
+    invoice_number: "invoiceNumber",
+    voucher_numbers: "voucherNumbers",
+    amount: "amount",
+    state: "state",
+    submitted_on: "submittedOn",
+    decided_on: "decidedOn" if some,
+    payment_reference: "paymentReference" if some,
+    rejection_reason: "rejectionReason" if some,
+    version: "version",
+});
+
 crate::json::from_object!(Claim {
     claim_id: "claimId",
     partner_id: "partnerId",
@@ -142,6 +147,11 @@ pub struct ClaimRequest {
     /// The invoice number.
     pub invoice_number: String,
 }
+
+crate::json::to_object!(ClaimRequest {
+    voucher_numbers: "voucherNumbers",
+    invoice_number: "invoiceNumber",
+});
 
 /// Checks an invoice number: 1–40 of `[A-Za-z0-9-/]`.
 pub fn parse_invoice_number(raw: &str) -> Result<String, ProblemKind> {
@@ -218,6 +228,11 @@ pub struct ClaimOutcome {
     /// The changed vouchers.
     pub vouchers: Vec<Transition>,
 }
+
+crate::json::to_object!(ClaimOutcome {
+    claim: "claim",
+    vouchers: "vouchers"
+});
 
 /// Creates claim `claim_id` on `today` (SPEC §10): 1–25 vouchers of one program, each the
 /// actor's, `redeemed` and inside its claim window.

@@ -40,7 +40,7 @@ pub enum MediaType {
     Zip,
 }
 
-crate::json::from_name!(MediaType {
+crate::json::by_name!(MediaType {
     Pdf = "application/pdf",
     Docx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     Pptx = "application/vnd.openxmlformats-officedocument.presentationml.presentation",
@@ -144,6 +144,13 @@ pub struct Deliverable {
     pub sha256: Sha256,
 }
 
+crate::json::to_object!(Deliverable {
+    file_name: "fileName",
+    media_type: "mediaType",
+    size: "size",
+    sha256: "sha256",
+});
+
 crate::json::from_object!(Deliverable {
     file_name: "fileName",
     media_type: "mediaType",
@@ -209,6 +216,15 @@ pub struct CompletionReport {
     /// The deliverables.
     pub deliverables: Vec<Deliverable>,
 }
+
+crate::json::to_object!(CompletionReport {
+    delivered_start: "deliveredStart",
+    delivered_end: "deliveredEnd",
+    days_delivered: "daysDelivered",
+    lead_consultant_id: "leadConsultantId",
+    summary: "summary",
+    deliverables: "deliverables",
+});
 
 crate::json::from_object!(CompletionReport {
     delivered_start: "deliveredStart",

@@ -28,6 +28,13 @@ pub struct QualificationFacts {
     pub provider_agreements: Vec<ProviderAgreement>,
 }
 
+crate::json::to_object!(QualificationFacts {
+    competencies: "competencies",
+    compliance_training: "complianceTraining",
+    consultants: "consultants",
+    provider_agreements: "providerAgreements",
+});
+
 crate::json::from_object!(QualificationFacts {
     competencies: "competencies" = default,
     compliance_training: "complianceTraining" = default,
@@ -53,6 +60,12 @@ pub struct Competency {
     pub valid_until: NaiveDate,
 }
 
+crate::json::to_object!(Competency {
+    area: "area",
+    valid_from: "validFrom",
+    valid_until: "validUntil",
+});
+
 crate::json::from_object!(Competency {
     area: "area",
     valid_from: "validFrom",
@@ -73,6 +86,11 @@ pub struct ComplianceTraining {
     pub completed_on: NaiveDate,
 }
 
+crate::json::to_object!(ComplianceTraining {
+    program_id: "programId",
+    completed_on: "completedOn",
+});
+
 crate::json::from_object!(ComplianceTraining {
     program_id: "programId",
     completed_on: "completedOn",
@@ -92,6 +110,12 @@ pub struct Consultant {
     #[serde(default)]
     pub exams: Vec<Exam>,
 }
+
+crate::json::to_object!(Consultant {
+    consultant_id: "consultantId",
+    name: "name",
+    exams: "exams"
+});
 
 crate::json::from_object!(Consultant {
     consultant_id: "consultantId",
@@ -121,6 +145,12 @@ pub struct Exam {
     pub valid_until: Option<NaiveDate>,
 }
 
+crate::json::to_object!(Exam {
+    code: "code",
+    passed_on: "passedOn",
+    valid_until: "validUntil" if some,
+});
+
 crate::json::from_object!(Exam {
     code: "code",
     passed_on: "passedOn",
@@ -144,6 +174,12 @@ pub struct ProviderAgreement {
     #[cfg_attr(feature = "wasm", tsify(type = "string"))]
     pub valid_until: NaiveDate,
 }
+
+crate::json::to_object!(ProviderAgreement {
+    program_id: "programId",
+    signed_on: "signedOn",
+    valid_until: "validUntil",
+});
 
 crate::json::from_object!(ProviderAgreement {
     program_id: "programId",
@@ -235,6 +271,12 @@ pub enum EligibilityStatus {
     Active,
 }
 
+crate::json::by_name!(EligibilityStatus {
+    NotStarted = "notStarted",
+    InProgress = "inProgress",
+    Active = "active",
+});
+
 /// What still has to be done for an unmet requirement.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -250,6 +292,13 @@ pub enum RequiredAction {
     /// Sign the program's provider agreement.
     SignProviderAgreement,
 }
+
+crate::json::by_name!(RequiredAction {
+    ObtainCompetency = "obtainCompetency",
+    CompleteComplianceTraining = "completeComplianceTraining",
+    PassConsultantExams = "passConsultantExams",
+    SignProviderAgreement = "signProviderAgreement",
+});
 
 /// The fact that meets a requirement.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -293,6 +342,42 @@ pub enum MetBy {
     },
 }
 
+impl crate::json::ToJson for MetBy {
+    fn write_json(&self, out: &mut crate::json::Writer) {
+        // Internally tagged: the kind first, then the variant's fields.
+        out.begin_object();
+        out.key("kind");
+        match self {
+            MetBy::Competency { area } => {
+                out.string("competency");
+                out.key("area");
+                out.string(area);
+            }
+            MetBy::ComplianceTraining { completed_on } => {
+                out.string("complianceTraining");
+                out.key("completedOn");
+                crate::json::ToJson::write_json(completed_on, out);
+            }
+            MetBy::Consultant {
+                consultant_id,
+                name,
+            } => {
+                out.string("consultant");
+                out.key("consultantId");
+                out.string(consultant_id);
+                out.key("name");
+                out.string(name);
+            }
+            MetBy::ProviderAgreement { signed_on } => {
+                out.string("providerAgreement");
+                out.key("signedOn");
+                crate::json::ToJson::write_json(signed_on, out);
+            }
+        }
+        out.end_object();
+    }
+}
+
 /// The verdict on one requirement.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -319,6 +404,14 @@ pub struct RequirementCheck {
     pub action: Option<RequiredAction>,
 }
 
+crate::json::to_object!(RequirementCheck {
+    requirement: "requirement",
+    met: "met",
+    met_by: "metBy" if some,
+    lapses_on: "lapsesOn" if some,
+    action: "action" if some,
+});
+
 /// Eligibility of a partner for one program on one date.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -332,6 +425,12 @@ pub struct ProgramEligibility {
     /// Every requirement with its verdict, in catalog order.
     pub requirements: Vec<RequirementCheck>,
 }
+
+crate::json::to_object!(ProgramEligibility {
+    program_id: "programId",
+    status: "status",
+    requirements: "requirements",
+});
 
 /// Evaluates every requirement of `program` against `facts` on `on` (SPEC §4).
 pub fn evaluate(

@@ -52,6 +52,15 @@ pub struct Enrollment {
     pub withdrawn_on: Option<NaiveDate>,
 }
 
+crate::json::to_object!(Enrollment {
+    program_id: "programId",
+    location_ids: "locationIds",
+    enrolled_on: "enrolledOn",
+    expires_on: "expiresOn",
+    renewed_on: "renewedOn" if some,
+    withdrawn_on: "withdrawnOn" if some,
+});
+
 crate::json::from_object!(Enrollment {
     program_id: "programId",
     location_ids: "locationIds",
@@ -79,6 +88,14 @@ pub enum EnrollmentStatus {
     Withdrawn,
 }
 
+crate::json::by_name!(EnrollmentStatus {
+    Pending = "pending",
+    Active = "active",
+    RenewalDue = "renewalDue",
+    Expired = "expired",
+    Withdrawn = "withdrawn",
+});
+
 impl EnrollmentStatus {
     /// Whether the partner may deliver the program (and is listed in the directory).
     pub fn is_current(self) -> bool {
@@ -103,6 +120,12 @@ pub struct EnrollmentView {
     /// `[opens, closes)` of the renewal window.
     pub renewal_window: DateWindow,
 }
+
+crate::json::to_object!(EnrollmentView {
+    ..enrollment,
+    status: "status",
+    renewal_window: "renewalWindow",
+});
 
 impl Enrollment {
     /// Status on `on` (SPEC §5).

@@ -98,6 +98,11 @@ pub struct Reason {
     pub message: String,
 }
 
+crate::json::to_object!(Reason {
+    code: "code",
+    message: "message"
+});
+
 /// One voucher of a preview.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -124,6 +129,16 @@ pub struct PreviewLine {
     pub reasons: Vec<Reason>,
 }
 
+crate::json::to_object!(PreviewLine {
+    voucher_number: "voucherNumber",
+    program_id: "programId" if some,
+    days: "days" if some,
+    days_delivered: "daysDelivered" if some,
+    value: "value" if some,
+    redeemable: "redeemable",
+    reasons: "reasons",
+});
+
 /// The preview of a redemption: each voucher, and totals per currency.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -137,6 +152,12 @@ pub struct Preview {
     /// Whether every line is redeemable (the batch can be confirmed).
     pub redeemable: bool,
 }
+
+crate::json::to_object!(Preview {
+    lines: "lines",
+    totals: "totals",
+    redeemable: "redeemable"
+});
 
 /// The voucher `number` as `actor` sees it, with its program, or why it cannot be found (with
 /// the voucher when only its program is unknown). Batches of redemption and claims share it.

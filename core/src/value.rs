@@ -25,6 +25,7 @@ macro_rules! string_value {
         }
 
         crate::json::from_text!($name, $name::parse);
+        crate::json::to_text!($name);
 
         impl TryFrom<String> for $name {
             type Error = ProblemKind;
@@ -225,6 +226,7 @@ impl ClaimId {
 }
 
 crate::json::from_text!(Currency, Currency::parse);
+crate::json::to_text!(Currency);
 
 impl TryFrom<String> for Currency {
     type Error = ProblemKind;
@@ -256,6 +258,11 @@ pub struct Money {
     /// The currency.
     pub currency: Currency,
 }
+
+crate::json::to_object!(Money {
+    minor_units: "minorUnits",
+    currency: "currency"
+});
 
 crate::json::from_object!(Money {
     minor_units: "minorUnits",

@@ -50,35 +50,35 @@ pub(crate) fn answer_js(rule: &str, input: &JsValue, today: &str, locale: &str) 
 
 /// The answer as JSON text, before it is handed to JavaScript.
 pub fn answer_text(rule: &str, input: &JsValue, today: &str, locale: &str) -> String {
-    let Some(locale_value) = Locale::from_wire(locale) else {
-        return json::reject_to_text(
-            &malformed(
-                "locale",
-                format!("unknown locale `{locale}`; use `en` or `zh-CN`"),
-            ),
-            Locale::En,
-        );
-    };
-    let Some(today) = parse_date(today) else {
-        return json::reject_to_text(
-            &malformed("today", format!("`{today}` is not a date like 2026-01-31")),
-            locale_value,
-        );
-    };
-    let catalog = match Catalog::sample() {
-        Ok(catalog) => catalog,
-        Err(error) => {
-            return json::reject_to_text(&malformed("", error.to_string()), locale_value);
-        }
-    };
-    let decided = match input_text(input) {
-        Ok(text) => json::decide_text(catalog, rule, &text, today, locale_value),
-        Err(detail) => Err(malformed("", detail)),
-    };
+    let (decided, locale) = decide(rule, input, today, locale);
     match decided {
         Ok(output) => output.into_answer_text(),
-        Err(rejection) => json::reject_to_text(&rejection, locale_value),
+        // The one call: `reject_to_text` is inlined, and compiled here at opt-level 3.
+        Err(rejection) => json::reject_to_text(&rejection, locale),
     }
+}
+
+/// The rule's output or rejection, and the locale to answer in.
+fn decide(
+    rule: &str,
+    input: &JsValue,
+    today: &str,
+    locale: &str,
+) -> (Result<json::Output, Rejection>, Locale) {
+    let Some(locale_value) = Locale::from_wire(locale) else {
+        let detail = format!("unknown locale `{locale}`; use `en` or `zh-CN`");
+        return (Err(malformed("locale", detail)), Locale::En);
+    };
+    let Some(today) = parse_date(today) else {
+        let detail = format!("`{today}` is not a date like 2026-01-31");
+        return (Err(malformed("today", detail)), locale_value);
+    };
+    let decided = match (Catalog::sample(), input_text(input)) {
+        (Err(error), _) => Err(malformed("", error.to_string())),
+        (Ok(_), Err(detail)) => Err(malformed("", detail)),
+        (Ok(catalog), Ok(text)) => json::decide_text(catalog, rule, &text, today, locale_value),
+    };
+    (decided, locale_value)
 }
 
 /// A JavaScript value as JSON text. One `JSON.stringify` call and a text parse are several times

@@ -87,6 +87,16 @@ pub struct Profile {
     pub languages: Vec<String>,
 }
 
+crate::json::to_object!(Profile {
+    company_name: "companyName",
+    description: "description",
+    website: "website",
+    contact_email: "contactEmail",
+    phone: "phone" if some,
+    countries: "countries",
+    languages: "languages",
+});
+
 crate::json::from_object!(Profile {
     company_name: "companyName",
     description: "description" = default,
@@ -243,6 +253,12 @@ pub struct DirectoryEntry {
     /// Programs with an `active` or `renewalDue` enrollment, sorted.
     pub programs: Vec<ProgramId>,
 }
+
+crate::json::to_object!(DirectoryEntry {
+    partner_id: "partnerId",
+    profile: "profile",
+    programs: "programs",
+});
 
 /// The directory entry of a partner on `today`, or `None` when it is not listed: a profile is
 /// listed only while at least one enrollment is current; its programs are never typed in (§6).
@@ -424,6 +440,8 @@ pub struct Page<T> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
 }
+
+crate::json::to_object!(Page<T> { items: "items", next_cursor: "nextCursor" if some });
 
 /// The opaque cursor of a position: base64url of `[name, partnerId]`.
 pub fn encode_cursor(name: &str, partner_id: &PartnerId) -> String {

@@ -9,11 +9,14 @@
 mod node;
 mod read;
 mod typed;
+mod write;
 
 pub use node::Node;
 pub use read::ReadError;
 pub use typed::{FromNode, field, field_or, fields, from_value};
-pub(crate) use typed::{from_name, from_object, from_text, text, variant};
+pub(crate) use typed::{by_name, from_object, from_text, text, variant};
+pub use write::{ToJson, ToJsonFields, Writer};
+pub(crate) use write::{to_object, to_text};
 
 use crate::access::{self, Operation, Principal};
 use crate::catalog::Catalog;
@@ -145,14 +148,13 @@ pub fn run_str(
 }
 
 /// The answer text of a rejection in `locale`.
-// Inline, so that serde_json's writer is compiled in the caller: the WASM bindings build it at
-// opt-level 3, where a failure's messages (Chinese ones in particular) take about a fifth fewer
-// instructions to write than at core's `z` (`scripts/wasm-instructions.sh`).
+// Inline, with the writing of a failure (`Failure`'s `ToJson`) and the writer's methods, so
+// that it is compiled in the caller: the WASM bindings build it at opt-level 3, where a
+// failure's messages, Chinese ones in particular, take fewer instructions to write than at
+// core's `z` (`scripts/wasm-instructions.sh`).
 #[inline]
 pub fn reject_to_text(rejection: &Rejection, locale: Locale) -> String {
-    // A failure holds only strings: it always writes.
-    serde_json::to_string(&FailureAnswer::new(rejection, locale))
-        .unwrap_or_else(|_| String::from(r#"{"type":"failure","errors":[]}"#))
+    written(&FailureAnswer::new(rejection, locale))
 }
 
 /// [`Answer::Failure`] on its own, as it is written: writing it takes no code for the success
@@ -169,6 +171,18 @@ impl FailureAnswer {
         FailureAnswer {
             errors: [rejection.to_failure(locale)],
         }
+    }
+}
+
+impl ToJson for FailureAnswer {
+    #[inline]
+    fn write_json(&self, out: &mut Writer) {
+        out.begin_object();
+        out.key("type");
+        out.string("failure");
+        out.key("errors");
+        self.errors.write_json(out);
+        out.end_object();
     }
 }
 
@@ -224,9 +238,17 @@ fn split<F: FromNode, C: FromNode>(input: Node<'_>) -> Result<(F, C), Rejection>
     }
 }
 
-fn to_json<T: Serialize>(value: T) -> Output {
-    // Every output type here serializes to JSON (string keys, no foreign types).
-    Output(serde_json::to_string(&value).unwrap_or_else(|_| String::from("null")))
+fn to_json<T: ToJson + Serialize>(value: T) -> Output {
+    Output(written(&value))
+}
+
+/// `value` written by [`ToJson`]. Core's own tests hold every text written here to what serde_json
+/// writes for the type's serde derive (`tests::every_output_is_written_as_serde_writes_it`).
+fn written<T: ToJson + Serialize>(value: &T) -> String {
+    let text = write::to_string(value);
+    #[cfg(test)]
+    tests::same_as_serdes(value, &text);
+    text
 }
 
 fn program_of<'a>(
@@ -520,6 +542,10 @@ pub struct Eligibilities {
     pub programs: Vec<eligibility::ProgramEligibility>,
 }
 
+crate::json::to_object!(Eligibilities {
+    programs: "programs"
+});
+
 /// The `enrollmentForm` output: the checked program and locations.
 #[derive(Debug, Serialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
@@ -531,6 +557,11 @@ pub struct EnrollmentChoice {
     pub location_ids: Vec<crate::value::LocationId>,
 }
 
+crate::json::to_object!(EnrollmentChoice {
+    program_id: "programId",
+    location_ids: "locationIds"
+});
+
 /// The `cancellationForm` output: the checked reason.
 #[derive(Debug, Serialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
@@ -539,6 +570,8 @@ pub struct CancellationChoice {
     /// Why the reservation is cancelled.
     pub reason: voucher::CancelReason,
 }
+
+crate::json::to_object!(CancellationChoice { reason: "reason" });
 
 /// The `redemptionForm` output (SPEC §9): the confirmed selection, normalized.
 #[derive(Debug, Serialize)]
@@ -549,6 +582,10 @@ pub struct RedemptionChoice {
     pub voucher_numbers: Vec<crate::value::VoucherNumber>,
 }
 
+crate::json::to_object!(RedemptionChoice {
+    voucher_numbers: "voucherNumbers"
+});
+
 // The outputs of rules that answer more than one value; written straight to text like the rest
 // (a `json!` object would go through a `Value` and its serializer).
 #[derive(Serialize)]
@@ -557,26 +594,44 @@ struct Listing {
     entry: Option<DirectoryEntry>,
 }
 
+crate::json::to_object!(Listing {
+    listed: "listed",
+    entry: "entry"
+});
+
 #[derive(Serialize)]
 struct Assigned {
     voucher: Voucher,
     history: voucher::HistoryEntry,
 }
 
+crate::json::to_object!(Assigned {
+    voucher: "voucher",
+    history: "history"
+});
+
 #[derive(Serialize)]
 struct Exported {
     csv: String,
 }
+
+crate::json::to_object!(Exported { csv: "csv" });
 
 #[derive(Serialize)]
 struct Redeemed {
     vouchers: Vec<voucher::Transition>,
 }
 
+crate::json::to_object!(Redeemed {
+    vouchers: "vouchers"
+});
+
 #[derive(Serialize)]
 struct Allowed {
     allowed: bool,
 }
+
+crate::json::to_object!(Allowed { allowed: "allowed" });
 
 fn parse_enrollment_form(
     form: &EnrollmentForm,
@@ -976,3 +1031,6 @@ fn apply(
         voucher, &event, &ctx.actor, &world,
     )?))
 }
+
+#[cfg(test)]
+mod tests;

@@ -149,9 +149,19 @@ macro_rules! from_object {
 }
 pub(crate) use from_object;
 
-/// Implements [`FromNode`] for an enum of unit variants, each read from its name.
-macro_rules! from_name {
+/// For an enum of unit variants, each known by one name: its `name()`, and [`FromNode`] and
+/// [`ToJson`](crate::json::ToJson) by that name.
+macro_rules! by_name {
     ($type:ident { $($variant:ident = $name:literal),* $(,)? }) => {
+        impl $type {
+            /// The name it is read and written by.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $($type::$variant => $name,)*
+                }
+            }
+        }
+
         impl $crate::json::FromNode for $type {
             fn from_node(
                 node: &$crate::json::Node<'_>,
@@ -165,9 +175,15 @@ macro_rules! from_name {
                 })
             }
         }
+
+        impl $crate::json::ToJson for $type {
+            fn write_json(&self, out: &mut $crate::json::Writer) {
+                out.string(self.name());
+            }
+        }
     };
 }
-pub(crate) use from_name;
+pub(crate) use by_name;
 
 /// The position in `names` of the variant `node` names.
 pub(crate) fn variant(node: &Node<'_>, names: &'static [&'static str]) -> Result<usize, ReadError> {

@@ -164,6 +164,11 @@ pub struct ValidationRequest {
     pub admin_email: Email,
 }
 
+crate::json::to_object!(ValidationRequest {
+    voucher_number: "voucherNumber",
+    admin_email: "adminEmail",
+});
+
 impl ValidationForm {
     /// Reads the form.
     pub fn parse(&self) -> Result<ValidationRequest, Rejection> {
@@ -277,6 +282,13 @@ pub struct ReserveRequest {
     #[cfg_attr(feature = "wasm", tsify(type = "string"))]
     pub engagement_end: NaiveDate,
 }
+
+crate::json::to_object!(ReserveRequest {
+    admin_email: "adminEmail",
+    accept_terms: "acceptTerms",
+    engagement_start: "engagementStart",
+    engagement_end: "engagementEnd",
+});
 
 /// The reservation form's fields, each parsed on its own (`None` where it failed).
 struct ReservationParts {
@@ -393,17 +405,14 @@ pub enum CancelReason {
     CustomerChoseAnotherPartner,
 }
 
+crate::json::by_name!(CancelReason {
+    OfferChanged = "offerChanged",
+    EngagementCancelled = "engagementCancelled",
+    CustomerChoseAnotherPartner = "customerChoseAnotherPartner",
+});
+
 impl CancelReason {
     const ALLOWED: &'static str = "offerChanged, engagementCancelled, customerChoseAnotherPartner";
-
-    /// The wire name.
-    pub fn name(self) -> &'static str {
-        match self {
-            CancelReason::OfferChanged => "offerChanged",
-            CancelReason::EngagementCancelled => "engagementCancelled",
-            CancelReason::CustomerChoseAnotherPartner => "customerChoseAnotherPartner",
-        }
-    }
 
     /// Reads a wire name.
     pub fn parse(raw: &str) -> Result<CancelReason, ProblemKind> {

@@ -44,7 +44,7 @@ pub enum VoucherState {
     Expired,
 }
 
-crate::json::from_name!(VoucherState {
+crate::json::by_name!(VoucherState {
     Assigned = "assigned",
     Reserved = "reserved",
     Completed = "completed",
@@ -65,19 +65,6 @@ impl VoucherState {
         VoucherState::Paid,
         VoucherState::Expired,
     ];
-
-    /// The camelCase name used on the wire.
-    pub fn name(self) -> &'static str {
-        match self {
-            VoucherState::Assigned => "assigned",
-            VoucherState::Reserved => "reserved",
-            VoucherState::Completed => "completed",
-            VoucherState::Redeemed => "redeemed",
-            VoucherState::Claimed => "claimed",
-            VoucherState::Paid => "paid",
-            VoucherState::Expired => "expired",
-        }
-    }
 
     /// States that turn `expired` when time reaches `expiresOn`.
     pub fn can_expire(self) -> bool {
@@ -107,6 +94,12 @@ pub struct Reservation {
     #[cfg_attr(feature = "wasm", tsify(type = "string"))]
     pub engagement_end: NaiveDate,
 }
+
+crate::json::to_object!(Reservation {
+    reserved_on: "reservedOn",
+    engagement_start: "engagementStart",
+    engagement_end: "engagementEnd",
+});
 
 crate::json::from_object!(Reservation {
     reserved_on: "reservedOn",
@@ -165,6 +158,23 @@ pub struct Voucher {
     pub version: u64,
 }
 
+crate::json::to_object!(Voucher {
+    voucher_number: "voucherNumber",
+    program_id: "programId",
+    days: "days",
+    customer_name: "customerName",
+    admin_email: "adminEmail",
+    partner_id: "partnerId",
+    created_on: "createdOn",
+    expires_on: "expiresOn",
+    state: "state",
+    reservation: "reservation" if some,
+    completion_report: "completionReport" if some,
+    redeemed_on: "redeemedOn" if some,
+    claim_id: "claimId" if some,
+    version: "version",
+});
+
 crate::json::from_object!(Voucher {
     voucher_number: "voucherNumber",
     program_id: "programId",
@@ -216,6 +226,12 @@ pub struct VoucherView {
     /// What the reader may do next.
     pub allowed_actions: Vec<EventKind>,
 }
+
+crate::json::to_object!(VoucherView {
+    ..voucher,
+    effective_state: "effectiveState",
+    allowed_actions: "allowedActions",
+});
 
 /// Who acts on a voucher. A partner acts only on its own vouchers: any other answers
 /// `voucher.notFound`, so existence does not leak (SPEC §1).
@@ -281,7 +297,7 @@ enum ActorRole {
     ProgramAdmin,
 }
 
-crate::json::from_name!(ActorRole {
+crate::json::by_name!(ActorRole {
     PartnerAdmin = "partner_admin",
     PartnerUser = "partner_user",
     ProgramAdmin = "program_admin",
@@ -344,23 +360,20 @@ pub enum EventKind {
     Expire,
 }
 
-impl EventKind {
-    /// The camelCase name used on the wire.
-    pub fn name(self) -> &'static str {
-        match self {
-            EventKind::Assign => "assign",
-            EventKind::Validate => "validate",
-            EventKind::Reserve => "reserve",
-            EventKind::CancelReservation => "cancelReservation",
-            EventKind::SubmitCompletionReport => "submitCompletionReport",
-            EventKind::Redeem => "redeem",
-            EventKind::CreateClaim => "createClaim",
-            EventKind::ClaimPaid => "claimPaid",
-            EventKind::ClaimRejected => "claimRejected",
-            EventKind::Expire => "expire",
-        }
-    }
+crate::json::by_name!(EventKind {
+    Assign = "assign",
+    Validate = "validate",
+    Reserve = "reserve",
+    CancelReservation = "cancelReservation",
+    SubmitCompletionReport = "submitCompletionReport",
+    Redeem = "redeem",
+    CreateClaim = "createClaim",
+    ClaimPaid = "claimPaid",
+    ClaimRejected = "claimRejected",
+    Expire = "expire",
+});
 
+impl EventKind {
     /// The state the event applies to, and the state it leads to.
     pub fn edge(self) -> Option<(VoucherState, VoucherState)> {
         use VoucherState::*;
@@ -467,6 +480,15 @@ pub struct HistoryEntry {
     pub detail: Option<String>,
 }
 
+crate::json::to_object!(HistoryEntry {
+    version: "version",
+    on: "on",
+    event: "event",
+    from: "from" if some,
+    to: "to",
+    detail: "detail" if some,
+});
+
 /// An email to the customer's voucher administrator, recorded in the outbox (SPEC §7).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -487,6 +509,14 @@ pub struct CustomerNotification {
     pub detail: String,
 }
 
+crate::json::to_object!(CustomerNotification {
+    voucher_number: "voucherNumber",
+    to: "to",
+    event: "event",
+    on: "on",
+    detail: "detail",
+});
+
 /// The outcome of an accepted event: the new voucher, its history line and any notification.
 /// The store writes all of them in one conditional write on the old version.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -502,6 +532,12 @@ pub struct Transition {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notification: Option<CustomerNotification>,
 }
+
+crate::json::to_object!(Transition {
+    voucher: "voucher",
+    history: "history",
+    notification: "notification" if some,
+});
 
 /// Applies `event` to `voucher` (SPEC §7): ownership first (another partner's voucher is
 /// `voucher.notFound`), then the state, then every guard of the event, all reported.
