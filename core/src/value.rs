@@ -131,11 +131,12 @@ impl Email {
         let (Some(local), Some(domain), None) = (parts.next(), parts.next(), parts.next()) else {
             return Err(ProblemKind::InvalidEmail);
         };
-        let ok = text.chars().count() <= 254
-            && (1..=64).contains(&local.chars().count())
+        let ok = at_most_chars(text, 254)
+            && !local.is_empty()
+            && at_most_chars(local, 64)
             && domain.contains('.')
             && domain.split('.').all(|label| !label.is_empty())
-            && !text.chars().any(|c| c.is_whitespace() || c.is_control());
+            && !has_space_or_control(text);
         if ok {
             Ok(Email(text.to_owned()))
         } else {
@@ -146,6 +147,21 @@ impl Email {
     /// Whether both name the same mailbox: equal ignoring case (SPEC §2).
     pub fn same_mailbox(&self, other: &Email) -> bool {
         self.0.to_lowercase() == other.0.to_lowercase()
+    }
+}
+
+/// Whether `text` has at most `max` characters; it is not counted when its bytes are few enough.
+fn at_most_chars(text: &str, max: usize) -> bool {
+    text.len() <= max || text.chars().count() <= max
+}
+
+/// Whether `text` holds a whitespace or control character. An ASCII text (nearly every email)
+/// is checked byte by byte: there, those are the bytes up to the space, and DEL.
+fn has_space_or_control(text: &str) -> bool {
+    if text.is_ascii() {
+        text.bytes().any(|b| b <= b' ' || b == 0x7f)
+    } else {
+        text.chars().any(|c| c.is_whitespace() || c.is_control())
     }
 }
 
@@ -334,6 +350,35 @@ mod tests {
         assert!(Email::parse(&long_local).is_err());
         let long = format!("a@{}.com", "b".repeat(250));
         assert!(Email::parse(&long).is_err());
+        assert!(Email::parse(&format!("{}@contoso.com", "a".repeat(64))).is_ok());
+        // 64 two-byte characters are 128 bytes, and still a valid local part.
+        assert!(Email::parse(&format!("{}@contoso.com", "é".repeat(64))).is_ok());
+        assert!(Email::parse(&format!("{}@contoso.com", "é".repeat(65))).is_err());
+    }
+
+    /// Email's checks as SPEC §2 words them, counting every character.
+    fn email_as_specified(text: &str) -> bool {
+        let text = text.trim();
+        let mut parts = text.split('@');
+        let (Some(local), Some(domain), None) = (parts.next(), parts.next(), parts.next()) else {
+            return false;
+        };
+        text.chars().count() <= 254
+            && (1..=64).contains(&local.chars().count())
+            && domain.contains('.')
+            && domain.split('.').all(|label| !label.is_empty())
+            && !text.chars().any(|c| c.is_whitespace() || c.is_control())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn emails_are_checked_as_specified(
+            local in "[a-zé.]{0,70}[a-zé\\x00-\\x20\\x7f\\u{85}\\u{a0}\\u{2028}\\u{3000}@]{0,2}",
+            domain in "([a-z中\\t-]{0,60}\\.){0,4}[a-z.@]{0,3}",
+        ) {
+            let text = format!("{local}@{domain}");
+            proptest::prop_assert_eq!(Email::parse(&text).is_ok(), email_as_specified(&text));
+        }
     }
 
     #[test]
