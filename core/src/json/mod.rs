@@ -102,34 +102,37 @@ pub const RULES: [&str; 34] = [
 ];
 
 /// A rule's output as JSON text. Outputs are written straight to text, not built as a [`Value`]
-/// first: less work per call, and no `Value` serializer in the WASM module.
+/// first: less work per call, and no `Value` serializer in the WASM module. The text is kept
+/// inside its success answer's, so that answering copies nothing.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Output(String);
+pub struct Output {
+    /// `{"type":"success","output":` + the output + `}`.
+    answer: String,
+}
+
+/// How a success answer's text begins, as serde writes [`Answer::Success`] (the tag first).
+const SUCCESS_HEAD: &str = r#"{"type":"success","output":"#;
 
 impl Output {
     /// The JSON text.
     pub fn as_str(&self) -> &str {
-        &self.0
+        let end = self.answer.len().saturating_sub(1);
+        self.answer.get(SUCCESS_HEAD.len()..end).unwrap_or("null")
     }
 
     /// The JSON text, owned.
     pub fn into_string(self) -> String {
-        self.0
+        self.as_str().to_owned()
     }
 
-    /// The text of `Answer::Success` with this output, as serde writes it (the tag first).
+    /// The text of `Answer::Success` with this output.
     pub fn into_answer_text(self) -> String {
-        const HEAD: &str = r#"{"type":"success","output":"#;
-        let mut text = String::with_capacity(HEAD.len() + self.0.len() + 1);
-        text.push_str(HEAD);
-        text.push_str(&self.0);
-        text.push('}');
-        text
+        self.answer
     }
 
     /// The output read as `T` (the HTTP layer reads its typed outputs this way).
     pub fn read<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
-        serde_json::from_str(&self.0)
+        serde_json::from_str(self.as_str())
     }
 }
 
@@ -154,7 +157,7 @@ pub fn run_str(
 // core's `z` (`scripts/wasm-instructions.sh`).
 #[inline]
 pub fn reject_to_text(rejection: &Rejection, locale: Locale) -> String {
-    written(&FailureAnswer::new(rejection, locale))
+    written("", &FailureAnswer::new(rejection, locale), "")
 }
 
 /// [`Answer::Failure`] on its own, as it is written: writing it takes no code for the success
@@ -239,15 +242,22 @@ fn split<F: FromNode, C: FromNode>(input: Node<'_>) -> Result<(F, C), Rejection>
 }
 
 fn to_json<T: ToJson + Serialize>(value: T) -> Output {
-    Output(written(&value))
+    Output {
+        answer: written(SUCCESS_HEAD, &value, "}"),
+    }
 }
 
-/// `value` written by [`ToJson`]. Core's own tests hold every text written here to what serde_json
-/// writes for the type's serde derive (`tests::every_output_is_written_as_serde_writes_it`).
-fn written<T: ToJson + Serialize>(value: &T) -> String {
-    let text = write::to_string(value);
+/// `value` written by [`ToJson`] between `head` and `tail`. Core's own tests hold every value
+/// written here to what serde_json writes for the type's serde derive
+/// (`tests::every_output_is_written_as_serde_writes_it`).
+#[inline]
+fn written<T: ToJson + Serialize>(head: &str, value: &T, tail: &str) -> String {
+    let text = write::wrapped(head, value, tail);
     #[cfg(test)]
-    tests::same_as_serdes(value, &text);
+    tests::same_as_serdes(
+        value,
+        text.get(head.len()..text.len() - tail.len()).unwrap_or(""),
+    );
     text
 }
 

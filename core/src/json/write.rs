@@ -144,16 +144,18 @@ pub trait ToJsonFields {
     fn write_fields(&self, out: &mut Writer);
 }
 
-/// `value` as JSON text.
+/// `value` as JSON text, between `head` and `tail` (JSON text themselves).
 #[inline]
-pub fn to_string<T: ToJson + ?Sized>(value: &T) -> String {
+pub fn wrapped<T: ToJson + ?Sized>(head: &str, value: &T, tail: &str) -> String {
     // Room for a form check's answer at once: growing the text step by step (reallocating and
     // copying) was a seventh of a reservation check's instructions natively.
     let mut out = Writer {
         text: String::with_capacity(512),
         fresh: false,
     };
+    out.raw(head);
     value.write_json(&mut out);
+    out.raw(tail);
     out.into_string()
 }
 
