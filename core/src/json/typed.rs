@@ -12,9 +12,9 @@
 //! keys are reported first, then its fields in declaration order. A derived visitor reported
 //! them in key order, which differs only when one object has several faults.
 //!
-//! The types keep their serde derives for writing, for TypeScript and OpenAPI schemas, and for
-//! the HTTP layer's own storage. `core/tests/json_read.rs` checks that both readings agree on
-//! every vector's input and on each one-node change of it.
+//! The types keep their serde derives for the HTTP layer's own storage and for the TypeScript and
+//! OpenAPI schemas. `core/tests/json_read.rs` checks that both readings agree on every vector's
+//! input and on each one-node change of it.
 
 use super::node::Node;
 use super::read::{ReadError, invalid_type, number_unexpected};
