@@ -50,6 +50,6 @@ fn strings_are_escaped_as_serde_json_escapes_them() {
         "tab\t newline\n return\r nul\u{0} bell\u{7} esc\u{1b} del\u{7f} \u{8}\u{c}",
         "中文 ü 😀 \u{2028}",
     ] {
-        same_as_serdes(&text, &write::wrapped("", text, ""));
+        same_as_serdes(&text, &write::wrapped("", &text, ""));
     }
 }

@@ -144,9 +144,10 @@ pub trait ToJsonFields {
     fn write_fields(&self, out: &mut Writer);
 }
 
-/// `value` as JSON text, between `head` and `tail` (JSON text themselves).
+/// `value` as JSON text, between `head` and `tail` (JSON text themselves). Not generic: one copy
+/// for every output type.
 #[inline]
-pub fn wrapped<T: ToJson + ?Sized>(head: &str, value: &T, tail: &str) -> String {
+pub fn wrapped(head: &str, value: &dyn ToJson, tail: &str) -> String {
     // Room for a form check's answer at once: growing the text step by step (reallocating and
     // copying) was a seventh of a reservation check's instructions natively.
     let mut out = Writer {
