@@ -60,20 +60,7 @@ pub struct Program {
     pub claim_window_days: u32,
 }
 
-crate::json::to_object!(Program {
-    id: "id",
-    name: "name",
-    requirements: "requirements",
-    voucher_days: "voucherDays",
-    daily_rate: "dailyRate",
-    voucher_validity_days: "voucherValidityDays",
-    renewal_window_days: "renewalWindowDays",
-    renewal_grace_days: "renewalGraceDays",
-    compliance_training_validity_days: "complianceTrainingValidityDays",
-    claim_window_days: "claimWindowDays",
-});
-
-crate::json::from_object!(Program {
+crate::json::json_object!(Program {
     id: "id",
     name: "name",
     requirements: "requirements",
@@ -118,14 +105,9 @@ pub struct LocalizedName {
     pub zh_cn: String,
 }
 
-crate::json::to_object!(LocalizedName {
+crate::json::json_object!(LocalizedName {
     en: "en",
-    zh_cn: "zh-CN"
-});
-
-crate::json::from_object!(LocalizedName {
-    en: "en",
-    zh_cn: "zh-CN"
+    zh_cn: "zh-CN",
 });
 
 impl LocalizedName {
@@ -150,14 +132,9 @@ pub struct DayRange {
     pub max: u32,
 }
 
-crate::json::to_object!(DayRange {
+crate::json::json_object!(DayRange {
     min: "min",
-    max: "max"
-});
-
-crate::json::from_object!(DayRange {
-    min: "min",
-    max: "max"
+    max: "max",
 });
 
 impl DayRange {

@@ -87,7 +87,7 @@ pub struct Claim {
     pub version: u64,
 }
 
-crate::json::to_object!(Claim {
+crate::json::json_object!(Claim {
     claim_id: "claimId",
     partner_id: "partnerId",
     program_id: "programId",
@@ -99,21 +99,6 @@ crate::json::to_object!(Claim {
     decided_on: "decidedOn" if some,
     payment_reference: "paymentReference" if some,
     rejection_reason: "rejectionReason" if some,
-    version: "version",
-});
-
-crate::json::from_object!(Claim {
-    claim_id: "claimId",
-    partner_id: "partnerId",
-    program_id: "programId",
-    invoice_number: "invoiceNumber",
-    voucher_numbers: "voucherNumbers",
-    amount: "amount",
-    state: "state",
-    submitted_on: "submittedOn",
-    decided_on: "decidedOn",
-    payment_reference: "paymentReference",
-    rejection_reason: "rejectionReason",
     version: "version" = default,
 });
 

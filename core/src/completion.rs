@@ -144,14 +144,7 @@ pub struct Deliverable {
     pub sha256: Sha256,
 }
 
-crate::json::to_object!(Deliverable {
-    file_name: "fileName",
-    media_type: "mediaType",
-    size: "size",
-    sha256: "sha256",
-});
-
-crate::json::from_object!(Deliverable {
+crate::json::json_object!(Deliverable {
     file_name: "fileName",
     media_type: "mediaType",
     size: "size",
@@ -217,16 +210,7 @@ pub struct CompletionReport {
     pub deliverables: Vec<Deliverable>,
 }
 
-crate::json::to_object!(CompletionReport {
-    delivered_start: "deliveredStart",
-    delivered_end: "deliveredEnd",
-    days_delivered: "daysDelivered",
-    lead_consultant_id: "leadConsultantId",
-    summary: "summary",
-    deliverables: "deliverables",
-});
-
-crate::json::from_object!(CompletionReport {
+crate::json::json_object!(CompletionReport {
     delivered_start: "deliveredStart",
     delivered_end: "deliveredEnd",
     days_delivered: "daysDelivered",

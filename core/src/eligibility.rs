@@ -28,14 +28,7 @@ pub struct QualificationFacts {
     pub provider_agreements: Vec<ProviderAgreement>,
 }
 
-crate::json::to_object!(QualificationFacts {
-    competencies: "competencies",
-    compliance_training: "complianceTraining",
-    consultants: "consultants",
-    provider_agreements: "providerAgreements",
-});
-
-crate::json::from_object!(QualificationFacts {
+crate::json::json_object!(QualificationFacts {
     competencies: "competencies" = default,
     compliance_training: "complianceTraining" = default,
     consultants: "consultants" = default,
@@ -60,13 +53,7 @@ pub struct Competency {
     pub valid_until: NaiveDate,
 }
 
-crate::json::to_object!(Competency {
-    area: "area",
-    valid_from: "validFrom",
-    valid_until: "validUntil",
-});
-
-crate::json::from_object!(Competency {
+crate::json::json_object!(Competency {
     area: "area",
     valid_from: "validFrom",
     valid_until: "validUntil",
@@ -86,12 +73,7 @@ pub struct ComplianceTraining {
     pub completed_on: NaiveDate,
 }
 
-crate::json::to_object!(ComplianceTraining {
-    program_id: "programId",
-    completed_on: "completedOn",
-});
-
-crate::json::from_object!(ComplianceTraining {
+crate::json::json_object!(ComplianceTraining {
     program_id: "programId",
     completed_on: "completedOn",
 });
@@ -111,13 +93,7 @@ pub struct Consultant {
     pub exams: Vec<Exam>,
 }
 
-crate::json::to_object!(Consultant {
-    consultant_id: "consultantId",
-    name: "name",
-    exams: "exams"
-});
-
-crate::json::from_object!(Consultant {
+crate::json::json_object!(Consultant {
     consultant_id: "consultantId",
     name: "name",
     exams: "exams" = default,
@@ -145,16 +121,10 @@ pub struct Exam {
     pub valid_until: Option<NaiveDate>,
 }
 
-crate::json::to_object!(Exam {
+crate::json::json_object!(Exam {
     code: "code",
     passed_on: "passedOn",
     valid_until: "validUntil" if some,
-});
-
-crate::json::from_object!(Exam {
-    code: "code",
-    passed_on: "passedOn",
-    valid_until: "validUntil",
 });
 
 /// A signed provider agreement for a program, valid in `[signedOn, validUntil)`.
@@ -175,13 +145,7 @@ pub struct ProviderAgreement {
     pub valid_until: NaiveDate,
 }
 
-crate::json::to_object!(ProviderAgreement {
-    program_id: "programId",
-    signed_on: "signedOn",
-    valid_until: "validUntil",
-});
-
-crate::json::from_object!(ProviderAgreement {
+crate::json::json_object!(ProviderAgreement {
     program_id: "programId",
     signed_on: "signedOn",
     valid_until: "validUntil",

@@ -52,22 +52,13 @@ pub struct Enrollment {
     pub withdrawn_on: Option<NaiveDate>,
 }
 
-crate::json::to_object!(Enrollment {
+crate::json::json_object!(Enrollment {
     program_id: "programId",
     location_ids: "locationIds",
     enrolled_on: "enrolledOn",
     expires_on: "expiresOn",
     renewed_on: "renewedOn" if some,
     withdrawn_on: "withdrawnOn" if some,
-});
-
-crate::json::from_object!(Enrollment {
-    program_id: "programId",
-    location_ids: "locationIds",
-    enrolled_on: "enrolledOn",
-    expires_on: "expiresOn",
-    renewed_on: "renewedOn",
-    withdrawn_on: "withdrawnOn",
 });
 
 /// The effective status of an enrollment on a date (SPEC §5).

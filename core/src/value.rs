@@ -275,14 +275,9 @@ pub struct Money {
     pub currency: Currency,
 }
 
-crate::json::to_object!(Money {
+crate::json::json_object!(Money {
     minor_units: "minorUnits",
-    currency: "currency"
-});
-
-crate::json::from_object!(Money {
-    minor_units: "minorUnits",
-    currency: "currency"
+    currency: "currency",
 });
 
 impl Money {

@@ -87,22 +87,12 @@ pub struct Profile {
     pub languages: Vec<String>,
 }
 
-crate::json::to_object!(Profile {
-    company_name: "companyName",
-    description: "description",
-    website: "website",
-    contact_email: "contactEmail",
-    phone: "phone" if some,
-    countries: "countries",
-    languages: "languages",
-});
-
-crate::json::from_object!(Profile {
+crate::json::json_object!(Profile {
     company_name: "companyName",
     description: "description" = default,
     website: "website",
     contact_email: "contactEmail",
-    phone: "phone",
+    phone: "phone" if some,
     countries: "countries",
     languages: "languages",
 });

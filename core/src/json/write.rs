@@ -196,6 +196,19 @@ macro_rules! to_object {
 }
 pub(crate) use to_object;
 
+/// Implements [`FromNode`](crate::json::FromNode), [`ToJson`] and [`ToJsonFields`] for a struct
+/// read and written as an object: each field with its key, `= default` or `= path::to::fn` for
+/// what it reads as when absent (see `from_object!`), and `if some` to leave it out when `None`.
+macro_rules! json_object {
+    ($type:ident {
+        $($field:ident: $name:literal $(= $($default:ident)::+)? $(if $some:ident)?),* $(,)?
+    }) => {
+        $crate::json::from_object!($type { $($field: $name $(= $($default)::+)?),* });
+        $crate::json::to_object!($type { $($field: $name $(if $some)?),* });
+    };
+}
+pub(crate) use json_object;
+
 /// Implements [`ToJson`] for a type written as the string its `as_str` gives.
 macro_rules! to_text {
     ($type:ty) => {

@@ -95,13 +95,7 @@ pub struct Reservation {
     pub engagement_end: NaiveDate,
 }
 
-crate::json::to_object!(Reservation {
-    reserved_on: "reservedOn",
-    engagement_start: "engagementStart",
-    engagement_end: "engagementEnd",
-});
-
-crate::json::from_object!(Reservation {
+crate::json::json_object!(Reservation {
     reserved_on: "reservedOn",
     engagement_start: "engagementStart",
     engagement_end: "engagementEnd",
@@ -158,7 +152,7 @@ pub struct Voucher {
     pub version: u64,
 }
 
-crate::json::to_object!(Voucher {
+crate::json::json_object!(Voucher {
     voucher_number: "voucherNumber",
     program_id: "programId",
     days: "days",
@@ -172,23 +166,6 @@ crate::json::to_object!(Voucher {
     completion_report: "completionReport" if some,
     redeemed_on: "redeemedOn" if some,
     claim_id: "claimId" if some,
-    version: "version",
-});
-
-crate::json::from_object!(Voucher {
-    voucher_number: "voucherNumber",
-    program_id: "programId",
-    days: "days",
-    customer_name: "customerName",
-    admin_email: "adminEmail",
-    partner_id: "partnerId",
-    created_on: "createdOn",
-    expires_on: "expiresOn",
-    state: "state",
-    reservation: "reservation",
-    completion_report: "completionReport",
-    redeemed_on: "redeemedOn",
-    claim_id: "claimId",
     version: "version" = default,
 });
 
