@@ -400,3 +400,42 @@ fn requirements_are_read_in_one_pass_each_kind_with_its_own_field() {
     );
     assert!(refused(json!({ "kind": "expertise" })).starts_with("unknown variant `expertise`"));
 }
+
+#[test]
+fn an_enum_is_read_only_from_its_name() {
+    use saps_core::json::AuthorizeForm;
+    let mapped = json!({ "operation": { "readCatalog": null } });
+    assert!(
+        AuthorizeForm::deserialize(&mapped).is_ok(),
+        "serde_json reads it"
+    );
+    assert_eq!(
+        from_value::<AuthorizeForm>(&mapped)
+            .unwrap_err()
+            .to_string(),
+        "invalid type: map, expected a string at `operation`"
+    );
+    let named = json!({ "operation": "readCatalog" });
+    assert!(from_value::<AuthorizeForm>(&named).is_ok());
+}
+
+#[test]
+fn an_object_reports_unknown_keys_first_then_its_fields_in_declaration_order() {
+    use saps_core::json::VoucherContext;
+    let read = |value: Value| {
+        from_value::<VoucherContext>(&value)
+            .unwrap_err()
+            .to_string()
+    };
+    // `zz` sorts after `voucher`, whose value is wrong: the unknown key still comes first.
+    let unknown = read(json!({ "voucher": 7, "zz": 1 }));
+    assert!(unknown.starts_with("unknown field `zz`"), "{unknown}");
+    // `actor` is declared before `voucher`: its absence comes before the wrong voucher, where
+    // serde's derive, going by key, reported the voucher.
+    let faults = json!({ "voucher": 7 });
+    assert_eq!(read(faults.clone()), "missing field `actor`");
+    let serdes = VoucherContext::deserialize(&faults)
+        .unwrap_err()
+        .to_string();
+    assert!(serdes.starts_with("invalid type: integer `7`"), "{serdes}");
+}
