@@ -58,19 +58,9 @@ impl MediaType {
         MediaType::Zip,
     ];
 
-    /// The MIME type.
+    /// The MIME type: the name `by_name!` reads and writes it by.
     pub fn mime(self) -> &'static str {
-        match self {
-            MediaType::Pdf => "application/pdf",
-            MediaType::Docx => {
-                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-            }
-            MediaType::Pptx => {
-                "application/vnd.openxmlformats-officedocument.presentationml.presentation"
-            }
-            MediaType::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            MediaType::Zip => "application/zip",
-        }
+        self.name()
     }
 
     /// Reads a `Content-Type` value (parameters and case ignored).
