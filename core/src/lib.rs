@@ -50,6 +50,7 @@
 
 pub mod access;
 pub mod calendar;
+pub mod casing;
 pub mod catalog;
 pub mod claim;
 pub mod completion;

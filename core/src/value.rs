@@ -146,7 +146,7 @@ impl Email {
 
     /// Whether both name the same mailbox: equal ignoring case (SPEC §2).
     pub fn same_mailbox(&self, other: &Email) -> bool {
-        self.0.to_lowercase() == other.0.to_lowercase()
+        crate::casing::eq_ignoring_case(&self.0, &other.0)
     }
 }
 

@@ -481,6 +481,11 @@ def vouchers():
     vin = {"voucherNumber": "SAPS-0001-M365", "adminEmail": "it-admin@CONTOSO.example"}
     case(f, "validate by number and administrator email (case-insensitive)", "validate", TODAY, {**vin, "context": vctx},
          {"voucherNumber": "SAPS0001M365", "effectiveState": "assigned", "allowedActions": ["validate", "reserve"]})
+    uni = {**vctx, "voucher": voucher(adminEmail="Élodie.ΟΔΟΣ@Contoso.example")}
+    case(f, "the administrator email ignores case beyond ASCII, each letter alike wherever it stands", "validate", TODAY,
+         {**vin, "adminEmail": "ÉLODIE.οδοσ@contoso.EXAMPLE", "context": uni}, {"effectiveState": "assigned"})
+    case(f, "an accent is not a case: é is not e", "validate", TODAY,
+         {**vin, "adminEmail": "elodie.οδοσ@contoso.example", "context": uni}, error=one("adminEmail", "voucher.adminEmailMismatch"))
     case(f, "validate with the wrong administrator email", "validate", TODAY,
          {**vin, "adminEmail": "someone@contoso.example", "context": vctx}, error=one("adminEmail", "voucher.adminEmailMismatch"))
     case(f, "another partner's voucher is not found", "validate", TODAY, {**vin, "context": {**vctx, "actor": PA2}},

@@ -280,7 +280,10 @@ pub fn listing(
 
 /// The order of the directory: company name ignoring case, then partner id (SPEC §6).
 pub fn sort_key(entry: &DirectoryEntry) -> (String, &PartnerId) {
-    (entry.profile.company_name.to_lowercase(), &entry.partner_id)
+    (
+        crate::casing::lowercase(&entry.profile.company_name),
+        &entry.partner_id,
+    )
 }
 
 /// A search as typed (query string parameters).
