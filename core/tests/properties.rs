@@ -14,6 +14,7 @@ use saps_core::calendar;
 use saps_core::catalog::{Catalog, Program, Requirement};
 use saps_core::claim::claim_amount;
 use saps_core::completion::{CompletionReport, Deliverable, MediaType};
+use saps_core::directory::{self, SearchForm};
 use saps_core::eligibility::{
     self, Competency, ComplianceTraining, Consultant, EligibilityStatus, Exam, ProviderAgreement,
     QualificationFacts,
@@ -292,5 +293,15 @@ proptest! {
         prop_assert!(span == 365 || span == 366);
         use chrono::Datelike;
         prop_assert!(next.day() == d.day() || (d.month() == 2 && d.day() == 29 && next.day() == 28));
+    }
+
+    /// A cursor the directory issues names the same position when it comes back: any company
+    /// name (quotes, non-ASCII) and any partner id.
+    #[test]
+    fn directory_cursors_round_trip(name in "\\PC{0,40}", id in "[0-9]{1,10}") {
+        let partner = PartnerId::parse(&id).unwrap();
+        let form = SearchForm { cursor: Some(directory::encode_cursor(&name, &partner)), ..SearchForm::default() };
+        let query = form.parse(catalog()).unwrap();
+        prop_assert_eq!(query.after, Some((name, partner)));
     }
 }

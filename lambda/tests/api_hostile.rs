@@ -14,7 +14,7 @@
 mod api;
 
 use api::{Server, start};
-use base64::Engine as _;
+use base64ct::Encoding as _;
 use reqwest::Method;
 use saps_core::access::Role;
 use serde_json::{Value, json};
@@ -428,7 +428,7 @@ async fn hostile_input_changes_nothing() {
             1_000_000,
         )
         .unwrap();
-    let b64 = |v: &Value| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string());
+    let b64 = |v: &Value| base64ct::Base64UrlUnpadded::encode_string(v.to_string().as_bytes());
     let none = format!(
         "{}.{}.",
         b64(&json!({ "alg": "none", "typ": "JWT" })),

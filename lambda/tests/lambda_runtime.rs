@@ -15,7 +15,7 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::routing::{get, post};
-use base64::Engine as _;
+use base64ct::Encoding as _;
 use saps_core::catalog::Catalog;
 use saps_lambda::blob::s3::{self, S3Blobs};
 use saps_lambda::clock::{Clock as _, SystemClock};
@@ -111,7 +111,7 @@ fn event(
         event["headers"]["content-type"] = json!("application/json");
         event["isBase64Encoded"] = json!(base64);
         event["body"] = json!(if base64 {
-            base64::engine::general_purpose::STANDARD.encode(text)
+            base64ct::Base64::encode_string(text.as_bytes())
         } else {
             text.to_owned()
         });

@@ -12,8 +12,7 @@ use crate::error::{FieldPath, ProblemKind, Problems, Rejection};
 use crate::form;
 use crate::json::Node;
 use crate::value::{self, Email, PartnerId, ProgramId};
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64ct::{Base64UrlUnpadded, Encoding as _};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -440,11 +439,11 @@ crate::json::to_object!(Page<T> { items: "items", next_cursor: "nextCursor" if s
 pub fn encode_cursor(name: &str, partner_id: &PartnerId) -> String {
     // A pair of strings always writes; the fallback is never taken.
     let json = serde_json::to_string(&(name, partner_id.as_str())).unwrap_or_default();
-    URL_SAFE_NO_PAD.encode(json)
+    Base64UrlUnpadded::encode_string(json.as_bytes())
 }
 
 fn decode_cursor(raw: &str) -> Option<(String, PartnerId)> {
-    let text = String::from_utf8(URL_SAFE_NO_PAD.decode(raw).ok()?).ok()?;
+    let text = String::from_utf8(Base64UrlUnpadded::decode_vec(raw).ok()?).ok()?;
     // Parsed as the inputs are and matched by hand: no second JSON reader in the WASM module.
     let Ok(Node::Array(parts)) = Node::parse(&text) else {
         return None;

@@ -288,16 +288,15 @@ pub(crate) fn voucher_list_key(voucher: &Voucher) -> String {
 
 /// Cursor text for the position after `key` (base64url, so it is opaque and URL-safe).
 pub(crate) fn encode_list_cursor(key: &str) -> String {
-    use base64::Engine as _;
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(key)
+    use base64ct::Encoding as _;
+    base64ct::Base64UrlUnpadded::encode_string(key.as_bytes())
 }
 
 /// The position a list cursor names.
 pub(crate) fn decode_list_cursor(cursor: &str) -> StoreResult<String> {
-    use base64::Engine as _;
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(cursor)
-        .map_err(|_| StoreError::InvalidCursor)?;
+    use base64ct::Encoding as _;
+    let bytes =
+        base64ct::Base64UrlUnpadded::decode_vec(cursor).map_err(|_| StoreError::InvalidCursor)?;
     let key = String::from_utf8(bytes).map_err(|_| StoreError::InvalidCursor)?;
     // `YYYY-MM-DD#NUMBER`: anything else was not issued here.
     let valid = key.len() > 11
