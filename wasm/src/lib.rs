@@ -93,3 +93,9 @@ fn input_text(input: &JsValue) -> Result<String, String> {
 fn malformed(field: &str, detail: String) -> Rejection {
     Rejection::one(field, ProblemKind::Malformed { detail })
 }
+
+/// Talc instead of Rust's default dlmalloc: 4.4 KB less WASM for the same work (a reservation
+/// check takes 1% more instructions). Single-threaded builds only; that is every build of pkg/.
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
