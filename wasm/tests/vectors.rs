@@ -88,37 +88,55 @@ fn failure_code(answer: &Answer) -> (String, Vec<String>) {
 #[wasm_bindgen_test]
 fn bad_arguments_are_tagged_failures_not_exceptions() {
     let input = to_js(&serde_json::json!({}));
+    let cyclic: JsValue = js_sys::Object::new().into();
+    js_sys::Reflect::set(&cyclic, &"self".into(), &cyclic).expect("an object takes a property");
+    let run = |input: JsValue, today: &str, locale: &str| {
+        from_js(saps_wasm::run("validationForm", input, today, locale))
+    };
     let cases = [
         (
             "bad date",
-            saps_wasm::run("validationForm", input.clone(), "2026-02-30", "en"),
+            run(input.clone(), "2026-02-30", "en"),
             "today",
+            "is not a date",
         ),
         (
             "bad locale",
-            saps_wasm::run("validationForm", input.clone(), "2026-02-03", "fr"),
+            run(input.clone(), "2026-02-03", "fr"),
             "locale",
+            "unknown locale",
         ),
         (
             "undefined input",
-            saps_wasm::run("validationForm", JsValue::UNDEFINED, "2026-02-03", "en"),
+            run(JsValue::UNDEFINED, "2026-02-03", "en"),
             "",
+            "must be a JSON value",
         ),
         (
             "a symbol",
-            saps_wasm::run(
-                "validationForm",
-                JsValue::symbol(Some("not JSON")),
-                "2026-02-03",
-                "en",
-            ),
+            run(JsValue::symbol(Some("not JSON")), "2026-02-03", "en"),
             "",
+            "must be a JSON value",
+        ),
+        (
+            "a BigInt",
+            run(js_sys::BigInt::from(1).into(), "2026-02-03", "en"),
+            "",
+            "cannot be written as JSON",
+        ),
+        (
+            "an object that holds itself",
+            run(cyclic, "2026-02-03", "en"),
+            "",
+            "cannot be written as JSON",
         ),
     ];
-    for (what, answer, field) in cases {
-        let (code, fields) = failure_code(&from_js(answer));
+    for (what, answer, field, detail) in cases {
+        let (code, fields) = failure_code(&answer);
         assert_eq!(code, "request.malformed", "{what}");
         assert_eq!(fields, [field], "{what}");
+        let text = serde_json::to_string(&answer).unwrap_or_default();
+        assert!(text.contains(detail), "{what}: {text}");
     }
 }
 
