@@ -49,7 +49,11 @@ pub const LANGUAGES: [[u8; 2]; 184] = [
 
 /// Whether `code` is in `codes` (exactly, case included).
 pub fn listed(codes: &[[u8; 2]], code: &str) -> bool {
-    <[u8; 2]>::try_from(code.as_bytes()).is_ok_and(|code| codes.binary_search(&code).is_ok())
+    // Compared as big-endian u16s, which order as the byte pairs do: one integer comparison per
+    // step instead of a slice comparison.
+    let key = |pair: &[u8; 2]| u16::from_be_bytes(*pair);
+    <[u8; 2]>::try_from(code.as_bytes())
+        .is_ok_and(|code| codes.binary_search_by_key(&key(&code), key).is_ok())
 }
 
 #[cfg(test)]
@@ -66,5 +70,19 @@ mod tests {
             !listed(&COUNTRIES, "cn") && !listed(&COUNTRIES, "C") && !listed(&COUNTRIES, "CNN")
         );
         assert!(!listed(&LANGUAGES, "xx"));
+    }
+
+    #[test]
+    fn every_pair_of_letters_is_found_exactly_when_listed() {
+        let letters = (b'A'..=b'Z').chain(b'a'..=b'z');
+        for first in letters.clone() {
+            for second in letters.clone() {
+                let pair = [first, second];
+                let code = std::str::from_utf8(&pair).unwrap();
+                for codes in [&COUNTRIES[..], &LANGUAGES[..]] {
+                    assert_eq!(listed(codes, code), codes.contains(&pair), "{code}");
+                }
+            }
+        }
     }
 }
