@@ -84,41 +84,43 @@ impl Writer {
         self.text.push_str(json);
     }
 
-    /// Writes a string, escaped as serde_json escapes it: `"`, `\` and control characters only.
+    /// Writes a string, escaped as serde_json escapes it: `"`, `\\` and control characters only.
     #[inline]
     pub fn string(&mut self, value: &str) {
         self.text.reserve(value.len() + 2);
         self.text.push('"');
-        let mut rest = value;
-        while let Some(at) = rest.bytes().position(needs_escape) {
-            let (clean, escaped) = rest.split_at(at);
-            self.text.push_str(clean);
-            let mut chars = escaped.chars();
-            if let Some(c) = chars.next() {
-                self.escape(c);
+        // Every byte to escape is ASCII, so each cut is on a character boundary; `get` says so
+        // without a panic path (slicing would pull std's slice-error formatting into the WASM
+        // module).
+        let mut clean_from = 0;
+        for (at, byte) in value.bytes().enumerate() {
+            if needs_escape(byte) {
+                self.text
+                    .push_str(value.get(clean_from..at).unwrap_or_default());
+                self.escape(byte);
+                clean_from = at + 1;
             }
-            rest = chars.as_str();
         }
-        self.text.push_str(rest);
+        self.text
+            .push_str(value.get(clean_from..).unwrap_or_default());
         self.text.push('"');
     }
 
     #[inline]
-    fn escape(&mut self, c: char) {
-        match c {
-            '"' => self.raw("\\\""),
-            '\\' => self.raw("\\\\"),
-            '\u{8}' => self.raw("\\b"),
-            '\u{c}' => self.raw("\\f"),
-            '\n' => self.raw("\\n"),
-            '\r' => self.raw("\\r"),
-            '\t' => self.raw("\\t"),
+    fn escape(&mut self, byte: u8) {
+        match byte {
+            b'"' => self.raw("\\\""),
+            b'\\' => self.raw("\\\\"),
+            0x08 => self.raw("\\b"),
+            0x0c => self.raw("\\f"),
+            b'\n' => self.raw("\\n"),
+            b'\r' => self.raw("\\r"),
+            b'\t' => self.raw("\\t"),
             control => {
                 const HEX: &[u8; 16] = b"0123456789abcdef";
-                let code = u32::from(control);
                 self.raw("\\u00");
                 for shift in [4, 0] {
-                    let digit = HEX.get(((code >> shift) & 0xf) as usize).copied();
+                    let digit = HEX.get(usize::from((control >> shift) & 0xf)).copied();
                     self.text.push(char::from(digit.unwrap_or(b'0')));
                 }
             }
