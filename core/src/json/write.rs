@@ -92,17 +92,18 @@ impl Writer {
         // Every byte to escape is ASCII, so each cut is on a character boundary; `get` says so
         // without a panic path (slicing would pull std's slice-error formatting into the WASM
         // module).
-        let mut clean_from = 0;
-        for (at, byte) in value.bytes().enumerate() {
-            if needs_escape(byte) {
-                self.text
-                    .push_str(value.get(clean_from..at).unwrap_or_default());
-                self.escape(byte);
-                clean_from = at + 1;
-            }
+        let mut rest = value;
+        while let Some(at) = rest.bytes().position(needs_escape) {
+            let (Some(clean), Some(&byte), Some(after)) =
+                (rest.get(..at), rest.as_bytes().get(at), rest.get(at + 1..))
+            else {
+                break;
+            };
+            self.text.push_str(clean);
+            self.escape(byte);
+            rest = after;
         }
-        self.text
-            .push_str(value.get(clean_from..).unwrap_or_default());
+        self.text.push_str(rest);
         self.text.push('"');
     }
 
