@@ -263,10 +263,14 @@ pub fn create_claim(
             Vec::new()
         }
     };
-    let amount = program.map(|p| claim_amount(transitions.iter().map(|t| &t.voucher), p));
-    if let Some(Err(kind)) = &amount {
-        problems.push("voucherNumbers", kind.clone());
-    }
+    let amount = match program.map(|p| claim_amount(transitions.iter().map(|t| &t.voucher), p)) {
+        Some(Ok(amount)) => Some(amount),
+        Some(Err(kind)) => {
+            problems.push("voucherNumbers", kind);
+            None
+        }
+        None => None,
+    };
     problems.finish_with(|| {
         let program = program?;
         Some(ClaimOutcome {
@@ -276,7 +280,7 @@ pub fn create_claim(
                 program_id: program.id.clone(),
                 invoice_number: request.invoice_number.clone(),
                 voucher_numbers: request.voucher_numbers.clone(),
-                amount: amount?.ok()?,
+                amount: amount?,
                 state: ClaimState::Submitted,
                 submitted_on: today,
                 decided_on: None,

@@ -822,6 +822,11 @@ impl Rejection {
         &self.problems
     }
 
+    /// The problems, taken out.
+    pub fn into_problems(self) -> Vec<Problem> {
+        self.problems
+    }
+
     /// The top-level code: the problems' code when they share one, else `validation.failed`.
     pub fn code(&self) -> &'static str {
         let mut codes = self.problems.iter().map(|p| p.kind.code());

@@ -287,8 +287,8 @@ pub fn batch<T>(
         match step(number) {
             Ok(outcome) => done.push(outcome),
             Err(rejection) => {
-                for problem in rejection.problems() {
-                    problems.push(base.index(i), problem.kind.clone());
+                for problem in rejection.into_problems() {
+                    problems.push(base.index(i), problem.kind);
                 }
             }
         }
