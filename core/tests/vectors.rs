@@ -88,7 +88,8 @@ fn vectors_cover_every_rule_and_error_code() {
             collect_reason_codes(&case.expect, &mut codes);
         }
     }
-    // Not reachable with the sample catalog's rates and day ranges; covered by unit tests.
+    // Not reachable with the sample catalog's rates and day ranges; see
+    // `a_claim_whose_amount_overflows_is_refused_at_its_vouchers`.
     let unreachable = ["claim.amountOverflow"];
     let missing: Vec<&str> = saps_core::error::ProblemKind::examples()
         .iter()
@@ -145,4 +146,40 @@ fn answers_written_as_text_equal_the_typed_answers() {
         successes += usize::from(matches!(typed, json::Answer::Success { .. }));
     }
     assert!(successes >= 50, "only {successes} successful vectors");
+}
+
+/// `claim.amountOverflow` cannot happen with the sample catalog's rates, so no vector has it:
+/// here every claim a vector creates is run again with daily rates near `i64::MAX`, and each
+/// must be refused at `voucherNumbers` with nothing created.
+#[test]
+fn a_claim_whose_amount_overflows_is_refused_at_its_vouchers() {
+    let mut catalog: serde_json::Value =
+        serde_json::from_str(saps_core::catalog::SAMPLE_CATALOG_JSON).unwrap();
+    for program in catalog["programs"].as_array_mut().unwrap() {
+        program["dailyRate"]["minorUnits"] = serde_json::json!(i64::MAX / 2);
+    }
+    let huge = Catalog::from_json(&catalog.to_string()).unwrap();
+    let claims: Vec<Case> = load(&[shared_dir()])
+        .into_iter()
+        .map(|(_, case)| case)
+        .filter(|case| case.rule == "createClaim" && matches!(case.expect, Expect::Output(_)))
+        .collect();
+    assert!(claims.len() >= 2, "{} claim vectors", claims.len());
+    for case in claims {
+        let input = serde_json::to_string(&case.input).unwrap();
+        let answer = json::run_str(&huge, &case.rule, &input, case.today, saps_core::Locale::En);
+        let answer: serde_json::Value = serde_json::from_str(&answer).unwrap();
+        assert_eq!(answer["type"], "failure", "{}: {answer}", case.name);
+        let fields = &answer["errors"][0]["fields"];
+        assert_eq!(
+            fields[0]["field"], "voucherNumbers",
+            "{}: {answer}",
+            case.name
+        );
+        assert_eq!(
+            fields[0]["code"], "claim.amountOverflow",
+            "{}: {answer}",
+            case.name
+        );
+    }
 }
