@@ -263,14 +263,13 @@ pub fn create_claim(
             Vec::new()
         }
     };
-    let amount = match program.map(|p| claim_amount(transitions.iter().map(|t| &t.voucher), p)) {
-        Some(Ok(amount)) => Some(amount),
-        Some(Err(kind)) => {
-            problems.push("voucherNumbers", kind);
-            None
-        }
-        None => None,
-    };
+    let amount = program
+        .map(|p| claim_amount(transitions.iter().map(|t| &t.voucher), p))
+        .and_then(|amount| {
+            amount
+                .map_err(|kind| problems.push("voucherNumbers", kind))
+                .ok()
+        });
     problems.finish_with(|| {
         let program = program?;
         Some(ClaimOutcome {

@@ -294,22 +294,22 @@ impl Money {
 /// (newlines and tabs are allowed when `multiline`). Returns the trimmed text.
 pub fn text(raw: &str, min: usize, max: usize, multiline: bool) -> Result<String, ProblemKind> {
     let trimmed = raw.trim();
-    let refused = |c: char| c.is_control() && !(multiline && matches!(c, '\n' | '\r' | '\t'));
+    let allowed = |c: char| multiline && matches!(c, '\n' | '\r' | '\t');
     // A long description walked twice as characters was half of a profile check's
     // instructions: most texts are printable ASCII, told eight bytes at a time; then an ASCII
     // text byte by byte; characters only beyond ASCII.
     let (length, bad_control) = if printable_ascii(trimmed.as_bytes()) {
         (trimmed.len(), false)
     } else if trimmed.is_ascii() {
-        let bad = trimmed.bytes().any(|b| {
-            let control = b < 0x20 || b == 0x7f;
-            control && !(multiline && matches!(b, b'\n' | b'\r' | b'\t'))
-        });
+        // `is_ascii_control` is a comparison, where `char::is_control` is a call per byte.
+        let bad = trimmed
+            .bytes()
+            .any(|b| b.is_ascii_control() && !allowed(char::from(b)));
         (trimmed.len(), bad)
     } else {
-        trimmed
-            .chars()
-            .fold((0, false), |(n, bad), c| (n + 1, bad || refused(c)))
+        trimmed.chars().fold((0, false), |(n, bad), c| {
+            (n + 1, bad || (c.is_control() && !allowed(c)))
+        })
     };
     if bad_control {
         return Err(ProblemKind::ControlCharacters);

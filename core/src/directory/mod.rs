@@ -439,14 +439,9 @@ crate::json::to_object!(Page<T> { items: "items", next_cursor: "nextCursor" if s
 pub fn encode_cursor(name: &str, partner_id: &PartnerId) -> String {
     // Core's own writer, the same text as serde_json's (the vectors pin issued cursors): the
     // WASM module then needs no serializer beside it.
-    let mut json = crate::json::Writer::default();
-    json.begin_array();
-    for part in [name, partner_id.as_str()] {
-        json.element();
-        json.string(part);
-    }
-    json.end_array();
-    Base64UrlUnpadded::encode_string(json.into_string().as_bytes())
+    let pair: &[&str] = &[name, partner_id.as_str()];
+    let json = crate::json::wrapped("", &pair, "");
+    Base64UrlUnpadded::encode_string(json.as_bytes())
 }
 
 fn decode_cursor(raw: &str) -> Option<(String, PartnerId)> {

@@ -16,7 +16,7 @@ pub use read::ReadError;
 pub use typed::{FromNode, field, field_or, fields, from_value};
 pub(crate) use typed::{by_name, from_object, from_text, text, variant};
 pub use write::{ToJson, ToJsonFields, Writer};
-pub(crate) use write::{json_object, to_object, to_text};
+pub(crate) use write::{json_object, to_object, to_text, wrapped};
 
 use crate::access::{self, Operation, Principal};
 use crate::catalog::Catalog;
