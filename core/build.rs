@@ -1,7 +1,10 @@
-//! Writes `lowercase.rs` into `OUT_DIR`: the toolchain's own Unicode lowercase mapping
-//! (`char::to_lowercase`), packed as runs of characters that share an offset, for
-//! `src/casing.rs`. Built from std here, the table cannot drift from it when the toolchain's
-//! Unicode version moves; `casing`'s tests compare every character with std again.
+//! Writes two tables into `OUT_DIR`:
+//! - `lowercase.rs`: the toolchain's own Unicode lowercase mapping (`char::to_lowercase`),
+//!   packed as runs of characters that share an offset, for `src/casing.rs`. Built from std
+//!   here, the table cannot drift from it when the toolchain's Unicode version moves; `casing`'s
+//!   tests compare every character with std again.
+//! - `pow10.rs`: the literals `1e0` to `1e308`, which the compiler rounds to the nearest double,
+//!   for the JSON parser's number reading (`src/json/parse.rs`).
 
 use std::fmt::Write as _;
 use std::{env, fs, path::PathBuf};
@@ -65,7 +68,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         writeln!(table, "    (0x{key:08x}, {}),", i32::try_from(offset)?)?;
     }
     writeln!(table, "];")?;
-    let out = PathBuf::from(env::var("OUT_DIR")?).join("lowercase.rs");
-    fs::write(out, table)?;
+    let out = PathBuf::from(env::var("OUT_DIR")?);
+    fs::write(out.join("lowercase.rs"), table)?;
+
+    let powers: Vec<String> = (0..=308).map(|i| format!("1e{i}")).collect();
+    fs::write(out.join("pow10.rs"), format!("[{}]\n", powers.join(", ")))?;
     Ok(())
 }

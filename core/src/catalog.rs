@@ -268,7 +268,7 @@ impl TryFrom<RequirementFields> for Requirement {
 pub enum CatalogError {
     /// The file is not a catalog document.
     #[error("the catalog is not valid JSON: {0}")]
-    Malformed(#[from] serde_json::Error),
+    Malformed(#[from] crate::json::SyntaxError),
     /// The file is JSON, but not of the catalog's shape.
     #[error("the catalog is not of the expected shape: {0}")]
     Shape(#[from] crate::json::ReadError),

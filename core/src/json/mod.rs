@@ -7,11 +7,13 @@
 //! Inputs reject unknown fields.
 
 mod node;
+mod parse;
 mod read;
 mod typed;
 mod write;
 
 pub use node::Node;
+pub use parse::SyntaxError;
 pub use read::ReadError;
 pub use typed::{FromNode, field, field_or, fields, from_value};
 pub(crate) use typed::{by_name, from_object, from_text, text, variant};
@@ -676,7 +678,8 @@ pub fn decide(
     decide_node(catalog, rule, Node::of(&input), today, locale)
 }
 
-/// [`decide`] on JSON text: parsed by serde_json, without building a [`Value`] (the WASM path).
+/// [`decide`] on JSON text, parsed as serde_json parses it but without building a [`Value`]
+/// (the WASM path).
 pub fn decide_text(
     catalog: &Catalog,
     rule: &str,

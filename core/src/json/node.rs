@@ -1,18 +1,15 @@
 //! A parsed JSON input that borrows its text: what [`super::FromNode`] reads typed values from.
 //!
 //! serde_json's `Value` owns a `String` per key and per string, in a `BTreeMap` per object. A
-//! [`Node`] is parsed by serde_json's own parser (same grammar, numbers, limits and error
+//! [`Node`] is parsed by [`super::parse`] (serde_json's grammar, numbers, limits and error
 //! messages), keeps every string that has no escape as a slice of the text, and stores an
-//! object as one vector: a JSON round trip of a form check takes about a fifth fewer
-//! instructions natively, and the WASM module no longer holds `Value`'s parser and map code.
+//! object as one vector.
 //! An object's entries are in the order a `Value`'s map iterates them, sorted by key with the
 //! last duplicate kept, so a verdict cannot depend on which surface parsed the input.
 
-use serde::Deserialize;
-use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
+use super::parse::SyntaxError;
 use serde_json::{Number, Value};
 use std::borrow::Cow;
-use std::fmt;
 
 /// One JSON value, its strings borrowed from the text where they hold no escape.
 #[derive(Clone, Debug, PartialEq)]
@@ -33,8 +30,8 @@ pub enum Node<'a> {
 
 impl<'a> Node<'a> {
     /// Parses JSON text, as `serde_json::from_str::<Value>` does.
-    pub(crate) fn parse(text: &'a str) -> Result<Node<'a>, serde_json::Error> {
-        serde_json::from_str(text)
+    pub(crate) fn parse(text: &'a str) -> Result<Node<'a>, SyntaxError> {
+        super::parse::parse(text)
     }
 
     /// The same value, borrowing `value`'s strings (a map is already sorted and unique).
@@ -80,99 +77,10 @@ impl<'a> Node<'a> {
     }
 }
 
-impl<'de> Deserialize<'de> for Node<'de> {
-    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Node<'de>, D::Error> {
-        deserializer.deserialize_any(NodeVisitor)
-    }
-}
-
-struct NodeVisitor;
-
-impl<'de> Visitor<'de> for NodeVisitor {
-    type Value = Node<'de>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any valid JSON value")
-    }
-
-    fn visit_bool<E>(self, b: bool) -> Result<Node<'de>, E> {
-        Ok(Node::Bool(b))
-    }
-
-    fn visit_i64<E>(self, i: i64) -> Result<Node<'de>, E> {
-        Ok(Node::Number(i.into()))
-    }
-
-    fn visit_u64<E>(self, u: u64) -> Result<Node<'de>, E> {
-        Ok(Node::Number(u.into()))
-    }
-
-    fn visit_f64<E>(self, x: f64) -> Result<Node<'de>, E> {
-        // serde_json's parser never yields a non-finite number; `Value` would keep it as null.
-        Ok(Number::from_f64(x).map_or(Node::Null, Node::Number))
-    }
-
-    fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Node<'de>, E> {
-        Ok(Node::String(Cow::Borrowed(s)))
-    }
-
-    fn visit_str<E>(self, s: &str) -> Result<Node<'de>, E> {
-        Ok(Node::String(Cow::Owned(s.to_owned())))
-    }
-
-    fn visit_unit<E>(self) -> Result<Node<'de>, E> {
-        Ok(Node::Null)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node<'de>, A::Error> {
-        let mut items = Vec::new();
-        while let Some(item) = seq.next_element()? {
-            items.push(item);
-        }
-        Ok(Node::Array(items))
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node<'de>, A::Error> {
-        let mut entries = Vec::new();
-        while let Some(key) = map.next_key_seed(KeySeed)? {
-            entries.push((key, map.next_value()?));
-        }
-        Ok(Node::Object(sorted(entries)))
-    }
-}
-
-/// An object key, borrowed from the text unless it has escapes.
-struct KeySeed;
-
-impl<'de> DeserializeSeed<'de> for KeySeed {
-    type Value = Cow<'de, str>;
-
-    fn deserialize<D: de::Deserializer<'de>>(
-        self,
-        deserializer: D,
-    ) -> Result<Cow<'de, str>, D::Error> {
-        deserializer.deserialize_str(self)
-    }
-}
-
-impl<'de> Visitor<'de> for KeySeed {
-    type Value = Cow<'de, str>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a string key")
-    }
-
-    fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Cow<'de, str>, E> {
-        Ok(Cow::Borrowed(s))
-    }
-
-    fn visit_str<E>(self, s: &str) -> Result<Cow<'de, str>, E> {
-        Ok(Cow::Owned(s.to_owned()))
-    }
-}
-
 /// An object's entries in key order, the last of equal keys kept (as a `Value`'s map has them).
-fn sorted<'a>(mut entries: Vec<(Cow<'a, str>, Node<'a>)>) -> Vec<(Cow<'a, str>, Node<'a>)> {
+pub(super) fn sorted<'a>(
+    mut entries: Vec<(Cow<'a, str>, Node<'a>)>,
+) -> Vec<(Cow<'a, str>, Node<'a>)> {
     if entries
         .windows(2)
         .all(|pair| matches!(pair, [a, b] if a.0 < b.0))
