@@ -6,8 +6,9 @@ use crate::value::{Money, ProgramId};
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
 
-/// The sample catalog shipped with the crate (sample data: rates are illustrative).
-pub const SAMPLE_CATALOG_JSON: &str = include_str!("../data/catalog.json");
+/// The sample catalog shipped with the crate (sample data: rates are illustrative): the text of
+/// `data/catalog.json` without its layout.
+pub const SAMPLE_CATALOG_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/catalog.json"));
 
 /// The programs on offer.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
