@@ -148,6 +148,55 @@ fn answers_written_as_text_equal_the_typed_answers() {
     assert!(successes >= 50, "only {successes} successful vectors");
 }
 
+/// The browser module's entry point (`decide_form_text`) gives every vector of a form rule the
+/// full entry point's answer, and refuses every other rule as unknown.
+#[test]
+fn the_form_entry_point_answers_the_form_rules_alone() {
+    let form_rules: BTreeSet<&str> = json::FORM_RULES.into_iter().collect();
+    assert_eq!(
+        form_rules.len(),
+        json::FORM_RULES.len(),
+        "a form rule is listed twice"
+    );
+    assert!(form_rules.iter().all(|rule| json::RULES.contains(rule)));
+
+    let catalog = Catalog::sample().expect("sample catalog");
+    let text = |decided: Result<json::Output, saps_core::error::Rejection>, locale| match decided {
+        Ok(output) => output.into_answer_text(),
+        Err(rejection) => json::reject_to_text(&rejection, locale),
+    };
+    let (mut answered, mut refused) = (0, 0);
+    for (file, case) in &load(&[shared_dir()]) {
+        let (rule, today, locale) = (
+            case.rule.as_str(),
+            case.today,
+            case.locale.unwrap_or_default(),
+        );
+        let input = serde_json::to_string(&case.input).expect("JSON");
+        let form = text(
+            json::decide_form_text(catalog, rule, &input, today, locale),
+            locale,
+        );
+        if form_rules.contains(rule) || !json::RULES.contains(&rule) {
+            let full = text(
+                json::decide_text(catalog, rule, &input, today, locale),
+                locale,
+            );
+            assert_eq!(form, full, "{file}: {}", case.name);
+            answered += 1;
+        } else {
+            let answer: serde_json::Value = serde_json::from_str(&form).expect("an answer");
+            let code = &answer["errors"][0]["fields"][0]["code"];
+            assert_eq!(code, "request.unknownRule", "{file}: {}: {form}", case.name);
+            refused += 1;
+        }
+    }
+    assert!(
+        answered >= 150 && refused >= 100,
+        "{answered} answered, {refused} refused"
+    );
+}
+
 /// `claim.amountOverflow` cannot happen with the sample catalog's rates, so no vector has it:
 /// here every claim a vector creates is run again with daily rates near `i64::MAX`, and each
 /// must be refused at `voucherNumbers` with nothing created.

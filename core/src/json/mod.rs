@@ -65,6 +65,31 @@ impl Answer {
     }
 }
 
+/// The rules a browser form runs (the entry point [`decide_form_text`]): every form check, and
+/// the read-only views a form shows beside it (the catalog's programs, eligibility, enrollment
+/// status, a directory listing and search, a voucher's state, a redemption preview, a claim's
+/// amount). The other rules of [`RULES`] change state or answer the server's own queries
+/// (vouchers of a partner, CSV export, authorization); the HTTP API runs them.
+pub const FORM_RULES: [&str; 17] = [
+    "programs",
+    "eligibility",
+    "qualifications",
+    "enrollmentForm",
+    "enrollmentStatus",
+    "profile",
+    "listing",
+    "directorySearch",
+    "validationForm",
+    "reservationForm",
+    "cancellationForm",
+    "completionReportForm",
+    "voucherState",
+    "redemptionForm",
+    "redemptionPreview",
+    "claimForm",
+    "claimAmount",
+];
+
 /// Every rule name [`run`] understands.
 pub const RULES: [&str; 34] = [
     "programs",
@@ -693,7 +718,189 @@ pub fn decide_text(
     }
 }
 
+/// [`decide_text`] for the rules of [`FORM_RULES`] only; any other name is an unknown rule. A
+/// program that calls only this (the browser module) carries none of the other rules' code.
+pub fn decide_form_text(
+    catalog: &Catalog,
+    rule: &str,
+    input: &str,
+    today: NaiveDate,
+    locale: Locale,
+) -> Result<Output, Rejection> {
+    match Node::parse(input) {
+        Ok(input) => decide_form_node(catalog, rule, input, today, locale),
+        Err(error) => Err(malformed("", &error)),
+    }
+}
+
+/// The rules that are not [`FORM_RULES`], then those.
 fn decide_node(
+    catalog: &Catalog,
+    rule: &str,
+    input: Node<'_>,
+    today: NaiveDate,
+    locale: Locale,
+) -> Result<Output, Rejection> {
+    match rule {
+        "enroll" => {
+            let (form, ctx): (EnrollmentForm, EnrollContext) = split(input)?;
+            let (program_id, location_ids) =
+                parse_enrollment_form(&form, catalog, &ctx.partner_locations)?;
+            let program = program_of(catalog, &program_id, "programId")?;
+            let status = eligibility::evaluate(program, &ctx.facts, today).status;
+            let existing = ctx.existing.as_ref().filter(|e| e.program_id == program_id);
+            let enrolled = enrollment::enroll(program, status, existing, location_ids, today)?;
+            Ok(to_json(enrolled.view(program, today)))
+        }
+        "renew" => {
+            let (Nothing {}, ctx): (Nothing, EnrollmentContext) = split(input)?;
+            let program = program_of(catalog, &ctx.enrollment.program_id, "programId")?;
+            let status = eligibility::evaluate(program, &ctx.facts, today).status;
+            let renewed = enrollment::renew(program, &ctx.enrollment, status, today)?;
+            Ok(to_json(renewed.view(program, today)))
+        }
+        "withdraw" => {
+            let (Nothing {}, ctx): (Nothing, EnrollmentContext) = split(input)?;
+            let program = program_of(catalog, &ctx.enrollment.program_id, "programId")?;
+            let withdrawn = enrollment::withdraw(program, &ctx.enrollment, today)?;
+            Ok(to_json(withdrawn.view(program, today)))
+        }
+        "assign" => {
+            let (form, ctx): (AssignForm, AssignContext) = split(input)?;
+            let (voucher, history) = voucher::assign(&form, catalog, ctx.number_in_use, today)?;
+            Ok(to_json(Assigned { voucher, history }))
+        }
+        "validate" => {
+            let (form, ctx): (ValidationForm, VoucherContext) = split(input)?;
+            let request = form.parse()?;
+            let voucher = ctx.voucher.as_ref();
+            let program = match voucher {
+                Some(v) => program_of(catalog, &v.program_id, "voucherNumber")?,
+                None => {
+                    return Err(Rejection::one(
+                        "voucherNumber",
+                        ProblemKind::VoucherNotFound,
+                    ));
+                }
+            };
+            Ok(to_json(voucher::validate(
+                voucher, &request, &ctx.actor, program, today,
+            )?))
+        }
+        "reserve" => {
+            let (form, ctx): (ReservationForm, VoucherContext) = split(input)?;
+            let request = form.parse()?;
+            apply(catalog, &ctx, VoucherEvent::Reserve(request), today)
+        }
+        "cancelReservation" => {
+            let (form, ctx): (CancellationForm, VoucherContext) = split(input)?;
+            let reason = form.parse()?;
+            apply(
+                catalog,
+                &ctx,
+                VoucherEvent::CancelReservation(reason),
+                today,
+            )
+        }
+        "submitCompletionReport" => {
+            let (form, ctx): (CompletionReportForm, VoucherContext) = split(input)?;
+            let report = form.parse()?;
+            apply(
+                catalog,
+                &ctx,
+                VoucherEvent::SubmitCompletionReport(report),
+                today,
+            )
+        }
+        "expire" => {
+            let (Nothing {}, ctx): (Nothing, VoucherContext) = split(input)?;
+            apply(catalog, &ctx, VoucherEvent::Expire, today)
+        }
+        "listVouchers" | "exportCsv" => {
+            let (form, ctx): (StateForm, VouchersContext) = split(input)?;
+            let filter = StateFilter::parse(form.state.as_deref())
+                .map_err(|k| Rejection::one("state", k))?;
+            let visible: Vec<Voucher> = ctx
+                .vouchers
+                .into_iter()
+                .filter(|v| ctx.actor.can_see(v))
+                .collect();
+            let listed = voucher::list(&visible, filter, today);
+            if rule == "exportCsv" {
+                return Ok(to_json(Exported {
+                    csv: voucher::export_csv(&listed, today),
+                }));
+            }
+            let views: Vec<_> = listed
+                .into_iter()
+                .map(|v| {
+                    let program = program_of(catalog, &v.program_id, "context.vouchers")?;
+                    Ok(v.view(&ctx.actor, program, today))
+                })
+                .collect::<Result<_, Rejection>>()?;
+            Ok(to_json(views))
+        }
+        "redeem" => {
+            let (form, ctx): (RedemptionForm, VouchersContext) = split(input)?;
+            let selection = form.parse_confirmed()?;
+            let transitions =
+                redemption::redeem(&selection, &ctx.vouchers, &ctx.actor, catalog, today)?;
+            Ok(to_json(Redeemed {
+                vouchers: transitions,
+            }))
+        }
+        "createClaim" => {
+            let (form, ctx): (ClaimForm, VouchersContext) = split(input)?;
+            let request = form.parse()?;
+            let claim_id = ctx
+                .claim_id
+                .clone()
+                .ok_or_else(|| Rejection::one("context.claimId", ProblemKind::Required))?;
+            Ok(to_json(claim::create_claim(
+                &request,
+                &ctx.vouchers,
+                &ctx.actor,
+                catalog,
+                &claim_id,
+                today,
+            )?))
+        }
+        "approveClaim" | "rejectClaim" | "payClaim" => {
+            let (form, ctx): (DecisionForm, ClaimContext) = split(input)?;
+            let decision = match rule {
+                "approveClaim" => ClaimDecision::Approve,
+                "rejectClaim" => ClaimDecision::reject(form.reason.as_deref())?,
+                _ => ClaimDecision::pay(form.payment_reference.as_deref())?,
+            };
+            Ok(to_json(claim::decide(
+                &ctx.claim,
+                &decision,
+                &ctx.vouchers,
+                &ctx.actor,
+                catalog,
+                today,
+            )?))
+        }
+        "authorize" => {
+            let (form, ctx): (AuthorizeForm, AuthorizeContext) = split(input)?;
+            let mut problems = Problems::new();
+            if form.operation.is_none() {
+                problems.push("operation", ProblemKind::Required);
+            }
+            let owner = match form.owner_partner_id.as_deref() {
+                None => None,
+                Some(raw) => problems.take("ownerPartnerId", PartnerId::parse(raw)),
+            };
+            let operation = problems.finish_with(|| form.operation)?;
+            access::authorize(ctx.principal.as_ref(), operation, owner.as_ref())?;
+            Ok(to_json(Allowed { allowed: true }))
+        }
+        _ => decide_form_node(catalog, rule, input, today, locale),
+    }
+}
+
+/// The rules of [`FORM_RULES`]; any other name is an unknown rule.
+fn decide_form_node(
     catalog: &Catalog,
     rule: &str,
     input: Node<'_>,
@@ -735,16 +942,6 @@ fn decide_node(
                 location_ids,
             }))
         }
-        "enroll" => {
-            let (form, ctx): (EnrollmentForm, EnrollContext) = split(input)?;
-            let (program_id, location_ids) =
-                parse_enrollment_form(&form, catalog, &ctx.partner_locations)?;
-            let program = program_of(catalog, &program_id, "programId")?;
-            let status = eligibility::evaluate(program, &ctx.facts, today).status;
-            let existing = ctx.existing.as_ref().filter(|e| e.program_id == program_id);
-            let enrolled = enrollment::enroll(program, status, existing, location_ids, today)?;
-            Ok(to_json(enrolled.view(program, today)))
-        }
         "enrollmentStatus" => {
             let (Nothing {}, ctx): (Nothing, EnrollmentContext) = split(input)?;
             let program = program_of(
@@ -753,19 +950,6 @@ fn decide_node(
                 "context.enrollment.programId",
             )?;
             Ok(to_json(ctx.enrollment.view(program, today)))
-        }
-        "renew" => {
-            let (Nothing {}, ctx): (Nothing, EnrollmentContext) = split(input)?;
-            let program = program_of(catalog, &ctx.enrollment.program_id, "programId")?;
-            let status = eligibility::evaluate(program, &ctx.facts, today).status;
-            let renewed = enrollment::renew(program, &ctx.enrollment, status, today)?;
-            Ok(to_json(renewed.view(program, today)))
-        }
-        "withdraw" => {
-            let (Nothing {}, ctx): (Nothing, EnrollmentContext) = split(input)?;
-            let program = program_of(catalog, &ctx.enrollment.program_id, "programId")?;
-            let withdrawn = enrollment::withdraw(program, &ctx.enrollment, today)?;
-            Ok(to_json(withdrawn.view(program, today)))
         }
         "profile" => {
             let (form, Nothing {}): (ProfileForm, Nothing) = split(input)?;
@@ -807,40 +991,13 @@ fn decide_node(
             crate::order::reorder(&mut entries, &order);
             Ok(to_json(directory::search(&entries, &query)))
         }
-        "assign" => {
-            let (form, ctx): (AssignForm, AssignContext) = split(input)?;
-            let (voucher, history) = voucher::assign(&form, catalog, ctx.number_in_use, today)?;
-            Ok(to_json(Assigned { voucher, history }))
-        }
         "validationForm" => {
             let (form, Nothing {}): (ValidationForm, Nothing) = split(input)?;
             Ok(to_json(form.parse()?))
         }
-        "validate" => {
-            let (form, ctx): (ValidationForm, VoucherContext) = split(input)?;
-            let request = form.parse()?;
-            let voucher = ctx.voucher.as_ref();
-            let program = match voucher {
-                Some(v) => program_of(catalog, &v.program_id, "voucherNumber")?,
-                None => {
-                    return Err(Rejection::one(
-                        "voucherNumber",
-                        ProblemKind::VoucherNotFound,
-                    ));
-                }
-            };
-            Ok(to_json(voucher::validate(
-                voucher, &request, &ctx.actor, program, today,
-            )?))
-        }
         "reservationForm" => {
             let (form, Nothing {}): (ReservationForm, Nothing) = split(input)?;
             Ok(to_json(form.check(today)?))
-        }
-        "reserve" => {
-            let (form, ctx): (ReservationForm, VoucherContext) = split(input)?;
-            let request = form.parse()?;
-            apply(catalog, &ctx, VoucherEvent::Reserve(request), today)
         }
         "cancellationForm" => {
             let (form, Nothing {}): (CancellationForm, Nothing) = split(input)?;
@@ -848,63 +1005,15 @@ fn decide_node(
                 reason: form.parse()?,
             }))
         }
-        "cancelReservation" => {
-            let (form, ctx): (CancellationForm, VoucherContext) = split(input)?;
-            let reason = form.parse()?;
-            apply(
-                catalog,
-                &ctx,
-                VoucherEvent::CancelReservation(reason),
-                today,
-            )
-        }
         "completionReportForm" => {
             let (form, Nothing {}): (CompletionReportForm, Nothing) = split(input)?;
             Ok(to_json(form.parse()?))
-        }
-        "submitCompletionReport" => {
-            let (form, ctx): (CompletionReportForm, VoucherContext) = split(input)?;
-            let report = form.parse()?;
-            apply(
-                catalog,
-                &ctx,
-                VoucherEvent::SubmitCompletionReport(report),
-                today,
-            )
         }
         "voucherState" => {
             let (Nothing {}, ctx): (Nothing, VoucherContext) = split(input)?;
             let voucher = visible_voucher(&ctx)?;
             let program = program_of(catalog, &voucher.program_id, "voucherNumber")?;
             Ok(to_json(voucher.view(&ctx.actor, program, today)))
-        }
-        "expire" => {
-            let (Nothing {}, ctx): (Nothing, VoucherContext) = split(input)?;
-            apply(catalog, &ctx, VoucherEvent::Expire, today)
-        }
-        "listVouchers" | "exportCsv" => {
-            let (form, ctx): (StateForm, VouchersContext) = split(input)?;
-            let filter = StateFilter::parse(form.state.as_deref())
-                .map_err(|k| Rejection::one("state", k))?;
-            let visible: Vec<Voucher> = ctx
-                .vouchers
-                .into_iter()
-                .filter(|v| ctx.actor.can_see(v))
-                .collect();
-            let listed = voucher::list(&visible, filter, today);
-            if rule == "exportCsv" {
-                return Ok(to_json(Exported {
-                    csv: voucher::export_csv(&listed, today),
-                }));
-            }
-            let views: Vec<_> = listed
-                .into_iter()
-                .map(|v| {
-                    let program = program_of(catalog, &v.program_id, "context.vouchers")?;
-                    Ok(v.view(&ctx.actor, program, today))
-                })
-                .collect::<Result<_, Rejection>>()?;
-            Ok(to_json(views))
         }
         "redemptionForm" => {
             let (form, Nothing {}): (RedemptionForm, Nothing) = split(input)?;
@@ -928,34 +1037,9 @@ fn decide_node(
                 locale,
             )))
         }
-        "redeem" => {
-            let (form, ctx): (RedemptionForm, VouchersContext) = split(input)?;
-            let selection = form.parse_confirmed()?;
-            let transitions =
-                redemption::redeem(&selection, &ctx.vouchers, &ctx.actor, catalog, today)?;
-            Ok(to_json(Redeemed {
-                vouchers: transitions,
-            }))
-        }
         "claimForm" => {
             let (form, Nothing {}): (ClaimForm, Nothing) = split(input)?;
             Ok(to_json(form.parse()?))
-        }
-        "createClaim" => {
-            let (form, ctx): (ClaimForm, VouchersContext) = split(input)?;
-            let request = form.parse()?;
-            let claim_id = ctx
-                .claim_id
-                .clone()
-                .ok_or_else(|| Rejection::one("context.claimId", ProblemKind::Required))?;
-            Ok(to_json(claim::create_claim(
-                &request,
-                &ctx.vouchers,
-                &ctx.actor,
-                catalog,
-                &claim_id,
-                today,
-            )?))
         }
         "claimAmount" => {
             let (Nothing {}, ctx): (Nothing, AmountContext) = split(input)?;
@@ -978,36 +1062,6 @@ fn decide_node(
             let amount = claim::claim_amount(&ctx.vouchers, program)
                 .map_err(|k| Rejection::one("context.vouchers", k))?;
             Ok(to_json(amount))
-        }
-        "approveClaim" | "rejectClaim" | "payClaim" => {
-            let (form, ctx): (DecisionForm, ClaimContext) = split(input)?;
-            let decision = match rule {
-                "approveClaim" => ClaimDecision::Approve,
-                "rejectClaim" => ClaimDecision::reject(form.reason.as_deref())?,
-                _ => ClaimDecision::pay(form.payment_reference.as_deref())?,
-            };
-            Ok(to_json(claim::decide(
-                &ctx.claim,
-                &decision,
-                &ctx.vouchers,
-                &ctx.actor,
-                catalog,
-                today,
-            )?))
-        }
-        "authorize" => {
-            let (form, ctx): (AuthorizeForm, AuthorizeContext) = split(input)?;
-            let mut problems = Problems::new();
-            if form.operation.is_none() {
-                problems.push("operation", ProblemKind::Required);
-            }
-            let owner = match form.owner_partner_id.as_deref() {
-                None => None,
-                Some(raw) => problems.take("ownerPartnerId", PartnerId::parse(raw)),
-            };
-            let operation = problems.finish_with(|| form.operation)?;
-            access::authorize(ctx.principal.as_ref(), operation, owner.as_ref())?;
-            Ok(to_json(Allowed { allowed: true }))
         }
         other => Err(Rejection::one(
             "",
