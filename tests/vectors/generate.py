@@ -450,6 +450,23 @@ def directory():
          error=err("validation.failed", ("limit", "field.outOfRange"), ("country", "field.unknownCountry"),
                    ("language", "field.unknownLanguage"), ("programId", "program.unknown"), ("cursor", "field.invalidCursor")))
     case(f, "limit 0 is refused", "directorySearch", TODAY, {"limit": 0, "context": dctx}, error=one("limit", "field.outOfRange"))
+    # The search form alone, as a browser checks it before asking the API.
+    case(f, "an empty search form reads as the first page of 20", "searchForm", TODAY, {}, {"limit": 20})
+    case(f, "the search form normalises its filters and keeps the cursor", "searchForm", TODAY,
+         {"programId": " azure ", "country": "cn", "language": "ZH", "limit": 5,
+          "cursor": " WyJhbHBoYSBjb25zdWx0aW5nIiwiMiJd "},
+         {"programId": "azure", "country": "CN", "language": "zh", "limit": 5,
+          "cursor": "WyJhbHBoYSBjb25zdWx0aW5nIiwiMiJd"})
+    case(f, "blank search fields count as absent", "searchForm", TODAY,
+         {"programId": "", "country": "  ", "language": None, "cursor": ""}, {"limit": 20})
+    case(f, "the search form reports every bad field at once", "searchForm", TODAY,
+         {"limit": 51, "country": "XX", "language": "english", "programId": "nope", "cursor": "%%%"},
+         error=err("validation.failed", ("limit", "field.outOfRange"), ("country", "field.unknownCountry"),
+                   ("language", "field.unknownLanguage"), ("programId", "program.unknown"), ("cursor", "field.invalidCursor")))
+    case(f, "the search form has no context and no other fields", "searchForm", TODAY,
+         {"context": {"partners": []}}, error=one("context.partners", "request.malformed"))
+    case(f, "搜索表单的错误以中文说明", "searchForm", TODAY, {"limit": 0}, error=one("limit", "field.outOfRange"),
+         locale="zh-CN")
 
 
 # ---------------------------------------------------------------- vouchers (§7)

@@ -335,6 +335,36 @@ pub struct SearchQuery {
     pub limit: usize,
 }
 
+/// A search form as the search reads it (the `searchForm` rule, which a browser runs before
+/// asking the API): filters normalised, absent ones left out, the page size filled in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct CheckedSearch {
+    /// Program filter.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub program_id: Option<ProgramId>,
+    /// Country filter, upper-case.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// Language filter, lower-case.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    /// The cursor, trimmed: one that this search issued.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<String>,
+    /// Page size.
+    pub limit: u64,
+}
+
+crate::json::to_object!(CheckedSearch {
+    program_id: "programId" if some,
+    country: "country" if some,
+    language: "language" if some,
+    cursor: "cursor" if some,
+    limit: "limit",
+});
+
 impl SearchForm {
     /// Checks the search parameters; empty strings count as absent.
     pub fn parse(&self, catalog: &Catalog) -> Result<SearchQuery, Rejection> {
@@ -399,6 +429,23 @@ impl SearchForm {
                 after,
                 limit: limit?,
             })
+        })
+    }
+}
+
+impl SearchForm {
+    /// The form as the search reads it, or every problem with it (the `searchForm` rule).
+    pub fn check(&self, catalog: &Catalog) -> Result<CheckedSearch, Rejection> {
+        let query = self.parse(catalog)?;
+        Ok(CheckedSearch {
+            cursor: query
+                .after
+                .and(self.cursor.as_deref())
+                .map(|cursor| cursor.trim().to_owned()),
+            program_id: query.program_id,
+            country: query.country,
+            language: query.language,
+            limit: u64::try_from(query.limit).unwrap_or(u64::MAX),
         })
     }
 }

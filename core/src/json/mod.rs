@@ -67,18 +67,17 @@ impl Answer {
 
 /// The rules a browser form runs (the entry point [`decide_form_text`]): every form check, and
 /// the read-only views a form shows beside it (the catalog's programs, eligibility, enrollment
-/// status, a directory listing and search, a voucher's state, a redemption preview, a claim's
-/// amount). The other rules of [`RULES`] change state or answer the server's own queries
-/// (vouchers of a partner, CSV export, authorization); the HTTP API runs them.
-pub const FORM_RULES: [&str; 17] = [
+/// status, a voucher's state, a redemption preview, a claim's amount). The other rules of
+/// [`RULES`] change state or answer queries over the server's own records (a directory listing
+/// and search, a partner's vouchers, CSV export, authorization); the HTTP API runs them.
+pub const FORM_RULES: [&str; 16] = [
     "programs",
     "eligibility",
     "qualifications",
     "enrollmentForm",
     "enrollmentStatus",
     "profile",
-    "listing",
-    "directorySearch",
+    "searchForm",
     "validationForm",
     "reservationForm",
     "cancellationForm",
@@ -91,7 +90,7 @@ pub const FORM_RULES: [&str; 17] = [
 ];
 
 /// Every rule name [`run`] understands.
-pub const RULES: [&str; 34] = [
+pub const RULES: [&str; 35] = [
     "programs",
     "eligibility",
     "qualifications",
@@ -103,6 +102,7 @@ pub const RULES: [&str; 34] = [
     "profile",
     "listing",
     "directorySearch",
+    "searchForm",
     "assign",
     "validationForm",
     "validate",
@@ -765,6 +765,42 @@ fn decide_node(
             let withdrawn = enrollment::withdraw(program, &ctx.enrollment, today)?;
             Ok(to_json(withdrawn.view(program, today)))
         }
+        "listing" => {
+            let (Nothing {}, record): (Nothing, PartnerRecord) = split(input)?;
+            let entry = directory::listing(
+                catalog,
+                &record.partner_id,
+                &record.profile,
+                &record.enrollments,
+                today,
+            );
+            Ok(to_json(Listing {
+                listed: entry.is_some(),
+                entry,
+            }))
+        }
+        "directorySearch" => {
+            let (form, ctx): (SearchForm, DirectoryContext) = split(input)?;
+            let query = form.parse(catalog)?;
+            let mut entries: Vec<DirectoryEntry> = ctx
+                .partners
+                .iter()
+                .filter_map(|p| {
+                    directory::listing(catalog, &p.partner_id, &p.profile, &p.enrollments, today)
+                })
+                .collect();
+            // The key lower-cases the name: compute it once per entry, not once per comparison.
+            let keys: Vec<(String, PartnerId)> = entries
+                .iter()
+                .map(|e| {
+                    let (name, id) = directory::sort_key(e);
+                    (name, id.clone())
+                })
+                .collect();
+            let order = crate::order::positions(keys.len(), &|a, b| keys.get(a).cmp(&keys.get(b)));
+            crate::order::reorder(&mut entries, &order);
+            Ok(to_json(directory::search(&entries, &query)))
+        }
         "assign" => {
             let (form, ctx): (AssignForm, AssignContext) = split(input)?;
             let (voucher, history) = voucher::assign(&form, catalog, ctx.number_in_use, today)?;
@@ -955,41 +991,9 @@ fn decide_form_node(
             let (form, Nothing {}): (ProfileForm, Nothing) = split(input)?;
             Ok(to_json(form.parse()?))
         }
-        "listing" => {
-            let (Nothing {}, record): (Nothing, PartnerRecord) = split(input)?;
-            let entry = directory::listing(
-                catalog,
-                &record.partner_id,
-                &record.profile,
-                &record.enrollments,
-                today,
-            );
-            Ok(to_json(Listing {
-                listed: entry.is_some(),
-                entry,
-            }))
-        }
-        "directorySearch" => {
-            let (form, ctx): (SearchForm, DirectoryContext) = split(input)?;
-            let query = form.parse(catalog)?;
-            let mut entries: Vec<DirectoryEntry> = ctx
-                .partners
-                .iter()
-                .filter_map(|p| {
-                    directory::listing(catalog, &p.partner_id, &p.profile, &p.enrollments, today)
-                })
-                .collect();
-            // The key lower-cases the name: compute it once per entry, not once per comparison.
-            let keys: Vec<(String, PartnerId)> = entries
-                .iter()
-                .map(|e| {
-                    let (name, id) = directory::sort_key(e);
-                    (name, id.clone())
-                })
-                .collect();
-            let order = crate::order::positions(keys.len(), &|a, b| keys.get(a).cmp(&keys.get(b)));
-            crate::order::reorder(&mut entries, &order);
-            Ok(to_json(directory::search(&entries, &query)))
+        "searchForm" => {
+            let (form, Nothing {}): (SearchForm, Nothing) = split(input)?;
+            Ok(to_json(form.check(catalog)?))
         }
         "validationForm" => {
             let (form, Nothing {}): (ValidationForm, Nothing) = split(input)?;
