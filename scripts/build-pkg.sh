@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds pkg/, the npm package `saps-rules`: saps-wasm for browsers (pkg/web, an ES module that
-# needs no bundler) and for Node (pkg/node), optimized with binaryen's wasm-opt from npm.
+# needs no bundler) and for Node (pkg/node), optimized with binaryen's wasm-opt from npm. Each
+# flavour twice: the form rules (pkg/web, pkg/node: what a browser form runs) and every rule
+# (pkg/all/web, pkg/all/node: the feature `all-rules`, state changes included).
 # Needs only crates.io and npm; installs the pinned wasm-bindgen CLI when it is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,23 +21,26 @@ IFS=$'\t' read -r target_dir version < <(cargo metadata --format-version 1 --no-
     const m = JSON.parse(s);
     console.log(m.target_directory + "\t" + m.packages.find((p) => p.name === "saps-wasm").version);
   })')
-cargo build -p saps-wasm --target wasm32-unknown-unknown --profile wasm-release
-wasm="$target_dir/wasm32-unknown-unknown/wasm-release/saps_wasm.wasm"
-
 rm -rf pkg && mkdir -p pkg
-for flavour in web:web node:nodejs; do
-  dir=${flavour%%:*}
-  wasm-bindgen --target "${flavour##*:}" --out-dir "pkg/$dir" --out-name saps_rules "$wasm"
-  # Keep the names section out of the shipped module; -Oz for size (the issue's target).
-  node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
-    --enable-sign-ext --enable-reference-types --enable-multivalue --enable-mutable-globals \
-    --strip-debug --strip-producers \
-    "pkg/$dir/saps_rules_bg.wasm" -o "pkg/$dir/saps_rules_bg.wasm"
+for module in forms all; do
+  if [[ $module == all ]]; then features=(--features all-rules) prefix=pkg/all; else features=() prefix=pkg; fi
+  cargo build -p saps-wasm --target wasm32-unknown-unknown --profile wasm-release "${features[@]}"
+  wasm="$target_dir/wasm32-unknown-unknown/wasm-release/saps_wasm.wasm"
+  for flavour in web:web node:nodejs; do
+    dir="$prefix/${flavour%%:*}"
+    wasm-bindgen --target "${flavour##*:}" --out-dir "$dir" --out-name saps_rules "$wasm"
+    # Keep the names section out of the shipped module; -Oz for size (the issue's target).
+    node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+      --enable-sign-ext --enable-reference-types --enable-multivalue --enable-mutable-globals \
+      --strip-debug --strip-producers \
+      "$dir/saps_rules_bg.wasm" -o "$dir/saps_rules_bg.wasm"
+    # Each flavour declares its own module system, so Node never has to guess.
+    if [[ ${flavour%%:*} == web ]]; then type=module; else type=commonjs; fi
+    echo "{ \"type\": \"$type\" }" > "$dir/package.json"
+  done
 done
 
 sed "s/@VERSION@/$version/" wasm/npm/package.json > pkg/package.json
-# Each flavour declares its own module system, so Node never has to guess.
-echo '{ "type": "module" }' > pkg/web/package.json
-echo '{ "type": "commonjs" }' > pkg/node/package.json
 cp wasm/npm/README.md pkg/README.md
-echo "built pkg/ (saps-rules $version): $(du -b pkg/web/saps_rules_bg.wasm | cut -f1) bytes of wasm"
+echo "built pkg/ (saps-rules $version): $(du -b pkg/web/saps_rules_bg.wasm | cut -f1) bytes of wasm" \
+  "($(du -b pkg/all/web/saps_rules_bg.wasm | cut -f1) with every rule, pkg/all)"

@@ -24,6 +24,7 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 
 step "clippy on the browser target (saps-wasm and its tests)"
 cargo clippy -p saps-wasm --all-targets --target wasm32-unknown-unknown --locked -- -D warnings
+cargo clippy -p saps-wasm --all-targets --target wasm32-unknown-unknown --features all-rules --locked -- -D warnings
 
 step "docs build without warnings"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked
@@ -51,14 +52,15 @@ fi
 
 # ---- the WASM surface (issue 3): Node, pkg/, headless Chromium
 
-step "build pkg/ (saps-rules: web + node, wasm-opt -Oz)"
+step "build pkg/ (saps-rules: the form module and every rule's, web + node, wasm-opt -Oz)"
 bash scripts/build-pkg.sh
 
-step "every vector through WASM in Node and in headless Chromium (wasm-bindgen-test-runner)"
+step "every vector through WASM in Node (both rule sets) and in headless Chromium (wasm-bindgen-test-runner)"
 cargo test --locked -p saps-wasm --target wasm32-unknown-unknown
+cargo test --locked -p saps-wasm --target wasm32-unknown-unknown --features all-rules
 WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver \
   WASM_BINDGEN_TEST_WEBDRIVER_JSON="$PWD/wasm/webdriver.json" \
-  cargo test --locked -p saps-wasm --target wasm32-unknown-unknown --test vectors
+  cargo test --locked -p saps-wasm --target wasm32-unknown-unknown --features all-rules --test vectors
 
 step "every vector through pkg/ in Node equals the native answer"
 cargo run --quiet --locked -p saps-core --example vector_answers >"$answers"

@@ -120,8 +120,7 @@ const forms = {
   reservation: (fields) => rules.checkReservationForm({ acceptTerms: false, ...fields }, state.today, state.locale),
   cancellation: (fields) => rules.checkCancellationForm(fields, state.today, state.locale),
   completion: (fields) => rules.checkCompletionReportForm(fields, state.today, state.locale),
-  directory: (fields) => rules.run("directorySearch", { ...fields, context: { partners: [] } },
-    state.today, state.locale),
+  directory: (fields) => rules.checkSearchForm(fields, state.today, state.locale),
   redemption(fields) {
     // With an API, the server previews its own vouchers: the page checks only the selection.
     if (!state.previewed && online()) {

@@ -81,8 +81,7 @@ const cases = [
   {
     form: "directory",
     bad: { country: "ZZZ", language: "english" },
-    expected: (locale) => rules.run("directorySearch", { country: "ZZZ", language: "english",
-      context: { partners: [] } }, TODAY, locale),
+    expected: (locale) => rules.checkSearchForm({ country: "ZZZ", language: "english" }, TODAY, locale),
     good: { programId: "microsoft-365", country: "GB", language: "en" },
   },
   {

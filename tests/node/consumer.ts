@@ -2,6 +2,7 @@
 // generated .d.ts stays usable (named input types, typed answers, the Locale union).
 import init, {
   checkReservationForm,
+  checkSearchForm,
   eligibility,
   run,
   voucherState,
@@ -12,6 +13,7 @@ import init, {
   type ReserveRequest,
 } from "saps-rules";
 import * as nodeRules from "saps-rules/node";
+import * as allRules from "saps-rules/all";
 
 function messages(answer: RuleAnswer<unknown>): string[] {
   if (answer.type === "success") return [];
@@ -35,9 +37,15 @@ export async function demo(locale: Locale): Promise<string[]> {
   if (status.type === "success") {
     for (const program of status.output.programs) console.log(program.programId, program.status);
   }
+  const search = checkSearchForm({ country: "cn", limit: 5 }, "2026-03-02", locale);
+  if (search.type === "success") console.log(search.output.country, search.output.limit);
   const view = voucherState({ context: { actor: { role: "program_admin" } } }, "2026-03-02", "en");
   if (view.type === "success") console.log(view.output.allowedActions.length);
   return [...messages(reserved), ...messages(run("programs", {}, "2026-03-02", "zh-CN"))];
 }
 
 export const nodeAnswer: RuleAnswer<unknown> = nodeRules.run("programs", {}, "2026-03-02", "en");
+// The module with every rule: the state changes too, with the same types.
+export const reserved: RuleAnswer<ReserveRequest> = allRules.checkReservationForm(
+  { acceptTerms: true }, "2026-03-02", "en");
+export const allRuleNames: string[] = allRules.rules();

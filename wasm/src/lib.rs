@@ -8,6 +8,11 @@
 //! Nothing throws: a bad date, an unknown locale or an input that is not JSON-like is itself a
 //! tagged failure (`request.malformed`).
 //!
+//! Two builds: by default the module runs core's [`json::FORM_RULES`], the form checks and the
+//! read-only views a browser form shows; with the feature `all-rules` (`pkg/all`) it runs every
+//! rule of [`json::RULES`], the state changes included. Either answers a rule it does not run
+//! with `request.unknownRule`, as core does for any unknown name.
+//!
 //! The typed functions ([`check_reservation_form`] and its siblings) take and return
 //! [`tsify::Ts`] wrappers, so the generated `.d.ts` names the input and answer types while the
 //! conversion stays inside the function body, where a failure is an ordinary value.
@@ -24,7 +29,19 @@ use saps_core::error::{Locale, ProblemKind, Rejection};
 use saps_core::json;
 use wasm_bindgen::prelude::*;
 
-/// Runs any rule of [`json::RULES`] by name; the answer's `output` is untyped.
+#[cfg(not(feature = "all-rules"))]
+use json::decide_form_text as decide_rule;
+#[cfg(feature = "all-rules")]
+use json::decide_text as decide_rule;
+
+/// The rules this build runs: core's [`json::FORM_RULES`], or with `all-rules` its [`json::RULES`].
+#[cfg(not(feature = "all-rules"))]
+pub const RULES: &[&str] = &json::FORM_RULES;
+/// The rules this build runs: core's [`json::FORM_RULES`], or with `all-rules` its [`json::RULES`].
+#[cfg(feature = "all-rules")]
+pub const RULES: &[&str] = &json::RULES;
+
+/// Runs any rule of [`RULES`] by name; the answer's `output` is untyped.
 #[wasm_bindgen(js_name = run, unchecked_return_type = "RuleAnswer<unknown>")]
 pub fn run(
     rule: &str,
@@ -35,11 +52,11 @@ pub fn run(
     answer_js(rule, &input, today, locale)
 }
 
-/// The names of every rule [`run`] understands.
+/// The names of every rule [`run`] understands in this build.
 #[wasm_bindgen(js_name = rules, unchecked_return_type = "string[]")]
 pub fn rules() -> JsValue {
     // Built in JavaScript: returning a `Vec<String>` takes 1 KB of glue in the module.
-    json::RULES
+    RULES
         .iter()
         .map(|rule| JsValue::from_str(rule))
         .collect::<js_sys::Array>()
@@ -81,7 +98,7 @@ fn decide(
     let decided = match (Catalog::sample(), input_text(input)) {
         (Err(error), _) => Err(malformed("", error.to_string())),
         (Ok(_), Err(detail)) => Err(malformed("", detail)),
-        (Ok(catalog), Ok(text)) => json::decide_text(catalog, rule, &text, today, locale_value),
+        (Ok(catalog), Ok(text)) => decide_rule(catalog, rule, &text, today, locale_value),
     };
     (decided, locale_value)
 }

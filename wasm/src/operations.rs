@@ -7,7 +7,7 @@ use crate::inputs::{
 };
 use saps_core::claim::{ClaimForm, ClaimRequest};
 use saps_core::completion::{CompletionReport, CompletionReportForm};
-use saps_core::directory::{Profile, ProfileForm};
+use saps_core::directory::{CheckedSearch, Profile, ProfileForm, SearchForm};
 use saps_core::eligibility::QualificationFacts;
 use saps_core::enrollment::EnrollmentView;
 use saps_core::error::Failure;
@@ -70,6 +70,8 @@ operations! {
     enrollment_status = "enrollmentStatus", "enrollmentStatus": EnrollmentStatusInput => EnrollmentView as "RuleAnswer<EnrollmentView>";
     #[doc = "Checks the directory profile form (step 3). Core rule: `profile`."]
     check_profile_form = "checkProfileForm", "profile": ProfileForm => Profile as "RuleAnswer<Profile>";
+    #[doc = "Checks the directory search form before the API searches (step 3). Core rule: `searchForm`."]
+    check_search_form = "checkSearchForm", "searchForm": SearchForm => CheckedSearch as "RuleAnswer<CheckedSearch>";
     #[doc = "Checks the voucher validation form: number and administrator email (step 4). Core rule: `validationForm`."]
     check_validation_form = "checkValidationForm", "validationForm": ValidationForm => ValidationRequest as "RuleAnswer<ValidationRequest>";
     #[doc = "Checks the reservation form: terms, email and engagement dates (step 4). Core rule: `reservationForm`."]
