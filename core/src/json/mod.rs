@@ -9,6 +9,7 @@
 mod node;
 mod parse;
 mod read;
+mod scan;
 mod typed;
 mod write;
 

@@ -277,12 +277,7 @@ impl<'a> Parser<'a> {
         let mut unescaped: Option<String> = None;
         let mut start = self.index;
         loop {
-            while let Some(byte) = self.peek() {
-                if byte == b'"' || byte == b'\\' || byte < 0x20 {
-                    break;
-                }
-                self.index += 1;
-            }
+            self.skip_unescaped();
             if self.index == text.len() {
                 return Err(self.error(Code::EofWhileParsingString));
             }
@@ -307,6 +302,12 @@ impl<'a> Parser<'a> {
                 _ => return Err(self.error(Code::ControlCharacterWhileParsingString)),
             }
         }
+    }
+
+    /// Moves to the next `"`, `\\` or control character, or to the end.
+    fn skip_unescaped(&mut self) {
+        let rest = self.text.as_bytes().get(self.index..).unwrap_or_default();
+        self.index += super::scan::plain_len(rest);
     }
 
     /// The escape after a `\`, appended to `out`.

@@ -93,7 +93,8 @@ impl Writer {
         // without a panic path (slicing would pull std's slice-error formatting into the WASM
         // module).
         let mut rest = value;
-        while let Some(at) = rest.bytes().position(needs_escape) {
+        loop {
+            let at = super::scan::plain_len(rest.as_bytes());
             let (Some(clean), Some(&byte), Some(after)) =
                 (rest.get(..at), rest.as_bytes().get(at), rest.get(at + 1..))
             else {
@@ -127,11 +128,6 @@ impl Writer {
             }
         }
     }
-}
-
-#[inline]
-fn needs_escape(byte: u8) -> bool {
-    byte < 0x20 || byte == b'"' || byte == b'\\'
 }
 
 /// A value written as JSON.
