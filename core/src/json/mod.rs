@@ -269,6 +269,15 @@ fn split<F: FromNode, C: FromNode>(input: Node<'_>) -> Result<(F, C), Rejection>
     }
 }
 
+/// A form check: the form alone (no `context`), checked by `check`, its output written.
+fn form_check<F: FromNode, O: ToJson + Serialize>(
+    input: Node<'_>,
+    check: impl FnOnce(F) -> Result<O, Rejection>,
+) -> Result<Output, Rejection> {
+    let (form, Nothing {}): (F, Nothing) = split(input)?;
+    Ok(to_json(check(form)?))
+}
+
 fn to_json<T: ToJson + Serialize>(value: T) -> Output {
     Output {
         answer: written(SUCCESS_HEAD, &value, "}"),
@@ -713,10 +722,7 @@ pub fn decide_text(
     today: NaiveDate,
     locale: Locale,
 ) -> Result<Output, Rejection> {
-    match Node::parse(input) {
-        Ok(input) => decide_node(catalog, rule, input, today, locale),
-        Err(error) => Err(malformed("", &error)),
-    }
+    decide_node(catalog, rule, parsed(input)?, today, locale)
 }
 
 /// [`decide_text`] for the rules of [`FORM_RULES`] only; any other name is an unknown rule. A
@@ -728,10 +734,12 @@ pub fn decide_form_text(
     today: NaiveDate,
     locale: Locale,
 ) -> Result<Output, Rejection> {
-    match Node::parse(input) {
-        Ok(input) => decide_form_node(catalog, rule, input, today, locale),
-        Err(error) => Err(malformed("", &error)),
-    }
+    decide_form_node(catalog, rule, parsed(input)?, today, locale)
+}
+
+/// The input text as a [`Node`], or `request.malformed` with the parser's message.
+fn parsed(input: &str) -> Result<Node<'_>, Rejection> {
+    Node::parse(input).map_err(|error| malformed("", &error))
 }
 
 /// The rules that are not [`FORM_RULES`], then those.
@@ -965,11 +973,10 @@ fn decide_form_node(
                 .collect();
             Ok(to_json(Eligibilities { programs: verdicts }))
         }
-        "qualifications" => {
-            let (facts, Nothing {}): (QualificationFacts, Nothing) = split(input)?;
+        "qualifications" => form_check(input, |facts: QualificationFacts| {
             facts.check()?;
-            Ok(to_json(facts))
-        }
+            Ok(facts)
+        }),
         "enrollmentForm" => {
             let (form, ctx): (EnrollmentForm, EnrollContext) = split(input)?;
             let (program_id, location_ids) =
@@ -988,44 +995,27 @@ fn decide_form_node(
             )?;
             Ok(to_json(ctx.enrollment.view(program, today)))
         }
-        "profile" => {
-            let (form, Nothing {}): (ProfileForm, Nothing) = split(input)?;
-            Ok(to_json(form.parse()?))
-        }
-        "searchForm" => {
-            let (form, Nothing {}): (SearchForm, Nothing) = split(input)?;
-            Ok(to_json(form.check(catalog)?))
-        }
-        "validationForm" => {
-            let (form, Nothing {}): (ValidationForm, Nothing) = split(input)?;
-            Ok(to_json(form.parse()?))
-        }
-        "reservationForm" => {
-            let (form, Nothing {}): (ReservationForm, Nothing) = split(input)?;
-            Ok(to_json(form.check(today)?))
-        }
-        "cancellationForm" => {
-            let (form, Nothing {}): (CancellationForm, Nothing) = split(input)?;
-            Ok(to_json(CancellationChoice {
+        "profile" => form_check(input, |form: ProfileForm| form.parse()),
+        "searchForm" => form_check(input, |form: SearchForm| form.check(catalog)),
+        "validationForm" => form_check(input, |form: ValidationForm| form.parse()),
+        "reservationForm" => form_check(input, |form: ReservationForm| form.check(today)),
+        "cancellationForm" => form_check(input, |form: CancellationForm| {
+            Ok(CancellationChoice {
                 reason: form.parse()?,
-            }))
-        }
-        "completionReportForm" => {
-            let (form, Nothing {}): (CompletionReportForm, Nothing) = split(input)?;
-            Ok(to_json(form.parse()?))
-        }
+            })
+        }),
+        "completionReportForm" => form_check(input, |form: CompletionReportForm| form.parse()),
         "voucherState" => {
             let (Nothing {}, ctx): (Nothing, VoucherContext) = split(input)?;
             let voucher = visible_voucher(&ctx)?;
             let program = program_of(catalog, &voucher.program_id, "voucherNumber")?;
             Ok(to_json(voucher.view(&ctx.actor, program, today)))
         }
-        "redemptionForm" => {
-            let (form, Nothing {}): (RedemptionForm, Nothing) = split(input)?;
-            Ok(to_json(RedemptionChoice {
+        "redemptionForm" => form_check(input, |form: RedemptionForm| {
+            Ok(RedemptionChoice {
                 voucher_numbers: form.parse_confirmed()?,
-            }))
-        }
+            })
+        }),
         "redemptionPreview" => {
             let (form, ctx): (PreviewForm, VouchersContext) = split(input)?;
             let selection = RedemptionForm {
@@ -1042,10 +1032,7 @@ fn decide_form_node(
                 locale,
             )))
         }
-        "claimForm" => {
-            let (form, Nothing {}): (ClaimForm, Nothing) = split(input)?;
-            Ok(to_json(form.parse()?))
-        }
+        "claimForm" => form_check(input, |form: ClaimForm| form.parse()),
         "claimAmount" => {
             let (Nothing {}, ctx): (Nothing, AmountContext) = split(input)?;
             let Some(first) = ctx.vouchers.first() else {
