@@ -29,17 +29,14 @@ use saps_core::error::{Locale, ProblemKind, Rejection};
 use saps_core::json;
 use wasm_bindgen::prelude::*;
 
+// The one place the feature `all-rules` chooses: which rules, and which of core's entry points.
 #[cfg(not(feature = "all-rules"))]
-use json::decide_form_text as decide_rule;
+use json::{FORM_RULES as BUILT_RULES, decide_form_text as decide_rule};
 #[cfg(feature = "all-rules")]
-use json::decide_text as decide_rule;
+use json::{RULES as BUILT_RULES, decide_text as decide_rule};
 
 /// The rules this build runs: core's [`json::FORM_RULES`], or with `all-rules` its [`json::RULES`].
-#[cfg(not(feature = "all-rules"))]
-pub const RULES: &[&str] = &json::FORM_RULES;
-/// The rules this build runs: core's [`json::FORM_RULES`], or with `all-rules` its [`json::RULES`].
-#[cfg(feature = "all-rules")]
-pub const RULES: &[&str] = &json::RULES;
+pub const RULES: &[&str] = &BUILT_RULES;
 
 /// Runs any rule of [`RULES`] by name; the answer's `output` is untyped.
 #[wasm_bindgen(js_name = run, unchecked_return_type = "RuleAnswer<unknown>")]

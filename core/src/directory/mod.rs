@@ -335,8 +335,8 @@ pub struct SearchQuery {
     pub limit: usize,
 }
 
-/// A search form as the search reads it (the `searchForm` rule, which a browser runs before
-/// asking the API): filters normalised, absent ones left out, the page size filled in.
+/// A search form as the search reads it (the `searchForm` rule, SPEC §6, which a browser runs
+/// before asking the API): filters normalised, absent ones left out, the page size filled in.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
@@ -431,10 +431,9 @@ impl SearchForm {
             })
         })
     }
-}
 
-impl SearchForm {
-    /// The form as the search reads it, or every problem with it (the `searchForm` rule).
+    /// The form as the search reads it, or every problem with it (the `searchForm` rule, SPEC
+    /// §6): what a browser checks before it asks the API to search.
     pub fn check(&self, catalog: &Catalog) -> Result<CheckedSearch, Rejection> {
         let query = self.parse(catalog)?;
         Ok(CheckedSearch {

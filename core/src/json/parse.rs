@@ -3,8 +3,8 @@
 //! The HTTP layer parses request bodies with serde_json; the WASM bindings and the catalog parse
 //! with this. The two must agree on every text, down to the numbers (serde_json's default float
 //! reading, which is not always the nearest double) and the error messages with their line and
-//! column, so that a verdict cannot depend on the surface. The tests in `node.rs` hold this
-//! parser to serde_json on fixed and generated texts.
+//! column, so that a verdict cannot depend on the surface. The tests here and in `node.rs` hold
+//! this parser to serde_json on fixed and generated texts.
 //!
 //! Why not serde_json's own parser: going through serde's visitor API, it was about 13 KB of the
 //! WASM module and a sixth of a form check's time there. This reads straight into [`Node`],
