@@ -34,9 +34,11 @@ for module in forms all; do
       --enable-sign-ext --enable-reference-types --enable-multivalue --enable-mutable-globals \
       --strip-debug --strip-producers \
       "$dir/saps_rules_bg.wasm" -o "$dir/saps_rules_bg.wasm"
-    # Each flavour declares its own module system, so Node never has to guess.
+    # Each flavour declares its own module system, so Node never has to guess. The JavaScript
+    # snippets (wasm/js/) are ES modules in both; the Node flavour loads them with require(esm).
     if [[ ${flavour%%:*} == web ]]; then type=module; else type=commonjs; fi
     echo "{ \"type\": \"$type\" }" > "$dir/package.json"
+    echo '{ "type": "module" }' > "$dir/snippets/package.json"
   done
 done
 

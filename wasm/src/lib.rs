@@ -17,6 +17,7 @@
 //! [`tsify::Ts`] wrappers, so the generated `.d.ts` names the input and answer types while the
 //! conversion stays inside the function body, where a failure is an ordinary value.
 
+mod hand_over;
 mod inputs;
 mod operations;
 
@@ -62,18 +63,14 @@ pub fn rules() -> JsValue {
 
 /// Runs `rule` on a JavaScript value and returns the tagged answer as a JavaScript value.
 pub(crate) fn answer_js(rule: &str, input: &JsValue, today: &str, locale: &str) -> JsValue {
-    // Plain objects, exactly as `JSON.parse` gives them: one call instead of one per field.
-    parse_json(&answer_text(rule, input, today, locale))
-}
-
-/// The answer as JSON text, before it is handed to JavaScript.
-pub fn answer_text(rule: &str, input: &JsValue, today: &str, locale: &str) -> String {
     let (decided, locale) = decide(rule, input, today, locale);
-    match decided {
+    let text = match decided {
         Ok(output) => output.into_answer_text(),
         // The one call: `reject_to_text` is inlined, and compiled here at opt-level 3.
         Err(rejection) => json::reject_to_text(&rejection, locale),
-    }
+    };
+    // Plain objects, exactly as `JSON.parse` gives them: one call instead of one per field.
+    hand_over::parsed(&text)
 }
 
 /// The rule's output or rejection, and the locale to answer in.
@@ -91,34 +88,16 @@ fn decide(
         let detail = format!("`{today}` is not a date like 2026-01-31");
         return (Err(malformed("today", detail)), locale_value);
     };
-    let decided = match (Catalog::sample(), input_text(input)) {
-        (Err(error), _) => Err(malformed("", error.to_string())),
-        (Ok(_), Err(detail)) => Err(malformed("", detail)),
-        (Ok(catalog), Ok(text)) => decide_rule(catalog, rule, &text, today, locale_value),
+    let decided = match Catalog::sample() {
+        Err(error) => Err(malformed("", error.to_string())),
+        // One `JSON.stringify` and a text parse are several times faster than walking the
+        // object field by field across the boundary.
+        Ok(catalog) => hand_over::with_json_text(input, |text| match text {
+            Ok(text) => decide_rule(catalog, rule, text, today, locale_value),
+            Err(detail) => Err(malformed("", detail)),
+        }),
     };
     (decided, locale_value)
-}
-
-/// A JavaScript value as JSON text. One `JSON.stringify` call and a text parse are several times
-/// faster than walking the object field by field across the boundary.
-fn input_text(input: &JsValue) -> Result<String, String> {
-    stringify_json(input)
-        .map_err(|_| String::from("the input cannot be written as JSON"))?
-        .ok_or_else(|| String::from("the input must be a JSON value"))
-}
-
-// JavaScript's JSON, imported here rather than through js-sys: `stringify` hands its text over
-// in the same call instead of as a second value to copy out, and `parse` goes without js-sys's
-// `catch` wrapper, which it cannot need (its text is core's writer's, always JSON). Together:
-// 826 B less WASM and about 1% fewer instructions per call.
-#[wasm_bindgen]
-extern "C" {
-    /// `JSON.stringify(value)`: `None` for a value with no JSON text (`undefined`, a function).
-    #[wasm_bindgen(catch, js_namespace = JSON, js_name = stringify)]
-    fn stringify_json(value: &JsValue) -> Result<Option<String>, JsValue>;
-    /// `JSON.parse(text)`.
-    #[wasm_bindgen(js_namespace = JSON, js_name = parse)]
-    fn parse_json(text: &str) -> JsValue;
 }
 
 fn malformed(field: &str, detail: String) -> Rejection {

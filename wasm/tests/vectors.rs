@@ -192,3 +192,62 @@ fn typed_functions_answer_like_run() {
         assert_eq!(fields, ["acceptTerms", "engagementEnd"]);
     }
 }
+
+/// An input far larger than the hand-over's first buffer, in three scripts: the buffer grows
+/// (and with it, maybe, the module's memory) and the text still arrives whole, as core reads
+/// the same text natively. A small call after it reads its own text, not the rest of the last.
+#[wasm_bindgen_test]
+fn large_and_non_ascii_inputs_arrive_whole() {
+    let catalog = saps_core::catalog::Catalog::sample().expect("the sample catalog loads");
+    let today = saps_core::calendar::parse_date("2026-03-02").expect("a date");
+    let long_key = "key 字段 😀".repeat(4000);
+    let large = serde_json::json!({ long_key.clone(): true, "voucherNumber": "SAPS-0001-M365" });
+    let small = serde_json::json!({ "voucherNumber": "SAPS-0001-M365" });
+    for input in [&large, &small, &large] {
+        let text = serde_json::to_string(input).unwrap();
+        let through_js = from_js(saps_wasm::run(
+            "validationForm",
+            to_js(input),
+            "2026-03-02",
+            "en",
+        ));
+        let native = saps_core::json::run_str(catalog, "validationForm", &text, today, Locale::En);
+        assert_eq!(through_js, serde_json::from_str::<Answer>(&native).unwrap());
+    }
+    let answer = serde_json::to_string(&from_js(saps_wasm::run(
+        "validationForm",
+        to_js(&large),
+        "2026-03-02",
+        "en",
+    )))
+    .unwrap();
+    assert!(
+        answer.contains(&long_key),
+        "the unknown field is named in full"
+    );
+}
+
+/// A value whose JSON text grows each time it is written (a `toJSON` with a counter) cannot
+/// keep the hand-over asking for more room: after three tries it is a tagged failure.
+#[wasm_bindgen_test]
+fn an_input_that_grows_as_it_is_written_is_refused() {
+    let growing = js_sys::Function::new_no_args(
+        "return { tries: 0, toJSON() { this.tries += 1; return 'x'.repeat(20000 * 4 ** this.tries); } };",
+    )
+    .call0(&JsValue::NULL)
+    .expect("the fixture builds");
+    let answer = from_js(saps_wasm::run(
+        "validationForm",
+        growing.clone(),
+        "2026-03-02",
+        "en",
+    ));
+    assert_eq!(
+        failure_code(&answer),
+        ("request.malformed".to_owned(), vec![String::new()])
+    );
+    let text = serde_json::to_string(&answer).unwrap();
+    assert!(text.contains("cannot be written as JSON"), "{text}");
+    let tries = js_sys::Reflect::get(&growing, &"tries".into()).unwrap();
+    assert_eq!(tries.as_f64(), Some(3.0));
+}
