@@ -77,6 +77,9 @@ impl<'a> Node<'a> {
     }
 }
 
+/// Objects with at most this many entries are sorted in place, with at most 120 comparisons.
+const SORTED_IN_PLACE: usize = 16;
+
 /// An object's entries in key order, the last of equal keys kept (as a `Value`'s map has them).
 pub(super) fn sorted<'a>(
     mut entries: Vec<(Cow<'a, str>, Node<'a>)>,
@@ -88,9 +91,24 @@ pub(super) fn sorted<'a>(
         return entries;
     }
     // Among equal keys the later position sorts last, and is the one kept.
-    let key = |k: usize| entries.get(k).map(|(key, _)| key.as_ref());
-    let order = crate::order::positions(entries.len(), &|i, j| key(i).cmp(&key(j)).then(i.cmp(&j)));
-    crate::order::reorder(&mut entries, &order);
+    if entries.len() <= SORTED_IN_PLACE {
+        // Stable (only a greater key moves past another) and allocation-free: for a form's few
+        // keys, a quarter of what sorting positions cost natively.
+        for i in 1..entries.len() {
+            let mut j = i;
+            while j > 0
+                && matches!((entries.get(j - 1), entries.get(j)), (Some(a), Some(b)) if a.0 > b.0)
+            {
+                entries.swap(j - 1, j);
+                j -= 1;
+            }
+        }
+    } else {
+        let key = |k: usize| entries.get(k).map(|(key, _)| key.as_ref());
+        let order =
+            crate::order::positions(entries.len(), &|i, j| key(i).cmp(&key(j)).then(i.cmp(&j)));
+        crate::order::reorder(&mut entries, &order);
+    }
     // `dedup_by` drops the later of two equal neighbours: swap it in first, so the last stays.
     entries.dedup_by(|later, kept| {
         let same = later.0 == kept.0;
@@ -148,6 +166,11 @@ mod tests {
             "{} x",
             "",
             &"[".repeat(200),
+            // More keys than are sorted in place, shuffled, with repeats.
+            r#"{"k":1,"b":2,"q":3,"a":4,"t":5,"c":6,"s":7,"b":8,"r":9,"d":10,"p":11,"e":12,
+               "o":13,"f":14,"n":15,"g":16,"m":17,"a":18,"h":19,"l":20,"i":21,"k":22,"j":23}"#,
+            r#"{"p":1,"o":2,"n":3,"m":4,"l":5,"k":6,"j":7,"i":8,"h":9,"g":10,"f":11,"e":12,
+               "d":13,"c":14,"b":15,"a":16}"#,
         ] {
             same_as_value(text);
         }
