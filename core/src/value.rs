@@ -127,15 +127,13 @@ impl Email {
     /// domain with at least one dot and no empty label; no spaces or control characters.
     pub fn parse(text: &str) -> Result<Email, ProblemKind> {
         let text = text.trim();
-        let mut parts = text.split('@');
-        let (Some(local), Some(domain), None) = (parts.next(), parts.next(), parts.next()) else {
+        let Some((local, domain)) = text.split_once('@') else {
             return Err(ProblemKind::InvalidEmail);
         };
         let ok = at_most_chars(text, 254)
             && !local.is_empty()
             && at_most_chars(local, 64)
-            && domain.contains('.')
-            && domain.split('.').all(|label| !label.is_empty())
+            && dotted_labels(domain)
             && !has_space_or_control(text);
         if ok {
             Ok(Email(text.to_owned()))
@@ -148,6 +146,21 @@ impl Email {
     pub fn same_mailbox(&self, other: &Email) -> bool {
         crate::casing::eq_ignoring_case(&self.0, &other.0)
     }
+}
+
+/// Whether `domain` is two or more non-empty labels joined by dots, with no `@`. One pass over
+/// the bytes: `.` and `@` are ASCII, so they are never part of another character.
+fn dotted_labels(domain: &str) -> bool {
+    let (mut dots, mut label) = (0, 0);
+    for byte in domain.bytes() {
+        match byte {
+            b'@' => return false,
+            b'.' if label == 0 => return false,
+            b'.' => (dots, label) = (dots + 1, 0),
+            _ => label += 1,
+        }
+    }
+    dots > 0 && label > 0
 }
 
 /// Whether `text` has at most `max` characters; it is not counted when its bytes are few enough.
