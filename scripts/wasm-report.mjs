@@ -87,17 +87,17 @@ function perCall(fns, batches = 100, size = 1000) {
 const scratch = new Uint8Array(1 << 20);
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
+const HAND_OVER = "hand-over: ";
 const handOvers = Object.fromEntries(Object.entries(cases).map(([name, { input }]) => {
   const answerBytes = encoder.encode(JSON.stringify(calls[name]()));
   const handOver = () => {
     encoder.encodeInto(JSON.stringify(input), scratch);
     return JSON.parse(decoder.decode(answerBytes));
   };
-  return [name, handOver];
+  return [HAND_OVER + name, handOver];
 }));
 
-const HAND_OVER = "hand-over: ";
-const timed = perCall({ ...calls, ...Object.fromEntries(Object.entries(handOvers).map(([n, f]) => [HAND_OVER + n, f])) });
+const timed = perCall({ ...calls, ...handOvers });
 const perForm = Object.fromEntries(Object.keys(calls).map((name) => [name, timed[name]]));
 const handOverOnly = Object.fromEntries(Object.keys(calls).map((name) => [name, timed[HAND_OVER + name]]));
 const report = {

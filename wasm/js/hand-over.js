@@ -13,19 +13,22 @@ function memoryBytes(memory) {
   return bytes;
 }
 
+// What writeJson answers instead of a byte count (wasm/src/hand_over.rs reads the same).
+const NO_JSON = -1; // `value` has no JSON text (undefined, a function, a symbol)
+const JSON_THREW = -2; // JSON.stringify threw (a BigInt, a cycle)
+
 // Writes `JSON.stringify(value)` as UTF-8 into the `room` bytes at `at` and returns how many it
-// wrote; -1 when `value` has no JSON text (undefined, a function, a symbol); or, when the text
-// might not fit, minus the room it needs (at most 3 bytes for each UTF-16 unit), so that the
-// caller can grow its buffer and call again. Throws what JSON.stringify throws (a BigInt, a
-// cycle); the caller catches it.
+// wrote; NO_JSON or JSON_THREW; or, when the text might not fit, minus the room it needs (at
+// most 3 bytes for each UTF-16 unit, so never -1 or -2), for the caller to grow its buffer and
+// call again. Never throws.
 export function writeJson(memory, at, room, value) {
   let text;
   try {
     text = JSON.stringify(value);
   } catch {
-    return -2;
+    return JSON_THREW;
   }
-  if (text === undefined) return -1;
+  if (text === undefined) return NO_JSON;
   const most = 3 * text.length;
   if (most > room) return -most;
   return encoder.encodeInto(text, memoryBytes(memory).subarray(at, at + room)).written;

@@ -14,8 +14,8 @@ use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(module = "/js/hand-over.js")]
 extern "C" {
-    /// Writes `JSON.stringify(value)` into `room` bytes at `at`: the bytes written, `-1` for a
-    /// value with no JSON text, `-2` when `JSON.stringify` throws, or minus the room needed.
+    /// Writes `JSON.stringify(value)` into `room` bytes at `at`: the bytes written,
+    /// [`NO_JSON`], [`JSON_THREW`], or minus the room needed. Never throws.
     #[wasm_bindgen(js_name = writeJson)]
     fn write_json(memory: &JsValue, at: usize, room: usize, value: &JsValue) -> i32;
 
@@ -30,6 +30,11 @@ thread_local! {
     /// Where JavaScript writes the input: kept between calls, grown when an input needs more.
     static INPUT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
+
+/// `writeJson`'s answer for a value with no JSON text (`undefined`, a function, a symbol).
+const NO_JSON: i32 = -1;
+/// `writeJson`'s answer when `JSON.stringify` throws (a BigInt, a cycle).
+const JSON_THREW: i32 = -2;
 
 /// Room for nearly any form's input at once.
 const FIRST_ROOM: usize = 16 * 1024;
@@ -55,18 +60,19 @@ fn json_text<'b>(buffer: &'b mut Vec<u8>, value: &JsValue) -> Result<&'b str, St
         let room = buffer.len();
         let written =
             MEMORY.with(|memory| write_json(memory, buffer.as_mut_ptr() as usize, room, value));
-        match written {
-            -1 => return Err(String::from("the input must be a JSON value")),
-            -2 => break,
-            needed if needed < 0 => buffer.resize(needed.unsigned_abs() as usize, 0),
-            written => {
-                let text = buffer
-                    .get(..written.unsigned_abs() as usize)
-                    .unwrap_or_default();
+        match usize::try_from(written) {
+            Ok(written) => {
+                let text = buffer.get(..written).unwrap_or_default();
                 // TextEncoder writes UTF-8 only, so this never refuses.
                 return std::str::from_utf8(text)
                     .map_err(|_| String::from("the input must be a JSON value"));
             }
+            Err(_) if written == NO_JSON => {
+                return Err(String::from("the input must be a JSON value"));
+            }
+            Err(_) if written == JSON_THREW => break,
+            // Too little room: minus what is enough.
+            Err(_) => buffer.resize(written.unsigned_abs() as usize, 0),
         }
     }
     Err(String::from("the input cannot be written as JSON"))
