@@ -3,13 +3,16 @@
 //! A partner principal never learns that another partner's data exists: acting on it answers
 //! `access.notFound` (404), checked before the role so the answer does not depend on it.
 
+pub mod rules;
+
 use crate::error::{ProblemKind, Rejection};
 use crate::value::PartnerId;
 use crate::voucher::Actor;
 use serde::{Deserialize, Serialize};
 
 /// A role from the identity token's `roles` claim.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -21,12 +24,6 @@ pub enum Role {
     /// The program operator.
     ProgramAdmin,
 }
-
-crate::json::by_name!(Role {
-    PartnerAdmin = "partner_admin",
-    PartnerUser = "partner_user",
-    ProgramAdmin = "program_admin",
-});
 
 /// An authenticated caller.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -44,14 +41,9 @@ pub struct Principal {
     pub roles: Vec<Role>,
 }
 
-crate::json::from_object!(Principal {
-    sub: "sub",
-    partner_id: "partnerId",
-    roles: "roles" = default,
-});
-
 /// What a request wants to do (SPEC §1 and the "who" column of §12).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, strum::IntoStaticStr)]
+#[strum(serialize_all = "camelCase")]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -73,17 +65,6 @@ pub enum Operation {
     /// Approve, reject or pay a claim (program admin).
     DecideClaim,
 }
-
-crate::json::by_name!(Operation {
-    ReadCatalog = "readCatalog",
-    SearchDirectory = "searchDirectory",
-    ReadPartner = "readPartner",
-    ManagePartner = "managePartner",
-    MaintainQualifications = "maintainQualifications",
-    MaintainCatalog = "maintainCatalog",
-    AssignVoucher = "assignVoucher",
-    DecideClaim = "decideClaim",
-});
 
 impl Principal {
     /// Whether the principal holds `role`.

@@ -64,11 +64,6 @@ pub struct DateWindow {
     pub end: NaiveDate,
 }
 
-crate::json::to_object!(DateWindow {
-    start: "start",
-    end: "end"
-});
-
 impl DateWindow {
     /// Whether `date` lies in `[start, end)`.
     pub fn contains(&self, date: NaiveDate) -> bool {

@@ -1,6 +1,8 @@
 //! The program catalog (SPEC §3): each planning-services program with its requirements, voucher
 //! day range, daily rate and time parameters. Every number of the rules comes from here.
 
+pub mod rules;
+
 use crate::error::{Locale, ProblemKind};
 use crate::value::{Money, ProgramId};
 use serde::{Deserialize, Serialize};
@@ -22,11 +24,6 @@ pub struct Catalog {
     /// The programs, ids unique.
     pub programs: Vec<Program>,
 }
-
-crate::json::from_object!(Catalog {
-    note: "note",
-    programs: "programs"
-});
 
 /// One planning-services program (SPEC §3).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -61,20 +58,6 @@ pub struct Program {
     pub claim_window_days: u32,
 }
 
-crate::json::json_object!(Program {
-    id: "id",
-    name: "name",
-    requirements: "requirements",
-    voucher_days: "voucherDays",
-    daily_rate: "dailyRate",
-    voucher_validity_days: "voucherValidityDays" = defaults::voucher_validity_days,
-    renewal_window_days: "renewalWindowDays" = defaults::renewal_window_days,
-    renewal_grace_days: "renewalGraceDays" = defaults::renewal_grace_days,
-    compliance_training_validity_days: "complianceTrainingValidityDays" =
-        defaults::compliance_training_validity_days,
-    claim_window_days: "claimWindowDays" = defaults::claim_window_days,
-});
-
 mod defaults {
     pub fn voucher_validity_days() -> u32 {
         180
@@ -106,11 +89,6 @@ pub struct LocalizedName {
     pub zh_cn: String,
 }
 
-crate::json::json_object!(LocalizedName {
-    en: "en",
-    zh_cn: "zh-CN",
-});
-
 impl LocalizedName {
     /// The name in `locale`.
     pub fn get(&self, locale: Locale) -> &str {
@@ -132,11 +110,6 @@ pub struct DayRange {
     /// Most days.
     pub max: u32,
 }
-
-crate::json::json_object!(DayRange {
-    min: "min",
-    max: "max",
-});
 
 impl DayRange {
     /// Whether `days` is within the range.
@@ -172,29 +145,6 @@ pub enum Requirement {
     ProviderAgreement,
 }
 
-impl crate::json::ToJson for Requirement {
-    fn write_json(&self, out: &mut crate::json::Writer) {
-        // Internally tagged: the kind first, then the variant's fields.
-        out.begin_object();
-        out.key("kind");
-        match self {
-            Requirement::Competency { area } => {
-                out.string("competency");
-                out.key("area");
-                out.string(area);
-            }
-            Requirement::ComplianceTraining => out.string("complianceTraining"),
-            Requirement::ConsultantExams { codes } => {
-                out.string("consultantExams");
-                out.key("codes");
-                crate::json::ToJson::write_json(codes, out);
-            }
-            Requirement::ProviderAgreement => out.string("providerAgreement"),
-        }
-        out.end_object();
-    }
-}
-
 /// How a [`Requirement`] is read: its fields side by side, in one pass, as for
 /// [`crate::voucher::Actor`] (no buffering of the object); each kind takes only its own field.
 #[derive(Deserialize)]
@@ -211,19 +161,6 @@ struct RequirementFields {
     codes: Option<Vec<String>>,
 }
 
-crate::json::from_object!(RequirementFields, "internally tagged enum Requirement" {
-    kind: "kind",
-    area: "area",
-    codes: "codes",
-});
-
-impl crate::json::FromNode for Requirement {
-    fn from_node(node: &crate::json::Node<'_>) -> Result<Self, crate::json::ReadError> {
-        let fields = RequirementFields::from_node(node)?;
-        Requirement::try_from(fields).map_err(serde::de::Error::custom)
-    }
-}
-
 /// The wire names of the [`Requirement`] variants.
 #[derive(Clone, Copy, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -233,13 +170,6 @@ enum RequirementKind {
     ConsultantExams,
     ProviderAgreement,
 }
-
-crate::json::by_name!(RequirementKind {
-    Competency = "competency",
-    ComplianceTraining = "complianceTraining",
-    ConsultantExams = "consultantExams",
-    ProviderAgreement = "providerAgreement",
-});
 
 impl TryFrom<RequirementFields> for Requirement {
     type Error = &'static str;
@@ -267,12 +197,9 @@ impl TryFrom<RequirementFields> for Requirement {
 /// Why a catalog file was refused.
 #[derive(Debug, thiserror::Error)]
 pub enum CatalogError {
-    /// The file is not a catalog document.
-    #[error("the catalog is not valid JSON: {0}")]
-    Malformed(#[from] crate::json::SyntaxError),
-    /// The file is JSON, but not of the catalog's shape.
-    #[error("the catalog is not of the expected shape: {0}")]
-    Shape(#[from] crate::json::ReadError),
+    /// The file is not a catalog document of the expected shape.
+    #[error("the catalog is not a catalog document: {0}")]
+    Malformed(#[from] serde_json::Error),
     /// Two programs share an id.
     #[error("program `{0}` is listed more than once")]
     DuplicateProgram(String),
@@ -289,10 +216,7 @@ pub enum CatalogError {
 impl Catalog {
     /// Reads and checks a catalog document.
     pub fn from_json(json: &str) -> Result<Catalog, CatalogError> {
-        // Through the entry points' own reader: the catalog types need no second, text-reading
-        // instantiation of serde_json's deserializer (smaller WASM).
-        let node = crate::json::Node::parse(json)?;
-        let catalog: Catalog = crate::json::FromNode::from_node(&node)?;
+        let catalog: Catalog = serde_json::from_str(json)?;
         catalog.check()?;
         Ok(catalog)
     }

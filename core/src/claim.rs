@@ -4,18 +4,22 @@
 //! `approved` and `paid`, or `rejected` (from `submitted` or `approved`), which puts its vouchers
 //! back to `redeemed` so they can be claimed again inside their window.
 
+pub mod rules;
+
 use crate::calendar::serde_date;
 use crate::catalog::{Catalog, Program};
-use crate::error::{ProblemKind, Problems, Rejection};
+use crate::error::{FieldPath, ProblemKind, Problems, Rejection};
 use crate::form;
 use crate::redemption::{self, batch, parse_selection};
+use crate::value::Named as _;
 use crate::value::{self, ClaimId, Money, PartnerId, ProgramId, VoucherNumber};
 use crate::voucher::{Actor, Transition, Voucher, VoucherEvent, World, transition};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 /// The states of a claim (SPEC §10).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, strum::IntoStaticStr)]
+#[strum(serialize_all = "camelCase")]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -29,13 +33,6 @@ pub enum ClaimState {
     /// Rejected with a reason (terminal; its vouchers are claimable again).
     Rejected,
 }
-
-crate::json::by_name!(ClaimState {
-    Submitted = "submitted",
-    Approved = "approved",
-    Paid = "paid",
-    Rejected = "rejected",
-});
 
 impl ClaimState {
     /// Whether the claim still holds its vouchers.
@@ -87,21 +84,6 @@ pub struct Claim {
     pub version: u64,
 }
 
-crate::json::json_object!(Claim {
-    claim_id: "claimId",
-    partner_id: "partnerId",
-    program_id: "programId",
-    invoice_number: "invoiceNumber",
-    voucher_numbers: "voucherNumbers",
-    amount: "amount",
-    state: "state",
-    submitted_on: "submittedOn",
-    decided_on: "decidedOn" if some,
-    payment_reference: "paymentReference" if some,
-    rejection_reason: "rejectionReason" if some,
-    version: "version" = default,
-});
-
 /// The claim form.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -116,11 +98,6 @@ pub struct ClaimForm {
     pub invoice_number: Option<String>,
 }
 
-crate::json::from_object!(ClaimForm {
-    voucher_numbers: "voucherNumbers",
-    invoice_number: "invoiceNumber"
-});
-
 /// A read claim request.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -132,11 +109,6 @@ pub struct ClaimRequest {
     /// The invoice number.
     pub invoice_number: String,
 }
-
-crate::json::to_object!(ClaimRequest {
-    voucher_numbers: "voucherNumbers",
-    invoice_number: "invoiceNumber",
-});
 
 /// Checks an invoice number: 1–40 of `[A-Za-z0-9-/]`.
 pub fn parse_invoice_number(raw: &str) -> Result<String, ProblemKind> {
@@ -202,6 +174,36 @@ pub fn claim_amount<'a>(
     })
 }
 
+/// The one program of `vouchers` (SPEC §10: a claim covers one program): none is
+/// `field.required` at `field`, a voucher of another program `claim.mixedPrograms` at itself.
+pub fn one_program<'c>(
+    vouchers: &[Voucher],
+    catalog: &'c Catalog,
+    field: &str,
+) -> Result<&'c Program, Rejection> {
+    let Some(first) = vouchers.first() else {
+        return Err(Rejection::one(field, ProblemKind::Required));
+    };
+    let program = catalog.program(&first.program_id).ok_or_else(|| {
+        let unknown = ProblemKind::UnknownProgram {
+            id: first.program_id.to_string(),
+        };
+        Rejection::one(field, unknown)
+    })?;
+    if let Some(other) = vouchers
+        .iter()
+        .position(|v| v.program_id != first.program_id)
+    {
+        return Err(Rejection::one(
+            FieldPath::new(field).index(other),
+            ProblemKind::MixedPrograms {
+                program_id: first.program_id.to_string(),
+            },
+        ));
+    }
+    Ok(program)
+}
+
 /// A created claim and the transitions of its vouchers; the store writes them in one transaction.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -213,11 +215,6 @@ pub struct ClaimOutcome {
     /// The changed vouchers.
     pub vouchers: Vec<Transition>,
 }
-
-crate::json::to_object!(ClaimOutcome {
-    claim: "claim",
-    vouchers: "vouchers"
-});
 
 /// Creates claim `claim_id` on `today` (SPEC §10): 1–25 vouchers of one program, each the
 /// actor's, `redeemed` and inside its claim window.

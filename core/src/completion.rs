@@ -9,6 +9,7 @@ use crate::catalog::Program;
 use crate::eligibility::{QualificationFacts, exams_held, required_exams};
 use crate::error::{FieldPath, ProblemKind, Problems, Rejection};
 use crate::form;
+use crate::value::Named as _;
 use crate::value::{self, Sha256};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -19,34 +20,33 @@ pub const MAX_DELIVERABLE_BYTES: u64 = 5 * 1024 * 1024;
 pub const MAX_DELIVERABLES: usize = 20;
 
 /// The accepted deliverable formats (SPEC §8).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, strum::IntoStaticStr)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum MediaType {
     /// `application/pdf`
     #[serde(rename = "application/pdf")]
+    #[strum(serialize = "application/pdf")]
     Pdf,
     /// Word document.
     #[serde(rename = "application/vnd.openxmlformats-officedocument.wordprocessingml.document")]
+    #[strum(serialize = "application/vnd.openxmlformats-officedocument.wordprocessingml.document")]
     Docx,
     /// PowerPoint presentation.
     #[serde(rename = "application/vnd.openxmlformats-officedocument.presentationml.presentation")]
+    #[strum(
+        serialize = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+    )]
     Pptx,
     /// Excel workbook.
     #[serde(rename = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")]
+    #[strum(serialize = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")]
     Xlsx,
     /// `application/zip`
     #[serde(rename = "application/zip")]
+    #[strum(serialize = "application/zip")]
     Zip,
 }
-
-crate::json::by_name!(MediaType {
-    Pdf = "application/pdf",
-    Docx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    Pptx = "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    Xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    Zip = "application/zip",
-});
 
 impl MediaType {
     /// Every accepted type.
@@ -111,13 +111,6 @@ pub struct DeliverableForm {
     pub sha256: Option<String>,
 }
 
-crate::json::from_object!(DeliverableForm {
-    file_name: "fileName",
-    media_type: "mediaType",
-    size: "size",
-    sha256: "sha256",
-});
-
 /// A checked deliverable: an uploaded file the report refers to.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -133,13 +126,6 @@ pub struct Deliverable {
     /// SHA-256 of the bytes.
     pub sha256: Sha256,
 }
-
-crate::json::json_object!(Deliverable {
-    file_name: "fileName",
-    media_type: "mediaType",
-    size: "size",
-    sha256: "sha256",
-});
 
 /// A completion report as typed.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -167,15 +153,6 @@ pub struct CompletionReportForm {
     pub deliverables: Option<Vec<DeliverableForm>>,
 }
 
-crate::json::from_object!(CompletionReportForm {
-    delivered_start: "deliveredStart",
-    delivered_end: "deliveredEnd",
-    days_delivered: "daysDelivered",
-    lead_consultant_id: "leadConsultantId",
-    summary: "summary",
-    deliverables: "deliverables",
-});
-
 /// A checked completion report (SPEC §8).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -199,15 +176,6 @@ pub struct CompletionReport {
     /// The deliverables.
     pub deliverables: Vec<Deliverable>,
 }
-
-crate::json::json_object!(CompletionReport {
-    delivered_start: "deliveredStart",
-    delivered_end: "deliveredEnd",
-    days_delivered: "daysDelivered",
-    lead_consultant_id: "leadConsultantId",
-    summary: "summary",
-    deliverables: "deliverables",
-});
 
 impl CompletionReportForm {
     /// Checks the report on its own: formats, lengths, counts, `deliveredStart <= deliveredEnd`

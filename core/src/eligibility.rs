@@ -1,6 +1,8 @@
 //! Eligibility per partner and program (SPEC §4): which requirements the partner's qualification
 //! facts meet on a date, and the resulting status `notStarted` / `inProgress` / `active`.
 
+pub mod rules;
+
 use crate::calendar::{self, serde_date};
 use crate::catalog::{Program, Requirement};
 use crate::error::{FieldPath, ProblemKind, Problems, Rejection};
@@ -28,13 +30,6 @@ pub struct QualificationFacts {
     pub provider_agreements: Vec<ProviderAgreement>,
 }
 
-crate::json::json_object!(QualificationFacts {
-    competencies: "competencies" = default,
-    compliance_training: "complianceTraining" = default,
-    consultants: "consultants" = default,
-    provider_agreements: "providerAgreements" = default,
-});
-
 /// A company competency, valid in `[validFrom, validUntil)`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -53,12 +48,6 @@ pub struct Competency {
     pub valid_until: NaiveDate,
 }
 
-crate::json::json_object!(Competency {
-    area: "area",
-    valid_from: "validFrom",
-    valid_until: "validUntil",
-});
-
 /// A completed compliance training, valid for the program's `complianceTrainingValidityDays`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -72,11 +61,6 @@ pub struct ComplianceTraining {
     #[cfg_attr(feature = "wasm", tsify(type = "string"))]
     pub completed_on: NaiveDate,
 }
-
-crate::json::json_object!(ComplianceTraining {
-    program_id: "programId",
-    completed_on: "completedOn",
-});
 
 /// A consultant of the partner with the exams they passed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -92,12 +76,6 @@ pub struct Consultant {
     #[serde(default)]
     pub exams: Vec<Exam>,
 }
-
-crate::json::json_object!(Consultant {
-    consultant_id: "consultantId",
-    name: "name",
-    exams: "exams" = default,
-});
 
 /// A passed exam, valid from `passedOn` until `validUntil` (exclusive) or indefinitely.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -121,12 +99,6 @@ pub struct Exam {
     pub valid_until: Option<NaiveDate>,
 }
 
-crate::json::json_object!(Exam {
-    code: "code",
-    passed_on: "passedOn",
-    valid_until: "validUntil" if some,
-});
-
 /// A signed provider agreement for a program, valid in `[signedOn, validUntil)`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -144,12 +116,6 @@ pub struct ProviderAgreement {
     #[cfg_attr(feature = "wasm", tsify(type = "string"))]
     pub valid_until: NaiveDate,
 }
-
-crate::json::json_object!(ProviderAgreement {
-    program_id: "programId",
-    signed_on: "signedOn",
-    valid_until: "validUntil",
-});
 
 impl QualificationFacts {
     /// Checks the facts as a program admin submits them (SPEC §12 `PUT qualifications`):
@@ -222,7 +188,8 @@ impl QualificationFacts {
 }
 
 /// The three states of SPEC §4.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, strum::IntoStaticStr)]
+#[strum(serialize_all = "camelCase")]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -235,14 +202,9 @@ pub enum EligibilityStatus {
     Active,
 }
 
-crate::json::by_name!(EligibilityStatus {
-    NotStarted = "notStarted",
-    InProgress = "inProgress",
-    Active = "active",
-});
-
 /// What still has to be done for an unmet requirement.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr)]
+#[strum(serialize_all = "camelCase")]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -256,13 +218,6 @@ pub enum RequiredAction {
     /// Sign the program's provider agreement.
     SignProviderAgreement,
 }
-
-crate::json::by_name!(RequiredAction {
-    ObtainCompetency = "obtainCompetency",
-    CompleteComplianceTraining = "completeComplianceTraining",
-    PassConsultantExams = "passConsultantExams",
-    SignProviderAgreement = "signProviderAgreement",
-});
 
 /// The fact that meets a requirement.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -306,42 +261,6 @@ pub enum MetBy {
     },
 }
 
-impl crate::json::ToJson for MetBy {
-    fn write_json(&self, out: &mut crate::json::Writer) {
-        // Internally tagged: the kind first, then the variant's fields.
-        out.begin_object();
-        out.key("kind");
-        match self {
-            MetBy::Competency { area } => {
-                out.string("competency");
-                out.key("area");
-                out.string(area);
-            }
-            MetBy::ComplianceTraining { completed_on } => {
-                out.string("complianceTraining");
-                out.key("completedOn");
-                crate::json::ToJson::write_json(completed_on, out);
-            }
-            MetBy::Consultant {
-                consultant_id,
-                name,
-            } => {
-                out.string("consultant");
-                out.key("consultantId");
-                out.string(consultant_id);
-                out.key("name");
-                out.string(name);
-            }
-            MetBy::ProviderAgreement { signed_on } => {
-                out.string("providerAgreement");
-                out.key("signedOn");
-                crate::json::ToJson::write_json(signed_on, out);
-            }
-        }
-        out.end_object();
-    }
-}
-
 /// The verdict on one requirement.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -368,14 +287,6 @@ pub struct RequirementCheck {
     pub action: Option<RequiredAction>,
 }
 
-crate::json::to_object!(RequirementCheck {
-    requirement: "requirement",
-    met: "met",
-    met_by: "metBy" if some,
-    lapses_on: "lapsesOn" if some,
-    action: "action" if some,
-});
-
 /// Eligibility of a partner for one program on one date.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -389,12 +300,6 @@ pub struct ProgramEligibility {
     /// Every requirement with its verdict, in catalog order.
     pub requirements: Vec<RequirementCheck>,
 }
-
-crate::json::to_object!(ProgramEligibility {
-    program_id: "programId",
-    status: "status",
-    requirements: "requirements",
-});
 
 /// Evaluates every requirement of `program` against `facts` on `on` (SPEC §4).
 pub fn evaluate(

@@ -5,6 +5,8 @@
 //! year from the old expiry, so renewing early loses no day and renewing late keeps the
 //! anniversary.
 
+pub mod rules;
+
 use crate::calendar::{self, DateWindow, serde_date};
 use crate::catalog::Program;
 use crate::eligibility::EligibilityStatus;
@@ -52,17 +54,9 @@ pub struct Enrollment {
     pub withdrawn_on: Option<NaiveDate>,
 }
 
-crate::json::json_object!(Enrollment {
-    program_id: "programId",
-    location_ids: "locationIds",
-    enrolled_on: "enrolledOn",
-    expires_on: "expiresOn",
-    renewed_on: "renewedOn" if some,
-    withdrawn_on: "withdrawnOn" if some,
-});
-
 /// The effective status of an enrollment on a date (SPEC §5).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, strum::IntoStaticStr)]
+#[strum(serialize_all = "camelCase")]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -78,14 +72,6 @@ pub enum EnrollmentStatus {
     /// Ended by the partner.
     Withdrawn,
 }
-
-crate::json::by_name!(EnrollmentStatus {
-    Pending = "pending",
-    Active = "active",
-    RenewalDue = "renewalDue",
-    Expired = "expired",
-    Withdrawn = "withdrawn",
-});
 
 impl EnrollmentStatus {
     /// Whether the partner may deliver the program (and is listed in the directory).
@@ -111,12 +97,6 @@ pub struct EnrollmentView {
     /// `[opens, closes)` of the renewal window.
     pub renewal_window: DateWindow,
 }
-
-crate::json::to_object!(EnrollmentView {
-    ..enrollment,
-    status: "status",
-    renewal_window: "renewalWindow",
-});
 
 impl Enrollment {
     /// Status on `on` (SPEC §5).
@@ -209,6 +189,14 @@ pub fn parse_locations(
             }
         })
         .collect()
+}
+
+/// Records `enrollment` among a partner's `enrollments`: one per program, so a new one replaces
+/// a lapsed one; kept in program order.
+pub fn replace(enrollments: &mut Vec<Enrollment>, enrollment: Enrollment) {
+    enrollments.retain(|e| e.program_id != enrollment.program_id);
+    enrollments.push(enrollment);
+    enrollments.sort_by(|a, b| a.program_id.cmp(&b.program_id));
 }
 
 /// Enrolls in `program` on `today` (SPEC §5): eligibility must be `active`, the locations

@@ -586,7 +586,7 @@ impl ProblemKind {
     fn message_zh(&self) -> String {
         use ProblemKind::*;
         match self {
-            Malformed { detail } => format!("不是有效的输入：{detail}"),
+            Malformed { detail } => format!("不是有效的输入：{}", malformed_zh(detail)),
             UnknownRule { name } => format!("`{name}` 不是规则"),
             Required => "必填".into(),
             Length { min, max } => format!("长度须为 {min} 到 {max} 个字符"),
@@ -701,6 +701,103 @@ fn zh_event(event: &str) -> &str {
         "reject" => "拒绝",
         "pay" => "付款",
         other => other,
+    }
+}
+
+/// serde's and serde_json's wording of a malformed input, in Chinese: the reader's own words
+/// are English, and a person reading Chinese should not meet them. The shapes are serde's
+/// `de::Error` defaults; the JSON path (`… at `path``, added by the entry layer) is kept.
+fn malformed_zh(detail: &str) -> String {
+    let (what, at) = match detail.rsplit_once(" at `") {
+        Some((what, path)) if path.ends_with('`') && !path.contains(' ') => {
+            (what, format!("（位置：`{}）", path))
+        }
+        _ => (detail, String::new()),
+    };
+    let quoted = |rest: &str| rest.split('`').nth(1).unwrap_or_default().to_owned();
+    let said = if let Some(rest) = what.strip_prefix("missing field ") {
+        format!("缺少字段 `{}`", quoted(rest))
+    } else if let Some(rest) = what.strip_prefix("unknown field ") {
+        format!("未知字段 `{}`", quoted(rest))
+    } else if let Some(rest) = what.strip_prefix("duplicate field ") {
+        format!("字段 `{}` 重复", quoted(rest))
+    } else if let Some(rest) = what.strip_prefix("unknown variant ") {
+        let allowed = rest
+            .split_once("expected ")
+            .map(|(_, a)| a)
+            .unwrap_or_default();
+        let allowed = allowed.trim_start_matches("one of ");
+        format!("`{}` 不是可选值（可选：{allowed}）", quoted(rest))
+    } else if let Some((_, expected)) = what
+        .strip_prefix("invalid type: ")
+        .and_then(|rest| rest.rsplit_once(", expected "))
+    {
+        format!("类型不对，应为{}", kind_zh(expected))
+    } else if let Some((_, expected)) = what
+        .strip_prefix("invalid value: ")
+        .or_else(|| what.strip_prefix("invalid length "))
+        .and_then(|rest| rest.rsplit_once(", expected "))
+    {
+        format!("值无效，应为{}", kind_zh(expected))
+    } else if let Some((_, position)) = what.rsplit_once(" at line ") {
+        let (line, column) = position.split_once(" column ").unwrap_or((position, "?"));
+        format!("不是有效的 JSON（第 {line} 行第 {column} 列）")
+    } else if what.contains("is not a date like") {
+        "须为日期，例如 `2026-01-31`".to_owned()
+    } else if what == "the input must be a JSON object" {
+        "须为 JSON 对象".to_owned()
+    } else {
+        "值无效".to_owned()
+    };
+    format!("{said}{at}")
+}
+
+/// What serde says it expected, in Chinese.
+fn kind_zh(expected: &str) -> &'static str {
+    match expected {
+        "a string" | "string" | "a borrowed string" => "字符串",
+        "a boolean" | "bool" => "布尔值（true 或 false）",
+        "u8" | "u16" | "u32" | "u64" | "i32" | "i64" | "usize" => "整数",
+        "a sequence" | "fewer elements in array" => "数组",
+        e if e.starts_with("struct ")
+            || e.starts_with("internally tagged enum")
+            || e == "a map" =>
+        {
+            "对象"
+        }
+        e if e.starts_with("a date") || e.starts_with("YYYY") => "日期，例如 `2026-01-31`",
+        _ => "其他类型的值",
+    }
+}
+
+#[cfg(test)]
+mod malformed_zh_tests {
+    use super::malformed_zh;
+
+    #[test]
+    fn serde_wording_becomes_chinese_with_the_path() {
+        let cases = [
+            (
+                "missing field `actor` at `context`",
+                "缺少字段 `actor`（位置：`context`）",
+            ),
+            (
+                "unknown field `x`, expected `a` or `b` at `x`",
+                "未知字段 `x`（位置：`x`）",
+            ),
+            (
+                "invalid type: string \"yes\", expected a boolean at `acceptTerms`",
+                "类型不对，应为布尔值（true 或 false）（位置：`acceptTerms`）",
+            ),
+            (
+                "expected value at line 1 column 7",
+                "不是有效的 JSON（第 1 行第 7 列）",
+            ),
+            ("something else", "值无效"),
+        ];
+        for (english, chinese) in cases {
+            assert_eq!(malformed_zh(english), chinese);
+        }
     }
 }
 
@@ -970,27 +1067,6 @@ pub struct Failure {
     pub fields: Vec<FieldFailure>,
 }
 
-// Written by hand and inline, with `json::reject_to_text`: the WASM bindings write failures at
-// their opt-level 3, a tenth fewer instructions for messages in Chinese than at core's `z`.
-impl crate::json::ToJson for Failure {
-    #[inline]
-    fn write_json(&self, out: &mut crate::json::Writer) {
-        out.begin_object();
-        out.key("code");
-        out.string(&self.code);
-        out.key("message");
-        out.string(&self.message);
-        out.key("fields");
-        out.begin_array();
-        for field in &self.fields {
-            out.element();
-            field.write_json(out);
-        }
-        out.end_array();
-        out.end_object();
-    }
-}
-
 /// One failing field of a [`Failure`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
@@ -1002,20 +1078,6 @@ pub struct FieldFailure {
     pub code: String,
     /// Human message in the requested locale.
     pub message: String,
-}
-
-impl crate::json::ToJson for FieldFailure {
-    #[inline]
-    fn write_json(&self, out: &mut crate::json::Writer) {
-        out.begin_object();
-        out.key("field");
-        out.string(&self.field);
-        out.key("code");
-        out.string(&self.code);
-        out.key("message");
-        out.string(&self.message);
-        out.end_object();
-    }
 }
 
 #[cfg(test)]

@@ -42,7 +42,7 @@
 //! let rejection = voucher::transition(&voucher, &VoucherEvent::Reserve(request), &actor, &World::new(today, program))
 //!     .unwrap_err();
 //! let codes: Vec<_> = rejection.problems().iter().map(|p| p.kind.code()).collect();
-//! assert_eq!(codes, ["voucher.adminEmailMismatch", "voucher.termsNotAccepted", "enrollment.notActive"]);
+//! assert_eq!(codes, ["enrollment.notActive", "voucher.adminEmailMismatch", "voucher.termsNotAccepted"]);
 //! assert_eq!(voucher.state, VoucherState::Assigned); // nothing changed
 //! # let _ = Email::parse("a@b.co");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
@@ -50,7 +50,6 @@
 
 pub mod access;
 pub mod calendar;
-pub mod casing;
 pub mod catalog;
 pub mod claim;
 pub mod completion;
@@ -60,8 +59,8 @@ pub mod enrollment;
 pub mod error;
 pub mod form;
 pub mod json;
-mod order;
 pub mod redemption;
+pub mod rule;
 pub mod value;
 pub mod vectors;
 pub mod voucher;

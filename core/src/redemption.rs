@@ -1,5 +1,7 @@
 //! Redemption of a batch of vouchers (SPEC §9): select 1–25, preview, confirm; all or nothing.
 
+pub mod rules;
+
 use crate::catalog::Catalog;
 use crate::error::{FieldPath, Locale, ProblemKind, Problems, Rejection};
 use crate::form;
@@ -54,11 +56,6 @@ pub struct RedemptionForm {
     pub confirm: Option<bool>,
 }
 
-crate::json::from_object!(RedemptionForm {
-    voucher_numbers: "voucherNumbers",
-    confirm: "confirm"
-});
-
 impl RedemptionForm {
     /// Reads the selection alone (for a preview).
     pub fn parse_selection(&self) -> Result<Vec<VoucherNumber>, Rejection> {
@@ -98,11 +95,6 @@ pub struct Reason {
     pub message: String,
 }
 
-crate::json::to_object!(Reason {
-    code: "code",
-    message: "message"
-});
-
 /// One voucher of a preview.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -129,16 +121,6 @@ pub struct PreviewLine {
     pub reasons: Vec<Reason>,
 }
 
-crate::json::to_object!(PreviewLine {
-    voucher_number: "voucherNumber",
-    program_id: "programId" if some,
-    days: "days" if some,
-    days_delivered: "daysDelivered" if some,
-    value: "value" if some,
-    redeemable: "redeemable",
-    reasons: "reasons",
-});
-
 /// The preview of a redemption: each voucher, and totals per currency.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -152,12 +134,6 @@ pub struct Preview {
     /// Whether every line is redeemable (the batch can be confirmed).
     pub redeemable: bool,
 }
-
-crate::json::to_object!(Preview {
-    lines: "lines",
-    totals: "totals",
-    redeemable: "redeemable"
-});
 
 /// The voucher `number` as `actor` sees it, with its program, or why it cannot be found (with
 /// the voucher when only its program is unknown). Batches of redemption and claims share it.

@@ -8,6 +8,29 @@ use crate::error::ProblemKind;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+/// The name a unit enum is read and written by: its serde name, which `strum` derives from the
+/// same `rename_all` (`core/tests/properties.rs` holds the two together).
+pub trait Named: Copy + Into<&'static str> {
+    /// The wire name.
+    fn name(self) -> &'static str {
+        self.into()
+    }
+}
+
+impl<T: Copy + Into<&'static str>> Named for T {}
+
+/// `text` lowercased one character at a time, for the comparisons that ignore case: emails
+/// (SPEC §2) and the directory's order (SPEC §6). Unlike [`str::to_lowercase`], Σ is always σ,
+/// never ς at the end of a word: whether two texts are equal ignoring case must not depend on
+/// where a letter stands.
+pub fn lowercase(text: &str) -> String {
+    lowercase_chars(text).collect()
+}
+
+fn lowercase_chars(text: &str) -> impl Iterator<Item = char> + '_ {
+    text.chars().flat_map(char::to_lowercase)
+}
+
 macro_rules! string_value {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
@@ -23,9 +46,6 @@ macro_rules! string_value {
                 &self.0
             }
         }
-
-        crate::json::from_text!($name, $name::parse);
-        crate::json::to_text!($name);
 
         impl TryFrom<String> for $name {
             type Error = ProblemKind;
@@ -144,7 +164,7 @@ impl Email {
 
     /// Whether both name the same mailbox: equal ignoring case (SPEC §2).
     pub fn same_mailbox(&self, other: &Email) -> bool {
-        crate::casing::eq_ignoring_case(&self.0, &other.0)
+        lowercase_chars(&self.0).eq(lowercase_chars(&other.0))
     }
 }
 
@@ -254,9 +274,6 @@ impl ClaimId {
     }
 }
 
-crate::json::from_text!(Currency, Currency::parse);
-crate::json::to_text!(Currency);
-
 impl TryFrom<String> for Currency {
     type Error = ProblemKind;
     fn try_from(text: String) -> Result<Self, ProblemKind> {
@@ -287,11 +304,6 @@ pub struct Money {
     /// The currency.
     pub currency: Currency,
 }
-
-crate::json::json_object!(Money {
-    minor_units: "minorUnits",
-    currency: "currency",
-});
 
 impl Money {
     /// `self × factor`, or `None` on overflow.

@@ -130,8 +130,8 @@ fn a_wrong_expectation_is_caught() {
 
 #[test]
 fn answers_written_as_text_equal_the_typed_answers() {
-    // Text in, text out (parsed into a `Node`, as in the WASM build) against a `Value` in and an
-    // `Answer` out (as the HTTP layer and the vectors run).
+    // Text in, text out (as in the WASM build) against a `Value` in and an `Answer` out (as the
+    // HTTP layer and the vectors run).
     let catalog = Catalog::sample().expect("sample catalog");
     let cases = load(&[shared_dir()]);
     let mut successes = 0;
@@ -148,11 +148,11 @@ fn answers_written_as_text_equal_the_typed_answers() {
     assert!(successes >= 50, "only {successes} successful vectors");
 }
 
-/// The browser module's entry point (`decide_form_text`) gives every vector of a form rule the
+/// The browser module's entry point (`decide_with` for forms only) gives every vector of a form rule the
 /// full entry point's answer, and refuses every other rule as unknown.
 #[test]
 fn the_form_entry_point_answers_the_form_rules_alone() {
-    let form_rules: BTreeSet<&str> = json::FORM_RULES.into_iter().collect();
+    let form_rules: BTreeSet<&str> = json::FORM_RULES.iter().copied().collect();
     assert_eq!(
         form_rules.len(),
         json::FORM_RULES.len(),
@@ -161,9 +161,13 @@ fn the_form_entry_point_answers_the_form_rules_alone() {
     assert!(form_rules.iter().all(|rule| json::RULES.contains(rule)));
 
     let catalog = Catalog::sample().expect("sample catalog");
-    let text = |decided: Result<json::Output, saps_core::error::Rejection>, locale| match decided {
-        Ok(output) => output.into_answer_text(),
+    let text = |decided: Result<String, saps_core::error::Rejection>, locale| match decided {
+        Ok(output) => output,
         Err(rejection) => json::reject_to_text(&rejection, locale),
+    };
+    let decide = |rule, input: &str, today, locale, forms_only| {
+        let input = serde_json::from_str(input).expect("JSON");
+        json::decide_with::<json::JsonText>(catalog, rule, input, today, locale, forms_only)
     };
     let (mut answered, mut refused) = (0, 0);
     for (file, case) in &load(&[shared_dir()]) {
@@ -173,15 +177,9 @@ fn the_form_entry_point_answers_the_form_rules_alone() {
             case.locale.unwrap_or_default(),
         );
         let input = serde_json::to_string(&case.input).expect("JSON");
-        let form = text(
-            json::decide_form_text(catalog, rule, &input, today, locale),
-            locale,
-        );
+        let form = text(decide(rule, &input, today, locale, true), locale);
         if form_rules.contains(rule) || !json::RULES.contains(&rule) {
-            let full = text(
-                json::decide_text(catalog, rule, &input, today, locale),
-                locale,
-            );
+            let full = text(decide(rule, &input, today, locale, false), locale);
             assert_eq!(form, full, "{file}: {}", case.name);
             answered += 1;
         } else {

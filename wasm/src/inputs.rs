@@ -6,10 +6,11 @@
 
 #![allow(dead_code)] // The fields are read by the TypeScript compiler, not by Rust.
 
-use saps_core::json::{
-    AmountContext, EnrollContext, EnrollmentContext, EnrollmentForm, FactsContext, PreviewForm,
-    ProgramFilter, VoucherContext, VouchersContext,
-};
+use saps_core::claim::rules::AmountContext;
+use saps_core::eligibility::rules::{FactsContext, ProgramFilter};
+use saps_core::enrollment::rules::{EnrollContext, EnrollmentContext, EnrollmentForm};
+use saps_core::redemption::rules::PreviewForm;
+use saps_core::voucher::rules::{VoucherContext, VouchersContext};
 use tsify::Tsify;
 
 /// `eligibility`: which program (all when absent) and the partner's facts.

@@ -30,14 +30,17 @@ use saps_core::error::{Locale, ProblemKind, Rejection};
 use saps_core::json;
 use wasm_bindgen::prelude::*;
 
-// The one place the feature `all-rules` chooses: which rules, and which of core's entry points.
+// The one place the feature `all-rules` chooses: which rules core's entry layer may run.
 #[cfg(not(feature = "all-rules"))]
-use json::{FORM_RULES as BUILT_RULES, decide_form_text as decide_rule};
+use json::FORM_RULES as BUILT_RULES;
 #[cfg(feature = "all-rules")]
-use json::{RULES as BUILT_RULES, decide_text as decide_rule};
+use json::RULES as BUILT_RULES;
+
+/// Whether this build runs the form rules alone: the other rules' code is then never linked.
+const FORMS_ONLY: bool = cfg!(not(feature = "all-rules"));
 
 /// The rules this build runs: core's [`json::FORM_RULES`], or with `all-rules` its [`json::RULES`].
-pub const RULES: &[&str] = &BUILT_RULES;
+pub const RULES: &[&str] = BUILT_RULES;
 
 /// Runs any rule of [`RULES`] by name; the answer's `output` is untyped.
 #[wasm_bindgen(js_name = run, unchecked_return_type = "RuleAnswer<unknown>")]
@@ -65,8 +68,7 @@ pub fn rules() -> JsValue {
 pub(crate) fn answer_js(rule: &str, input: &JsValue, today: &str, locale: &str) -> JsValue {
     let (decided, locale) = decide(rule, input, today, locale);
     let text = match decided {
-        Ok(output) => output.into_answer_text(),
-        // The one call: `reject_to_text` is inlined, and compiled here at opt-level 3.
+        Ok(output) => format!(r#"{{"type":"success","output":{output}}}"#),
         Err(rejection) => json::reject_to_text(&rejection, locale),
     };
     // Plain objects, exactly as `JSON.parse` gives them: one call instead of one per field.
@@ -79,7 +81,7 @@ fn decide(
     input: &JsValue,
     today: &str,
     locale: &str,
-) -> (Result<json::Output, Rejection>, Locale) {
+) -> (Result<String, Rejection>, Locale) {
     let Some(locale_value) = Locale::from_wire(locale) else {
         let detail = format!("unknown locale `{locale}`; use `en` or `zh-CN`");
         return (Err(malformed("locale", detail)), Locale::En);
@@ -93,7 +95,16 @@ fn decide(
         // One `JSON.stringify` and a text parse are several times faster than walking the
         // object field by field across the boundary.
         Ok(catalog) => hand_over::with_json_text(input, |text| match text {
-            Ok(text) => decide_rule(catalog, rule, text, today, locale_value),
+            Ok(text) => json::parse(text).and_then(|input| {
+                json::decide_with::<json::JsonText>(
+                    catalog,
+                    rule,
+                    input,
+                    today,
+                    locale_value,
+                    FORMS_ONLY,
+                )
+            }),
             Err(detail) => Err(malformed("", detail)),
         }),
     };

@@ -9,11 +9,14 @@ use saps_core::claim::{ClaimForm, ClaimRequest};
 use saps_core::completion::{CompletionReport, CompletionReportForm};
 use saps_core::directory::{CheckedSearch, Profile, ProfileForm, SearchForm};
 use saps_core::eligibility::QualificationFacts;
+use saps_core::eligibility::rules::Eligibilities;
 use saps_core::enrollment::EnrollmentView;
+use saps_core::enrollment::rules::EnrollmentChoice;
 use saps_core::error::Failure;
-use saps_core::json::{CancellationChoice, Eligibilities, EnrollmentChoice, RedemptionChoice};
+use saps_core::redemption::rules::RedemptionChoice;
 use saps_core::redemption::{Preview, RedemptionForm};
 use saps_core::value::Money;
+use saps_core::voucher::rules::CancellationChoice;
 use saps_core::voucher::{
     CancellationForm, ReservationForm, ReserveRequest, ValidationForm, ValidationRequest,
     VoucherView,

@@ -5,12 +5,12 @@
 //! not the number of partners.
 
 mod codes;
+pub mod rules;
 
 use crate::catalog::Catalog;
 use crate::enrollment::Enrollment;
 use crate::error::{FieldPath, ProblemKind, Problems, Rejection};
 use crate::form;
-use crate::json::Node;
 use crate::value::{self, Email, PartnerId, ProgramId};
 use base64ct::{Base64UrlUnpadded, Encoding as _};
 use chrono::NaiveDate;
@@ -52,16 +52,6 @@ pub struct ProfileForm {
     pub languages: Option<Vec<String>>,
 }
 
-crate::json::from_object!(ProfileForm {
-    company_name: "companyName",
-    description: "description",
-    website: "website",
-    contact_email: "contactEmail",
-    phone: "phone",
-    countries: "countries",
-    languages: "languages",
-});
-
 /// A checked, normalised directory profile (SPEC §6).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -85,16 +75,6 @@ pub struct Profile {
     /// Lower-case language tags.
     pub languages: Vec<String>,
 }
-
-crate::json::json_object!(Profile {
-    company_name: "companyName",
-    description: "description" = default,
-    website: "website",
-    contact_email: "contactEmail",
-    phone: "phone" if some,
-    countries: "countries",
-    languages: "languages",
-});
 
 impl ProfileForm {
     /// Checks every field and reports every problem at once (SPEC §6, §11).
@@ -243,12 +223,6 @@ pub struct DirectoryEntry {
     pub programs: Vec<ProgramId>,
 }
 
-crate::json::to_object!(DirectoryEntry {
-    partner_id: "partnerId",
-    profile: "profile",
-    programs: "programs",
-});
-
 /// The directory entry of a partner on `today`, or `None` when it is not listed: a profile is
 /// listed only while at least one enrollment is current; its programs are never typed in (§6).
 pub fn listing(
@@ -268,7 +242,7 @@ pub fn listing(
         .map(|e| e.program_id.clone())
         .collect();
     // Equal ids are identical, so stability buys nothing.
-    crate::order::sort_by(&mut programs, Ord::cmp);
+    programs.sort_unstable();
     programs.dedup();
     (!programs.is_empty()).then(|| DirectoryEntry {
         partner_id: partner_id.clone(),
@@ -277,10 +251,18 @@ pub fn listing(
     })
 }
 
+/// Puts `entries` in directory order ([`sort_key`]), each key computed once.
+pub fn sort(entries: &mut [DirectoryEntry]) {
+    entries.sort_by_cached_key(|e| {
+        let (name, id) = sort_key(e);
+        (name, id.clone())
+    });
+}
+
 /// The order of the directory: company name ignoring case, then partner id (SPEC §6).
 pub fn sort_key(entry: &DirectoryEntry) -> (String, &PartnerId) {
     (
-        crate::casing::lowercase(&entry.profile.company_name),
+        crate::value::lowercase(&entry.profile.company_name),
         &entry.partner_id,
     )
 }
@@ -311,14 +293,6 @@ pub struct SearchForm {
     #[serde(default)]
     pub limit: Option<u64>,
 }
-
-crate::json::from_object!(SearchForm {
-    program_id: "programId",
-    country: "country",
-    language: "language",
-    cursor: "cursor",
-    limit: "limit",
-});
 
 /// A checked search.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -356,14 +330,6 @@ pub struct CheckedSearch {
     /// Page size.
     pub limit: u64,
 }
-
-crate::json::to_object!(CheckedSearch {
-    program_id: "programId" if some,
-    country: "country" if some,
-    language: "language" if some,
-    cursor: "cursor" if some,
-    limit: "limit",
-});
 
 impl SearchForm {
     /// Checks the search parameters; empty strings count as absent.
@@ -479,27 +445,17 @@ pub struct Page<T> {
     pub next_cursor: Option<String>,
 }
 
-crate::json::to_object!(Page<T> { items: "items", next_cursor: "nextCursor" if some });
-
 /// The opaque cursor of a position: base64url of `[name, partnerId]`.
 pub fn encode_cursor(name: &str, partner_id: &PartnerId) -> String {
-    // Core's own writer, the same text as serde_json's (the vectors pin issued cursors): the
-    // WASM module then needs no serializer beside it.
-    let pair: &[&str] = &[name, partner_id.as_str()];
-    let json = crate::json::wrapped("", &pair, "");
+    let pair = (name, partner_id.as_str());
+    let json = serde_json::to_string(&pair).unwrap_or_default();
     Base64UrlUnpadded::encode_string(json.as_bytes())
 }
 
 fn decode_cursor(raw: &str) -> Option<(String, PartnerId)> {
     let text = String::from_utf8(Base64UrlUnpadded::decode_vec(raw).ok()?).ok()?;
-    // Parsed as the inputs are and matched by hand: no second JSON reader in the WASM module.
-    let Ok(Node::Array(parts)) = Node::parse(&text) else {
-        return None;
-    };
-    let [Node::String(name), Node::String(id)] = parts.as_slice() else {
-        return None;
-    };
-    Some((name.to_string(), PartnerId::parse(id).ok()?))
+    let (name, id): (String, String) = serde_json::from_str(&text).ok()?;
+    Some((name, PartnerId::parse(&id).ok()?))
 }
 
 /// Searches `sorted` (ordered by [`sort_key`]) for one page (SPEC §6).

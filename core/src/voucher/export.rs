@@ -2,6 +2,7 @@
 
 use super::{Voucher, VoucherState};
 use crate::error::ProblemKind;
+use crate::value::Named as _;
 use chrono::NaiveDate;
 use std::fmt::Write as _;
 
@@ -27,13 +28,17 @@ impl StateFilter {
 }
 
 /// The vouchers whose effective state on `today` passes `filter`, ordered by voucher number.
-pub fn list(vouchers: &[Voucher], filter: StateFilter, today: NaiveDate) -> Vec<&Voucher> {
+pub fn list<'v>(
+    vouchers: impl IntoIterator<Item = &'v Voucher>,
+    filter: StateFilter,
+    today: NaiveDate,
+) -> Vec<&'v Voucher> {
     let mut kept: Vec<&Voucher> = vouchers
-        .iter()
+        .into_iter()
         .filter(|v| filter.0.is_none_or(|s| v.effective_state(today) == s))
         .collect();
     // Voucher numbers are unique keys, so stability buys nothing.
-    crate::order::sort_by(&mut kept, |a, b| a.voucher_number.cmp(&b.voucher_number));
+    kept.sort_unstable_by(|a, b| a.voucher_number.cmp(&b.voucher_number));
     kept
 }
 

@@ -6,6 +6,7 @@ use crate::calendar;
 use crate::catalog::{Catalog, Program};
 use crate::error::{ProblemKind, Problems, Rejection};
 use crate::form;
+use crate::value::Named as _;
 use crate::value::{self, Email, PartnerId, VoucherNumber};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -35,15 +36,6 @@ pub struct AssignForm {
     #[serde(default)]
     pub partner_id: Option<String>,
 }
-
-crate::json::from_object!(AssignForm {
-    voucher_number: "voucherNumber",
-    program_id: "programId",
-    days: "days",
-    customer_name: "customerName",
-    admin_email: "adminEmail",
-    partner_id: "partnerId",
-});
 
 /// Creates a voucher on `today` (SPEC §7 `assign`): known program, days in the program's range,
 /// valid email, and a voucher number not in use (`number_in_use` is the store's answer).
@@ -147,11 +139,6 @@ pub struct ValidationForm {
     pub admin_email: Option<String>,
 }
 
-crate::json::from_object!(ValidationForm {
-    voucher_number: "voucherNumber",
-    admin_email: "adminEmail"
-});
-
 /// A checked validation request.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -163,11 +150,6 @@ pub struct ValidationRequest {
     /// The email given.
     pub admin_email: Email,
 }
-
-crate::json::to_object!(ValidationRequest {
-    voucher_number: "voucherNumber",
-    admin_email: "adminEmail",
-});
 
 impl ValidationForm {
     /// Reads the form.
@@ -256,13 +238,6 @@ pub struct ReservationForm {
     pub engagement_end: Option<String>,
 }
 
-crate::json::from_object!(ReservationForm {
-    admin_email: "adminEmail",
-    accept_terms: "acceptTerms",
-    engagement_start: "engagementStart",
-    engagement_end: "engagementEnd",
-});
-
 /// A read reservation request.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -282,13 +257,6 @@ pub struct ReserveRequest {
     #[cfg_attr(feature = "wasm", tsify(type = "string"))]
     pub engagement_end: NaiveDate,
 }
-
-crate::json::to_object!(ReserveRequest {
-    admin_email: "adminEmail",
-    accept_terms: "acceptTerms",
-    engagement_start: "engagementStart",
-    engagement_end: "engagementEnd",
-});
 
 /// The reservation form's fields, each parsed on its own (`None` where it failed).
 struct ReservationParts {
@@ -337,6 +305,15 @@ impl ReservationForm {
             &mut problems,
         );
         problems.finish_with(|| parts.request())
+    }
+}
+
+impl ReservationForm {
+    /// The guards against `voucher` on whichever fields parse, for a form that has problems of
+    /// its own (those are not recorded here).
+    pub fn check_against(&self, voucher: &Voucher, problems: &mut Problems) {
+        let parts = self.parts(&mut Problems::new());
+        super::reservation_against(voucher, parts.admin_email.as_ref(), parts.end, problems);
     }
 }
 
@@ -392,7 +369,8 @@ fn reservation_rules(
 }
 
 /// Why a reservation is cancelled (SPEC §7, from the VVR tool).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, strum::IntoStaticStr)]
+#[strum(serialize_all = "camelCase")]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -404,12 +382,6 @@ pub enum CancelReason {
     /// The customer chose another partner.
     CustomerChoseAnotherPartner,
 }
-
-crate::json::by_name!(CancelReason {
-    OfferChanged = "offerChanged",
-    EngagementCancelled = "engagementCancelled",
-    CustomerChoseAnotherPartner = "customerChoseAnotherPartner",
-});
 
 impl CancelReason {
     const ALLOWED: &'static str = "offerChanged, engagementCancelled, customerChoseAnotherPartner";
@@ -440,8 +412,6 @@ pub struct CancellationForm {
     #[serde(default)]
     pub reason: Option<String>,
 }
-
-crate::json::from_object!(CancellationForm { reason: "reason" });
 
 impl CancellationForm {
     /// Reads the form.

@@ -5,6 +5,7 @@
 
 mod export;
 mod forms;
+pub mod rules;
 
 pub use export::{StateFilter, export_csv, list};
 pub use forms::{
@@ -18,12 +19,26 @@ use crate::completion::{self, CompletionReport, Deliverable, ReservedVoucher};
 use crate::eligibility::QualificationFacts;
 use crate::enrollment::Enrollment;
 use crate::error::{ProblemKind, Problems, Rejection};
+use crate::value::Named as _;
 use crate::value::{ClaimId, Email, PartnerId, ProgramId, VoucherNumber};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 /// The states of a voucher (SPEC §7).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+)]
+#[strum(serialize_all = "camelCase")]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -43,16 +58,6 @@ pub enum VoucherState {
     /// Expired unused (terminal).
     Expired,
 }
-
-crate::json::by_name!(VoucherState {
-    Assigned = "assigned",
-    Reserved = "reserved",
-    Completed = "completed",
-    Redeemed = "redeemed",
-    Claimed = "claimed",
-    Paid = "paid",
-    Expired = "expired",
-});
 
 impl VoucherState {
     /// Every state.
@@ -94,12 +99,6 @@ pub struct Reservation {
     #[cfg_attr(feature = "wasm", tsify(type = "string"))]
     pub engagement_end: NaiveDate,
 }
-
-crate::json::json_object!(Reservation {
-    reserved_on: "reservedOn",
-    engagement_start: "engagementStart",
-    engagement_end: "engagementEnd",
-});
 
 /// A Software Assurance planning voucher (SPEC §7). Its history lives beside it in the store,
 /// one [`HistoryEntry`] per transition.
@@ -152,23 +151,6 @@ pub struct Voucher {
     pub version: u64,
 }
 
-crate::json::json_object!(Voucher {
-    voucher_number: "voucherNumber",
-    program_id: "programId",
-    days: "days",
-    customer_name: "customerName",
-    admin_email: "adminEmail",
-    partner_id: "partnerId",
-    created_on: "createdOn",
-    expires_on: "expiresOn",
-    state: "state",
-    reservation: "reservation" if some,
-    completion_report: "completionReport" if some,
-    redeemed_on: "redeemedOn" if some,
-    claim_id: "claimId" if some,
-    version: "version" = default,
-});
-
 impl Voucher {
     /// The state on `today`: `expired` from `expiresOn` for states that can expire (SPEC §7).
     pub fn effective_state(&self, today: NaiveDate) -> VoucherState {
@@ -203,12 +185,6 @@ pub struct VoucherView {
     /// What the reader may do next.
     pub allowed_actions: Vec<EventKind>,
 }
-
-crate::json::to_object!(VoucherView {
-    ..voucher,
-    effective_state: "effectiveState",
-    allowed_actions: "allowedActions",
-});
 
 /// Who acts on a voucher. A partner acts only on its own vouchers: any other answers
 /// `voucher.notFound`, so existence does not leak (SPEC §1).
@@ -251,20 +227,6 @@ struct ActorFields {
     partner_id: Option<PartnerId>,
 }
 
-// Other fields are ignored, as serde's derive does for an internally tagged enum.
-crate::json::from_object!(ActorFields, "internally tagged enum Actor" {
-    role: "role",
-    partner_id: "partnerId",
-    ..
-});
-
-impl crate::json::FromNode for Actor {
-    fn from_node(node: &crate::json::Node<'_>) -> Result<Self, crate::json::ReadError> {
-        let fields = ActorFields::from_node(node)?;
-        Actor::try_from(fields).map_err(serde::de::Error::custom)
-    }
-}
-
 /// The wire names of the [`Actor`] variants.
 #[derive(Clone, Copy, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -273,12 +235,6 @@ enum ActorRole {
     PartnerUser,
     ProgramAdmin,
 }
-
-crate::json::by_name!(ActorRole {
-    PartnerAdmin = "partner_admin",
-    PartnerUser = "partner_user",
-    ProgramAdmin = "program_admin",
-});
 
 impl TryFrom<ActorFields> for Actor {
     type Error = &'static str;
@@ -310,7 +266,8 @@ impl Actor {
 }
 
 /// The kinds of event, as named on the wire and in history.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, strum::IntoStaticStr)]
+#[strum(serialize_all = "camelCase")]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -336,19 +293,6 @@ pub enum EventKind {
     /// Reached `expiresOn` unused.
     Expire,
 }
-
-crate::json::by_name!(EventKind {
-    Assign = "assign",
-    Validate = "validate",
-    Reserve = "reserve",
-    CancelReservation = "cancelReservation",
-    SubmitCompletionReport = "submitCompletionReport",
-    Redeem = "redeem",
-    CreateClaim = "createClaim",
-    ClaimPaid = "claimPaid",
-    ClaimRejected = "claimRejected",
-    Expire = "expire",
-});
 
 impl EventKind {
     /// The state the event applies to, and the state it leads to.
@@ -457,15 +401,6 @@ pub struct HistoryEntry {
     pub detail: Option<String>,
 }
 
-crate::json::to_object!(HistoryEntry {
-    version: "version",
-    on: "on",
-    event: "event",
-    from: "from" if some,
-    to: "to",
-    detail: "detail" if some,
-});
-
 /// An email to the customer's voucher administrator, recorded in the outbox (SPEC §7).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -486,14 +421,6 @@ pub struct CustomerNotification {
     pub detail: String,
 }
 
-crate::json::to_object!(CustomerNotification {
-    voucher_number: "voucherNumber",
-    to: "to",
-    event: "event",
-    on: "on",
-    detail: "detail",
-});
-
 /// The outcome of an accepted event: the new voucher, its history line and any notification.
 /// The store writes all of them in one conditional write on the old version.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -509,12 +436,6 @@ pub struct Transition {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notification: Option<CustomerNotification>,
 }
-
-crate::json::to_object!(Transition {
-    voucher: "voucher",
-    history: "history",
-    notification: "notification" if some,
-});
 
 /// Applies `event` to `voucher` (SPEC §7): ownership first (another partner's voucher is
 /// `voucher.notFound`), then the state, then every guard of the event, all reported.
@@ -536,36 +457,9 @@ pub fn check(
     actor: &Actor,
     world: &World<'_>,
 ) -> Result<VoucherState, Rejection> {
-    let kind = event.kind();
-    if !actor.can_see(voucher) {
-        return Err(Rejection::one(
-            "voucherNumber",
-            ProblemKind::VoucherNotFound,
-        ));
-    }
-    if let Some(rejection) = role_rejection(kind, actor) {
-        return Err(rejection);
-    }
-    let today = world.today;
-    let effective = voucher.effective_state(today);
-    let to = match kind {
-        EventKind::Expire if voucher.state.can_expire() && effective == VoucherState::Expired => {
-            VoucherState::Expired
-        }
-        _ => match kind.edge() {
-            Some((from, to)) if voucher.state == from => to,
-            _ => return Err(state_rejection(voucher, kind, today)),
-        },
-    };
     let mut problems = Problems::new();
-    if effective == VoucherState::Expired && kind != EventKind::Expire {
-        problems.push(
-            "voucherNumber",
-            ProblemKind::VoucherExpired {
-                expires_on: voucher.expires_on,
-            },
-        );
-    }
+    let to = check_kind(voucher, event.kind(), actor, world, &mut problems)?;
+    let today = world.today;
     match event {
         VoucherEvent::Reserve(request) => reserve_guards(voucher, request, world, &mut problems),
         VoucherEvent::SubmitCompletionReport(report) => {
@@ -604,6 +498,59 @@ pub fn check(
         | VoucherEvent::Expire => {}
     }
     problems.finish(to)
+}
+
+/// The guards of an event of `kind` that need none of its request: the voucher is the actor's,
+/// the actor's role may act, the state allows it (all three stop at once), then it has not
+/// expired and, for a reservation, the partner's enrollment is current (recorded in `problems`).
+/// A rule whose request is malformed still reports these beside the request's problems.
+pub fn check_kind(
+    voucher: &Voucher,
+    kind: EventKind,
+    actor: &Actor,
+    world: &World<'_>,
+    problems: &mut Problems,
+) -> Result<VoucherState, Rejection> {
+    if !actor.can_see(voucher) {
+        return Err(Rejection::one(
+            "voucherNumber",
+            ProblemKind::VoucherNotFound,
+        ));
+    }
+    if let Some(rejection) = role_rejection(kind, actor) {
+        return Err(rejection);
+    }
+    let today = world.today;
+    let effective = voucher.effective_state(today);
+    let to = match kind {
+        EventKind::Expire if voucher.state.can_expire() && effective == VoucherState::Expired => {
+            VoucherState::Expired
+        }
+        _ => match kind.edge() {
+            Some((from, to)) if voucher.state == from => to,
+            _ => return Err(state_rejection(voucher, kind, today)),
+        },
+    };
+    if effective == VoucherState::Expired && kind != EventKind::Expire {
+        problems.push(
+            "voucherNumber",
+            ProblemKind::VoucherExpired {
+                expires_on: voucher.expires_on,
+            },
+        );
+    }
+    if kind == EventKind::Reserve {
+        let enrolled = world
+            .enrollment
+            .filter(|e| e.program_id == voucher.program_id)
+            .is_some_and(|e| e.status(world.program, world.today).is_current());
+        problems.check(
+            enrolled,
+            "voucherNumber",
+            ProblemKind::EnrollmentNotActive { on: world.today },
+        );
+    }
+    Ok(to)
 }
 
 /// Builds the outcome of an event that passed [`check`].
@@ -706,28 +653,39 @@ fn reserve_guards(
     world: &World<'_>,
     problems: &mut Problems,
 ) {
-    problems.check(
-        request.admin_email.same_mailbox(&voucher.admin_email),
-        "adminEmail",
-        ProblemKind::AdminEmailMismatch,
+    reservation_against(
+        voucher,
+        Some(&request.admin_email),
+        Some(request.engagement_end),
+        problems,
     );
     request.check_alone(world.today, problems);
-    problems.check(
-        request.engagement_end < voucher.expires_on,
-        "engagementEnd",
-        ProblemKind::EngagementEndAfterExpiry {
-            expires_on: voucher.expires_on,
-        },
-    );
-    let enrolled = world
-        .enrollment
-        .filter(|e| e.program_id == voucher.program_id)
-        .is_some_and(|e| e.status(world.program, world.today).is_current());
-    problems.check(
-        enrolled,
-        "voucherNumber",
-        ProblemKind::EnrollmentNotActive { on: world.today },
-    );
+}
+
+/// The reservation's guards against the voucher, on whichever fields are known: the
+/// administrator's email matches, and the engagement ends before the voucher expires.
+pub fn reservation_against(
+    voucher: &Voucher,
+    admin_email: Option<&Email>,
+    engagement_end: Option<NaiveDate>,
+    problems: &mut Problems,
+) {
+    if let Some(email) = admin_email {
+        problems.check(
+            email.same_mailbox(&voucher.admin_email),
+            "adminEmail",
+            ProblemKind::AdminEmailMismatch,
+        );
+    }
+    if let Some(end) = engagement_end {
+        problems.check(
+            end < voucher.expires_on,
+            "engagementEnd",
+            ProblemKind::EngagementEndAfterExpiry {
+                expires_on: voucher.expires_on,
+            },
+        );
+    }
 }
 
 fn notify(

@@ -16,13 +16,14 @@ use chrono::NaiveDate;
 use saps_core::access::Operation;
 use saps_core::catalog::Program;
 use saps_core::directory::{DirectoryEntry, Page, Profile, SearchForm};
+use saps_core::eligibility::rules::{self as eligibility_rules, FactsContext, ProgramFilter};
 use saps_core::eligibility::{ProgramEligibility, QualificationFacts};
-use saps_core::enrollment::{self, Enrollment, EnrollmentView};
+use saps_core::enrollment::rules::{self as enrollment_rules, EnrollContext, EnrollmentContext};
+use saps_core::enrollment::{self, EnrollmentView};
 use saps_core::error::{FieldPath, ProblemKind, Problems};
-use saps_core::json::{self, Eligibilities, FromNode, Node, ReadError};
+use saps_core::rule::Nothing;
 use saps_core::value::{LocationId, PartnerId, ProgramId};
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
 
 /// `GET /v1/partners/{partnerId}/eligibility`: the status per program on `date`.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -73,14 +74,11 @@ pub async fn programs(
     State(s): State<AppState>,
     Lang(locale): Lang,
 ) -> Result<Json<Vec<Program>>, ApiError> {
-    let today = s.clock.today();
-    Ok(Json(rules::decide(
-        &s,
-        "programs",
-        Default::default(),
-        json!({}),
-        today,
-        locale,
+    let env = rules::env(&s, s.clock.today(), locale);
+    Ok(Json(saps_core::catalog::rules::programs(
+        &env,
+        Nothing {},
+        Nothing {},
     )?))
 }
 
@@ -91,23 +89,6 @@ pub struct RegistrationForm {
     /// 1–50 distinct location ids (1–10 digits each).
     #[serde(default)]
     location_ids: Option<Vec<String>>,
-}
-
-impl FromNode for RegistrationForm {
-    fn from_node(node: &Node<'_>) -> Result<Self, ReadError> {
-        let mut slots = [None];
-        json::fields(
-            node,
-            "struct RegistrationForm",
-            &["locationIds"],
-            false,
-            &mut slots,
-        )?;
-        let [location_ids] = slots;
-        Ok(RegistrationForm {
-            location_ids: json::field(location_ids, "locationIds")?,
-        })
-    }
 }
 
 impl RegistrationForm {
@@ -145,7 +126,7 @@ pub async fn register(
 ) -> Result<Response, ApiError> {
     caller.authorize(Operation::MaintainQualifications, None)?;
     let partner_id = partner_in_path(&partner_id)?;
-    let form: RegistrationForm = read_form(body)?;
+    let form: RegistrationForm = rules::form(body)?;
     let locations = form.parse()?;
     let previous = s.store.partner(&partner_id).await?;
     let created = previous.is_none();
@@ -178,12 +159,6 @@ fn partner_summary(partner: &Partner) -> PartnerSummary {
         location_ids: partner.locations.clone(),
         version: partner.version,
     }
-}
-
-/// Reads an API-only form (not a core rule's) from a JSON body: 400 on unknown fields.
-fn read_form<T: FromNode>(body: JsonBody) -> Result<T, ApiError> {
-    saps_core::json::from_value(&Value::Object(body.fields))
-        .map_err(|e| ApiError::Rejected(saps_core::json::misshapen("", &e)))
 }
 
 /// `?date=` of the eligibility route, and an optional program.
@@ -224,17 +199,14 @@ pub async fn eligibility(
     caller.authorize(Operation::ReadPartner, Some(&partner_id))?;
     let on = rules::date_or_today(&s, query.date.as_deref())?;
     let partner = load(&s, &partner_id).await?;
-    let mut fields = serde_json::Map::new();
-    if let Some(program) = query.program_id {
-        fields.insert("programId".into(), Value::String(program));
-    }
-    let verdicts: Eligibilities = rules::decide(
-        &s,
-        "eligibility",
-        fields,
-        json!({ "facts": partner.facts }),
-        on,
-        locale,
+    let verdicts = eligibility_rules::eligibility(
+        &rules::env(&s, on, locale),
+        ProgramFilter {
+            program_id: query.program_id,
+        },
+        FactsContext {
+            facts: partner.facts,
+        },
     )?;
     Ok(Json(EligibilityAnswer {
         partner_id,
@@ -267,8 +239,11 @@ pub async fn qualifications(
     caller.authorize(Operation::MaintainQualifications, None)?;
     let partner_id = partner_in_path(&partner_id)?;
     let today = s.clock.today();
-    let facts: QualificationFacts =
-        rules::decide(&s, "qualifications", body.fields, json!({}), today, locale)?;
+    let facts = eligibility_rules::qualifications(
+        &rules::env(&s, today, locale),
+        rules::form(body)?,
+        Nothing {},
+    )?;
     let previous = load(&s, &partner_id).await?;
     let mut next = previous.next_version();
     next.facts = facts.clone();
@@ -290,7 +265,7 @@ fn enrollment_views(s: &Services, partner: &Partner) -> Vec<EnrollmentView> {
     post,
     path = "/v1/partners/{partnerId}/enrollments",
     tag = "enrollments",
-    request_body(content = saps_core::json::EnrollmentForm, content_type = "application/json"),
+    request_body(content = saps_core::enrollment::rules::EnrollmentForm, content_type = "application/json"),
     params(
         ("partnerId" = String, Path, description = "Partner id (1–10 digits)")
     ),
@@ -310,35 +285,25 @@ pub async fn enroll(
     caller.authorize(Operation::ManagePartner, Some(&partner_id))?;
     let today = s.clock.today();
     let partner = load(&s, &partner_id).await?;
-    let program = body
-        .fields
-        .get("programId")
-        .and_then(Value::as_str)
+    let form: enrollment_rules::EnrollmentForm = rules::form(body)?;
+    let program = form
+        .program_id
+        .as_deref()
         .and_then(|p| ProgramId::parse(p).ok());
     let existing = program
         .as_ref()
-        .and_then(|p| partner.enrollments.iter().find(|e| &e.program_id == p));
-    let context = json!({
-        "partnerLocations": partner.locations,
-        "facts": partner.facts,
-        "existing": existing,
-    });
-    let view: EnrollmentView = rules::decide(&s, "enroll", body.fields, context, today, locale)?;
+        .and_then(|p| partner.enrollments.iter().find(|e| &e.program_id == p))
+        .cloned();
+    let context = EnrollContext {
+        partner_locations: partner.locations.clone(),
+        facts: partner.facts.clone(),
+        existing,
+    };
+    let view = enrollment_rules::enroll(&rules::env(&s, today, locale), form, context)?;
     let mut next = partner.next_version();
-    replace_enrollment(&mut next, view.enrollment.clone());
+    enrollment::replace(&mut next.enrollments, view.enrollment.clone());
     save(&s, Some(partner), next).await?;
     Ok((StatusCode::CREATED, Json(view)).into_response())
-}
-
-/// One enrollment per program: a new one replaces a lapsed one.
-fn replace_enrollment(partner: &mut Partner, enrollment: Enrollment) {
-    partner
-        .enrollments
-        .retain(|e| e.program_id != enrollment.program_id);
-    partner.enrollments.push(enrollment);
-    partner
-        .enrollments
-        .sort_by(|a, b| a.program_id.cmp(&b.program_id));
 }
 
 /// `GET /v1/partners/{partnerId}/enrollments`: each with its status today.
@@ -365,14 +330,21 @@ pub async fn enrollments(
     Ok(Json(enrollment_views(&s, &partner)))
 }
 
-/// Runs `rule` (`renew` or `withdraw`) on the partner's enrollment in `program_id`.
+/// Core's `renew` or `withdraw`.
+type EnrollmentChange = fn(
+    &saps_core::rule::Env<'_>,
+    Nothing,
+    EnrollmentContext,
+) -> Result<EnrollmentView, saps_core::error::Rejection>;
+
+/// Runs `change` (`renew` or `withdraw`) on the partner's enrollment in `program_id`.
 async fn change_enrollment(
     s: &Services,
     caller: &Caller,
     locale: saps_core::error::Locale,
     partner_id: &str,
     program_id: &str,
-    rule: &str,
+    change: EnrollmentChange,
     body: JsonBody,
 ) -> Result<EnrollmentView, ApiError> {
     let partner_id = partner_in_path(partner_id)?;
@@ -386,10 +358,14 @@ async fn change_enrollment(
         .iter()
         .find(|e| e.program_id == program_id)
         .ok_or_else(not_enrolled)?;
-    let context = json!({ "enrollment": enrollment, "facts": partner.facts });
-    let view: EnrollmentView = rules::decide(s, rule, body.fields, context, today, locale)?;
+    let context = EnrollmentContext {
+        enrollment: enrollment.clone(),
+        facts: partner.facts.clone(),
+    };
+    let nothing: Nothing = rules::form(body)?;
+    let view = change(&rules::env(s, today, locale), nothing, context)?;
     let mut next = partner.next_version();
-    replace_enrollment(&mut next, view.enrollment.clone());
+    enrollment::replace(&mut next.enrollments, view.enrollment.clone());
     save(s, Some(partner), next).await?;
     Ok(view)
 }
@@ -399,7 +375,7 @@ async fn change_enrollment(
     post,
     path = "/v1/partners/{partnerId}/enrollments/{programId}/renewal",
     tag = "enrollments",
-    request_body(content = Option<saps_core::json::Nothing>, content_type = "application/json", description = "Empty, or `{}`"),
+    request_body(content = Option<saps_core::rule::Nothing>, content_type = "application/json", description = "Empty, or `{}`"),
     params(
         ("partnerId" = String, Path, description = "Partner id (1–10 digits)"),
         ("programId" = String, Path, description = "Program id")
@@ -417,7 +393,16 @@ pub async fn renew(
     body: JsonBody,
 ) -> Result<Json<EnrollmentView>, ApiError> {
     Ok(Json(
-        change_enrollment(&s, &caller, locale, &partner_id, &program_id, "renew", body).await?,
+        change_enrollment(
+            &s,
+            &caller,
+            locale,
+            &partner_id,
+            &program_id,
+            enrollment_rules::renew,
+            body,
+        )
+        .await?,
     ))
 }
 
@@ -426,7 +411,7 @@ pub async fn renew(
     delete,
     path = "/v1/partners/{partnerId}/enrollments/{programId}",
     tag = "enrollments",
-    request_body(content = Option<saps_core::json::Nothing>, content_type = "application/json", description = "Empty, or `{}`"),
+    request_body(content = Option<saps_core::rule::Nothing>, content_type = "application/json", description = "Empty, or `{}`"),
     params(
         ("partnerId" = String, Path, description = "Partner id (1–10 digits)"),
         ("programId" = String, Path, description = "Program id")
@@ -450,7 +435,7 @@ pub async fn withdraw(
             locale,
             &partner_id,
             &program_id,
-            "withdraw",
+            enrollment_rules::withdraw,
             body,
         )
         .await?,
@@ -481,7 +466,11 @@ pub async fn put_profile(
     let partner_id = partner_in_path(&partner_id)?;
     caller.authorize(Operation::ManagePartner, Some(&partner_id))?;
     let today = s.clock.today();
-    let profile: Profile = rules::decide(&s, "profile", body.fields, json!({}), today, locale)?;
+    let profile = saps_core::directory::rules::profile(
+        &rules::env(&s, today, locale),
+        rules::form(body)?,
+        Nothing {},
+    )?;
     let partner = load(&s, &partner_id).await?;
     let mut next = partner.next_version();
     next.profile = Some(profile.clone());

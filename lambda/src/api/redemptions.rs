@@ -12,14 +12,16 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use saps_core::access::{Operation, Principal};
-use saps_core::claim::{Claim, ClaimOutcome};
+use saps_core::claim::rules::{self as claim_rules, ClaimContext, DecisionForm};
+use saps_core::claim::{Claim, ClaimForm, ClaimOutcome};
 use saps_core::error::{Category, ProblemKind};
 use saps_core::redemption::Preview;
+use saps_core::redemption::rules::{self as redemption_rules, PreviewForm};
 use saps_core::value::{ClaimId, VoucherNumber};
 use saps_core::voucher::VoucherView;
-use saps_core::voucher::{Actor, Transition, Voucher};
-use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value, json};
+use saps_core::voucher::rules::VouchersContext;
+use saps_core::voucher::{Actor, Voucher};
+use serde::Serialize;
 
 /// `POST /v1/redemptions`: every selected voucher, now redeemed.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -37,19 +39,14 @@ fn partner_admin(caller: &Caller) -> Result<(&Principal, Actor), ApiError> {
     Ok((principal, actor))
 }
 
-/// The stored vouchers a body's `voucherNumbers` name (those that parse; the rule reports the
+/// The stored vouchers a form's `voucherNumbers` name (those that parse; the rule reports the
 /// rest field by field).
-async fn selected(s: &Services, fields: &Map<String, Value>) -> Result<Vec<Voucher>, ApiError> {
-    let mut numbers: Vec<VoucherNumber> = fields
-        .get("voucherNumbers")
-        .and_then(Value::as_array)
-        .map(|list| {
-            list.iter()
-                .filter_map(Value::as_str)
-                .filter_map(|n| VoucherNumber::parse(n).ok())
-                .collect()
-        })
-        .unwrap_or_default();
+async fn selected(s: &Services, listed: Option<&[String]>) -> Result<Vec<Voucher>, ApiError> {
+    let mut numbers: Vec<VoucherNumber> = listed
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|n| VoucherNumber::parse(n).ok())
+        .collect();
     numbers.sort();
     numbers.dedup();
     // More than a batch is refused by the rule; never read an unbounded list.
@@ -63,7 +60,7 @@ async fn selected(s: &Services, fields: &Map<String, Value>) -> Result<Vec<Vouch
     post,
     path = "/v1/redemptions/preview",
     tag = "redemptions",
-    request_body(content = saps_core::json::PreviewForm, content_type = "application/json"),
+    request_body(content = saps_core::redemption::rules::PreviewForm, content_type = "application/json"),
     responses(
         (status = 200, description = "Each voucher with its value and any reason it cannot be redeemed", body = Preview),
         super::openapi::WriteErrors
@@ -76,21 +73,22 @@ pub async fn preview(
     body: JsonBody,
 ) -> Result<Json<Preview>, ApiError> {
     let (_, actor) = partner_admin(&caller)?;
-    let vouchers = selected(&s, &body.fields).await?;
-    let context = json!({ "actor": actor, "vouchers": vouchers });
-    Ok(Json(rules::decide(
-        &s,
-        "redemptionPreview",
-        body.fields,
-        context,
-        s.clock.today(),
-        locale,
+    let form: PreviewForm = rules::form(body)?;
+    let vouchers = selected(&s, form.voucher_numbers.as_deref()).await?;
+    Ok(Json(redemption_rules::redemption_preview(
+        &rules::env(&s, s.clock.today(), locale),
+        form,
+        batch_context(actor, vouchers),
     )?))
 }
 
-#[derive(Deserialize)]
-struct Redeemed {
-    vouchers: Vec<Transition>,
+/// What a batch rule decides on: the actor and the selected vouchers.
+fn batch_context(actor: Actor, vouchers: Vec<Voucher>) -> VouchersContext {
+    VouchersContext {
+        actor,
+        vouchers,
+        claim_id: None,
+    }
 }
 
 /// `POST /v1/redemptions`: `{voucherNumbers, confirm: true}`, all or nothing; `Idempotency-Key`
@@ -125,10 +123,11 @@ pub async fn redeem(
     {
         return Ok(replayed);
     }
-    let vouchers = selected(&s, &body.fields).await?;
-    let context = json!({ "actor": actor, "vouchers": vouchers });
+    let form: saps_core::redemption::RedemptionForm = rules::form(body)?;
+    let vouchers = selected(&s, form.voucher_numbers.as_deref()).await?;
     let today = s.clock.today();
-    let redeemed: Redeemed = rules::decide(&s, "redeem", body.fields, context, today, locale)?;
+    let context = batch_context(actor.clone(), vouchers);
+    let redeemed = redemption_rules::redeem(&rules::env(&s, today, locale), form, context)?;
     let answer = redeemed
         .vouchers
         .iter()
@@ -181,16 +180,17 @@ pub async fn create_claim(
         return Ok(replayed);
     }
     let claim_id = keyed.derived_id("C");
-    let vouchers = selected(&s, &body.fields).await?;
-    let context = json!({ "actor": actor, "vouchers": vouchers, "claimId": claim_id });
-    let outcome: ClaimOutcome = rules::decide(
-        &s,
-        "createClaim",
-        body.fields,
-        context,
-        s.clock.today(),
-        locale,
-    )?;
+    let form: ClaimForm = rules::form(body)?;
+    let vouchers = selected(&s, form.voucher_numbers.as_deref()).await?;
+    let context = VouchersContext {
+        claim_id: Some(
+            ClaimId::parse(&claim_id)
+                .map_err(|e| ApiError::Internal(format!("derived claim id {claim_id}: {e}")))?,
+        ),
+        ..batch_context(actor, vouchers)
+    };
+    let env = rules::env(&s, s.clock.today(), locale);
+    let outcome = claim_rules::create_claim(&env, form, context)?;
     let answer = outcome.claim.clone();
     let commit = Commit {
         claim: Some(outcome.claim),
@@ -256,7 +256,7 @@ pub async fn claim(
     post,
     path = "/v1/claims/{claimId}/{decision}",
     tag = "claims",
-    request_body(content = saps_core::json::DecisionForm, content_type = "application/json", description = "`{}` to approve, `{reason}` to reject, `{paymentReference}` to pay"),
+    request_body(content = saps_core::claim::rules::DecisionForm, content_type = "application/json", description = "`{}` to approve, `{reason}` to reject, `{paymentReference}` to pay"),
     params(
         ("claimId" = String, Path, description = "Claim id"),
         ("decision" = String, Path, description = "approve, reject (`{reason}`) or pay (`{paymentReference}`)")
@@ -273,17 +273,26 @@ pub async fn decide(
     Path((claim_id, decision)): Path<(String, String)>,
     body: JsonBody,
 ) -> Result<Response, ApiError> {
-    let rule = match decision.as_str() {
-        "approve" => "approveClaim",
-        "reject" => "rejectClaim",
-        "pay" => "payClaim",
+    type DecisionRule = fn(
+        &saps_core::rule::Env<'_>,
+        DecisionForm,
+        ClaimContext,
+    ) -> Result<ClaimOutcome, saps_core::error::Rejection>;
+    let rule: DecisionRule = match decision.as_str() {
+        "approve" => claim_rules::approve_claim,
+        "reject" => claim_rules::reject_claim,
+        "pay" => claim_rules::pay_claim,
         _ => return Err(HttpProblem::RouteNotFound.into()),
     };
     let claim = visible_claim(&s, &caller, &claim_id, Operation::DecideClaim).await?;
     let vouchers = s.store.vouchers(&claim.voucher_numbers).await?;
-    let context = json!({ "actor": Actor::ProgramAdmin, "claim": claim, "vouchers": vouchers });
-    let outcome: ClaimOutcome =
-        rules::decide(&s, rule, body.fields, context, s.clock.today(), locale)?;
+    let context = ClaimContext {
+        actor: Actor::ProgramAdmin,
+        claim,
+        vouchers,
+    };
+    let env = rules::env(&s, s.clock.today(), locale);
+    let outcome = rule(&env, rules::form(body)?, context)?;
     let answer = outcome.claim.clone();
     let commit = Commit {
         claim: Some(outcome.claim),

@@ -1,36 +1,34 @@
-//! The bridge to core's JSON entry points: the request's fields plus the `context` the API
-//! loaded go in, the rule's typed output or its [`saps_core::error::Rejection`] come out. Going
-//! through the same entry points as the WASM build and the vectors keeps every surface's verdict
-//! identical.
+//! The bridge to core's rules: request bodies read into core's request types by the entry
+//! layer's reader, the environment a rule runs in, and the stateless rule evaluator. Handlers
+//! call core's typed rule functions (`saps_core::<domain>::rules`), the same ones the WASM build
+//! and the vectors reach through the registry, so every surface's verdict is identical.
 
 use super::Services;
+use super::extract::JsonBody;
 use super::problem::ApiError;
 use axum::extract::{FromRequestParts, Query};
 use axum::http::request::Parts;
 use chrono::NaiveDate;
 use saps_core::error::{Locale, ProblemKind};
 use saps_core::json;
+use saps_core::rule::Env;
 use saps_core::value::PartnerId;
-use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-/// Runs `rule` on `fields` with `context`, reading the output as `T`.
-pub fn decide<T: DeserializeOwned>(
-    services: &Services,
-    rule: &str,
-    mut fields: Map<String, Value>,
-    context: impl Serialize,
-    today: NaiveDate,
-    locale: Locale,
-) -> Result<T, ApiError> {
-    let context = serde_json::to_value(context)
-        .map_err(|e| ApiError::Internal(format!("{rule} context: {e}")))?;
-    fields.insert("context".into(), context);
-    let output = json::decide(services.catalog, rule, Value::Object(fields), today, locale)?;
-    output
-        .read()
-        .map_err(|e| ApiError::Internal(format!("{rule} output: {e}")))
+/// The environment core's rules run in for one request.
+pub fn env(services: &Services, today: NaiveDate, locale: Locale) -> Env<'_> {
+    Env {
+        catalog: services.catalog,
+        today,
+        locale,
+    }
+}
+
+/// A request body read into core's request type, as the entry layer reads it: an unknown
+/// field or a wrong type is `request.malformed` (400) at its JSON path.
+pub fn form<T: DeserializeOwned>(body: JsonBody) -> Result<T, ApiError> {
+    Ok(json::read(Value::Object(body.fields), "")?)
 }
 
 /// The `?date=` a read asks about (`YYYY-MM-DD`), or today when absent or empty.
@@ -105,8 +103,9 @@ pub async fn evaluate(
     use axum::response::IntoResponse;
     let today = date_or_today(&s, query.date.as_deref())?;
     let (input, _) = super::extract::read_json(request).await?;
-    let output = json::decide(s.catalog, &rule, input, today, locale)?;
-    // The rule already wrote its output as JSON: send that text as it is.
+    let output =
+        json::decide_with::<json::JsonText>(s.catalog, &rule, input, today, locale, false)?;
+    // The rule wrote its output as JSON text: send that text as it is.
     let json = [(axum::http::header::CONTENT_TYPE, "application/json")];
-    Ok((json, output.into_string()).into_response())
+    Ok((json, output).into_response())
 }

@@ -17,12 +17,14 @@ use saps_core::access::Operation;
 use saps_core::completion::{self, Deliverable, MAX_DELIVERABLE_BYTES, MediaType};
 use saps_core::directory::Page;
 use saps_core::error::{Category, Locale, ProblemKind, Rejection};
+use saps_core::rule::Env;
 use saps_core::value::VoucherNumber;
+use saps_core::voucher::rules::{self as voucher_rules, AssignContext, VoucherContext};
 use saps_core::voucher::{
     self, Actor, HistoryEntry, StateFilter, Transition, Voucher, VoucherView,
 };
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::de::DeserializeOwned;
 
 fn not_found() -> ApiError {
     ApiError::one("voucherNumber", ProblemKind::VoucherNotFound)
@@ -81,22 +83,19 @@ pub async fn assign(
 ) -> Result<Response, ApiError> {
     caller.authorize(Operation::AssignVoucher, None)?;
     let today = s.clock.today();
-    let number = body
-        .fields
-        .get("voucherNumber")
-        .and_then(Value::as_str)
+    let form: voucher::AssignForm = rules::form(body)?;
+    let number = form
+        .voucher_number
+        .as_deref()
         .and_then(|n| VoucherNumber::parse(n).ok());
     let number_in_use = match &number {
         Some(n) => s.store.voucher(n).await?.is_some(),
         None => false,
     };
-    let assigned: Assigned = rules::decide(
-        &s,
-        "assign",
-        body.fields,
-        json!({ "numberInUse": number_in_use }),
-        today,
-        locale,
+    let assigned = voucher_rules::assign(
+        &rules::env(&s, today, locale),
+        form,
+        AssignContext { number_in_use },
     )?;
     if s.store
         .partner(&assigned.voucher.partner_id)
@@ -122,12 +121,6 @@ pub async fn assign(
         )),
         Err(error) => Err(error.into()),
     }
-}
-
-#[derive(Deserialize)]
-struct Assigned {
-    voucher: Voucher,
-    history: HistoryEntry,
 }
 
 /// `GET /v1/vouchers/{voucherNumber}`: the voucher with its state today.
@@ -321,39 +314,38 @@ pub async fn validate(
     let actor = principal
         .partner_actor()
         .ok_or_else(|| ApiError::one("roles", ProblemKind::Forbidden))?;
-    let number = body
-        .fields
-        .get("voucherNumber")
-        .and_then(Value::as_str)
+    let form: voucher::ValidationForm = rules::form(body)?;
+    let number = form
+        .voucher_number
+        .as_deref()
         .and_then(|n| VoucherNumber::parse(n).ok());
     let voucher = match &number {
         Some(n) => s.store.voucher(n).await?,
         None => None,
     };
-    let context = json!({ "actor": actor, "voucher": voucher });
-    Ok(Json(rules::decide(
-        &s,
-        "validate",
-        body.fields,
-        context,
-        s.clock.today(),
-        locale,
+    Ok(Json(voucher_rules::validate(
+        &rules::env(&s, s.clock.today(), locale),
+        form,
+        VoucherContext::new(actor, voucher),
     )?))
 }
 
-/// Runs a voucher transition rule and commits its outcome, keyed when asked.
-async fn transition(
+/// A voucher transition rule of core.
+type TransitionRule<F> = fn(&Env<'_>, F, VoucherContext) -> Result<Transition, Rejection>;
+
+/// Runs a voucher transition rule on the body and commits its outcome, keyed when asked.
+async fn transition<F: DeserializeOwned>(
     s: &Services,
-    rule: &str,
+    rule: TransitionRule<F>,
     body: JsonBody,
-    context: Value,
-    actor: &Actor,
+    context: VoucherContext,
     keyed: Option<&Keyed>,
     locale: Locale,
 ) -> Result<Response, ApiError> {
     let today = s.clock.today();
-    let outcome: Transition = rules::decide(s, rule, body.fields, context, today, locale)?;
-    let answer = view(s, &outcome.voucher, actor, today)?;
+    let actor = context.actor.clone();
+    let outcome = rule(&rules::env(s, today, locale), rules::form(body)?, context)?;
+    let answer = view(s, &outcome.voucher, &actor, today)?;
     let commit = Commit {
         transitions: vec![outcome],
         ..Commit::default()
@@ -399,8 +391,12 @@ pub async fn reserve(
             .iter()
             .find(|e| e.program_id == voucher.program_id)
     });
-    let context = json!({ "actor": actor, "voucher": voucher, "enrollment": enrollment });
-    transition(&s, "reserve", body, context, &actor, keyed.as_ref(), locale).await
+    let context = VoucherContext {
+        enrollment: enrollment.cloned(),
+        ..VoucherContext::new(actor, Some(voucher))
+    };
+    let reserve = voucher_rules::reserve;
+    transition(&s, reserve, body, context, keyed.as_ref(), locale).await
 }
 
 /// `DELETE /v1/vouchers/{voucherNumber}/reservation`: `{reason}`; back to `assigned`.
@@ -425,8 +421,9 @@ pub async fn cancel(
     body: JsonBody,
 ) -> Result<Response, ApiError> {
     let (voucher, actor) = visible(&s, &caller, &number, Operation::ManagePartner).await?;
-    let context = json!({ "actor": actor, "voucher": voucher });
-    transition(&s, "cancelReservation", body, context, &actor, None, locale).await
+    let context = VoucherContext::new(actor, Some(voucher));
+    let cancel = voucher_rules::cancel_reservation;
+    transition(&s, cancel, body, context, None, locale).await
 }
 
 /// `POST /v1/vouchers/{voucherNumber}/completion-report` (SPEC §8).
@@ -458,18 +455,13 @@ pub async fn complete(
         .map(|p| p.facts)
         .unwrap_or_default();
     let uploaded = s.store.uploads(&voucher.voucher_number).await?;
-    let context =
-        json!({ "actor": actor, "voucher": voucher, "facts": facts, "uploaded": uploaded });
-    transition(
-        &s,
-        "submitCompletionReport",
-        body,
-        context,
-        &actor,
-        None,
-        locale,
-    )
-    .await
+    let context = VoucherContext {
+        facts: Some(facts),
+        uploaded,
+        ..VoucherContext::new(actor, Some(voucher))
+    };
+    let submit = voucher_rules::submit_completion_report;
+    transition(&s, submit, body, context, None, locale).await
 }
 
 /// A deliverable's raw bytes, for the OpenAPI document only: the body is not JSON, so it is

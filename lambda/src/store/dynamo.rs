@@ -22,6 +22,7 @@ use aws_sdk_dynamodb::types::{
 };
 use saps_core::claim::Claim;
 use saps_core::completion::Deliverable;
+use saps_core::value::Named as _;
 use saps_core::value::{ClaimId, PartnerId, ProgramId, VoucherNumber};
 use saps_core::voucher::{CustomerNotification, HistoryEntry, Voucher, VoucherState};
 use serde::Serialize;

@@ -16,6 +16,7 @@ use async_trait::async_trait;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use saps_core::claim::Claim;
 use saps_core::completion::Deliverable;
+use saps_core::value::Named as _;
 use saps_core::value::{ClaimId, PartnerId, ProgramId, VoucherNumber};
 use saps_core::voucher::{CustomerNotification, HistoryEntry, Voucher};
 use serde::Serialize;
