@@ -310,3 +310,48 @@ proptest! {
         prop_assert_eq!(query.after, Some((name, partner)));
     }
 }
+
+/// Each unit enum's `name()` (strum) is the name serde reads and writes it by.
+#[test]
+fn every_name_is_the_serde_name() {
+    use saps_core::access::{Operation, Role};
+    use saps_core::value::Named;
+    fn same<T: Named + serde::Serialize + std::fmt::Debug>(values: &[T]) {
+        for value in values {
+            let serde = serde_json::to_value(value).unwrap_or_default();
+            assert_eq!(serde.as_str(), Some(value.name()), "{value:?}");
+        }
+    }
+    same(&saps_core::voucher::VoucherState::ALL);
+    same(&[
+        saps_core::voucher::CancelReason::OfferChanged,
+        saps_core::voucher::CancelReason::EngagementCancelled,
+        saps_core::voucher::CancelReason::CustomerChoseAnotherPartner,
+    ]);
+    same(&[Role::PartnerAdmin, Role::PartnerUser, Role::ProgramAdmin]);
+    same(&[
+        Operation::ReadCatalog,
+        Operation::SearchDirectory,
+        Operation::ManagePartner,
+        Operation::DecideClaim,
+    ]);
+    same(&[
+        saps_core::voucher::EventKind::CancelReservation,
+        saps_core::voucher::EventKind::SubmitCompletionReport,
+        saps_core::voucher::EventKind::ClaimRejected,
+    ]);
+    same(&[
+        saps_core::completion::MediaType::Pdf,
+        saps_core::completion::MediaType::Docx,
+        saps_core::completion::MediaType::Zip,
+    ]);
+    same(&[
+        saps_core::claim::ClaimState::Submitted,
+        saps_core::claim::ClaimState::Rejected,
+    ]);
+    same(&[
+        saps_core::eligibility::EligibilityStatus::NotStarted,
+        saps_core::eligibility::EligibilityStatus::InProgress,
+    ]);
+    same(&[saps_core::enrollment::EnrollmentStatus::RenewalDue]);
+}
