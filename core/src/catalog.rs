@@ -216,9 +216,7 @@ pub enum CatalogError {
 impl Catalog {
     /// Reads and checks a catalog document.
     pub fn from_json(json: &str) -> Result<Catalog, CatalogError> {
-        // Through a `Value`, as the entry layer reads its inputs: the catalog's types then need
-        // no second, text-reading instantiation of serde_json's deserializer (smaller WASM).
-        let catalog: Catalog = serde_json::from_value(serde_json::from_str(json)?)?;
+        let catalog: Catalog = serde_json::from_str(json)?;
         catalog.check()?;
         Ok(catalog)
     }

@@ -744,8 +744,6 @@ fn malformed_zh(detail: &str) -> String {
         format!("不是有效的 JSON（第 {line} 行第 {column} 列）")
     } else if what.contains("is not a date like") {
         "须为日期，例如 `2026-01-31`".to_owned()
-    } else if what == "the input must be a JSON object" {
-        "须为 JSON 对象".to_owned()
     } else {
         "值无效".to_owned()
     };

@@ -164,6 +164,10 @@ impl Email {
 
     /// Whether both name the same mailbox: equal ignoring case (SPEC §2).
     pub fn same_mailbox(&self, other: &Email) -> bool {
+        if self.0.is_ascii() && other.0.is_ascii() {
+            // Nearly every address: std's byte-wise comparison, no per-character mapping.
+            return self.0.eq_ignore_ascii_case(&other.0);
+        }
         lowercase_chars(&self.0).eq(lowercase_chars(&other.0))
     }
 }

@@ -166,7 +166,6 @@ fn the_form_entry_point_answers_the_form_rules_alone() {
         Err(rejection) => json::reject_to_text(&rejection, locale),
     };
     let decide = |rule, input: &str, today, locale, forms_only| {
-        let input = serde_json::from_str(input).expect("JSON");
         json::decide_with::<json::JsonText>(catalog, rule, input, today, locale, forms_only)
     };
     let (mut answered, mut refused) = (0, 0);

@@ -95,16 +95,14 @@ fn decide(
         // One `JSON.stringify` and a text parse are several times faster than walking the
         // object field by field across the boundary.
         Ok(catalog) => hand_over::with_json_text(input, |text| match text {
-            Ok(text) => json::parse(text).and_then(|input| {
-                json::decide_with::<json::JsonText>(
-                    catalog,
-                    rule,
-                    input,
-                    today,
-                    locale_value,
-                    FORMS_ONLY,
-                )
-            }),
+            Ok(text) => json::decide_with::<json::JsonText>(
+                catalog,
+                rule,
+                text,
+                today,
+                locale_value,
+                FORMS_ONLY,
+            ),
             Err(detail) => Err(malformed("", detail)),
         }),
     };

@@ -454,8 +454,7 @@ pub fn encode_cursor(name: &str, partner_id: &PartnerId) -> String {
 
 fn decode_cursor(raw: &str) -> Option<(String, PartnerId)> {
     let text = String::from_utf8(Base64UrlUnpadded::decode_vec(raw).ok()?).ok()?;
-    let value: serde_json::Value = serde_json::from_str(&text).ok()?;
-    let (name, id): (String, String) = serde_json::from_value(value).ok()?;
+    let (name, id): (String, String) = serde_json::from_str(&text).ok()?;
     Some((name, PartnerId::parse(&id).ok()?))
 }
 

@@ -17,7 +17,8 @@ use crate::rule::Env;
 use chrono::NaiveDate;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
+use serde_json::value::RawValue;
 
 /// The tagged answer of every entry point.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -84,15 +85,8 @@ pub fn decide(
     today: NaiveDate,
     locale: Locale,
 ) -> Result<Value, Rejection> {
-    registry::dispatch::<JsonValue>(
-        rule,
-        input,
-        &Env {
-            catalog,
-            today,
-            locale,
-        },
-    )
+    // The rules read text: one reading path, so a `Value` and its text get the same answer.
+    decide_with::<JsonValue>(catalog, rule, &input.to_string(), today, locale, false)
 }
 
 /// [`decide`] on JSON text, with the output as JSON text.
@@ -103,15 +97,15 @@ pub fn decide_str(
     today: NaiveDate,
     locale: Locale,
 ) -> Result<String, Rejection> {
-    decide_with::<JsonText>(catalog, rule, parse(input)?, today, locale, false)
+    decide_with::<JsonText>(catalog, rule, input, today, locale, false)
 }
 
-/// Runs `rule` with outputs written by `E`; with `forms_only`, only the rules of
+/// Runs `rule` on JSON text with outputs written by `E`; with `forms_only`, only the rules of
 /// [`FORM_RULES`] (a program that passes `true` links none of the other rules' code).
 pub fn decide_with<E: Encoder>(
     catalog: &Catalog,
     rule: &str,
-    input: Value,
+    input: &str,
     today: NaiveDate,
     locale: Locale,
     forms_only: bool,
@@ -172,15 +166,19 @@ struct FailureAnswer {
     errors: [Failure; 1],
 }
 
-/// JSON text as a [`Value`], or `request.malformed` with the parser's position.
-pub fn parse(input: &str) -> Result<Value, Rejection> {
-    serde_json::from_str(input).map_err(|e| malformed(FieldPath::new(""), &e.to_string()))
-}
-
 /// Reads `value` as a `T`; a shape error is `request.malformed` at the JSON path under `root`
 /// where reading stopped. The HTTP handlers read their request bodies with this.
 pub fn read<T: DeserializeOwned>(value: Value, root: &str) -> Result<T, Rejection> {
-    serde_path_to_error::deserialize(value).map_err(|error| {
+    read_from(value, root)
+}
+
+/// Reads a `T` from `deserializer`, with the path of any failure under `root`.
+fn read_from<'de, T: Deserialize<'de>, D>(deserializer: D, root: &str) -> Result<T, Rejection>
+where
+    D: serde::Deserializer<'de>,
+    D::Error: std::fmt::Display,
+{
+    serde_path_to_error::deserialize(deserializer).map_err(|error| {
         let mut path = FieldPath::new(root);
         for segment in error.path() {
             path = match segment {
@@ -203,28 +201,82 @@ fn malformed(field: FieldPath, detail: &str) -> Rejection {
     Rejection::one(field, ProblemKind::Malformed { detail })
 }
 
-/// Splits an input into its request fields and its `context` (an empty object when absent),
+/// An input's top-level fields, each value still its JSON text: the request's own fields and
+/// its `context` are then read straight from the text into their types, with no [`Value`] tree
+/// built in between.
+struct TopLevel<'a> {
+    fields: Vec<(String, &'a RawValue)>,
+    context: Option<&'a RawValue>,
+}
+
+impl<'de> Deserialize<'de> for TopLevel<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = TopLevel<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("the input as a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut top = TopLevel {
+                    fields: Vec::new(),
+                    context: None,
+                };
+                while let Some((key, value)) = map.next_entry::<String, &RawValue>()? {
+                    if key == "context" {
+                        top.context = Some(value);
+                    } else {
+                        top.fields.push((key, value));
+                    }
+                }
+                Ok(top)
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// Splits JSON text into its request fields and its `context` (an empty object when absent),
 /// each read into its own type.
-pub fn split<F: DeserializeOwned, C: DeserializeOwned>(input: Value) -> Result<(F, C), Rejection> {
-    let Value::Object(mut fields) = input else {
-        return Err(Rejection::one(
-            "",
-            ProblemKind::Malformed {
-                detail: "the input must be a JSON object".into(),
-            },
-        ));
-    };
-    let context = fields
-        .remove("context")
-        .unwrap_or_else(|| Value::Object(Map::new()));
-    let form = read(Value::Object(fields), "")?;
-    let context = read(context, "context")?;
+pub fn split<F: DeserializeOwned, C: DeserializeOwned>(input: &str) -> Result<(F, C), Rejection> {
+    let top: TopLevel<'_> =
+        serde_json::from_str(input).map_err(|e| malformed(FieldPath::new(""), &e.to_string()))?;
+    // The request's own fields as an object's text again (the values are slices of the input):
+    // both parts are then read by one kind of deserializer, so each type's reading code exists
+    // once in the WASM module.
+    let mut form = String::with_capacity(input.len());
+    form.push('{');
+    for (i, (key, value)) in top.fields.iter().enumerate() {
+        if i > 0 {
+            form.push(',');
+        }
+        form.push_str(&serde_json::to_string(key).unwrap_or_default());
+        form.push(':');
+        form.push_str(value.get());
+    }
+    form.push('}');
+    let form = read_text(&form, "")?;
+    let context = read_text(top.context.map_or("{}", RawValue::get), "context")?;
     Ok((form, context))
+}
+
+/// Reads JSON text as a `T`, with the path of any failure under `root`.
+fn read_text<T: DeserializeOwned>(text: &str, root: &str) -> Result<T, Rejection> {
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let value = read_from(&mut deserializer, root)?;
+    deserializer
+        .end()
+        .map_err(|e| malformed(FieldPath::new(root), &e.to_string()))?;
+    Ok(value)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rule::Nothing;
     use crate::voucher::ReservationForm;
     use serde_json::json;
 
@@ -255,7 +307,7 @@ mod tests {
 
     #[test]
     fn malformed_text_names_its_position() {
-        let rejection = parse("{\"a\": }").err();
+        let rejection = split::<Nothing, Nothing>("{\"a\": }").err();
         let detail = rejection
             .and_then(|r| r.problems().first().map(|p| p.kind.to_string()))
             .unwrap_or_default();

@@ -7,12 +7,11 @@ use crate::rule::Env;
 use crate::{access, catalog, claim, directory, eligibility, enrollment, redemption, voucher};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde_json::Value;
 
 /// Reads a rule's input, calls it and writes its output.
 fn call<F, C, O, E>(
     rule: fn(&Env<'_>, F, C) -> Result<O, Rejection>,
-    input: Value,
+    input: &str,
     env: &Env<'_>,
 ) -> Result<E::Out, Rejection>
 where
@@ -43,7 +42,7 @@ macro_rules! rules {
         /// Runs a rule of [`FORM_RULES`]; any other name is an unknown rule.
         pub(super) fn dispatch_form<E: Encoder>(
             rule: &str,
-            input: Value,
+            input: &str,
             env: &Env<'_>,
         ) -> Result<E::Out, Rejection> {
             match rule {
@@ -58,7 +57,7 @@ macro_rules! rules {
         /// Runs any rule of [`RULES`].
         pub(super) fn dispatch<E: Encoder>(
             rule: &str,
-            input: Value,
+            input: &str,
             env: &Env<'_>,
         ) -> Result<E::Out, Rejection> {
             match rule {

@@ -103,8 +103,14 @@ pub async fn evaluate(
     use axum::response::IntoResponse;
     let today = date_or_today(&s, query.date.as_deref())?;
     let (input, _) = super::extract::read_json(request).await?;
-    let output =
-        json::decide_with::<json::JsonText>(s.catalog, &rule, input, today, locale, false)?;
+    let output = json::decide_with::<json::JsonText>(
+        s.catalog,
+        &rule,
+        &input.to_string(),
+        today,
+        locale,
+        false,
+    )?;
     // The rule wrote its output as JSON text: send that text as it is.
     let json = [(axum::http::header::CONTENT_TYPE, "application/json")];
     Ok((json, output).into_response())
