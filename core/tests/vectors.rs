@@ -148,7 +148,7 @@ fn answers_written_as_text_equal_the_typed_answers() {
     assert!(successes >= 50, "only {successes} successful vectors");
 }
 
-/// The browser module's entry point (`decide_with` for forms only) gives every vector of a form rule the
+/// The browser module's entry point (`decide_form_with`) gives every vector of a form rule the
 /// full entry point's answer, and refuses every other rule as unknown.
 #[test]
 fn the_form_entry_point_answers_the_form_rules_alone() {
@@ -166,7 +166,11 @@ fn the_form_entry_point_answers_the_form_rules_alone() {
         Err(rejection) => json::reject_to_text(&rejection, locale),
     };
     let decide = |rule, input: &str, today, locale, forms_only| {
-        json::decide_with::<json::JsonText>(catalog, rule, input, today, locale, forms_only)
+        if forms_only {
+            json::decide_form_with::<_, json::JsonText>(catalog, rule, input, today, locale)
+        } else {
+            json::decide_with::<_, json::JsonText>(catalog, rule, input, today, locale)
+        }
     };
     let (mut answered, mut refused) = (0, 0);
     for (file, case) in &load(&[shared_dir()]) {

@@ -30,14 +30,12 @@ use saps_core::error::{Locale, ProblemKind, Rejection};
 use saps_core::json;
 use wasm_bindgen::prelude::*;
 
-// The one place the feature `all-rules` chooses: which rules core's entry layer may run.
+// The one place the feature `all-rules` chooses: which rules, and which of core's entry points
+// (the form rules' alone links none of the other rules' code).
 #[cfg(not(feature = "all-rules"))]
-use json::FORM_RULES as BUILT_RULES;
+use json::{FORM_RULES as BUILT_RULES, decide_form_with as decide_rule};
 #[cfg(feature = "all-rules")]
-use json::RULES as BUILT_RULES;
-
-/// Whether this build runs the form rules alone: the other rules' code is then never linked.
-const FORMS_ONLY: bool = cfg!(not(feature = "all-rules"));
+use json::{RULES as BUILT_RULES, decide_with as decide_rule};
 
 /// The rules this build runs: core's [`json::FORM_RULES`], or with `all-rules` its [`json::RULES`].
 pub const RULES: &[&str] = BUILT_RULES;
@@ -95,14 +93,7 @@ fn decide(
         // One `JSON.stringify` and a text parse are several times faster than walking the
         // object field by field across the boundary.
         Ok(catalog) => hand_over::with_json_text(input, |text| match text {
-            Ok(text) => json::decide_with::<json::JsonText>(
-                catalog,
-                rule,
-                text,
-                today,
-                locale_value,
-                FORMS_ONLY,
-            ),
+            Ok(text) => decide_rule::<_, json::JsonText>(catalog, rule, text, today, locale_value),
             Err(detail) => Err(malformed("", detail)),
         }),
     };

@@ -54,6 +54,19 @@ pub trait Encoder {
     fn encode<T: Serialize + ?Sized>(value: &T) -> Result<Self::Out, String>;
 }
 
+/// How an input reaches the rules: split into the request's own fields and its `context`, each
+/// read into its type. JSON text here; the WASM bindings read JavaScript values themselves.
+pub trait Decoder {
+    /// The request's fields as `F` and the context as `C` (an empty object when absent).
+    fn split<F: DeserializeOwned, C: DeserializeOwned>(self) -> Result<(F, C), Rejection>;
+}
+
+impl Decoder for &str {
+    fn split<F: DeserializeOwned, C: DeserializeOwned>(self) -> Result<(F, C), Rejection> {
+        split(self)
+    }
+}
+
 /// Outputs as JSON text.
 #[derive(Debug)]
 pub struct JsonText;
@@ -86,7 +99,7 @@ pub fn decide(
     locale: Locale,
 ) -> Result<Value, Rejection> {
     // The rules read text: one reading path, so a `Value` and its text get the same answer.
-    decide_with::<JsonValue>(catalog, rule, &input.to_string(), today, locale, false)
+    decide_with::<_, JsonValue>(catalog, rule, input.to_string().as_str(), today, locale)
 }
 
 /// [`decide`] on JSON text, with the output as JSON text.
@@ -97,29 +110,40 @@ pub fn decide_str(
     today: NaiveDate,
     locale: Locale,
 ) -> Result<String, Rejection> {
-    decide_with::<JsonText>(catalog, rule, input, today, locale, false)
+    decide_with::<_, JsonText>(catalog, rule, input, today, locale)
 }
 
-/// Runs `rule` on JSON text with outputs written by `E`; with `forms_only`, only the rules of
-/// [`FORM_RULES`] (a program that passes `true` links none of the other rules' code).
-pub fn decide_with<E: Encoder>(
+/// Runs any rule of [`RULES`] on an input read by `D`, with its output written by `E`.
+pub fn decide_with<D: Decoder, E: Encoder>(
     catalog: &Catalog,
     rule: &str,
-    input: &str,
+    input: D,
     today: NaiveDate,
     locale: Locale,
-    forms_only: bool,
 ) -> Result<E::Out, Rejection> {
     let env = Env {
         catalog,
         today,
         locale,
     };
-    if forms_only {
-        registry::dispatch_form::<E>(rule, input, &env)
-    } else {
-        registry::dispatch::<E>(rule, input, &env)
-    }
+    registry::dispatch::<D, E>(rule, input, &env)
+}
+
+/// [`decide_with`] for the rules of [`FORM_RULES`] alone; any other name is an unknown rule. A
+/// program that calls only this (the browser module) links none of the other rules' code.
+pub fn decide_form_with<D: Decoder, E: Encoder>(
+    catalog: &Catalog,
+    rule: &str,
+    input: D,
+    today: NaiveDate,
+    locale: Locale,
+) -> Result<E::Out, Rejection> {
+    let env = Env {
+        catalog,
+        today,
+        locale,
+    };
+    registry::dispatch_form::<D, E>(rule, input, &env)
 }
 
 /// Runs `rule` on a parsed input; the answer is tagged. Never panics.
@@ -172,24 +196,30 @@ pub fn read<T: DeserializeOwned>(value: Value, root: &str) -> Result<T, Rejectio
     read_from(value, root)
 }
 
-/// Reads a `T` from `deserializer`, with the path of any failure under `root`.
-fn read_from<'de, T: Deserialize<'de>, D>(deserializer: D, root: &str) -> Result<T, Rejection>
+/// Reads a `T` from `deserializer`, with the path of any failure under `root` (for a
+/// [`Decoder`] of another format).
+pub fn read_from<'de, T: Deserialize<'de>, D>(deserializer: D, root: &str) -> Result<T, Rejection>
 where
     D: serde::Deserializer<'de>,
     D::Error: std::fmt::Display,
 {
-    serde_path_to_error::deserialize(deserializer).map_err(|error| {
-        let mut path = FieldPath::new(root);
-        for segment in error.path() {
-            path = match segment {
-                serde_path_to_error::Segment::Seq { index } => path.index(*index),
-                serde_path_to_error::Segment::Map { key } => path.key(key).into(),
-                serde_path_to_error::Segment::Enum { .. }
-                | serde_path_to_error::Segment::Unknown => path,
-            };
-        }
-        malformed(path, &error.inner().to_string())
-    })
+    serde_path_to_error::deserialize(deserializer)
+        .map_err(|error| malformed(path_of(error.path(), root), &error.inner().to_string()))
+}
+
+/// serde_path_to_error's path as a [`FieldPath`] under `root`.
+fn path_of(segments: &serde_path_to_error::Path, root: &str) -> FieldPath {
+    let mut path = FieldPath::new(root);
+    for segment in segments {
+        path = match segment {
+            serde_path_to_error::Segment::Seq { index } => path.index(*index),
+            serde_path_to_error::Segment::Map { key } => path.key(key).into(),
+            serde_path_to_error::Segment::Enum { .. } | serde_path_to_error::Segment::Unknown => {
+                path
+            }
+        };
+    }
+    path
 }
 
 fn malformed(field: FieldPath, detail: &str) -> Rejection {
@@ -263,10 +293,17 @@ pub fn split<F: DeserializeOwned, C: DeserializeOwned>(input: &str) -> Result<(F
     Ok((form, context))
 }
 
-/// Reads JSON text as a `T`, with the path of any failure under `root`.
+/// Reads JSON text as a `T`, with the path of any failure under `root`. The text is a part of
+/// the input put back together, so a shape error names its path, not a line and column.
 fn read_text<T: DeserializeOwned>(text: &str, root: &str) -> Result<T, Rejection> {
     let mut deserializer = serde_json::Deserializer::from_str(text);
-    let value = read_from(&mut deserializer, root)?;
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+        let inner = error.inner();
+        let detail = inner.to_string();
+        let position = format!(" at line {} column {}", inner.line(), inner.column());
+        let detail = detail.strip_suffix(&position).unwrap_or(&detail);
+        malformed(path_of(error.path(), root), detail)
+    })?;
     deserializer
         .end()
         .map_err(|e| malformed(FieldPath::new(root), &e.to_string()))?;

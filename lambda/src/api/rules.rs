@@ -103,13 +103,12 @@ pub async fn evaluate(
     use axum::response::IntoResponse;
     let today = date_or_today(&s, query.date.as_deref())?;
     let (input, _) = super::extract::read_json(request).await?;
-    let output = json::decide_with::<json::JsonText>(
+    let output = json::decide_with::<_, json::JsonText>(
         s.catalog,
         &rule,
-        &input.to_string(),
+        input.to_string().as_str(),
         today,
         locale,
-        false,
     )?;
     // The rule wrote its output as JSON text: send that text as it is.
     let json = [(axum::http::header::CONTENT_TYPE, "application/json")];
