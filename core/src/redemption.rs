@@ -249,6 +249,50 @@ pub fn redeem(
     })
 }
 
+/// The guard of one voucher of a batch, on its own: it is the actor's and `event` may apply
+/// to it on `today` (the state and every guard that needs no request).
+pub fn guard(
+    number: &VoucherNumber,
+    event: &VoucherEvent,
+    vouchers: &[Voucher],
+    actor: &Actor,
+    catalog: &Catalog,
+    today: NaiveDate,
+) -> Result<(), Rejection> {
+    let (voucher, program) = find(number, vouchers, actor, catalog).map_err(|(_, r)| r)?;
+    voucher::check(voucher, event, actor, &World::new(today, program)).map(|_| ())
+}
+
+/// For a selection that has problems of its own (SPEC §11, every problem at once): each entry
+/// of `raw` that reads as a voucher number, once, checked by `guard`, with its problems at
+/// `field[i]` of its place in `raw`. A list longer than a batch is not looked into.
+pub fn guard_entries(
+    raw: Option<&[String]>,
+    field: &str,
+    problems: &mut Problems,
+    mut guard: impl FnMut(&VoucherNumber) -> Result<(), Rejection>,
+) {
+    let raw = raw.unwrap_or_default();
+    if raw.len() > MAX_BATCH {
+        return;
+    }
+    let base = FieldPath::new(field);
+    let mut seen = form::Seen::new();
+    for (i, entry) in raw.iter().enumerate() {
+        let Ok(number) = VoucherNumber::parse(entry) else {
+            continue;
+        };
+        if !seen.insert(number.as_str().to_owned()) {
+            continue;
+        }
+        if let Err(rejection) = guard(&number) {
+            for problem in rejection.into_problems() {
+                problems.push(base.index(i), problem.kind);
+            }
+        }
+    }
+}
+
 /// Runs `step` for every voucher of a batch; every failure is re-homed at `field[i]`, and the
 /// batch succeeds only when every voucher does.
 pub fn batch<T>(

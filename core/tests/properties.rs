@@ -355,3 +355,32 @@ fn every_name_is_the_serde_name() {
     ]);
     same(&[saps_core::enrollment::EnrollmentStatus::RenewalDue]);
 }
+
+/// A store that lists by [`VoucherState::stored_as`] finds exactly the vouchers whose effective
+/// state is the one asked: every stored state, with an expiry before, on and after the day.
+#[test]
+fn listing_keys_find_exactly_the_effective_state() {
+    let today = day(10);
+    for stored in VoucherState::ALL {
+        for expiry in 8..=12 {
+            let expires_on = day(expiry);
+            let voucher = Voucher {
+                state: stored,
+                expires_on,
+                ..assigned()
+            };
+            let effective = voucher.effective_state(today);
+            for asked in VoucherState::ALL {
+                let found = asked
+                    .stored_as()
+                    .iter()
+                    .any(|(state, bound)| *state == stored && bound.admits(expires_on, today));
+                assert_eq!(
+                    found,
+                    asked == effective,
+                    "{stored:?} expiring {expires_on}, asked {asked:?}"
+                );
+            }
+        }
+    }
+}

@@ -1,11 +1,12 @@
 //! The claim rules of the entry layer (SPEC §10).
 
 use super::{Claim, ClaimDecision, ClaimForm, ClaimOutcome, ClaimRequest, one_program};
-use crate::error::{ProblemKind, Rejection};
+use crate::error::{ProblemKind, Problems, Rejection};
+use crate::redemption::{guard, guard_entries};
 use crate::rule::{Env, Nothing};
 use crate::value::Money;
 use crate::voucher::rules::VouchersContext;
-use crate::voucher::{Actor, Voucher};
+use crate::voucher::{Actor, Voucher, VoucherEvent};
 use serde::{Deserialize, Serialize};
 
 /// A program administrator's decision fields: none to approve, `reason` to reject,
@@ -59,17 +60,31 @@ pub fn claim_amount(env: &Env<'_>, _: Nothing, context: AmountContext) -> Result
         .map_err(|kind| Rejection::one("context.vouchers", kind))
 }
 
-/// `createClaim` (SPEC §10): the claim's id comes from the caller (`context.claimId`).
+/// `createClaim` (SPEC §10): the claim's id comes from the caller (`context.claimId`). A form
+/// with problems also reports each listed voucher's own guards.
 pub fn create_claim(
     env: &Env<'_>,
     form: ClaimForm,
     context: VouchersContext,
 ) -> Result<ClaimOutcome, Rejection> {
-    let request = form.parse()?;
     let claim_id = context
         .claim_id
         .clone()
         .ok_or_else(|| Rejection::one("context.claimId", ProblemKind::Required))?;
+    let request = match form.parse() {
+        Ok(request) => request,
+        Err(request) => {
+            let mut problems = Problems::new();
+            problems.absorb(request);
+            let event = VoucherEvent::CreateClaim(claim_id);
+            let raw = form.voucher_numbers.as_deref();
+            guard_entries(raw, "voucherNumbers", &mut problems, |number| {
+                let (vouchers, actor) = (&context.vouchers, &context.actor);
+                guard(number, &event, vouchers, actor, env.catalog, env.today)
+            });
+            return problems.finish_with(|| None);
+        }
+    };
     super::create_claim(
         &request,
         &context.vouchers,

@@ -1,11 +1,11 @@
 //! The redemption rules of the entry layer (SPEC §9).
 
-use super::{Preview, RedemptionForm, preview, redeem as redeem_all};
-use crate::error::Rejection;
+use super::{Preview, RedemptionForm, guard, guard_entries, preview, redeem as redeem_all};
+use crate::error::{Problems, Rejection};
 use crate::rule::{Env, Nothing};
 use crate::value::VoucherNumber;
-use crate::voucher::Transition;
 use crate::voucher::rules::VouchersContext;
+use crate::voucher::{Transition, VoucherEvent};
 use serde::{Deserialize, Serialize};
 
 /// The vouchers selected for a redemption preview.
@@ -68,13 +68,33 @@ pub fn redemption_preview(
     ))
 }
 
-/// `redeem`: every selected voucher or none.
+/// `redeem`: every selected voucher or none. A form with problems also reports each listed
+/// voucher's own guards.
 pub fn redeem(
     env: &Env<'_>,
     form: RedemptionForm,
     context: VouchersContext,
 ) -> Result<Redeemed, Rejection> {
-    let selection = form.parse_confirmed()?;
+    let selection = match form.parse_confirmed() {
+        Ok(selection) => selection,
+        Err(request) => {
+            let mut problems = Problems::new();
+            problems.absorb(request);
+            let raw = form.voucher_numbers.as_deref();
+            guard_entries(raw, "voucherNumbers", &mut problems, |number| {
+                let (vouchers, actor) = (&context.vouchers, &context.actor);
+                guard(
+                    number,
+                    &VoucherEvent::Redeem,
+                    vouchers,
+                    actor,
+                    env.catalog,
+                    env.today,
+                )
+            });
+            return problems.finish_with(|| None);
+        }
+    };
     let vouchers = redeem_all(
         &selection,
         &context.vouchers,

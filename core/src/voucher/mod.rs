@@ -78,6 +78,48 @@ impl VoucherState {
             VoucherState::Assigned | VoucherState::Reserved | VoucherState::Completed
         )
     }
+
+    /// The stored states whose vouchers read as this effective state on a day, each with the
+    /// bound their expiry must meet (SPEC §7: expiry is derived, so `expired` also gathers the
+    /// states that can expire, once their day has come). A store lists by these keys.
+    pub fn stored_as(self) -> Vec<(VoucherState, ExpiryBound)> {
+        if self == VoucherState::Expired {
+            let lapsed = VoucherState::ALL
+                .into_iter()
+                .filter(|s| s.can_expire())
+                .map(|s| (s, ExpiryBound::Expired));
+            std::iter::once((self, ExpiryBound::Any))
+                .chain(lapsed)
+                .collect()
+        } else if self.can_expire() {
+            vec![(self, ExpiryBound::Unexpired)]
+        } else {
+            vec![(self, ExpiryBound::Any)]
+        }
+    }
+}
+
+/// What a stored voucher's `expiresOn` must be, against the day asked, for its stored state to
+/// read as a given effective state ([`VoucherState::stored_as`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExpiryBound {
+    /// After the day: still usable.
+    Unexpired,
+    /// On or before the day: expired.
+    Expired,
+    /// The stored state alone decides.
+    Any,
+}
+
+impl ExpiryBound {
+    /// Whether `expires_on` meets the bound on `today`.
+    pub fn admits(self, expires_on: NaiveDate, today: NaiveDate) -> bool {
+        match self {
+            ExpiryBound::Unexpired => today < expires_on,
+            ExpiryBound::Expired => today >= expires_on,
+            ExpiryBound::Any => true,
+        }
+    }
 }
 
 /// The engagement a voucher is reserved for.

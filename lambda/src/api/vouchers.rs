@@ -514,16 +514,8 @@ pub async fn upload(
             expected: MediaType::ALL.map(MediaType::mime).join(", "),
         })?;
     let bytes = read_limited(&parts.headers, body, MAX_DELIVERABLE_BYTES).await?;
-    if bytes.is_empty() {
-        return Err(Rejection::one(
-            "size",
-            ProblemKind::OutOfRange {
-                min: 1,
-                max: MAX_DELIVERABLE_BYTES,
-            },
-        )
-        .into());
-    }
+    let length = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+    completion::check_size(length).map_err(|kind| Rejection::one("size", kind))?;
     let stored = s
         .blobs
         .put(&mut bytes.as_ref(), MAX_DELIVERABLE_BYTES)

@@ -6,9 +6,8 @@
 
 use super::directory::{self, DirectoryKey, DirectoryRecord, IndexEntry};
 use super::{
-    Commit, ConflictItem, ExpiryBound, IdempotencyRecord, Partner, Store, StoreError, StoreResult,
-    VoucherPage, VoucherQuery, decode_list_cursor, encode_list_cursor, stored_states_for,
-    voucher_list_key,
+    Commit, ConflictItem, IdempotencyRecord, Partner, Store, StoreError, StoreResult, VoucherPage,
+    VoucherQuery, decode_list_cursor, encode_list_cursor, voucher_list_key,
 };
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
@@ -24,6 +23,7 @@ use saps_core::claim::Claim;
 use saps_core::completion::Deliverable;
 use saps_core::value::Named as _;
 use saps_core::value::{ClaimId, PartnerId, ProgramId, VoucherNumber};
+use saps_core::voucher::ExpiryBound;
 use saps_core::voucher::{CustomerNotification, HistoryEntry, Voucher, VoucherState};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -666,7 +666,8 @@ impl Store for DynamoStore {
                 low.clone(),
                 None,
             )],
-            Some(state) => stored_states_for(state)
+            Some(state) => state
+                .stored_as()
                 .into_iter()
                 .map(|(stored, expiry)| {
                     let partition = (

@@ -306,31 +306,3 @@ pub(crate) fn decode_list_cursor(cursor: &str) -> StoreResult<String> {
         && key.get(10..11) == Some("#");
     valid.then_some(key).ok_or(StoreError::InvalidCursor)
 }
-
-/// What a list segment requires of a voucher's expiry date, judged on the query's `today`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum ExpiryBound {
-    /// Expires after `today`: still usable.
-    Unexpired,
-    /// Expired on or before `today` (derived expiry, SPEC §7).
-    Expired,
-    /// The stored state alone decides.
-    Any,
-}
-
-/// The stored states whose vouchers have effective state `state`, each with the expiry bound
-/// that completes the match.
-pub(crate) fn stored_states_for(state: VoucherState) -> Vec<(VoucherState, ExpiryBound)> {
-    match state {
-        VoucherState::Assigned | VoucherState::Reserved | VoucherState::Completed => {
-            vec![(state, ExpiryBound::Unexpired)]
-        }
-        VoucherState::Expired => vec![
-            (VoucherState::Expired, ExpiryBound::Any),
-            (VoucherState::Assigned, ExpiryBound::Expired),
-            (VoucherState::Reserved, ExpiryBound::Expired),
-            (VoucherState::Completed, ExpiryBound::Expired),
-        ],
-        other => vec![(other, ExpiryBound::Any)],
-    }
-}

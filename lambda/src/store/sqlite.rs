@@ -8,9 +8,8 @@
 
 use super::directory::{self, DirectoryKey, DirectoryRecord};
 use super::{
-    Commit, ConflictItem, ExpiryBound, IdempotencyRecord, Partner, Store, StoreError, StoreResult,
-    VoucherPage, VoucherQuery, decode_list_cursor, encode_list_cursor, stored_states_for,
-    voucher_list_key,
+    Commit, ConflictItem, IdempotencyRecord, Partner, Store, StoreError, StoreResult, VoucherPage,
+    VoucherQuery, decode_list_cursor, encode_list_cursor, voucher_list_key,
 };
 use async_trait::async_trait;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
@@ -18,6 +17,7 @@ use saps_core::claim::Claim;
 use saps_core::completion::Deliverable;
 use saps_core::value::Named as _;
 use saps_core::value::{ClaimId, PartnerId, ProgramId, VoucherNumber};
+use saps_core::voucher::ExpiryBound;
 use saps_core::voucher::{CustomerNotification, HistoryEntry, Voucher};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -559,7 +559,7 @@ impl Store for SqliteStore {
                     Vec::new(),
                 ),
                 Some(state) => {
-                    let segments = stored_states_for(state);
+                    let segments = state.stored_as();
                     let parts: Vec<String> = segments
                         .iter()
                         .enumerate()
