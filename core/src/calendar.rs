@@ -95,6 +95,14 @@ pub(crate) fn iso_digits(date: NaiveDate) -> Option<[u8; 10]> {
     ])
 }
 
+/// `date` as `YYYY-MM-DD` (without the formatting machinery for the common four-digit years).
+pub fn iso(date: NaiveDate) -> String {
+    match iso_digits(date).map(|d| String::from_utf8(d.to_vec())) {
+        Some(Ok(text)) => text,
+        _ => date.to_string(),
+    }
+}
+
 /// Serde support for dates as strict `YYYY-MM-DD` strings.
 pub mod serde_date {
     use chrono::NaiveDate;

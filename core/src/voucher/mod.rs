@@ -613,7 +613,9 @@ fn apply(
                 engagement_start: request.engagement_start,
                 engagement_end: request.engagement_end,
             });
-            let engagement = format!("{}..{}", request.engagement_start, request.engagement_end);
+            let mut engagement = calendar::iso(request.engagement_start);
+            engagement.push_str("..");
+            engagement.push_str(&calendar::iso(request.engagement_end));
             detail = Some(engagement.clone());
             notification = Some(notify(voucher, kind, today, engagement));
         }
