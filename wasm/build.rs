@@ -4,6 +4,8 @@
 
 #[path = "../tests/vectors/files.rs"]
 mod files;
+#[path = "../tests/vectors/matcher.rs"]
+mod vectors;
 
 use std::error::Error;
 use std::path::PathBuf;
@@ -19,8 +21,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     for file in &files {
         println!("cargo:rerun-if-changed={}", file.path.display());
     }
-    let answered =
-        saps_core::vectors::answer_files(files.iter().map(|f| (f.name.as_str(), f.text.as_str())))?;
+    let answered = vectors::answer_files(files.iter().map(|f| (f.name.as_str(), f.text.as_str())))?;
     let out = PathBuf::from(std::env::var("OUT_DIR")?).join("vectors.json");
     std::fs::write(out, serde_json::to_vec(&answered)?)?;
     Ok(())

@@ -6,6 +6,8 @@
 
 #[path = "../../tests/vectors/files.rs"]
 mod files;
+#[path = "../../tests/vectors/matcher.rs"]
+mod vectors;
 
 use std::error::Error;
 use std::io::Write;
@@ -14,8 +16,7 @@ use std::path::Path;
 fn main() -> Result<(), Box<dyn Error>> {
     let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors");
     let files = files::read_vector_files(&files::vector_dirs(shared))?;
-    let answered =
-        saps_core::vectors::answer_files(files.iter().map(|f| (f.name.as_str(), f.text.as_str())))?;
+    let answered = vectors::answer_files(files.iter().map(|f| (f.name.as_str(), f.text.as_str())))?;
     let mut out = std::io::stdout().lock();
     serde_json::to_writer(&mut out, &answered)?;
     writeln!(out)?;

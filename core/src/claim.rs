@@ -290,7 +290,8 @@ pub fn create_claim(
 }
 
 /// A program admin's decision on a claim.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, strum::IntoStaticStr)]
+#[strum(serialize_all = "camelCase")]
 pub enum ClaimDecision {
     /// `submitted` → `approved`.
     Approve,
@@ -301,15 +302,6 @@ pub enum ClaimDecision {
 }
 
 impl ClaimDecision {
-    /// The wire name of the decision.
-    pub fn name(&self) -> &'static str {
-        match self {
-            ClaimDecision::Approve => "approve",
-            ClaimDecision::Reject(_) => "reject",
-            ClaimDecision::Pay(_) => "pay",
-        }
-    }
-
     /// Reads a rejection reason.
     pub fn reject(raw: Option<&str>) -> Result<ClaimDecision, Rejection> {
         let mut problems = Problems::new();
@@ -353,7 +345,7 @@ pub fn decide(
                 "claimId",
                 ProblemKind::ClaimInvalidTransition {
                     state: state.name(),
-                    event: decision.name(),
+                    event: <&str>::from(decision),
                 },
             ));
         }

@@ -812,16 +812,7 @@ impl FieldPath {
 
     /// The path of item `index` of this list.
     pub fn index(&self, index: usize) -> FieldPath {
-        // Built by hand: each item of a checked list gets its path, and `format!` was a tenth of
-        // a qualification check's instructions.
-        let mut digits = itoa::Buffer::new();
-        let digits = digits.format(index);
-        let mut path = String::with_capacity(self.0.len() + digits.len() + 2);
-        path.push_str(&self.0);
-        path.push('[');
-        path.push_str(digits);
-        path.push(']');
-        FieldPath(path)
+        FieldPath(format!("{}[{index}]", self.0))
     }
 
     /// The path of field `name` of this object. It is only written out when something is
@@ -857,10 +848,7 @@ impl From<ChildPath<'_>> for FieldPath {
         if parent.is_empty() {
             return FieldPath::new(child.name);
         }
-        let mut path = String::with_capacity(parent.len() + 1 + child.name.len());
-        path.push_str(parent);
-        path.push('.');
-        path.push_str(child.name);
+        let path = format!("{parent}.{}", child.name);
         FieldPath(path)
     }
 }

@@ -62,7 +62,6 @@ pub mod json;
 pub mod redemption;
 pub mod rule;
 pub mod value;
-pub mod vectors;
 pub mod voucher;
 
 pub use error::{Failure, Locale, Problem, ProblemKind, Rejection};

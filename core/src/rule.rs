@@ -31,6 +31,11 @@ impl<'a> Env<'a> {
             locale: Locale::En,
         }
     }
+
+    /// The same environment, with texts in `locale`.
+    pub fn in_locale(self, locale: Locale) -> Env<'a> {
+        Env { locale, ..self }
+    }
 }
 
 /// No request fields, or no context: an empty object.

@@ -11,12 +11,14 @@
 
 #[path = "../../tests/vectors/files.rs"]
 mod files;
+#[path = "../../tests/vectors/matcher.rs"]
+mod vectors;
 
 use saps_core::catalog::Catalog;
 use saps_core::json;
-use saps_core::vectors::{self, Case, Expect};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use vectors::{Case, Expect};
 
 fn load(dirs: &[PathBuf]) -> Vec<(String, Case)> {
     let mut cases = Vec::new();

@@ -12,11 +12,12 @@ mod api;
 
 #[path = "../../tests/vectors/files.rs"]
 mod files;
+#[path = "../../tests/vectors/matcher.rs"]
+mod vectors;
 
 use saps_core::catalog::Catalog;
 use saps_core::error::Locale;
 use saps_core::json::{self, Answer};
-use saps_core::vectors;
 use serde_json::Value;
 use std::path::PathBuf;
 

@@ -13,11 +13,14 @@
     clippy::indexing_slicing
 )]
 
+#[path = "../../tests/vectors/matcher.rs"]
+mod vectors;
+
 use saps_core::error::Locale;
 use saps_core::json::Answer;
-use saps_core::vectors::{self, Answered};
 use serde::Serialize;
 use tsify::Ts;
+use vectors::Answered;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::wasm_bindgen_test;
 

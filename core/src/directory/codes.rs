@@ -1,6 +1,4 @@
 //! Code lists the directory profile is checked against (SPEC §6), sorted for binary search.
-//! Each code is two bytes, not a `&str`: a table of string slices is a pointer and a length per
-//! code, four times the bytes in the WASM module.
 
 /// ISO 3166-1 alpha-2 country codes.
 pub const COUNTRIES: [[u8; 2]; 249] = [
@@ -49,11 +47,7 @@ pub const LANGUAGES: [[u8; 2]; 184] = [
 
 /// Whether `code` is in `codes` (exactly, case included).
 pub fn listed(codes: &[[u8; 2]], code: &str) -> bool {
-    // Compared as big-endian u16s, which order as the byte pairs do: one integer comparison per
-    // step instead of a slice comparison.
-    let key = |pair: &[u8; 2]| u16::from_be_bytes(*pair);
-    <[u8; 2]>::try_from(code.as_bytes())
-        .is_ok_and(|code| codes.binary_search_by_key(&key(&code), key).is_ok())
+    <[u8; 2]>::try_from(code.as_bytes()).is_ok_and(|code| codes.binary_search(&code).is_ok())
 }
 
 #[cfg(test)]

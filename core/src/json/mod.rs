@@ -121,12 +121,7 @@ pub fn decide_with<D: Decoder, E: Encoder>(
     today: NaiveDate,
     locale: Locale,
 ) -> Result<E::Out, Rejection> {
-    let env = Env {
-        catalog,
-        today,
-        locale,
-    };
-    registry::dispatch::<D, E>(rule, input, &env)
+    registry::dispatch::<D, E>(rule, input, &Env::new(catalog, today).in_locale(locale))
 }
 
 /// [`decide_with`] for the rules of [`FORM_RULES`] alone; any other name is an unknown rule. A
@@ -138,12 +133,7 @@ pub fn decide_form_with<D: Decoder, E: Encoder>(
     today: NaiveDate,
     locale: Locale,
 ) -> Result<E::Out, Rejection> {
-    let env = Env {
-        catalog,
-        today,
-        locale,
-    };
-    registry::dispatch_form::<D, E>(rule, input, &env)
+    registry::dispatch_form::<D, E>(rule, input, &Env::new(catalog, today).in_locale(locale))
 }
 
 /// Runs `rule` on a parsed input; the answer is tagged. Never panics.

@@ -5,11 +5,15 @@
 //! An expected output matches when every key it names is present with a matching value
 //! (objects match as subsets, arrays element by element with equal length, scalars by equality);
 //! an expected error matches the top-level code and the exact multiset of `(field, code)` pairs.
+//!
+//! Each surface's tests include this one file with `#[path]`, as they do `files.rs`.
 
-use crate::calendar::serde_date;
-use crate::error::Locale;
-use crate::json::Answer;
+#![allow(dead_code)] // Each includer is its own crate and not every one uses every item.
+
 use chrono::NaiveDate;
+use saps_core::calendar::serde_date;
+use saps_core::error::Locale;
+use saps_core::json::Answer;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -19,7 +23,7 @@ use serde_json::Value;
 pub struct Case {
     /// Unique, descriptive name.
     pub name: String,
-    /// The JSON entry point to run (see [`crate::json::RULES`]).
+    /// The JSON entry point to run (see [`saps_core::json::RULES`]).
     pub rule: String,
     /// The date the rule runs on.
     #[serde(with = "serde_date")]
@@ -84,12 +88,12 @@ pub struct Answered {
 pub fn answer_files<'a>(
     files: impl IntoIterator<Item = (&'a str, &'a str)>,
 ) -> Result<Vec<Answered>, String> {
-    let catalog = crate::catalog::Catalog::sample().map_err(|e| e.to_string())?;
+    let catalog = saps_core::catalog::Catalog::sample().map_err(|e| e.to_string())?;
     let mut answered = Vec::new();
     for (file, text) in files {
         let cases = parse_file(text).map_err(|e| format!("{file} is not a vector file: {e}"))?;
         answered.extend(cases.into_iter().map(|case| {
-            let native = crate::json::run(
+            let native = saps_core::json::run(
                 catalog,
                 &case.rule,
                 case.input.clone(),
