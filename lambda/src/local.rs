@@ -39,3 +39,68 @@ pub fn app(api: Router, web: &Path, pkg: &Path, tokens: Option<Map<String, Value
     }
     app.fallback_service(ServeDir::new(web))
 }
+
+/// Makes the data directory when it is missing, readable by its owner alone (0700): it holds the
+/// store and the token secret. An existing directory is the operator's, and keeps its mode.
+pub fn data_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
+/// The token secret kept in the data directory, readable by its owner alone (0600): made once
+/// from the OS's random source; a secret file left readable by others is made private.
+pub fn stored_secret(dir: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::{Read as _, Write as _};
+    let path = dir.join("jwt-secret");
+    if let Ok(secret) = std::fs::read(&path)
+        && secret.len() >= 32
+    {
+        #[cfg(unix)]
+        std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
+        return Ok(secret);
+    }
+    let mut secret = vec![0u8; 32];
+    std::fs::File::open("/dev/urandom")?.read_exact(&mut secret)?;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(&path)?.write_all(&secret)?;
+    Ok(secret)
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    fn mode(path: &Path) -> u32 {
+        std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+    }
+
+    #[test]
+    fn the_data_dir_and_the_secret_are_private() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("data");
+        data_dir(&dir).unwrap();
+        assert_eq!(mode(&dir), 0o700);
+        let secret = stored_secret(&dir).unwrap();
+        assert_eq!(secret.len(), 32);
+        assert_eq!(mode(&dir.join("jwt-secret")), 0o600);
+        assert_eq!(stored_secret(&dir).unwrap(), secret, "kept, not made again");
+    }
+
+    #[test]
+    fn a_secret_readable_by_others_is_made_private() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("jwt-secret");
+        std::fs::write(&path, [7u8; 32]).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        assert_eq!(stored_secret(dir.path()).unwrap(), vec![7u8; 32]);
+        assert_eq!(mode(&path), 0o600);
+    }
+}

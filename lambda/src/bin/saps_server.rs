@@ -13,9 +13,8 @@ use saps_lambda::store::Store;
 use saps_lambda::store::dynamo::{self, DynamoStore};
 use saps_lambda::store::sqlite::SqliteStore;
 use saps_lambda::{demo, local};
-use std::io::Read as _;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -56,22 +55,8 @@ fn parse_today(raw: &str) -> Result<chrono::NaiveDate, String> {
     calendar::parse_date(raw).ok_or_else(|| format!("`{raw}` is not a YYYY-MM-DD date"))
 }
 
-/// The secret kept in the data directory: made once from the OS's random source.
-fn stored_secret(dir: &Path) -> std::io::Result<Vec<u8>> {
-    let path = dir.join("jwt-secret");
-    if let Ok(secret) = std::fs::read(&path)
-        && secret.len() >= 32
-    {
-        return Ok(secret);
-    }
-    let mut secret = vec![0u8; 32];
-    std::fs::File::open("/dev/urandom")?.read_exact(&mut secret)?;
-    std::fs::write(&path, &secret)?;
-    Ok(secret)
-}
-
 async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
-    std::fs::create_dir_all(&args.data_dir)?;
+    local::data_dir(&args.data_dir)?;
     let catalog = Catalog::sample().map_err(|e| e.to_string())?;
     let store: Arc<dyn Store> = match &args.dynamodb_endpoint {
         Some(endpoint) => {
@@ -89,7 +74,7 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     };
     let secret = match &args.jwt_secret {
         Some(secret) => secret.as_bytes().to_vec(),
-        None => stored_secret(&args.data_dir)?,
+        None => local::stored_secret(&args.data_dir)?,
     };
     let keys = Hs256Keys::new(&secret);
     let mut tokens = None;
