@@ -3,7 +3,7 @@
 
 pub mod rules;
 
-use crate::error::{Locale, ProblemKind};
+use crate::error::{Locale, ProblemKind, Rejection};
 use crate::value::{Money, ProgramId};
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
@@ -232,6 +232,14 @@ impl Catalog {
     /// The program with `id`, if any.
     pub fn program(&self, id: &ProgramId) -> Option<&Program> {
         self.programs.iter().find(|p| &p.id == id)
+    }
+
+    /// The program with `id`, or `program.unknown` at `field`: a stored id whose program the
+    /// catalog no longer has.
+    pub fn known(&self, id: &ProgramId, field: &str) -> Result<&Program, Rejection> {
+        self.program(id).ok_or_else(|| {
+            Rejection::one(field, ProblemKind::UnknownProgram { id: id.to_string() })
+        })
     }
 
     /// The program named by user input `raw`, or `program.unknown`.

@@ -184,12 +184,7 @@ pub fn one_program<'c>(
     let Some(first) = vouchers.first() else {
         return Err(Rejection::one(field, ProblemKind::Required));
     };
-    let program = catalog.program(&first.program_id).ok_or_else(|| {
-        let unknown = ProblemKind::UnknownProgram {
-            id: first.program_id.to_string(),
-        };
-        Rejection::one(field, unknown)
-    })?;
+    let program = catalog.known(&first.program_id, field)?;
     if let Some(other) = vouchers
         .iter()
         .position(|v| v.program_id != first.program_id)
@@ -364,14 +359,7 @@ pub fn decide(
                     &v.voucher_number == number && v.claim_id.as_ref() == Some(&claim.claim_id)
                 })
                 .ok_or_else(|| Rejection::one("voucherNumber", ProblemKind::VoucherNotFound))?;
-            let program = catalog.program(&voucher.program_id).ok_or_else(|| {
-                Rejection::one(
-                    "voucherNumber",
-                    ProblemKind::UnknownProgram {
-                        id: voucher.program_id.to_string(),
-                    },
-                )
-            })?;
+            let program = catalog.known(&voucher.program_id, "voucherNumber")?;
             transition(voucher, event, actor, &World::new(today, program))
         })?,
     };

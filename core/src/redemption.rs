@@ -22,6 +22,19 @@ pub fn parse_selection(
     let base = FieldPath::new(field);
     let raw = raw.unwrap_or_default();
     form::list_len(problems, &base, raw.len(), MAX_BATCH);
+    entries(raw, &base, problems)
+        .into_iter()
+        .map(|(_, number)| number)
+        .collect()
+}
+
+/// The distinct voucher numbers of `raw`, each with its place in `raw`; a malformed or repeated
+/// entry is recorded at `base[i]`.
+fn entries(
+    raw: &[String],
+    base: &FieldPath,
+    problems: &mut Problems,
+) -> Vec<(usize, VoucherNumber)> {
     let mut seen = form::Seen::new();
     let mut numbers = Vec::with_capacity(raw.len());
     for (i, item) in raw.iter().enumerate() {
@@ -29,7 +42,7 @@ pub fn parse_selection(
             continue;
         };
         if seen.insert(number.as_str().to_owned()) {
-            numbers.push(number);
+            numbers.push((i, number));
         } else {
             problems.push(
                 base.index(i),
@@ -152,12 +165,9 @@ pub(crate) fn find<'a>(
                 Rejection::one("voucherNumber", ProblemKind::VoucherNotFound),
             )
         })?;
-    let program = catalog.program(&voucher.program_id).ok_or_else(|| {
-        let unknown = ProblemKind::UnknownProgram {
-            id: voucher.program_id.to_string(),
-        };
-        (Some(voucher), Rejection::one("voucherNumber", unknown))
-    })?;
+    let program = catalog
+        .known(&voucher.program_id, "voucherNumber")
+        .map_err(|rejection| (Some(voucher), rejection))?;
     Ok((voucher, program))
 }
 
@@ -277,14 +287,8 @@ pub fn guard_entries(
         return;
     }
     let base = FieldPath::new(field);
-    let mut seen = form::Seen::new();
-    for (i, entry) in raw.iter().enumerate() {
-        let Ok(number) = VoucherNumber::parse(entry) else {
-            continue;
-        };
-        if !seen.insert(number.as_str().to_owned()) {
-            continue;
-        }
+    // The entries' own problems are the form's, already recorded.
+    for (i, number) in entries(raw, &base, &mut Problems::new()) {
         if let Err(rejection) = guard(&number) {
             for problem in rejection.into_problems() {
                 problems.push(base.index(i), problem.kind);

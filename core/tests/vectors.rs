@@ -169,9 +169,9 @@ fn the_form_entry_point_answers_the_form_rules_alone() {
     };
     let decide = |rule, input: &str, today, locale, forms_only| {
         if forms_only {
-            json::decide_form_with::<_, json::JsonText>(catalog, rule, input, today, locale)
+            json::decide_form_with::<json::JsonText>(catalog, rule, input, today, locale)
         } else {
-            json::decide_with::<_, json::JsonText>(catalog, rule, input, today, locale)
+            json::decide_with::<json::JsonText>(catalog, rule, input, today, locale)
         }
     };
     let (mut answered, mut refused) = (0, 0);

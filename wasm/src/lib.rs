@@ -93,7 +93,7 @@ fn decide(
         // One `JSON.stringify` and a text parse are several times faster than walking the
         // object field by field across the boundary.
         Ok(catalog) => hand_over::with_json_text(input, |text| match text {
-            Ok(text) => decide_rule::<_, json::JsonText>(catalog, rule, text, today, locale_value),
+            Ok(text) => decide_rule::<json::JsonText>(catalog, rule, text, today, locale_value),
             Err(detail) => Err(malformed("", detail)),
         }),
     };

@@ -1,4 +1,4 @@
-//! The access rule of the entry layer.
+//! The access rule of the entry layer (SPEC §1).
 
 use super::{Operation, Principal, authorize as decide};
 use crate::error::{ProblemKind, Problems, Rejection};

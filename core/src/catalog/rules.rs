@@ -1,4 +1,4 @@
-//! The catalog's rule of the entry layer.
+//! The catalog's rule of the entry layer (SPEC §3).
 
 use super::Program;
 use crate::error::Rejection;

@@ -261,10 +261,12 @@ pub fn sort(entries: &mut [DirectoryEntry]) {
 
 /// The order of the directory: company name ignoring case, then partner id (SPEC §6).
 pub fn sort_key(entry: &DirectoryEntry) -> (String, &PartnerId) {
-    (
-        crate::value::lowercase(&entry.profile.company_name),
-        &entry.partner_id,
-    )
+    (name_key(&entry.profile), &entry.partner_id)
+}
+
+/// The name part of [`sort_key`]: the company name ignoring case. A store's index sorts by it.
+pub fn name_key(profile: &Profile) -> String {
+    crate::value::lowercase(&profile.company_name)
 }
 
 /// A search as typed (query string parameters).

@@ -3,7 +3,7 @@
 use super::{Enrollment, EnrollmentView, parse_locations};
 use crate::catalog::Program;
 use crate::eligibility::{self, QualificationFacts};
-use crate::error::{FieldPath, ProblemKind, Problems, Rejection};
+use crate::error::{FieldPath, Problems, Rejection};
 use crate::form;
 use crate::rule::{Env, Nothing};
 use crate::value::{LocationId, ProgramId};
@@ -123,20 +123,13 @@ pub fn enroll(
     }
 }
 
-fn program_of<'c>(env: &Env<'c>, id: &ProgramId, field: &str) -> Result<&'c Program, Rejection> {
-    env.catalog
-        .program(id)
-        .ok_or_else(|| Rejection::one(field, ProblemKind::UnknownProgram { id: id.to_string() }))
-}
-
 /// `enrollmentStatus`: the enrollment as read on the day.
 pub fn enrollment_status(
     env: &Env<'_>,
     _: Nothing,
     context: EnrollmentContext,
 ) -> Result<EnrollmentView, Rejection> {
-    let program = program_of(
-        env,
+    let program = env.catalog.known(
         &context.enrollment.program_id,
         "context.enrollment.programId",
     )?;
@@ -149,7 +142,9 @@ pub fn renew(
     _: Nothing,
     context: EnrollmentContext,
 ) -> Result<EnrollmentView, Rejection> {
-    let program = program_of(env, &context.enrollment.program_id, "programId")?;
+    let program = env
+        .catalog
+        .known(&context.enrollment.program_id, "programId")?;
     let status = eligibility::evaluate(program, &context.facts, env.today).status;
     let renewed = super::renew(program, &context.enrollment, status, env.today)?;
     Ok(renewed.view(program, env.today))
@@ -161,7 +156,9 @@ pub fn withdraw(
     _: Nothing,
     context: EnrollmentContext,
 ) -> Result<EnrollmentView, Rejection> {
-    let program = program_of(env, &context.enrollment.program_id, "programId")?;
+    let program = env
+        .catalog
+        .known(&context.enrollment.program_id, "programId")?;
     let withdrawn = super::withdraw(program, &context.enrollment, env.today)?;
     Ok(withdrawn.view(program, env.today))
 }

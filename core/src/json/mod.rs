@@ -54,19 +54,6 @@ pub trait Encoder {
     fn encode<T: Serialize + ?Sized>(value: &T) -> Result<Self::Out, String>;
 }
 
-/// How an input reaches the rules: split into the request's own fields and its `context`, each
-/// read into its type. JSON text here; the WASM bindings read JavaScript values themselves.
-pub trait Decoder {
-    /// The request's fields as `F` and the context as `C` (an empty object when absent).
-    fn split<F: DeserializeOwned, C: DeserializeOwned>(self) -> Result<(F, C), Rejection>;
-}
-
-impl Decoder for &str {
-    fn split<F: DeserializeOwned, C: DeserializeOwned>(self) -> Result<(F, C), Rejection> {
-        split(self)
-    }
-}
-
 /// Outputs as JSON text.
 #[derive(Debug)]
 pub struct JsonText;
@@ -99,7 +86,7 @@ pub fn decide(
     locale: Locale,
 ) -> Result<Value, Rejection> {
     // The rules read text: one reading path, so a `Value` and its text get the same answer.
-    decide_with::<_, JsonValue>(catalog, rule, input.to_string().as_str(), today, locale)
+    decide_with::<JsonValue>(catalog, rule, input.to_string().as_str(), today, locale)
 }
 
 /// [`decide`] on JSON text, with the output as JSON text.
@@ -110,30 +97,30 @@ pub fn decide_str(
     today: NaiveDate,
     locale: Locale,
 ) -> Result<String, Rejection> {
-    decide_with::<_, JsonText>(catalog, rule, input, today, locale)
+    decide_with::<JsonText>(catalog, rule, input, today, locale)
 }
 
-/// Runs any rule of [`RULES`] on an input read by `D`, with its output written by `E`.
-pub fn decide_with<D: Decoder, E: Encoder>(
+/// Runs any rule of [`RULES`] on JSON text, with its output written by `E`.
+pub fn decide_with<E: Encoder>(
     catalog: &Catalog,
     rule: &str,
-    input: D,
+    input: &str,
     today: NaiveDate,
     locale: Locale,
 ) -> Result<E::Out, Rejection> {
-    registry::dispatch::<D, E>(rule, input, &Env::new(catalog, today).in_locale(locale))
+    registry::dispatch::<E>(rule, input, &Env::new(catalog, today).in_locale(locale))
 }
 
 /// [`decide_with`] for the rules of [`FORM_RULES`] alone; any other name is an unknown rule. A
 /// program that calls only this (the browser module) links none of the other rules' code.
-pub fn decide_form_with<D: Decoder, E: Encoder>(
+pub fn decide_form_with<E: Encoder>(
     catalog: &Catalog,
     rule: &str,
-    input: D,
+    input: &str,
     today: NaiveDate,
     locale: Locale,
 ) -> Result<E::Out, Rejection> {
-    registry::dispatch_form::<D, E>(rule, input, &Env::new(catalog, today).in_locale(locale))
+    registry::dispatch_form::<E>(rule, input, &Env::new(catalog, today).in_locale(locale))
 }
 
 /// Runs `rule` on a parsed input; the answer is tagged. Never panics.
@@ -183,18 +170,17 @@ struct FailureAnswer {
 /// Reads `value` as a `T`; a shape error is `request.malformed` at the JSON path under `root`
 /// where reading stopped. The HTTP handlers read their request bodies with this.
 pub fn read<T: DeserializeOwned>(value: Value, root: &str) -> Result<T, Rejection> {
-    read_from(value, root)
+    serde_path_to_error::deserialize(value).map_err(|error| misread(&error, root))
 }
 
-/// Reads a `T` from `deserializer`, with the path of any failure under `root` (for a
-/// [`Decoder`] of another format).
-pub fn read_from<'de, T: Deserialize<'de>, D>(deserializer: D, root: &str) -> Result<T, Rejection>
-where
-    D: serde::Deserializer<'de>,
-    D::Error: std::fmt::Display,
-{
-    serde_path_to_error::deserialize(deserializer)
-        .map_err(|error| malformed(path_of(error.path(), root), &error.inner().to_string()))
+/// A shape error at its JSON path under `root`, in serde's words without serde_json's line and
+/// column: a request's parts are read from text put back together, which the caller never sent.
+fn misread(error: &serde_path_to_error::Error<serde_json::Error>, root: &str) -> Rejection {
+    let inner = error.inner();
+    let detail = inner.to_string();
+    let position = format!(" at line {} column {}", inner.line(), inner.column());
+    let detail = detail.strip_suffix(&position).unwrap_or(&detail);
+    malformed(path_of(error.path(), root), detail)
 }
 
 /// serde_path_to_error's path as a [`FieldPath`] under `root`.
@@ -283,17 +269,11 @@ pub fn split<F: DeserializeOwned, C: DeserializeOwned>(input: &str) -> Result<(F
     Ok((form, context))
 }
 
-/// Reads JSON text as a `T`, with the path of any failure under `root`. The text is a part of
-/// the input put back together, so a shape error names its path, not a line and column.
+/// Reads JSON text as a `T`, with the path of any failure under `root`.
 fn read_text<T: DeserializeOwned>(text: &str, root: &str) -> Result<T, Rejection> {
     let mut deserializer = serde_json::Deserializer::from_str(text);
-    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
-        let inner = error.inner();
-        let detail = inner.to_string();
-        let position = format!(" at line {} column {}", inner.line(), inner.column());
-        let detail = detail.strip_suffix(&position).unwrap_or(&detail);
-        malformed(path_of(error.path(), root), detail)
-    })?;
+    let value = serde_path_to_error::deserialize(&mut deserializer)
+        .map_err(|error| misread(&error, root))?;
     deserializer
         .end()
         .map_err(|e| malformed(FieldPath::new(root), &e.to_string()))?;

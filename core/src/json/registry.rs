@@ -1,7 +1,7 @@
 //! The one list of rules: each wire name with its typed function. It yields [`RULES`],
 //! [`FORM_RULES`] and the dispatchers; adding a rule is one line here plus its function.
 
-use super::{Decoder, Encoder};
+use super::{Encoder, split};
 use crate::error::{ProblemKind, Rejection};
 use crate::rule::Env;
 use crate::{access, catalog, claim, directory, eligibility, enrollment, redemption, voucher};
@@ -9,19 +9,18 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 /// Reads a rule's input, calls it and writes its output.
-fn call<F, C, O, D, E>(
+fn call<F, C, O, E>(
     rule: fn(&Env<'_>, F, C) -> Result<O, Rejection>,
-    input: D,
+    input: &str,
     env: &Env<'_>,
 ) -> Result<E::Out, Rejection>
 where
     F: DeserializeOwned,
     C: DeserializeOwned,
     O: Serialize,
-    D: Decoder,
     E: Encoder,
 {
-    let (form, context) = input.split()?;
+    let (form, context) = split(input)?;
     let output = rule(env, form, context)?;
     E::encode(&output).map_err(|detail| Rejection::one("", ProblemKind::Malformed { detail }))
 }
@@ -41,13 +40,13 @@ macro_rules! rules {
         pub const RULES: &[&str] = &[$($form_name,)* $($server_name),*];
 
         /// Runs a rule of [`FORM_RULES`]; any other name is an unknown rule.
-        pub(super) fn dispatch_form<D: Decoder, E: Encoder>(
+        pub(super) fn dispatch_form<E: Encoder>(
             rule: &str,
-            input: D,
+            input: &str,
             env: &Env<'_>,
         ) -> Result<E::Out, Rejection> {
             match rule {
-                $($form_name => call::<_, _, _, D, E>($form_fn, input, env),)*
+                $($form_name => call::<_, _, _, E>($form_fn, input, env),)*
                 other => Err(Rejection::one(
                     "",
                     ProblemKind::UnknownRule { name: other.to_owned() },
@@ -56,14 +55,14 @@ macro_rules! rules {
         }
 
         /// Runs any rule of [`RULES`].
-        pub(super) fn dispatch<D: Decoder, E: Encoder>(
+        pub(super) fn dispatch<E: Encoder>(
             rule: &str,
-            input: D,
+            input: &str,
             env: &Env<'_>,
         ) -> Result<E::Out, Rejection> {
             match rule {
-                $($server_name => call::<_, _, _, D, E>($server_fn, input, env),)*
-                _ => dispatch_form::<D, E>(rule, input, env),
+                $($server_name => call::<_, _, _, E>($server_fn, input, env),)*
+                _ => dispatch_form::<E>(rule, input, env),
             }
         }
     };

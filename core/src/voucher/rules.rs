@@ -113,12 +113,7 @@ pub struct CancellationChoice {
 }
 
 fn program_of<'c>(env: &Env<'c>, voucher: &Voucher) -> Result<&'c Program, Rejection> {
-    env.catalog.program(&voucher.program_id).ok_or_else(|| {
-        let unknown = ProblemKind::UnknownProgram {
-            id: voucher.program_id.to_string(),
-        };
-        Rejection::one("voucherNumber", unknown)
-    })
+    env.catalog.known(&voucher.program_id, "voucherNumber")
 }
 
 /// The context's voucher, when the actor may see it.

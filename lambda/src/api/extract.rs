@@ -99,24 +99,40 @@ pub struct JsonBody {
     pub raw: Bytes,
 }
 
-/// Reads a JSON body: 413 past [`JSON_LIMIT`], 415 unless `application/json`, 400 unless JSON.
-/// An empty body is an empty object.
-pub async fn read_json(request: Request) -> Result<(Value, Bytes), ApiError> {
+/// A JSON body's bytes: 413 past [`JSON_LIMIT`], 415 unless `application/json` (an empty body
+/// may have no type).
+async fn json_bytes(request: Request) -> Result<Bytes, ApiError> {
     let (parts, body) = request.into_parts();
     let raw = read_limited(&parts.headers, body, JSON_LIMIT).await?;
-    if raw.is_empty() {
-        return Ok((Value::Object(Map::new()), raw));
-    }
-    if !is_json(&parts.headers) {
+    if !raw.is_empty() && !is_json(&parts.headers) {
         return Err(HttpProblem::UnsupportedMediaType {
             expected: "application/json".into(),
         }
         .into());
     }
+    Ok(raw)
+}
+
+/// Reads a JSON body (see [`json_bytes`]): 400 unless JSON. An empty body is an empty object.
+pub async fn read_json(request: Request) -> Result<(Value, Bytes), ApiError> {
+    let raw = json_bytes(request).await?;
+    if raw.is_empty() {
+        return Ok((Value::Object(Map::new()), raw));
+    }
     match serde_json::from_slice::<Value>(&raw) {
         Ok(value) => Ok((value, raw)),
         Err(error) => Err(malformed(error.to_string())),
     }
+}
+
+/// A JSON body's text, for a reader that parses it itself (core's entry layer): the checks of
+/// [`json_bytes`] and UTF-8. An empty body is `{}`.
+pub async fn read_json_text(request: Request) -> Result<String, ApiError> {
+    let raw = json_bytes(request).await?;
+    if raw.is_empty() {
+        return Ok("{}".into());
+    }
+    String::from_utf8(raw.to_vec()).map_err(|error| malformed(error.to_string()))
 }
 
 /// Reads a JSON object body (see [`read_json`]): 400 unless an object.

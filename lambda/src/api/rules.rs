@@ -102,14 +102,8 @@ pub async fn evaluate(
 ) -> Result<axum::response::Response, ApiError> {
     use axum::response::IntoResponse;
     let today = date_or_today(&s, query.date.as_deref())?;
-    let (input, _) = super::extract::read_json(request).await?;
-    let output = json::decide_with::<_, json::JsonText>(
-        s.catalog,
-        &rule,
-        input.to_string().as_str(),
-        today,
-        locale,
-    )?;
+    let input = super::extract::read_json_text(request).await?;
+    let output = json::decide_str(s.catalog, &rule, &input, today, locale)?;
     // The rule wrote its output as JSON text: send that text as it is.
     let json = [(axum::http::header::CONTENT_TYPE, "application/json")];
     Ok((json, output).into_response())

@@ -27,7 +27,7 @@ impl DirectoryKey {
     /// The position of `partner_id` with `profile`: core's `directory::sort_key` order.
     pub fn of(partner_id: &PartnerId, profile: &Profile) -> DirectoryKey {
         DirectoryKey {
-            name: saps_core::value::lowercase(&profile.company_name),
+            name: saps_core::directory::name_key(profile),
             partner_id: partner_id.clone(),
         }
     }
