@@ -113,7 +113,8 @@ async fn json_bytes(request: Request) -> Result<Bytes, ApiError> {
     Ok(raw)
 }
 
-/// Reads a JSON body (see [`json_bytes`]): 400 unless JSON. An empty body is an empty object.
+/// Reads a JSON body: 413 past [`JSON_LIMIT`], 415 unless `application/json`, 400 unless JSON.
+/// An empty body is an empty object.
 pub async fn read_json(request: Request) -> Result<(Value, Bytes), ApiError> {
     let raw = json_bytes(request).await?;
     if raw.is_empty() {
@@ -125,8 +126,8 @@ pub async fn read_json(request: Request) -> Result<(Value, Bytes), ApiError> {
     }
 }
 
-/// A JSON body's text, for a reader that parses it itself (core's entry layer): the checks of
-/// [`json_bytes`] and UTF-8. An empty body is `{}`.
+/// A JSON body's text, for a reader that parses it itself (core's entry layer): 413 past
+/// [`JSON_LIMIT`], 415 unless `application/json`, 400 unless UTF-8. An empty body is `{}`.
 pub async fn read_json_text(request: Request) -> Result<String, ApiError> {
     let raw = json_bytes(request).await?;
     if raw.is_empty() {
