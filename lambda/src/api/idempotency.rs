@@ -4,7 +4,7 @@
 
 use super::extract::IdempotencyKey;
 use super::problem::{ApiError, HttpProblem};
-use crate::store::{Commit, IdempotencyRecord, Store, StoreError};
+use crate::store::{Commit, IdempotencyRecord, Store};
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -79,8 +79,38 @@ impl IdempotencyKey {
     }
 }
 
+/// Runs `write` for a request that may carry a key. With a key, the answer stored for it is
+/// replayed instead: before the write, and again when the write fails, since a twin with the
+/// same key may have committed in between and left a state this write is refused on (a claim's
+/// vouchers already claimed, a voucher already reserved). A client retrying a timeout is then
+/// always told what its first attempt did.
+pub async fn once<F>(
+    store: &dyn Store,
+    keyed: Option<&Keyed>,
+    write: F,
+) -> Result<Response, ApiError>
+where
+    F: Future<Output = Result<Response, ApiError>>,
+{
+    let Some(keyed) = keyed else {
+        return write.await;
+    };
+    if let Some(replayed) = keyed.replay(store).await? {
+        return Ok(replayed);
+    }
+    match write.await {
+        Ok(response) => Ok(response),
+        // When the second look fails too (or finds another body's answer), the write's own
+        // failure is the answer.
+        Err(error) => match keyed.replay(store).await {
+            Ok(Some(replayed)) => Ok(replayed),
+            Ok(None) | Err(_) => Err(error),
+        },
+    }
+}
+
 /// Commits `commit` and answers `status` with `body`; with a key, the answer is stored in the
-/// same transaction, and a retry that lost the race to its own twin replays the winner.
+/// same transaction (run it inside [`once`], which replays a twin that committed first).
 pub async fn commit_and_answer(
     store: &dyn Store,
     mut commit: Commit,
@@ -98,16 +128,6 @@ pub async fn commit_and_answer(
             body: body.to_string(),
         });
     }
-    match (store.commit(commit).await, keyed) {
-        (Ok(()), _) => Ok((status, Json(body)).into_response()),
-        // Another attempt with this key may have committed first: answer as it did. If none
-        // did, the conflict was a real race on the data.
-        (Err(StoreError::Conflict { item, reason }), Some(keyed)) => {
-            match keyed.replay(store).await? {
-                Some(replayed) => Ok(replayed),
-                None => Err(StoreError::Conflict { item, reason }.into()),
-            }
-        }
-        (Err(error), _) => Err(error.into()),
-    }
+    store.commit(commit).await?;
+    Ok((status, Json(body)).into_response())
 }

@@ -1,7 +1,7 @@
 //! Redemption (SPEC §9) and claims (SPEC §10).
 
 use super::extract::{IdempotencyKey, JsonBody, Lang};
-use super::idempotency::{Keyed, commit_and_answer};
+use super::idempotency::{Keyed, commit_and_answer, once};
 use super::identity::Caller;
 use super::problem::{ApiError, HttpProblem};
 use super::rules;
@@ -14,7 +14,7 @@ use axum::response::Response;
 use saps_core::access::{Operation, Principal};
 use saps_core::claim::rules::{self as claim_rules, ClaimContext, DecisionForm};
 use saps_core::claim::{Claim, ClaimForm, ClaimOutcome};
-use saps_core::error::{Category, ProblemKind};
+use saps_core::error::{Category, Locale, ProblemKind};
 use saps_core::redemption::Preview;
 use saps_core::redemption::rules::{self as redemption_rules, PreviewForm};
 use saps_core::value::{ClaimId, VoucherNumber};
@@ -118,20 +118,29 @@ pub async fn redeem(
         .partner_id
         .as_ref()
         .and_then(|partner| key.bind(partner, "POST", "/v1/redemptions", &body.raw));
-    if let Some(keyed) = &keyed
-        && let Some(replayed) = keyed.replay(s.store.as_ref()).await?
-    {
-        return Ok(replayed);
-    }
+    once(s.store.as_ref(), keyed.as_ref(), async {
+        redeem_batch(&s, locale, actor, body, keyed.as_ref()).await
+    })
+    .await
+}
+
+/// Redeems the batch a form names and commits it (with the answer under `keyed`).
+async fn redeem_batch(
+    s: &Services,
+    locale: Locale,
+    actor: Actor,
+    body: JsonBody,
+    keyed: Option<&Keyed>,
+) -> Result<Response, ApiError> {
     let form: saps_core::redemption::RedemptionForm = rules::form(body)?;
-    let vouchers = selected(&s, form.voucher_numbers.as_deref()).await?;
+    let vouchers = selected(s, form.voucher_numbers.as_deref()).await?;
     let today = s.clock.today();
     let context = batch_context(actor.clone(), vouchers);
-    let redeemed = redemption_rules::redeem(&rules::env(&s, today, locale), form, context)?;
+    let redeemed = redemption_rules::redeem(&rules::env(s, today, locale), form, context)?;
     let answer = redeemed
         .vouchers
         .iter()
-        .map(|t| super::vouchers::view(&s, &t.voucher, &actor, today))
+        .map(|t| super::vouchers::view(s, &t.voucher, &actor, today))
         .collect::<Result<Vec<_>, _>>()?;
     let commit = Commit {
         transitions: redeemed.vouchers,
@@ -140,7 +149,7 @@ pub async fn redeem(
     commit_and_answer(
         s.store.as_ref(),
         commit,
-        keyed.as_ref(),
+        keyed,
         StatusCode::OK,
         Redemption { vouchers: answer },
     )
@@ -176,12 +185,23 @@ pub async fn create_claim(
         .as_ref()
         .ok_or_else(|| ApiError::one("roles", ProblemKind::Forbidden))?;
     let keyed = Keyed::new(partner, "POST", "/v1/claims", key, &body.raw);
-    if let Some(replayed) = keyed.replay(s.store.as_ref()).await? {
-        return Ok(replayed);
-    }
+    once(s.store.as_ref(), Some(&keyed), async {
+        claim_batch(&s, locale, actor, body, &keyed).await
+    })
+    .await
+}
+
+/// Claims the batch a form names and commits the claim (with the answer under `keyed`).
+async fn claim_batch(
+    s: &Services,
+    locale: Locale,
+    actor: Actor,
+    body: JsonBody,
+    keyed: &Keyed,
+) -> Result<Response, ApiError> {
     let claim_id = keyed.derived_id("C");
     let form: ClaimForm = rules::form(body)?;
-    let vouchers = selected(&s, form.voucher_numbers.as_deref()).await?;
+    let vouchers = selected(s, form.voucher_numbers.as_deref()).await?;
     let context = VouchersContext {
         claim_id: Some(
             ClaimId::parse(&claim_id)
@@ -189,7 +209,7 @@ pub async fn create_claim(
         ),
         ..batch_context(actor, vouchers)
     };
-    let env = rules::env(&s, s.clock.today(), locale);
+    let env = rules::env(s, s.clock.today(), locale);
     let outcome = claim_rules::create_claim(&env, form, context)?;
     let answer = outcome.claim.clone();
     let commit = Commit {
@@ -200,7 +220,7 @@ pub async fn create_claim(
     commit_and_answer(
         s.store.as_ref(),
         commit,
-        Some(&keyed),
+        Some(keyed),
         StatusCode::CREATED,
         answer,
     )
@@ -284,20 +304,39 @@ pub async fn decide(
         "pay" => claim_rules::pay_claim,
         _ => return Err(HttpProblem::RouteNotFound.into()),
     };
-    let claim = visible_claim(&s, &caller, &claim_id, Operation::DecideClaim).await?;
-    let vouchers = s.store.vouchers(&claim.voucher_numbers).await?;
-    let context = ClaimContext {
-        actor: Actor::ProgramAdmin,
-        claim,
-        vouchers,
-    };
+    let form: DecisionForm = rules::form(body)?;
     let env = rules::env(&s, s.clock.today(), locale);
-    let outcome = rule(&env, rules::form(body)?, context)?;
-    let answer = outcome.claim.clone();
-    let commit = Commit {
-        claim: Some(outcome.claim),
-        transitions: outcome.vouchers,
-        ..Commit::default()
-    };
-    commit_and_answer(s.store.as_ref(), commit, None, StatusCode::OK, answer).await
+    // The claim and its vouchers are two reads: a decision committed between them leaves vouchers
+    // that no longer match the claim, and the rule refuses what it sees. When the claim has moved
+    // on since it was read, the refusal was a lost race: decide again on what is there now (the
+    // answer is then the claim's own, a 409 for a claim already decided).
+    let mut attempts = 0;
+    loop {
+        let claim = visible_claim(&s, &caller, &claim_id, Operation::DecideClaim).await?;
+        let (id, read_version) = (claim.claim_id.clone(), claim.version);
+        let vouchers = s.store.vouchers(&claim.voucher_numbers).await?;
+        let context = ClaimContext {
+            actor: Actor::ProgramAdmin,
+            claim,
+            vouchers,
+        };
+        let outcome = match rule(&env, form.clone(), context) {
+            Ok(outcome) => outcome,
+            Err(refused) => {
+                attempts += 1;
+                let now = s.store.claim(&id).await?;
+                if attempts < 3 && now.is_some_and(|c| c.version != read_version) {
+                    continue;
+                }
+                return Err(refused.into());
+            }
+        };
+        let answer = outcome.claim.clone();
+        let commit = Commit {
+            claim: Some(outcome.claim),
+            transitions: outcome.vouchers,
+            ..Commit::default()
+        };
+        return commit_and_answer(s.store.as_ref(), commit, None, StatusCode::OK, answer).await;
+    }
 }

@@ -2,7 +2,7 @@
 //! cancel, deliverable upload and the completion report.
 
 use super::extract::{IdempotencyKey, JsonBody, Lang, read_limited};
-use super::idempotency::{Keyed, commit_and_answer};
+use super::idempotency::{Keyed, commit_and_answer, once};
 use super::identity::Caller;
 use super::problem::{ApiError, HttpProblem};
 use super::rules::{self, QueryForm, partner_in_path};
@@ -380,11 +380,22 @@ pub async fn reserve(
     let (voucher, actor) = visible(&s, &caller, &number, Operation::ManagePartner).await?;
     let route = format!("/v1/vouchers/{}/reservation", voucher.voucher_number);
     let keyed = key.bind(&voucher.partner_id, "POST", &route, &body.raw);
-    if let Some(keyed) = &keyed
-        && let Some(replayed) = keyed.replay(s.store.as_ref()).await?
-    {
-        return Ok(replayed);
-    }
+    once(s.store.as_ref(), keyed.as_ref(), async {
+        reserve_voucher(&s, locale, voucher, actor, body, keyed.as_ref()).await
+    })
+    .await
+}
+
+/// Reserves `voucher` under its partner's enrollment and commits it (with the answer under
+/// `keyed`).
+async fn reserve_voucher(
+    s: &Services,
+    locale: Locale,
+    voucher: Voucher,
+    actor: Actor,
+    body: JsonBody,
+    keyed: Option<&Keyed>,
+) -> Result<Response, ApiError> {
     let partner = s.store.partner(&voucher.partner_id).await?;
     let enrollment = partner.as_ref().and_then(|p| {
         p.enrollments
@@ -396,7 +407,7 @@ pub async fn reserve(
         ..VoucherContext::new(actor, Some(voucher))
     };
     let reserve = voucher_rules::reserve;
-    transition(&s, reserve, body, context, keyed.as_ref(), locale).await
+    transition(s, reserve, body, context, keyed, locale).await
 }
 
 /// `DELETE /v1/vouchers/{voucherNumber}/reservation`: `{reason}`; back to `assigned`.
