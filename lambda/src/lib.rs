@@ -10,4 +10,5 @@ pub mod clock;
 pub mod demo;
 pub mod local;
 pub mod logging;
+pub mod serve;
 pub mod store;

@@ -126,3 +126,21 @@ async fn s3_outage_is_unavailable() {
         "{refused:?}"
     );
 }
+
+#[test]
+fn parts_left_by_a_crashed_writer_are_deleted_at_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let incoming = dir.path().join("incoming");
+    std::fs::create_dir_all(&incoming).unwrap();
+    // No process has this id (above Linux's largest pid); pid 1 is always running.
+    let crashed = incoming.join("4194305-0.part");
+    let running = incoming.join("1-0.part");
+    let other = incoming.join("notes.txt");
+    for path in [&crashed, &running, &other] {
+        std::fs::write(path, b"partial").unwrap();
+    }
+    FsBlobs::open(dir.path()).unwrap();
+    assert!(!crashed.exists(), "a dead writer's part is left");
+    assert!(running.exists(), "a running writer's part was deleted");
+    assert!(other.exists(), "a file that is not a part was deleted");
+}

@@ -8,6 +8,7 @@ use axum::http::{HeaderMap, header};
 use bytes::BytesMut;
 use http_body_util::BodyExt as _;
 use saps_core::error::{Locale, ProblemKind};
+use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 /// Largest JSON body (SPEC §12).
@@ -159,6 +160,40 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
         }
         Ok(body)
     }
+}
+
+/// A route's path parameters, as axum's `Path` reads them; a segment that is not UTF-8 once
+/// percent-decoded is a JSON 400 (`request.invalidPath`) like every other refusal, not axum's
+/// plain-text one.
+#[derive(Debug)]
+pub struct Path<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Path<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Path<T>, ApiError> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(value)) => Ok(Path(value)),
+            Err(_) => Err(HttpProblem::InvalidPath.into()),
+        }
+    }
+}
+
+/// The longest request target (path and query) the API reads: far above any route's with its
+/// longest query, and well under what a proxy or API Gateway passes on.
+pub const URI_LIMIT: usize = 8 * 1024;
+
+/// Refuses a request whose target is longer than [`URI_LIMIT`] with a JSON 414.
+pub async fn limit_uri(request: Request, next: axum::middleware::Next) -> axum::response::Response {
+    use axum::response::IntoResponse as _;
+    let length = request
+        .uri()
+        .path_and_query()
+        .map_or(0, |target| target.as_str().len());
+    if length > URI_LIMIT {
+        return ApiError::from(HttpProblem::UriTooLong { limit: URI_LIMIT }).into_response();
+    }
+    next.run(request).await
 }
 
 /// The `Idempotency-Key` header, when sent.

@@ -108,6 +108,7 @@ pub fn router(services: Services) -> Router {
     Router::new()
         .nest("/v1", v1)
         .route("/healthz", get(healthz))
+        .layer(middleware::from_fn(extract::limit_uri))
         .layer(middleware::from_fn(problem::localize))
         .layer(middleware::from_fn(log::log_request))
         .with_state(Arc::new(services))

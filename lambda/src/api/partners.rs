@@ -1,7 +1,7 @@
 //! Partner routes: catalog, registration, eligibility, qualifications, enrollments, profile and
 //! the anonymous directory (SPEC §3–§6).
 
-use super::extract::{JsonBody, Lang};
+use super::extract::{JsonBody, Lang, Path};
 use super::identity::Caller;
 use super::problem::ApiError;
 use super::rules::{self, QueryForm, partner_in_path};
@@ -9,7 +9,7 @@ use super::{AppState, Services};
 use crate::store::directory as store_directory;
 use crate::store::{Commit, Partner, PartnerSave};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;

@@ -77,6 +77,13 @@ pub enum HttpProblem {
     RouteNotFound,
     /// The route does not take this method (405).
     MethodNotAllowed,
+    /// A path segment is not UTF-8 text once percent-decoded (400).
+    InvalidPath,
+    /// The request's target (path and query) is longer than `limit` bytes (414).
+    UriTooLong {
+        /// The limit in bytes.
+        limit: usize,
+    },
 }
 
 impl HttpProblem {
@@ -90,6 +97,8 @@ impl HttpProblem {
             HttpProblem::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
             HttpProblem::RouteNotFound => StatusCode::NOT_FOUND,
             HttpProblem::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            HttpProblem::InvalidPath => StatusCode::BAD_REQUEST,
+            HttpProblem::UriTooLong { .. } => StatusCode::URI_TOO_LONG,
         }
     }
 
@@ -102,6 +111,8 @@ impl HttpProblem {
             HttpProblem::IdempotencyKeyReused => "request.idempotencyKeyReused",
             HttpProblem::RouteNotFound => "request.routeNotFound",
             HttpProblem::MethodNotAllowed => "request.methodNotAllowed",
+            HttpProblem::InvalidPath => "request.invalidPath",
+            HttpProblem::UriTooLong { .. } => "request.uriTooLong",
         }
     }
 
@@ -112,7 +123,10 @@ impl HttpProblem {
             HttpProblem::IdempotencyKeyRequired
             | HttpProblem::InvalidIdempotencyKey
             | HttpProblem::IdempotencyKeyReused => "Idempotency-Key",
-            HttpProblem::RouteNotFound | HttpProblem::MethodNotAllowed => "",
+            HttpProblem::RouteNotFound
+            | HttpProblem::MethodNotAllowed
+            | HttpProblem::InvalidPath
+            | HttpProblem::UriTooLong { .. } => "",
         }
     }
 
@@ -152,6 +166,16 @@ impl HttpProblem {
                 "this resource does not take this method".into()
             }
             (HttpProblem::MethodNotAllowed, Locale::ZhCn) => "此资源不支持该请求方法".into(),
+            (HttpProblem::InvalidPath, Locale::En) => {
+                "the path is not valid: each part must be UTF-8 text".into()
+            }
+            (HttpProblem::InvalidPath, Locale::ZhCn) => "路径无效：每一段都须为 UTF-8 文本".into(),
+            (HttpProblem::UriTooLong { limit }, Locale::En) => {
+                format!("the address is longer than {limit} bytes")
+            }
+            (HttpProblem::UriTooLong { limit }, Locale::ZhCn) => {
+                format!("请求地址超过 {limit} 字节")
+            }
         }
     }
 }

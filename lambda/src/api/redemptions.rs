@@ -1,6 +1,6 @@
 //! Redemption (SPEC §9) and claims (SPEC §10).
 
-use super::extract::{IdempotencyKey, JsonBody, Lang};
+use super::extract::{IdempotencyKey, JsonBody, Lang, Path};
 use super::idempotency::{Keyed, commit_and_answer, once};
 use super::identity::Caller;
 use super::problem::{ApiError, HttpProblem};
@@ -8,7 +8,7 @@ use super::rules;
 use super::{AppState, Services};
 use crate::store::Commit;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use saps_core::access::{Operation, Principal};

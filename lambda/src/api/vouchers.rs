@@ -1,7 +1,7 @@
 //! Voucher routes (SPEC §7, §8): assign, read, history, list and CSV export, validate, reserve,
 //! cancel, deliverable upload and the completion report.
 
-use super::extract::{IdempotencyKey, JsonBody, Lang, read_limited};
+use super::extract::{IdempotencyKey, JsonBody, Lang, Path, read_limited};
 use super::idempotency::{Keyed, commit_and_answer, once};
 use super::identity::Caller;
 use super::problem::{ApiError, HttpProblem};
@@ -9,7 +9,7 @@ use super::rules::{self, QueryForm, partner_in_path};
 use super::{AppState, Services};
 use crate::store::{Commit, ConflictItem, StoreError, VoucherQuery};
 use axum::Json;
-use axum::extract::{Path, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;

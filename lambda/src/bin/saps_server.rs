@@ -12,7 +12,7 @@ use saps_lambda::clock::{Clock, FixedClock, SystemClock};
 use saps_lambda::store::Store;
 use saps_lambda::store::dynamo::{self, DynamoStore};
 use saps_lambda::store::sqlite::SqliteStore;
-use saps_lambda::{demo, local};
+use saps_lambda::{demo, local, serve};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -46,6 +46,12 @@ struct Args {
     /// Pretend today is this date (`YYYY-MM-DD`), for trying expiry and renewal.
     #[arg(long, value_parser = parse_today)]
     today: Option<chrono::NaiveDate>,
+    /// Seconds a client may take to send a request's headers (default 10).
+    #[arg(long)]
+    header_timeout_secs: Option<u64>,
+    /// Connections served at once; more wait in the listen queue (default 512).
+    #[arg(long)]
+    max_connections: Option<usize>,
     /// Secret for HS256 tokens (default: `$SAPS_JWT_SECRET`, else one kept in the data dir).
     #[arg(long, env = "SAPS_JWT_SECRET", hide_env_values = true)]
     jwt_secret: Option<String>,
@@ -101,11 +107,20 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let app = local::app(api::router(services), &args.web_dir, &args.pkg_dir, tokens);
     let listener = tokio::net::TcpListener::bind(args.addr).await?;
     println!("saps-server listening on http://{}", listener.local_addr()?);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    let defaults = serve::Limits::default();
+    let limits = serve::Limits {
+        header_read_timeout: args
+            .header_timeout_secs
+            .map_or(defaults.header_read_timeout, std::time::Duration::from_secs),
+        max_connections: args
+            .max_connections
+            .unwrap_or(defaults.max_connections)
+            .max(1),
+    };
+    serve::serve(listener, app, limits, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
     Ok(())
 }
 

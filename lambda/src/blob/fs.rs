@@ -20,9 +20,12 @@ fn unavailable(error: std::io::Error) -> BlobError {
 }
 
 impl FsBlobs {
-    /// Blobs under `dir` (created when missing).
+    /// Blobs under `dir` (created when missing). Partial uploads left by a process that is gone
+    /// (a crash mid-upload) are deleted.
     pub fn open(dir: &Path) -> Result<FsBlobs, BlobError> {
-        std::fs::create_dir_all(dir.join("incoming")).map_err(unavailable)?;
+        let incoming = dir.join("incoming");
+        std::fs::create_dir_all(&incoming).map_err(unavailable)?;
+        remove_leftover_parts(&incoming).map_err(unavailable)?;
         Ok(FsBlobs {
             dir: dir.to_owned(),
             uploads: AtomicU64::new(0),
@@ -33,6 +36,30 @@ impl FsBlobs {
         let hex = sha256.as_str();
         self.dir.join(hex.get(..2).unwrap_or("00")).join(hex)
     }
+}
+
+/// Deletes the `.part` files in `incoming` whose writer is no longer running. A part is named
+/// `<pid>-<n>.part`; where running processes cannot be told (no `/proc`), every part is left over,
+/// since a second server on one directory is not a supported set-up there.
+fn remove_leftover_parts(incoming: &Path) -> std::io::Result<()> {
+    let proc = Path::new("/proc");
+    let can_tell = proc.is_dir();
+    let me = std::process::id().to_string();
+    for entry in std::fs::read_dir(incoming)? {
+        let path = entry?.path();
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        let Some(stem) = name.strip_suffix(".part") else {
+            continue;
+        };
+        let writer = stem.split('-').next().unwrap_or_default();
+        let running = writer == me || (can_tell && proc.join(writer).is_dir());
+        if !running {
+            std::fs::remove_file(&path)?;
+        }
+    }
+    Ok(())
 }
 
 #[async_trait]

@@ -18,6 +18,7 @@ use saps_lambda::api::{self, Services};
 use saps_lambda::blob::fs::FsBlobs;
 use saps_lambda::clock::FixedClock;
 use saps_lambda::demo;
+pub use saps_lambda::serve::Limits;
 use saps_lambda::store::Store;
 use saps_lambda::store::dynamo::{self, DynamoStore};
 use saps_lambda::store::sqlite::SqliteStore;
@@ -76,6 +77,11 @@ pub async fn services(
 }
 
 pub async fn start(backend: Backend, today: &str) -> Server {
+    start_limited(backend, today, Limits::default()).await
+}
+
+/// [`start`] with the server's connection limits set.
+pub async fn start_limited(backend: Backend, today: &str, limits: Limits) -> Server {
     let dir = tempfile::tempdir().expect("tempdir");
     let clock = Arc::new(FixedClock::new(date(today)));
     let (services, store) = services(backend, dir.path(), clock.clone()).await;
@@ -84,7 +90,12 @@ pub async fn start(backend: Backend, today: &str) -> Server {
         .await
         .expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("addr"));
-    tokio::spawn(async move { axum::serve(listener, app).await });
+    tokio::spawn(saps_lambda::serve::serve(
+        listener,
+        app,
+        limits,
+        std::future::pending(),
+    ));
     let keys = Hs256Keys::new(SECRET);
     let tokens = demo::principals()
         .into_iter()
