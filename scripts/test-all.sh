@@ -40,7 +40,7 @@ cleanup() { stop_services; rm -f "$answers"; }
 trap cleanup EXIT
 start_services
 
-step "unit, vector, property, snapshot and store conformance tests (both backends)"
+step "unit, vector, property, snapshot, fuzz (core's JSON entry points, the HTTP extractors; 20,000 cases each) and store conformance tests (both backends)"
 if cargo nextest --version >/dev/null 2>&1; then
   cargo nextest run --workspace --locked --no-fail-fast
 else

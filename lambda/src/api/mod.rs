@@ -107,7 +107,10 @@ pub fn router(services: Services) -> Router {
         .method_not_allowed_fallback(method_not_allowed);
     Router::new()
         .nest("/v1", v1)
+        // `nest` leaves `/v1/` itself to the outer router, whose fallback is the caller's.
+        .route("/v1/", axum::routing::any(route_not_found))
         .route("/healthz", get(healthz))
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn(extract::limit_uri))
         .layer(middleware::from_fn(problem::localize))
         .layer(middleware::from_fn(log::log_request))

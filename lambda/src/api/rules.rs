@@ -96,7 +96,7 @@ pub struct RuleQuery {
 pub async fn evaluate(
     axum::extract::State(s): axum::extract::State<super::AppState>,
     super::extract::Lang(locale): super::extract::Lang,
-    axum::extract::Path(rule): axum::extract::Path<String>,
+    super::extract::Path(rule): super::extract::Path<String>,
     QueryForm(query): QueryForm<RuleQuery>,
     request: axum::extract::Request,
 ) -> Result<axum::response::Response, ApiError> {
