@@ -364,7 +364,8 @@ async fn whole_workflow(server: Server) {
         .await
         .expect(200)
         .json();
-    let events: Vec<&str> = history
+    assert!(history.get("nextCursor").is_none(), "one page: {history}");
+    let events: Vec<&str> = history["items"]
         .as_array()
         .unwrap()
         .iter()

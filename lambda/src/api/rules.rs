@@ -6,7 +6,7 @@
 use super::Services;
 use super::extract::JsonBody;
 use super::problem::ApiError;
-use axum::extract::{FromRequestParts, Query};
+use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use chrono::NaiveDate;
 use saps_core::error::{Locale, ProblemKind};
@@ -45,22 +45,29 @@ pub fn partner_in_path(raw: &str) -> Result<PartnerId, ApiError> {
     PartnerId::parse(raw).map_err(|_| ApiError::one("partnerId", ProblemKind::NotFound))
 }
 
-/// Query parameters read into a core form type: unknown parameters and wrong types are 400.
+/// Query parameters read into a form type: an unknown parameter or a wrong type is a 400
+/// `request.malformed` at the parameter's name, in serde's words (which core translates for
+/// zh-CN), not axum's.
 pub struct QueryForm<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for QueryForm<T> {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<QueryForm<T>, ApiError> {
-        Query::<T>::try_from_uri(&parts.uri)
-            .map(|Query(form)| QueryForm(form))
-            .map_err(|e| {
-                ApiError::one(
-                    "",
-                    ProblemKind::Malformed {
-                        detail: e.body_text(),
-                    },
-                )
+        let query = parts.uri.query().unwrap_or_default();
+        let parameters =
+            serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+        serde_path_to_error::deserialize(parameters)
+            .map(QueryForm)
+            .map_err(|error| {
+                let name = error.path().to_string();
+                let field = if name == "." { String::new() } else { name };
+                let detail = if field.is_empty() {
+                    error.inner().to_string()
+                } else {
+                    format!("{} at `{field}`", error.inner())
+                };
+                ApiError::one(&field, ProblemKind::Malformed { detail })
             })
     }
 }

@@ -145,26 +145,78 @@ pub async fn read(
     Ok(Json(view(&s, &voucher, &actor, s.clock.today())?))
 }
 
-/// `GET /v1/vouchers/{voucherNumber}/history`: every event, oldest first.
+/// `GET /v1/vouchers/{voucherNumber}/history?cursor=&limit=`: the events, oldest first, a page
+/// at a time (a voucher reserved and cancelled for years has a long history).
 #[utoipa::path(
     get,
     path = "/v1/vouchers/{voucherNumber}/history",
     tag = "vouchers",
     params(
-        ("voucherNumber" = String, Path, description = "Voucher number (normalized: spaces and hyphens dropped, upper case)")
+        ("voucherNumber" = String, Path, description = "Voucher number (normalized: spaces and hyphens dropped, upper case)"),
+        PageQuery
     ),
     responses(
-        (status = 200, description = "Every event, oldest first", body = [HistoryEntry]),
-        super::openapi::ReadErrors
+        (status = 200, description = "A page of events, oldest first", body = Page<HistoryEntry>),
+        super::openapi::QueryErrors
     )
 )]
 pub async fn history(
     State(s): State<AppState>,
     caller: Caller,
     Path(number): Path<String>,
-) -> Result<Json<Vec<HistoryEntry>>, ApiError> {
+    QueryForm(query): QueryForm<PageQuery>,
+) -> Result<Json<Page<HistoryEntry>>, ApiError> {
+    let limit = page_limit(query.limit)?;
+    // The cursor is the version the previous page ended on.
+    let after = match query.cursor.as_deref() {
+        None => None,
+        Some(cursor) => Some(
+            cursor
+                .parse::<u64>()
+                .map_err(|_| StoreError::InvalidCursor)?,
+        ),
+    };
     let (voucher, _) = visible(&s, &caller, &number, Operation::ReadPartner).await?;
-    Ok(Json(s.store.history(&voucher.voucher_number).await?))
+    // One more than the page tells whether another page follows.
+    let mut items = s
+        .store
+        .history_page(&voucher.voucher_number, after, limit.saturating_add(1))
+        .await?;
+    let next_cursor = if items.len() > limit {
+        items.truncate(limit);
+        items.last().map(|entry| entry.version.to_string())
+    } else {
+        None
+    };
+    Ok(Json(Page { items, next_cursor }))
+}
+
+/// Paging of a list: where the previous page ended and how long a page is.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// Where the previous page ended (its `nextCursor`).
+    #[serde(default)]
+    cursor: Option<String>,
+    /// Page size, 1–100 (default 50).
+    #[serde(default)]
+    limit: Option<u64>,
+}
+
+/// A page size asked for, 1–[`MAX_PAGE`] ([`DEFAULT_PAGE`] when none is asked).
+fn page_limit(asked: Option<u64>) -> Result<usize, ApiError> {
+    let limit = asked.unwrap_or(DEFAULT_PAGE);
+    if !(1..=MAX_PAGE).contains(&limit) {
+        return Err(ApiError::one(
+            "limit",
+            ProblemKind::OutOfRange {
+                min: 1,
+                max: MAX_PAGE,
+            },
+        ));
+    }
+    Ok(usize::try_from(limit).unwrap_or(usize::MAX))
 }
 
 /// Largest page of a voucher list.
@@ -231,21 +283,12 @@ pub async fn list(
             ));
         }
     };
-    let limit = query.limit.unwrap_or(DEFAULT_PAGE);
-    if !(1..=MAX_PAGE).contains(&limit) {
-        return Err(ApiError::one(
-            "limit",
-            ProblemKind::OutOfRange {
-                min: 1,
-                max: MAX_PAGE,
-            },
-        ));
-    }
+    let limit = page_limit(query.limit)?;
     let today = s.clock.today();
-    let page_query = |limit: u64| VoucherQuery {
+    let page_query = |limit: usize| VoucherQuery {
         state: filter.0,
         today,
-        limit: usize::try_from(limit).unwrap_or(usize::MAX),
+        limit,
     };
     if csv {
         let mut all = Vec::new();
@@ -253,7 +296,11 @@ pub async fn list(
         loop {
             let page = s
                 .store
-                .partner_vouchers(&partner_id, page_query(MAX_PAGE), cursor.as_deref())
+                .partner_vouchers(
+                    &partner_id,
+                    page_query(MAX_PAGE as usize),
+                    cursor.as_deref(),
+                )
                 .await?;
             all.extend(page.items);
             cursor = page.next_cursor;

@@ -631,8 +631,42 @@ impl Store for DynamoStore {
             .collect())
     }
 
-    async fn history(&self, number: &VoucherNumber) -> StoreResult<Vec<HistoryEntry>> {
-        self.lines(number, "HISTORY").await
+    async fn history_page(
+        &self,
+        number: &VoucherNumber,
+        after: Option<u64>,
+        limit: usize,
+    ) -> StoreResult<Vec<HistoryEntry>> {
+        let Some(low) = after.map_or(Some(0), |v| v.checked_add(1)) else {
+            return Ok(Vec::new());
+        };
+        let mut found = Vec::new();
+        let mut start: Option<Item> = None;
+        // A page of DynamoDB's may stop short of `limit` (1 MB per response): go on from it.
+        while found.len() < limit {
+            let output = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .key_condition_expression("PK = :pk AND SK BETWEEN :low AND :high")
+                .expression_attribute_values(":pk", s(voucher_pk(number)))
+                .expression_attribute_values(":low", s(line_sk("HISTORY", low)))
+                .expression_attribute_values(":high", s(line_sk("HISTORY", u64::MAX)))
+                .limit(i32::try_from(limit - found.len()).unwrap_or(i32::MAX))
+                .consistent_read(true)
+                .set_exclusive_start_key(start.take())
+                .send()
+                .await
+                .map_err(sdk_error)?;
+            for item in output.items() {
+                found.push(from_item(item)?);
+            }
+            match output.last_evaluated_key() {
+                Some(last) => start = Some(last.clone()),
+                None => break,
+            }
+        }
+        Ok(found)
     }
 
     async fn notifications(

@@ -252,8 +252,28 @@ pub trait Store: Send + Sync {
     /// ones are left out and a number asked twice is answered once.
     async fn vouchers(&self, numbers: &[VoucherNumber]) -> StoreResult<Vec<Voucher>>;
 
-    /// A voucher's history, oldest first.
-    async fn history(&self, number: &VoucherNumber) -> StoreResult<Vec<HistoryEntry>>;
+    /// Up to `limit` entries of a voucher's history with a version above `after`, oldest first.
+    async fn history_page(
+        &self,
+        number: &VoucherNumber,
+        after: Option<u64>,
+        limit: usize,
+    ) -> StoreResult<Vec<HistoryEntry>>;
+
+    /// A voucher's whole history, oldest first, read a page at a time.
+    async fn history(&self, number: &VoucherNumber) -> StoreResult<Vec<HistoryEntry>> {
+        const PAGE: usize = 1000;
+        let mut all: Vec<HistoryEntry> = Vec::new();
+        loop {
+            let after = all.last().map(|entry| entry.version);
+            let page = self.history_page(number, after, PAGE).await?;
+            let last_page = page.len() < PAGE;
+            all.extend(page);
+            if last_page {
+                return Ok(all);
+            }
+        }
+    }
 
     /// The customer notifications recorded for a voucher, oldest first.
     async fn notifications(&self, number: &VoucherNumber)

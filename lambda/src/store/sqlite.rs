@@ -490,13 +490,22 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn history(&self, number: &VoucherNumber) -> StoreResult<Vec<HistoryEntry>> {
+    async fn history_page(
+        &self,
+        number: &VoucherNumber,
+        after: Option<u64>,
+        limit: usize,
+    ) -> StoreResult<Vec<HistoryEntry>> {
         let number = number.clone();
+        // SQLite's integers are signed: versions past i64::MAX cannot exist in the file.
+        let after = after.map_or(-1, |v| i64::try_from(v).unwrap_or(i64::MAX));
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         self.read(move |c| {
             docs(
                 c,
-                "SELECT doc FROM history WHERE voucher_number = ?1 ORDER BY version",
-                [number.as_str()],
+                "SELECT doc FROM history WHERE voucher_number = ?1 AND version > ?2 \
+                 ORDER BY version LIMIT ?3",
+                rusqlite::params![number.as_str(), after, limit],
                 number.as_str(),
             )
         })

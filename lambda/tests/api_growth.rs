@@ -1,0 +1,155 @@
+//! What a partner can make grow, bounded (issue 19, item 4), over real HTTP on SQLite and on
+//! DynamoDB Local: a voucher's history is read a page at a time.
+
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod api;
+
+use api::{Backend, Server, start};
+use serde_json::json;
+
+const TODAY: &str = "2026-06-01";
+
+async fn enrolled_partner(server: &Server) {
+    server
+        .put("/v1/partners/1001")
+        .signed_as("program_admin")
+        .json(&json!({ "locationIds": ["11"] }))
+        .send()
+        .await
+        .expect(201);
+    server
+        .put("/v1/partners/1001/qualifications")
+        .signed_as("program_admin")
+        .json(&json!({
+            "competencies": [{ "area": "Modern Work", "validFrom": "2026-01-01", "validUntil": "2028-01-01" }],
+            "complianceTraining": [{ "programId": "microsoft-365", "completedOn": "2026-05-01" }],
+            "consultants": [{ "consultantId": "c-1", "name": "Wei", "exams": [{ "code": "MS-102", "passedOn": "2026-02-01" }] }],
+            "providerAgreements": [{ "programId": "microsoft-365", "signedOn": "2026-01-15", "validUntil": "2028-01-15" }],
+        }))
+        .send()
+        .await
+        .expect(200);
+    server
+        .post("/v1/partners/1001/enrollments")
+        .signed_as("partner_admin")
+        .json(&json!({ "programId": "microsoft-365", "locationIds": ["11"] }))
+        .send()
+        .await
+        .expect(201);
+    server
+        .post("/v1/vouchers")
+        .signed_as("program_admin")
+        .json(&json!({ "voucherNumber": "GROWTH0001", "programId": "microsoft-365", "days": 3,
+            "customerName": "Contoso", "adminEmail": "admin@contoso.example", "partnerId": "1001" }))
+        .send()
+        .await
+        .expect(201);
+}
+
+async fn history_is_paged(server: Server) {
+    enrolled_partner(&server).await;
+    // 1 assignment + 2 × 30 reserve/cancel cycles = 61 events.
+    for _ in 0..30 {
+        server
+            .post("/v1/vouchers/GROWTH0001/reservation")
+            .signed_as("partner_admin")
+            .json(
+                &json!({ "adminEmail": "admin@contoso.example", "acceptTerms": true,
+                "engagementStart": "2026-06-02", "engagementEnd": "2026-06-03" }),
+            )
+            .send()
+            .await
+            .expect(200);
+        server
+            .delete("/v1/vouchers/GROWTH0001/reservation")
+            .signed_as("partner_admin")
+            .json(&json!({ "reason": "engagementCancelled" }))
+            .send()
+            .await
+            .expect(200);
+    }
+    let first = server
+        .get("/v1/vouchers/GROWTH0001/history")
+        .signed_as("partner_user")
+        .send()
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(first["items"].as_array().unwrap().len(), 50, "default page");
+    let mut versions = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let path = match &cursor {
+            Some(c) => format!("/v1/vouchers/GROWTH0001/history?limit=25&cursor={c}"),
+            None => "/v1/vouchers/GROWTH0001/history?limit=25".to_owned(),
+        };
+        let page = server
+            .get(&path)
+            .signed_as("partner_admin")
+            .send()
+            .await
+            .expect(200)
+            .json();
+        let items = page["items"].as_array().unwrap();
+        assert!(items.len() <= 25);
+        versions.extend(items.iter().map(|e| e["version"].as_u64().unwrap()));
+        match page["nextCursor"].as_str() {
+            Some(next) => cursor = Some(next.to_owned()),
+            None => break,
+        }
+    }
+    assert_eq!(versions, (1..=61).collect::<Vec<u64>>());
+    // A page that ends exactly at the last event says so: no empty page follows.
+    let exact = server
+        .get("/v1/vouchers/GROWTH0001/history?limit=61")
+        .signed_as("partner_admin")
+        .send()
+        .await
+        .expect(200)
+        .json();
+    assert!(exact.get("nextCursor").is_none(), "{exact}");
+    for (query, status, field) in [
+        ("limit=0", 422, "limit"),
+        ("limit=101", 422, "limit"),
+        ("cursor=not-a-version", 422, "cursor"),
+        ("page=2", 400, "page"),
+    ] {
+        let refused = server
+            .get(&format!("/v1/vouchers/GROWTH0001/history?{query}"))
+            .signed_as("partner_admin")
+            .send()
+            .await
+            .expect(status)
+            .json();
+        assert_eq!(refused["fields"][0]["field"], field, "{query}: {refused}");
+    }
+}
+
+macro_rules! on_both_backends {
+    ($($check:ident),*) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $check() {
+                    super::$check(super::start(super::Backend::Sqlite, super::TODAY).await).await;
+                }
+            )*
+        }
+        mod dynamodb {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $check() {
+                    super::$check(super::start(super::Backend::Dynamo, super::TODAY).await).await;
+                }
+            )*
+        }
+    };
+}
+
+on_both_backends!(history_is_paged);
