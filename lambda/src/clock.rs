@@ -9,6 +9,15 @@ use std::time::{SystemTime, UNIX_EPOCH};
 pub trait Clock: Send + Sync {
     /// Today's date in UTC.
     fn today(&self) -> NaiveDate;
+
+    /// Seconds since the Unix epoch: when stored records (idempotency keys) expire.
+    fn unix_seconds(&self) -> u64;
+}
+
+fn system_seconds() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
 }
 
 /// The system clock.
@@ -18,12 +27,14 @@ pub struct SystemClock;
 impl Clock for SystemClock {
     fn today(&self) -> NaiveDate {
         // chrono's `clock` feature is off (core must not read clocks); std tells the seconds.
-        let seconds = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+        let seconds = i64::try_from(system_seconds()).unwrap_or(i64::MAX);
         DateTime::from_timestamp(seconds, 0)
             .unwrap_or_default()
             .date_naive()
+    }
+
+    fn unix_seconds(&self) -> u64 {
+        system_seconds()
     }
 }
 
@@ -47,5 +58,11 @@ impl FixedClock {
 impl Clock for FixedClock {
     fn today(&self) -> NaiveDate {
         *self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Midnight UTC of the day it is set to: moving it a day moves this by 86,400 seconds.
+    fn unix_seconds(&self) -> u64 {
+        let midnight = self.today().and_hms_opt(0, 0, 0).unwrap_or_default();
+        u64::try_from(midnight.and_utc().timestamp()).unwrap_or(0)
     }
 }

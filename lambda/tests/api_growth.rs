@@ -1,5 +1,5 @@
 //! What a partner can make grow, bounded (issue 19, item 4), over real HTTP on SQLite and on
-//! DynamoDB Local: a voucher's history is read a page at a time.
+//! DynamoDB Local: a voucher's history is read a page at a time, and idempotency keys expire.
 
 #![allow(
     clippy::expect_used,
@@ -12,6 +12,7 @@ mod api;
 
 use api::{Backend, Server, start};
 use serde_json::json;
+use sha2::Digest as _;
 
 const TODAY: &str = "2026-06-01";
 
@@ -131,6 +132,91 @@ async fn history_is_paged(server: Server) {
     }
 }
 
+/// `count` vouchers of partner 1001 taken to redeemed (the clock ends on 2026-06-06).
+async fn redeemed(server: &Server, prefix: &str, count: usize) -> Vec<String> {
+    let numbers: Vec<String> = (0..count).map(|i| format!("{prefix}{i:04}")).collect();
+    for number in &numbers {
+        server
+            .post("/v1/vouchers")
+            .signed_as("program_admin")
+            .json(&json!({ "voucherNumber": number, "programId": "microsoft-365", "days": 3,
+                "customerName": "Contoso", "adminEmail": "admin@contoso.example", "partnerId": "1001" }))
+            .send()
+            .await
+            .expect(201);
+        server
+            .post(&format!("/v1/vouchers/{number}/reservation"))
+            .signed_as("partner_admin")
+            .json(
+                &json!({ "adminEmail": "admin@contoso.example", "acceptTerms": true,
+                "engagementStart": "2026-06-02", "engagementEnd": "2026-06-04" }),
+            )
+            .send()
+            .await
+            .expect(200);
+    }
+    server.clock.set(api::date("2026-06-06"));
+    let pdf = b"%PDF-1.7 plan".to_vec();
+    let digest = format!("{:x}", sha2::Sha256::digest(&pdf));
+    for number in &numbers {
+        server
+            .put(&format!("/v1/vouchers/{number}/deliverables/plan.pdf"))
+            .signed_as("partner_admin")
+            .body("application/pdf", pdf.clone())
+            .send()
+            .await
+            .expect(201);
+        server
+            .post(&format!("/v1/vouchers/{number}/completion-report"))
+            .signed_as("partner_admin")
+            .json(&json!({
+                "deliveredStart": "2026-06-02", "deliveredEnd": "2026-06-04", "daysDelivered": 3,
+                "leadConsultantId": "c-1", "summary": "Planned the migration.",
+                "deliverables": [{ "fileName": "plan.pdf", "mediaType": "application/pdf",
+                    "size": pdf.len(), "sha256": digest }],
+            }))
+            .send()
+            .await
+            .expect(200);
+    }
+    server
+        .post("/v1/redemptions")
+        .signed_as("partner_admin")
+        .json(&json!({ "voucherNumbers": numbers, "confirm": true }))
+        .send()
+        .await
+        .expect(200);
+    numbers
+}
+
+async fn idempotency_keys_expire_after_a_day(server: Server) {
+    enrolled_partner(&server).await;
+    let numbers = redeemed(&server, "KEYTTL", 2).await;
+    let claim = |number: &str| json!({ "voucherNumbers": [number], "invoiceNumber": "INV-1" });
+    let send = |body: serde_json::Value| {
+        server
+            .post("/v1/claims")
+            .signed_as("partner_admin")
+            .header("Idempotency-Key", "monthly-claim")
+            .json(&body)
+            .send()
+    };
+    let first = send(claim(&numbers[0])).await.expect(201).json();
+    // Within the day: the same request replays, another is refused.
+    let replayed = send(claim(&numbers[0])).await.expect(201);
+    assert_eq!(replayed.headers["idempotent-replayed"], "true");
+    assert_eq!(replayed.json(), first);
+    send(claim(&numbers[1])).await.expect(422);
+    // A day later the key is free: another request under it is a new claim.
+    server.clock.set(api::date("2026-06-07"));
+    let second = send(claim(&numbers[1])).await.expect(201);
+    assert!(!second.headers.contains_key("idempotent-replayed"));
+    assert_ne!(second.json()["claimId"], first["claimId"]);
+    // The key now belongs to that request: the first one, sent again, is another request.
+    let again = send(claim(&numbers[0])).await.expect(422);
+    assert_eq!(again.code(), "request.idempotencyKeyReused");
+}
+
 macro_rules! on_both_backends {
     ($($check:ident),*) => {
         mod sqlite {
@@ -152,4 +238,4 @@ macro_rules! on_both_backends {
     };
 }
 
-on_both_backends!(history_is_paged);
+on_both_backends!(history_is_paged, idempotency_keys_expire_after_a_day);

@@ -397,8 +397,7 @@ async fn a_killed_server_loses_no_acknowledged_write() {
     let redeemed = Arc::new(AtomicUsize::new(0));
     let redeemer = tokio::spawn(redeem_worker(client.clone(), redeemed.clone()));
     // SIGKILL in the middle of the burst: past KILL_AFTER changes and half the batches.
-    while acked.load(Ordering::SeqCst) < KILL_AFTER
-        || redeemed.load(Ordering::SeqCst) < BATCHES / 2
+    while acked.load(Ordering::SeqCst) < KILL_AFTER || redeemed.load(Ordering::SeqCst) < BATCHES / 2
     {
         tokio::time::sleep(Duration::from_millis(1)).await;
     }

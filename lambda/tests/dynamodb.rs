@@ -74,3 +74,25 @@ async fn a_25_voucher_redemption_is_one_transaction() {
     assert_eq!(counts.get("TransactWriteItems"), Some(&1), "{counts:?}");
     assert_eq!(counts.values().sum::<usize>(), 2, "{counts:?}");
 }
+
+#[tokio::test]
+async fn the_table_expires_idempotency_records_by_ttl() {
+    let table = dynamodb_local::table_name();
+    let client = dynamo::local_client(&dynamodb_local::endpoint());
+    let store = DynamoStore::new(client.clone(), table.clone());
+    store.create_table().await.expect("create table");
+    // Creating it again (a restart) keeps the setting instead of failing on it.
+    store.create_table().await.expect("create table again");
+    let described = client
+        .describe_time_to_live()
+        .table_name(&table)
+        .send()
+        .await
+        .unwrap();
+    let ttl = described.time_to_live_description().unwrap();
+    assert_eq!(ttl.attribute_name(), Some(dynamo::EXPIRES_AT));
+    assert_eq!(
+        ttl.time_to_live_status().map(|s| s.as_str()),
+        Some("ENABLED")
+    );
+}

@@ -16,12 +16,18 @@ use sha2::{Digest as _, Sha256};
 /// Marks an answer that was replayed from an earlier request with the same key.
 pub const REPLAYED: &str = "idempotent-replayed";
 
-/// A keyed request: who sent it, to which route, and a digest of exactly what was asked.
+/// How long a key's answer is kept: a client retries within minutes, and a day covers a
+/// retry queue that waited out an outage.
+pub const TTL_SECONDS: u64 = 24 * 60 * 60;
+
+/// A keyed request: who sent it, to which route, a digest of exactly what was asked, and when.
 #[derive(Clone, Debug)]
 pub struct Keyed {
     scope: String,
     key: String,
     request_sha256: String,
+    /// When the request arrived (Unix seconds): records expired by then are ignored.
+    now: u64,
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -30,25 +36,42 @@ fn hex(bytes: &[u8]) -> String {
 
 impl Keyed {
     /// `key` of `partner` on `method route` (the route with its ids, e.g. a voucher number),
-    /// bound to the body as sent.
-    pub fn new(partner: &PartnerId, method: &str, route: &str, key: String, body: &[u8]) -> Keyed {
+    /// bound to the body as sent, arriving at `now` (Unix seconds).
+    pub fn new(
+        now: u64,
+        partner: &PartnerId,
+        method: &str,
+        route: &str,
+        key: String,
+        body: &[u8],
+    ) -> Keyed {
         Keyed {
             scope: format!("{partner} {method} {route}"),
             key,
             request_sha256: hex(&Sha256::digest(body)),
+            now,
         }
     }
 
-    /// A stable id derived from the key, unique per partner and route (a claim's id): a retry
-    /// names the same claim, so the store's create condition keeps it to one.
+    /// A stable id derived from the key and the request (a claim's id): a retry names the same
+    /// claim, so the store's create condition keeps it to one, while the key's next use after
+    /// its record expired (another request) names another.
     pub fn derived_id(&self, prefix: &str) -> String {
-        let digest = Sha256::digest(format!("{}\n{}", self.scope, self.key));
+        let digest = Sha256::digest(format!(
+            "{}\n{}\n{}",
+            self.scope, self.key, self.request_sha256
+        ));
         format!("{prefix}{}", hex(digest.get(..10).unwrap_or_default()))
     }
 
     /// The stored answer for this key: replayed when the request is the same, 422 when not.
+    /// An expired answer is no answer: the key is free again.
     pub async fn replay(&self, store: &dyn Store) -> Result<Option<Response>, ApiError> {
-        let Some(record) = store.idempotency(&self.scope, &self.key).await? else {
+        let Some(record) = store
+            .idempotency(&self.scope, &self.key)
+            .await?
+            .filter(|record| !record.expired(self.now))
+        else {
             return Ok(None);
         };
         if record.request_sha256 != self.request_sha256 {
@@ -66,16 +89,17 @@ impl Keyed {
 }
 
 impl IdempotencyKey {
-    /// The key, if sent, bound to `partner`'s `method route` and the body as sent.
+    /// The key, if sent, bound to `partner`'s `method route` and the body as sent, at `now`.
     pub fn bind(
         self,
+        now: u64,
         partner: &PartnerId,
         method: &str,
         route: &str,
         body: &[u8],
     ) -> Option<Keyed> {
         self.0
-            .map(|key| Keyed::new(partner, method, route, key, body))
+            .map(|key| Keyed::new(now, partner, method, route, key, body))
     }
 }
 
@@ -126,6 +150,8 @@ pub async fn commit_and_answer(
             request_sha256: keyed.request_sha256.clone(),
             status: status.as_u16(),
             body: body.to_string(),
+            written_at: keyed.now,
+            expires_at: keyed.now.saturating_add(TTL_SECONDS),
         });
     }
     store.commit(commit).await?;

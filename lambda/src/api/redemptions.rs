@@ -114,10 +114,15 @@ pub async fn redeem(
     body: JsonBody,
 ) -> Result<Response, ApiError> {
     let (principal, actor) = partner_admin(&caller)?;
-    let keyed = principal
-        .partner_id
-        .as_ref()
-        .and_then(|partner| key.bind(partner, "POST", "/v1/redemptions", &body.raw));
+    let keyed = principal.partner_id.as_ref().and_then(|partner| {
+        key.bind(
+            s.clock.unix_seconds(),
+            partner,
+            "POST",
+            "/v1/redemptions",
+            &body.raw,
+        )
+    });
     once(s.store.as_ref(), keyed.as_ref(), async {
         redeem_batch(&s, locale, actor, body, keyed.as_ref()).await
     })
@@ -184,7 +189,14 @@ pub async fn create_claim(
         .partner_id
         .as_ref()
         .ok_or_else(|| ApiError::one("roles", ProblemKind::Forbidden))?;
-    let keyed = Keyed::new(partner, "POST", "/v1/claims", key, &body.raw);
+    let keyed = Keyed::new(
+        s.clock.unix_seconds(),
+        partner,
+        "POST",
+        "/v1/claims",
+        key,
+        &body.raw,
+    );
     once(s.store.as_ref(), Some(&keyed), async {
         claim_batch(&s, locale, actor, body, &keyed).await
     })

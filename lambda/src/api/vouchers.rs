@@ -426,7 +426,13 @@ pub async fn reserve(
 ) -> Result<Response, ApiError> {
     let (voucher, actor) = visible(&s, &caller, &number, Operation::ManagePartner).await?;
     let route = format!("/v1/vouchers/{}/reservation", voucher.voucher_number);
-    let keyed = key.bind(&voucher.partner_id, "POST", &route, &body.raw);
+    let keyed = key.bind(
+        s.clock.unix_seconds(),
+        &voucher.partner_id,
+        "POST",
+        &route,
+        &body.raw,
+    );
     once(s.store.as_ref(), keyed.as_ref(), async {
         reserve_voucher(&s, locale, voucher, actor, body, keyed.as_ref()).await
     })

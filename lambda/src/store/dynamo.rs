@@ -191,6 +191,24 @@ impl Transaction<'_> {
         Ok(())
     }
 
+    /// Puts `item` where no item is, or where the one there has expired by `now` (its TTL
+    /// attribute; DynamoDB deletes expired items only within days).
+    fn put_unless_live(&mut self, item: Item, now: u64, guards: ConflictItem) -> StoreResult<()> {
+        let put = Put::builder()
+            .table_name(self.table)
+            .set_item(Some(item))
+            .condition_expression("attribute_not_exists(PK) OR #expires <= :now")
+            .expression_attribute_names("#expires", EXPIRES_AT)
+            .expression_attribute_values(":now", n(now))
+            .build()
+            .map_err(unavailable)?;
+        self.writes.push(Write {
+            item: TransactWriteItem::builder().put(put).build(),
+            guards,
+        });
+        Ok(())
+    }
+
     fn delete(&mut self, key: Item) -> StoreResult<()> {
         let delete = Delete::builder()
             .table_name(self.table)
@@ -369,7 +387,7 @@ impl DynamoStore {
                 .and_then(|t| t.table_status())
                 .is_some_and(|s| s.as_str() == "ACTIVE");
             if active {
-                return Ok(());
+                return self.expire_on(EXPIRES_AT).await;
             }
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
@@ -815,9 +833,10 @@ impl Store for DynamoStore {
         if let Some(record) = &commit.idempotency {
             let mut item = idempotency_key(&record.scope, &record.key);
             item.insert(DOC.to_owned(), to_doc(record)?);
-            tx.put(
+            item.insert(EXPIRES_AT.to_owned(), n(record.expires_at));
+            tx.put_unless_live(
                 item,
-                Some(None),
+                record.written_at,
                 ConflictItem::IdempotencyKey(record.key.clone()),
             )?;
         }
@@ -845,6 +864,48 @@ impl Store for DynamoStore {
             }
             Err(e) => Err(sdk_error(e)),
         }
+    }
+}
+
+/// The TTL attribute: idempotency records carry their expiry (Unix seconds) in it.
+pub const EXPIRES_AT: &str = "expiresAt";
+
+impl DynamoStore {
+    /// Turns on DynamoDB's TTL on `attribute`, unless a table made before has it on already
+    /// (DynamoDB refuses to turn it on twice).
+    async fn expire_on(&self, attribute: &str) -> StoreResult<()> {
+        use aws_sdk_dynamodb::types::{TimeToLiveSpecification, TimeToLiveStatus};
+        let described = self
+            .client
+            .describe_time_to_live()
+            .table_name(&self.table)
+            .send()
+            .await
+            .map_err(sdk_error)?;
+        let current = described.time_to_live_description();
+        let on = current.is_some_and(|d| {
+            d.attribute_name() == Some(attribute)
+                && matches!(
+                    d.time_to_live_status(),
+                    Some(TimeToLiveStatus::Enabled | TimeToLiveStatus::Enabling)
+                )
+        });
+        if on {
+            return Ok(());
+        }
+        let specification = TimeToLiveSpecification::builder()
+            .enabled(true)
+            .attribute_name(attribute)
+            .build()
+            .map_err(unavailable)?;
+        self.client
+            .update_time_to_live()
+            .table_name(&self.table)
+            .time_to_live_specification(specification)
+            .send()
+            .await
+            .map_err(sdk_error)?;
+        Ok(())
     }
 }
 

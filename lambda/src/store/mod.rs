@@ -168,6 +168,21 @@ pub struct IdempotencyRecord {
     pub status: u16,
     /// The response body produced.
     pub body: String,
+    /// When it was stored (Unix seconds).
+    #[serde(default)]
+    pub written_at: u64,
+    /// When it expires (Unix seconds): past it the key is free again, and the record is
+    /// deleted (DynamoDB's TTL on `expiresAt`; a sweep on SQLite). Records stored before keys
+    /// expired read as 0, expired.
+    #[serde(default)]
+    pub expires_at: u64,
+}
+
+impl IdempotencyRecord {
+    /// Whether the key is free again at `now` (Unix seconds).
+    pub fn expired(&self, now: u64) -> bool {
+        self.expires_at <= now
+    }
 }
 
 /// Everything one request changes, written atomically: either every item or none.
@@ -187,7 +202,8 @@ pub struct Commit {
     pub claim: Option<Claim>,
     /// Deliverables uploaded for a voucher (metadata; the bytes are in the blob store).
     pub uploads: Vec<(VoucherNumber, Deliverable)>,
-    /// The response to remember for an idempotency key; the key must be unused.
+    /// The response to remember for an idempotency key; the key must be unused or its record
+    /// expired by the new record's `written_at`.
     pub idempotency: Option<IdempotencyRecord>,
 }
 
@@ -293,7 +309,8 @@ pub trait Store: Send + Sync {
     /// One claim.
     async fn claim(&self, id: &ClaimId) -> StoreResult<Option<Claim>>;
 
-    /// The response stored for an idempotency key.
+    /// The response stored for an idempotency key, expired or not (DynamoDB deletes expired
+    /// items within days, not at once: the caller compares `expires_at`).
     async fn idempotency(&self, scope: &str, key: &str) -> StoreResult<Option<IdempotencyRecord>>;
 
     /// Writes everything in `commit` in one atomic, conditional transaction.

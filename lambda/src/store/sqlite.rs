@@ -84,9 +84,36 @@ CREATE TABLE IF NOT EXISTS idempotency (
     scope TEXT NOT NULL,
     key TEXT NOT NULL,
     doc TEXT NOT NULL,
+    expires_at INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (scope, key)
 ) WITHOUT ROWID;
 ";
+
+/// What a store made before a column existed lacks: added in place, once.
+fn migrate(connection: &Connection) -> StoreResult<()> {
+    let has_expiry: bool = connection
+        .query_row(
+            "SELECT COUNT(*) FROM pragma_table_info('idempotency') WHERE name = 'expires_at'",
+            [],
+            |row| row.get::<_, i64>(0),
+        )
+        .map_err(unavailable)?
+        > 0;
+    if !has_expiry {
+        connection
+            .execute_batch(
+                "ALTER TABLE idempotency ADD COLUMN expires_at INTEGER NOT NULL DEFAULT 0",
+            )
+            .map_err(unavailable)?;
+    }
+    connection
+        .execute_batch("CREATE INDEX IF NOT EXISTS idempotency_expiry ON idempotency (expires_at)")
+        .map_err(unavailable)
+}
+
+/// Expired idempotency records deleted by each keyed commit: enough to outpace the keys a
+/// busy server writes, small enough to keep the commit short.
+const SWEEP: i64 = 64;
 
 /// Readers beside the one writer: enough for 2 cores with room for blocking-pool overlap.
 const READERS: usize = 4;
@@ -132,6 +159,7 @@ impl SqliteStore {
         let path = dir.join("saps.sqlite3");
         let writer = open_connection(&path)?;
         writer.execute_batch(SCHEMA).map_err(unavailable)?;
+        migrate(&writer)?;
         let readers = (0..READERS)
             .map(|_| open_connection(&path).map(Mutex::new))
             .collect::<StoreResult<Vec<_>>>()?;
@@ -408,19 +436,29 @@ fn apply(tx: &rusqlite::Transaction<'_>, commit: &Commit) -> StoreResult<()> {
         .map_err(unavailable)?;
     }
     if let Some(record) = &commit.idempotency {
-        match tx.execute(
-            "INSERT INTO idempotency (scope, key, doc) VALUES (?1, ?2, ?3)",
-            params![record.scope, record.key, to_doc(record)?],
-        ) {
-            Ok(_) => {}
-            Err(e) if is_duplicate(&e) => {
-                return Err(conflict(
-                    ConflictItem::IdempotencyKey(record.key.clone()),
-                    "key used",
-                ));
-            }
-            Err(e) => return Err(unavailable(e)),
+        let now = i64::try_from(record.written_at).unwrap_or(i64::MAX);
+        let expires_at = i64::try_from(record.expires_at).unwrap_or(i64::MAX);
+        // A key whose record has expired is free again: its row is replaced.
+        let written = tx
+            .execute(
+                "INSERT INTO idempotency (scope, key, doc, expires_at) VALUES (?1, ?2, ?3, ?4) \
+                 ON CONFLICT (scope, key) DO UPDATE SET doc = excluded.doc, \
+                 expires_at = excluded.expires_at WHERE idempotency.expires_at <= ?5",
+                params![record.scope, record.key, to_doc(record)?, expires_at, now],
+            )
+            .map_err(unavailable)?;
+        if written == 0 {
+            return Err(conflict(
+                ConflictItem::IdempotencyKey(record.key.clone()),
+                "key used",
+            ));
         }
+        tx.execute(
+            "DELETE FROM idempotency WHERE (scope, key) IN \
+             (SELECT scope, key FROM idempotency WHERE expires_at <= ?1 LIMIT ?2)",
+            params![now, SWEEP],
+        )
+        .map_err(unavailable)?;
     }
     Ok(())
 }

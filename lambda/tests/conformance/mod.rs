@@ -37,7 +37,8 @@ macro_rules! conformance_suite {
             reservation_race_has_one_winner, redemption_batch_is_all_or_nothing,
             claim_creation_is_idempotent, claim_decisions_are_versioned,
             voucher_pagination_has_no_gaps, directory_pagination_matches_core,
-            directory_follows_profile_and_enrollments, history_is_append_only);
+            directory_follows_profile_and_enrollments, history_is_append_only,
+            expired_idempotency_keys_are_free_again);
     };
     (@tests $make:expr; $($check:ident),*) => {
         $(
@@ -262,7 +263,59 @@ fn idempotency(key: &str, body: &str) -> IdempotencyRecord {
         request_sha256: "0".repeat(64),
         status: 201,
         body: body.into(),
+        written_at: KEYS_WRITTEN_AT,
+        expires_at: KEYS_WRITTEN_AT + DAY,
     }
+}
+
+/// When the suite's idempotency records are written (Unix seconds), and a day.
+pub const KEYS_WRITTEN_AT: u64 = 1_780_000_000;
+pub const DAY: u64 = 86_400;
+
+/// A commit of only an idempotency record for `key`, written at `at` for a day.
+pub fn key_only(key: &str, body: &str, at: u64) -> Commit {
+    Commit {
+        idempotency: Some(IdempotencyRecord {
+            written_at: at,
+            expires_at: at + DAY,
+            ..idempotency(key, body)
+        }),
+        ..Commit::default()
+    }
+}
+
+/// A live key is taken; once its record has expired, the key takes a new record.
+pub async fn expired_idempotency_keys_are_free_again(store: Arc<dyn Store>) {
+    let t = KEYS_WRITTEN_AT;
+    store.commit(key_only("ttl-1", "first", t)).await.unwrap();
+    let taken = store.commit(key_only("ttl-1", "second", t + DAY - 1)).await;
+    assert!(
+        matches!(taken, Err(StoreError::Conflict { .. })),
+        "a live key was overwritten: {taken:?}"
+    );
+    let stored = store
+        .idempotency("1001 POST /v1/claims", "ttl-1")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (stored.body.as_str(), stored.expires_at),
+        ("first", t + DAY)
+    );
+    assert!(!stored.expired(t + DAY - 1) && stored.expired(t + DAY));
+    store
+        .commit(key_only("ttl-1", "second", t + DAY))
+        .await
+        .unwrap();
+    let stored = store
+        .idempotency("1001 POST /v1/claims", "ttl-1")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (stored.body.as_str(), stored.expires_at),
+        ("second", t + 2 * DAY)
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
