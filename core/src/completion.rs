@@ -14,20 +14,9 @@ use crate::value::{self, Sha256};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-/// Largest deliverable accepted: 5 MiB.
+/// Largest deliverable accepted: 5 MiB (the blob store stops reading an upload past it).
 pub const MAX_DELIVERABLE_BYTES: u64 = 5 * 1024 * 1024;
 
-/// Checks an uploaded deliverable's size (SPEC §8): 1 byte to [`MAX_DELIVERABLE_BYTES`].
-pub fn check_size(size: u64) -> Result<u64, ProblemKind> {
-    if (1..=MAX_DELIVERABLE_BYTES).contains(&size) {
-        Ok(size)
-    } else {
-        Err(ProblemKind::OutOfRange {
-            min: 1,
-            max: MAX_DELIVERABLE_BYTES,
-        })
-    }
-}
 /// Most deliverables per report.
 pub const MAX_DELIVERABLES: usize = 20;
 

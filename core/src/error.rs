@@ -360,6 +360,14 @@ pub enum ProblemKind {
         /// The file name of the deliverable.
         file_name: String,
     },
+    /// `completion.tooManyDeliverables`
+    #[error(
+        "a voucher holds at most {max} deliverables; upload under an existing file name to replace one"
+    )]
+    TooManyDeliverables {
+        /// The most a voucher holds.
+        max: usize,
+    },
     /// `redemption.notConfirmed`
     #[error("the redemption must be confirmed")]
     NotConfirmed,
@@ -470,6 +478,7 @@ impl ProblemKind {
             DeliverableNotUploaded {
                 file_name: text("plan.pdf"),
             },
+            TooManyDeliverables { max: 20 },
             NotConfirmed,
             ClaimWindowClosed { closed_on: day },
             MixedPrograms {
@@ -537,6 +546,7 @@ impl ProblemKind {
             UnknownConsultant { .. } => "completion.unknownConsultant",
             ConsultantNotQualified { .. } => "completion.consultantNotQualified",
             DeliverableNotUploaded { .. } => "completion.deliverableNotUploaded",
+            TooManyDeliverables { .. } => "completion.tooManyDeliverables",
             NotConfirmed => "redemption.notConfirmed",
             ClaimWindowClosed { .. } => "claim.windowClosed",
             MixedPrograms { .. } => "claim.mixedPrograms",
@@ -651,6 +661,9 @@ impl ProblemKind {
                 format!("该顾问在 {on} 时未持有 {missing}")
             }
             DeliverableNotUploaded { file_name } => format!("`{file_name}` 尚未上传"),
+            TooManyDeliverables { max } => {
+                format!("每张凭证最多保存 {max} 个交付文件；以已有的文件名上传可替换该文件")
+            }
             NotConfirmed => "必须确认兑换".into(),
             ClaimWindowClosed { closed_on } => format!("申领期限已于 {closed_on} 结束"),
             MixedPrograms { program_id } => {

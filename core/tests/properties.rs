@@ -23,7 +23,8 @@ use saps_core::eligibility::{
 use saps_core::enrollment::{self, Enrollment};
 use saps_core::value::{ClaimId, Email, PartnerId, ProgramId, Sha256, VoucherNumber};
 use saps_core::voucher::{
-    Actor, CancelReason, ReserveRequest, Voucher, VoucherEvent, VoucherState, World, transition,
+    Actor, CancelReason, ReserveRequest, UploadEffect, Voucher, VoucherEvent, VoucherState, World,
+    check_upload, transition,
 };
 
 fn day(offset: u32) -> NaiveDate {
@@ -172,6 +173,38 @@ fn rank(state: VoucherState) -> u8 {
         VoucherState::Claimed => 4,
         VoucherState::Paid => 5,
         VoucherState::Expired => 9,
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Uploads (SPEC §8): only while reserved; a new name adds one up to 20, a known name
+    /// replaces, and the 21st name is refused.
+    #[test]
+    fn uploads_are_capped_and_only_while_reserved(held in 0usize..=25, state in prop::sample::select(vec![
+        VoucherState::Assigned, VoucherState::Reserved, VoucherState::Completed,
+        VoucherState::Redeemed, VoucherState::Claimed,
+    ])) {
+        let voucher = Voucher { state, ..assigned() };
+        let uploaded: Vec<Deliverable> = (0..held)
+            .map(|i| Deliverable { file_name: format!("file-{i}.pdf"), ..deliverable() })
+            .collect();
+        let new = check_upload(&voucher, &uploaded, "another.pdf", day(1));
+        let known = check_upload(&voucher, &uploaded, "file-0.pdf", day(1));
+        if state != VoucherState::Reserved {
+            let code = new.unwrap_err().problems()[0].kind.code();
+            prop_assert_eq!(code, "voucher.invalidTransition");
+            prop_assert!(known.is_err());
+        } else {
+            match new {
+                Ok(effect) => prop_assert!(held < 20 && effect == UploadEffect::Adds),
+                Err(r) => prop_assert!(held >= 20 && r.problems()[0].kind.code() == "completion.tooManyDeliverables"),
+            }
+            if held > 0 {
+                prop_assert_eq!(known.unwrap(), UploadEffect::Replaces);
+            }
+        }
     }
 }
 

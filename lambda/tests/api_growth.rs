@@ -1,5 +1,6 @@
 //! What a partner can make grow, bounded (issue 19, item 4), over real HTTP on SQLite and on
-//! DynamoDB Local: a voucher's history is read a page at a time, and idempotency keys expire.
+//! DynamoDB Local: a voucher's history is read a page at a time, idempotency keys expire, and a
+//! voucher takes at most 20 deliverables, only while its report can be written.
 
 #![allow(
     clippy::expect_used,
@@ -217,6 +218,66 @@ async fn idempotency_keys_expire_after_a_day(server: Server) {
     assert_eq!(again.code(), "request.idempotencyKeyReused");
 }
 
+async fn upload(server: &Server, number: &str, name: &str) -> api::Reply {
+    server
+        .put(&format!("/v1/vouchers/{number}/deliverables/{name}"))
+        .signed_as("partner_admin")
+        .body("application/pdf", format!("%PDF-1.7 {name}").into_bytes())
+        .send()
+        .await
+}
+
+async fn uploads_are_capped_and_only_while_the_report_is_open(server: Server) {
+    enrolled_partner(&server).await;
+    // Assigned: the report cannot be written yet, so nothing is stored.
+    let early = upload(&server, "GROWTH0001", "plan.pdf").await.expect(409);
+    assert_eq!(early.code(), "voucher.invalidTransition");
+    server
+        .post("/v1/vouchers/GROWTH0001/reservation")
+        .signed_as("partner_admin")
+        .json(
+            &json!({ "adminEmail": "admin@contoso.example", "acceptTerms": true,
+            "engagementStart": "2026-06-02", "engagementEnd": "2026-06-03" }),
+        )
+        .send()
+        .await
+        .expect(200);
+    for i in 0..20 {
+        upload(&server, "GROWTH0001", &format!("part-{i:02}.pdf"))
+            .await
+            .expect(201);
+    }
+    let over = upload(&server, "GROWTH0001", "part-20.pdf")
+        .await
+        .expect(422);
+    assert_eq!(over.code(), "completion.tooManyDeliverables");
+    assert_eq!(over.json()["fields"][0]["field"], "fileName");
+    // A name already there is replaced, within the cap.
+    let replaced = upload(&server, "GROWTH0001", "part-07.pdf")
+        .await
+        .expect(201)
+        .json();
+    assert_eq!(replaced["size"], "%PDF-1.7 part-07.pdf".len());
+    // Once the report is in, uploads stop.
+    server.clock.set(api::date("2026-06-04"));
+    let bytes = b"%PDF-1.7 part-00.pdf".to_vec();
+    let digest = format!("{:x}", sha2::Sha256::digest(&bytes));
+    server
+        .post("/v1/vouchers/GROWTH0001/completion-report")
+        .signed_as("partner_admin")
+        .json(&json!({
+            "deliveredStart": "2026-06-02", "deliveredEnd": "2026-06-03", "daysDelivered": 2,
+            "leadConsultantId": "c-1", "summary": "Planned the migration.",
+            "deliverables": [{ "fileName": "part-00.pdf", "mediaType": "application/pdf",
+                "size": bytes.len(), "sha256": digest }],
+        }))
+        .send()
+        .await
+        .expect(200);
+    let late = upload(&server, "GROWTH0001", "late.pdf").await.expect(409);
+    assert_eq!(late.code(), "voucher.invalidTransition");
+}
+
 macro_rules! on_both_backends {
     ($($check:ident),*) => {
         mod sqlite {
@@ -238,4 +299,8 @@ macro_rules! on_both_backends {
     };
 }
 
-on_both_backends!(history_is_paged, idempotency_keys_expire_after_a_day);
+on_both_backends!(
+    history_is_paged,
+    idempotency_keys_expire_after_a_day,
+    uploads_are_capped_and_only_while_the_report_is_open
+);

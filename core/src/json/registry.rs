@@ -98,6 +98,7 @@ rules! {
         "reserve" => voucher::rules::reserve,
         "cancelReservation" => voucher::rules::cancel_reservation,
         "submitCompletionReport" => voucher::rules::submit_completion_report,
+        "uploadDeliverable" => voucher::rules::upload_deliverable,
         "expire" => voucher::rules::expire,
         "listVouchers" => voucher::rules::list_vouchers,
         "exportCsv" => voucher::rules::export_csv,

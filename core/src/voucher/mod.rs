@@ -754,6 +754,50 @@ pub fn claim_window_end(voucher: &Voucher, program: &Program) -> Option<NaiveDat
         .map(|on| calendar::add_days(on, program.claim_window_days))
 }
 
+/// What an accepted upload does to a voucher's deliverables.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum UploadEffect {
+    /// A file under a new name: one more deliverable.
+    Adds,
+    /// A file under a name already uploaded: it replaces that one.
+    Replaces,
+}
+
+/// Whether a deliverable named `file_name` may be uploaded for `voucher` on `today` (SPEC §8):
+/// only while its completion report can still be written (the voucher is reserved), and at most
+/// [`completion::MAX_DELIVERABLES`] files per voucher, so an upload beside `uploaded` either
+/// replaces one of them or adds one under the cap.
+pub fn check_upload(
+    voucher: &Voucher,
+    uploaded: &[Deliverable],
+    file_name: &str,
+    today: NaiveDate,
+) -> Result<UploadEffect, Rejection> {
+    let state = voucher.effective_state(today);
+    if state != VoucherState::Reserved {
+        return Err(Rejection::one(
+            "voucherNumber",
+            ProblemKind::VoucherInvalidTransition {
+                state: state.name(),
+                event: EventKind::SubmitCompletionReport.name(),
+            },
+        ));
+    }
+    if uploaded.iter().any(|d| d.file_name == file_name) {
+        return Ok(UploadEffect::Replaces);
+    }
+    if uploaded.len() >= completion::MAX_DELIVERABLES {
+        return Err(Rejection::one(
+            "fileName",
+            ProblemKind::TooManyDeliverables {
+                max: completion::MAX_DELIVERABLES,
+            },
+        ));
+    }
+    Ok(UploadEffect::Adds)
+}
+
 /// What `actor` may do next with `voucher` on `today` (SPEC §7), for forms to offer.
 pub fn allowed_actions(
     voucher: &Voucher,

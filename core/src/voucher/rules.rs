@@ -193,6 +193,46 @@ pub fn completion_report_form(
     form.parse()
 }
 
+/// `uploadDeliverable`'s request: the file's name as sent.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UploadForm {
+    /// The deliverable's file name.
+    #[serde(default)]
+    pub file_name: Option<String>,
+}
+
+/// An upload `uploadDeliverable` accepts.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AcceptedUpload {
+    /// The file name, checked.
+    pub file_name: String,
+    /// Whether it adds a deliverable or replaces the one of its name.
+    pub effect: super::UploadEffect,
+}
+
+/// `uploadDeliverable` (SPEC §8): the partner admin uploads a file for a reserved voucher,
+/// beside the `uploaded` ones, at most 20 per voucher.
+pub fn upload_deliverable(
+    env: &Env<'_>,
+    form: UploadForm,
+    context: VoucherContext,
+) -> Result<AcceptedUpload, Rejection> {
+    let voucher = visible_voucher(&context)?;
+    if !matches!(context.actor, Actor::PartnerAdmin { .. }) {
+        return Err(Rejection::one("roles", ProblemKind::Forbidden));
+    }
+    let file_name = match form.file_name.as_deref() {
+        None => return Err(Rejection::one("fileName", ProblemKind::Required)),
+        Some(raw) => {
+            crate::completion::parse_file_name(raw).map_err(|k| Rejection::one("fileName", k))?
+        }
+    };
+    let effect = super::check_upload(voucher, &context.uploaded, &file_name, env.today)?;
+    Ok(AcceptedUpload { file_name, effect })
+}
+
 /// `voucherState`: the voucher as read on the day.
 pub fn voucher_state(
     env: &Env<'_>,

@@ -41,11 +41,7 @@ const DRAIN_LIMIT: u64 = 1024 * 1024;
 
 /// Reads at most `limit` bytes of `body`: 413 past it, at once when `Content-Length` says
 /// so beyond what is worth draining.
-pub async fn read_limited(
-    headers: &HeaderMap,
-    mut body: Body,
-    limit: u64,
-) -> Result<Bytes, ApiError> {
+async fn read_limited(headers: &HeaderMap, mut body: Body, limit: u64) -> Result<Bytes, ApiError> {
     let declared = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())

@@ -296,6 +296,13 @@ impl ApiError {
                 &problem.message(Locale::ZhCn),
             ),
             ApiError::Blob(BlobError::TooLarge { limit }) => too_large(*limit),
+            ApiError::Blob(BlobError::Empty) => Described::Rule(Rejection::one(
+                "size",
+                ProblemKind::OutOfRange {
+                    min: 1,
+                    max: saps_core::completion::MAX_DELIVERABLE_BYTES,
+                },
+            )),
             ApiError::Store(StoreError::Conflict { item, .. }) => plain(
                 StatusCode::CONFLICT,
                 "store.concurrentChange",

@@ -1,30 +1,32 @@
 //! Voucher routes (SPEC §7, §8): assign, read, history, list and CSV export, validate, reserve,
 //! cancel, deliverable upload and the completion report.
 
-use super::extract::{IdempotencyKey, JsonBody, Lang, Path, read_limited};
+use super::extract::{IdempotencyKey, JsonBody, Lang, Path};
 use super::idempotency::{Keyed, commit_and_answer, once};
 use super::identity::Caller;
 use super::problem::{ApiError, HttpProblem};
 use super::rules::{self, QueryForm, partner_in_path};
 use super::{AppState, Services};
-use crate::store::{Commit, ConflictItem, StoreError, VoucherQuery};
+use crate::store::{Commit, ConflictItem, StoreError, Upload, VoucherQuery};
 use axum::Json;
 use axum::extract::{Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
+use http_body_util::{BodyDataStream, BodyExt as _};
 use saps_core::access::Operation;
 use saps_core::completion::{self, Deliverable, MAX_DELIVERABLE_BYTES, MediaType};
 use saps_core::directory::Page;
 use saps_core::error::{Category, Locale, ProblemKind, Rejection};
 use saps_core::rule::Env;
 use saps_core::value::VoucherNumber;
-use saps_core::voucher::rules::{self as voucher_rules, AssignContext, VoucherContext};
+use saps_core::voucher::rules::{self as voucher_rules, AssignContext, UploadForm, VoucherContext};
 use saps_core::voucher::{
     self, Actor, HistoryEntry, StateFilter, Transition, Voucher, VoucherView,
 };
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
+use tokio_util::io::StreamReader;
 
 fn not_found() -> ApiError {
     ApiError::one("voucherNumber", ProblemKind::VoucherNotFound)
@@ -562,12 +564,22 @@ pub struct DeliverableBytes(#[expect(dead_code, reason = "only the schema is use
 pub async fn upload(
     State(s): State<AppState>,
     caller: Caller,
+    Lang(locale): Lang,
     Path((number, file_name)): Path<(String, String)>,
     request: Request,
 ) -> Result<Response, ApiError> {
-    let (voucher, _) = visible(&s, &caller, &number, Operation::ManagePartner).await?;
-    let file_name =
-        completion::parse_file_name(&file_name).map_err(|k| ApiError::one("fileName", k))?;
+    let (voucher, actor) = visible(&s, &caller, &number, Operation::ManagePartner).await?;
+    let number = voucher.voucher_number.clone();
+    // Core decides before a byte is read: the voucher's state, the name and the cap.
+    let context = VoucherContext {
+        uploaded: s.store.uploads(&number).await?,
+        ..VoucherContext::new(actor, Some(voucher))
+    };
+    let form = UploadForm {
+        file_name: Some(file_name),
+    };
+    let accepted =
+        voucher_rules::upload_deliverable(&rules::env(&s, s.clock.today(), locale), form, context)?;
     let (parts, body) = request.into_parts();
     let media_type = parts
         .headers
@@ -577,22 +589,37 @@ pub async fn upload(
         .ok_or_else(|| HttpProblem::UnsupportedMediaType {
             expected: MediaType::ALL.map(MediaType::mime).join(", "),
         })?;
-    let bytes = read_limited(&parts.headers, body, MAX_DELIVERABLE_BYTES).await?;
-    let length = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
-    completion::check_size(length).map_err(|kind| Rejection::one("size", kind))?;
-    let stored = s
-        .blobs
-        .put(&mut bytes.as_ref(), MAX_DELIVERABLE_BYTES)
-        .await?;
+    let declared = parts
+        .headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    // A body declared too large is refused before it is read; an empty one, by the blob store
+    // before anything is kept.
+    if declared.is_some_and(|length| length > MAX_DELIVERABLE_BYTES) {
+        return Err(HttpProblem::TooLarge {
+            limit: MAX_DELIVERABLE_BYTES,
+        }
+        .into());
+    }
+    // Streamed into the blob store a chunk at a time, hashed on the way: an upload holds one
+    // chunk in memory, not the file.
+    let mut bytes = StreamReader::new(BodyDataStream::new(body.map_err(std::io::Error::other)));
+    let stored = s.blobs.put(&mut bytes, MAX_DELIVERABLE_BYTES).await?;
     let deliverable = Deliverable {
-        file_name,
+        file_name: accepted.file_name,
         media_type,
         size: stored.size,
         sha256: stored.sha256,
     };
     s.store
         .commit(Commit {
-            uploads: vec![(voucher.voucher_number.clone(), deliverable.clone())],
+            uploads: vec![Upload {
+                voucher_number: number,
+                deliverable: deliverable.clone(),
+                effect: accepted.effect,
+                at_most: completion::MAX_DELIVERABLES,
+            }],
             ..Commit::default()
         })
         .await?;

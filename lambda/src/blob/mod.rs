@@ -19,6 +19,9 @@ pub enum BlobError {
         /// The limit in bytes.
         limit: u64,
     },
+    /// The body is empty: no deliverable is.
+    #[error("the body is empty")]
+    Empty,
     /// The body could not be read from the client.
     #[error("the body could not be read: {0}")]
     Body(std::io::Error),
@@ -39,8 +42,8 @@ pub struct StoredBlob {
 /// Content-addressed storage of deliverables.
 #[async_trait]
 pub trait BlobStore: Send + Sync {
-    /// Stores what `body` yields, refusing it as soon as it exceeds `limit` bytes. Storing the
-    /// same bytes twice stores them once.
+    /// Stores what `body` yields, refusing it as soon as it exceeds `limit` bytes, and refusing
+    /// an empty one. Storing the same bytes twice stores them once.
     async fn put(
         &self,
         body: &mut (dyn AsyncRead + Unpin + Send),
@@ -84,6 +87,9 @@ async fn stream_into(
         sink.write_all(bytes)
             .await
             .map_err(|e| BlobError::Unavailable(e.to_string()))?;
+    }
+    if size == 0 {
+        return Err(BlobError::Empty);
     }
     sink.flush()
         .await

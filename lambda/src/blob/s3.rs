@@ -1,6 +1,6 @@
 //! Blobs in S3 under `deliverables/<sha256>`. The object key is the hash, which is known only
-//! once the body has been read, so the body (at most the 5 MiB limit) is buffered while it
-//! streams in and hashed, then written with one `PutObject`.
+//! once the body has been read, so the body streams into a temporary file (hashed on the way,
+//! one 64 KiB chunk in memory), then goes to S3 from the file with one `PutObject`.
 
 use super::{BlobError, BlobStore, StoredBlob, stream_into};
 use async_trait::async_trait;
@@ -8,6 +8,8 @@ use aws_sdk_s3::Client;
 use aws_sdk_s3::error::SdkError;
 use aws_sdk_s3::primitives::ByteStream;
 use saps_core::value::Sha256;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use tokio::io::AsyncRead;
 
 /// The S3 blob store.
@@ -15,6 +17,8 @@ use tokio::io::AsyncRead;
 pub struct S3Blobs {
     client: Client,
     bucket: String,
+    /// Uploads started, for unique temporary file names (shared by clones).
+    uploads: Arc<AtomicU64>,
 }
 
 fn unavailable(error: impl std::fmt::Debug) -> BlobError {
@@ -27,6 +31,7 @@ impl S3Blobs {
         S3Blobs {
             client,
             bucket: bucket.into(),
+            uploads: Arc::new(AtomicU64::new(0)),
         }
     }
 
@@ -62,6 +67,30 @@ impl S3Blobs {
     }
 }
 
+impl S3Blobs {
+    async fn put_via(
+        &self,
+        path: &std::path::Path,
+        body: &mut (dyn AsyncRead + Unpin + Send),
+        limit: u64,
+    ) -> Result<StoredBlob, BlobError> {
+        let mut file = tokio::fs::File::create(path).await.map_err(unavailable)?;
+        let stored = stream_into(body, limit, &mut file).await?;
+        drop(file);
+        let bytes = ByteStream::from_path(path).await.map_err(unavailable)?;
+        self.client
+            .put_object()
+            .bucket(&self.bucket)
+            .key(S3Blobs::key_of(&stored.sha256))
+            .content_length(i64::try_from(stored.size).map_err(unavailable)?)
+            .body(bytes)
+            .send()
+            .await
+            .map_err(unavailable)?;
+        Ok(stored)
+    }
+}
+
 #[async_trait]
 impl BlobStore for S3Blobs {
     async fn put(
@@ -69,18 +98,15 @@ impl BlobStore for S3Blobs {
         body: &mut (dyn AsyncRead + Unpin + Send),
         limit: u64,
     ) -> Result<StoredBlob, BlobError> {
-        let mut buffer: Vec<u8> = Vec::new();
-        let stored = stream_into(body, limit, &mut buffer).await?;
-        self.client
-            .put_object()
-            .bucket(&self.bucket)
-            .key(S3Blobs::key_of(&stored.sha256))
-            .content_length(i64::try_from(stored.size).map_err(unavailable)?)
-            .body(ByteStream::from(buffer))
-            .send()
-            .await
-            .map_err(unavailable)?;
-        Ok(stored)
+        // The object's key is the hash, known only at the end of the body: the body goes to a
+        // temporary file first (a chunk in memory at a time), then to S3 from the file. On
+        // Lambda the file is in /tmp; it is deleted on every path out.
+        let n = self.uploads.fetch_add(1, Ordering::Relaxed);
+        let path =
+            std::env::temp_dir().join(format!("saps-upload-{}-{n}.part", std::process::id()));
+        let result = self.put_via(&path, body, limit).await;
+        let _ = tokio::fs::remove_file(&path).await;
+        result
     }
 
     async fn get(&self, sha256: &Sha256) -> Result<Option<Vec<u8>>, BlobError> {

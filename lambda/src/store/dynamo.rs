@@ -17,14 +17,14 @@ use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, AttributeValue, BillingMode, Delete, GlobalSecondaryIndex,
     KeySchemaElement, KeyType, KeysAndAttributes, Projection, ProjectionType, Put,
-    ScalarAttributeType, TransactWriteItem,
+    ScalarAttributeType, TransactWriteItem, Update,
 };
 use saps_core::claim::Claim;
 use saps_core::completion::Deliverable;
 use saps_core::value::Named as _;
 use saps_core::value::{ClaimId, PartnerId, ProgramId, VoucherNumber};
 use saps_core::voucher::ExpiryBound;
-use saps_core::voucher::{CustomerNotification, HistoryEntry, Voucher, VoucherState};
+use saps_core::voucher::{CustomerNotification, HistoryEntry, UploadEffect, Voucher, VoucherState};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::collections::{BTreeMap, HashMap};
@@ -186,6 +186,40 @@ impl Transaction<'_> {
         let put = put.build().map_err(unavailable)?;
         self.writes.push(Write {
             item: TransactWriteItem::builder().put(put).build(),
+            guards,
+        });
+        Ok(())
+    }
+
+    /// Replaces `item`, which must exist.
+    fn put_existing(&mut self, item: Item, guards: ConflictItem) -> StoreResult<()> {
+        let put = Put::builder()
+            .table_name(self.table)
+            .set_item(Some(item))
+            .condition_expression("attribute_exists(PK)")
+            .build()
+            .map_err(unavailable)?;
+        self.writes.push(Write {
+            item: TransactWriteItem::builder().put(put).build(),
+            guards,
+        });
+        Ok(())
+    }
+
+    /// Adds one to the counter item at `key`, which must stay at most `at_most`.
+    fn count_up(&mut self, key: Item, at_most: usize, guards: ConflictItem) -> StoreResult<()> {
+        let update = Update::builder()
+            .table_name(self.table)
+            .set_key(Some(key))
+            .update_expression("ADD #count :one")
+            .condition_expression("attribute_not_exists(#count) OR #count < :most")
+            .expression_attribute_names("#count", "count")
+            .expression_attribute_values(":one", n(1))
+            .expression_attribute_values(":most", n(u64::try_from(at_most).unwrap_or(u64::MAX)))
+            .build()
+            .map_err(unavailable)?;
+        self.writes.push(Write {
+            item: TransactWriteItem::builder().update(update).build(),
             guards,
         });
         Ok(())
@@ -822,13 +856,23 @@ impl Store for DynamoStore {
                 guards,
             )?;
         }
-        for (number, deliverable) in &commit.uploads {
+        for upload in &commit.uploads {
+            let number = &upload.voucher_number;
             let mut item = key(
                 voucher_pk(number),
-                format!("UPLOAD#{}", deliverable.file_name),
+                format!("UPLOAD#{}", upload.deliverable.file_name),
             );
-            item.insert(DOC.to_owned(), to_doc(deliverable)?);
-            tx.put(item, None, ConflictItem::Unknown)?;
+            item.insert(DOC.to_owned(), to_doc(&upload.deliverable)?);
+            let guards = ConflictItem::Voucher(number.clone());
+            match upload.effect {
+                UploadEffect::Adds => {
+                    tx.put(item, Some(None), guards.clone())?;
+                    // The count of a voucher's files, kept beside them: its condition is what
+                    // keeps two racing uploads from passing the cap together.
+                    tx.count_up(key(voucher_pk(number), "UPLOADS"), upload.at_most, guards)?;
+                }
+                UploadEffect::Replaces => tx.put_existing(item, guards)?,
+            }
         }
         if let Some(record) = &commit.idempotency {
             let mut item = idempotency_key(&record.scope, &record.key);

@@ -18,7 +18,9 @@ use saps_core::directory::Profile;
 use saps_core::eligibility::QualificationFacts;
 use saps_core::enrollment::Enrollment;
 use saps_core::value::{ClaimId, LocationId, PartnerId, ProgramId, VoucherNumber};
-use saps_core::voucher::{CustomerNotification, HistoryEntry, Transition, Voucher, VoucherState};
+use saps_core::voucher::{
+    CustomerNotification, HistoryEntry, Transition, UploadEffect, Voucher, VoucherState,
+};
 use serde::{Deserialize, Serialize};
 
 pub use directory::{DirectoryKey, DirectoryRecord};
@@ -201,10 +203,24 @@ pub struct Commit {
     /// A claim created or decided.
     pub claim: Option<Claim>,
     /// Deliverables uploaded for a voucher (metadata; the bytes are in the blob store).
-    pub uploads: Vec<(VoucherNumber, Deliverable)>,
+    pub uploads: Vec<Upload>,
     /// The response to remember for an idempotency key; the key must be unused or its record
     /// expired by the new record's `written_at`.
     pub idempotency: Option<IdempotencyRecord>,
+}
+
+/// A deliverable's metadata recorded under its voucher, kept to the voucher's cap atomically.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Upload {
+    /// The voucher.
+    pub voucher_number: VoucherNumber,
+    /// What was stored.
+    pub deliverable: Deliverable,
+    /// A new file name (the voucher's count grows, up to `at_most`; the name must be unused),
+    /// or a name already there (its record is replaced; it must exist).
+    pub effect: UploadEffect,
+    /// The most deliverables the voucher may hold; a commit past it is a `Conflict`.
+    pub at_most: usize,
 }
 
 /// A partner write with the version it replaces.

@@ -18,7 +18,7 @@ use saps_core::completion::Deliverable;
 use saps_core::value::Named as _;
 use saps_core::value::{ClaimId, PartnerId, ProgramId, VoucherNumber};
 use saps_core::voucher::ExpiryBound;
-use saps_core::voucher::{CustomerNotification, HistoryEntry, Voucher};
+use saps_core::voucher::{CustomerNotification, HistoryEntry, UploadEffect, Voucher};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::path::{Path, PathBuf};
@@ -428,12 +428,44 @@ fn apply(tx: &rusqlite::Transaction<'_>, commit: &Commit) -> StoreResult<()> {
             || ConflictItem::Claim(claim.claim_id.clone()),
         )?;
     }
-    for (number, deliverable) in &commit.uploads {
-        tx.execute(
-            "INSERT OR REPLACE INTO uploads (voucher_number, file_name, doc) VALUES (?1, ?2, ?3)",
-            params![number.as_str(), deliverable.file_name, to_doc(deliverable)?],
-        )
-        .map_err(unavailable)?;
+    for upload in &commit.uploads {
+        let number = upload.voucher_number.as_str();
+        let name = &upload.deliverable.file_name;
+        let doc = to_doc(&upload.deliverable)?;
+        let item = || ConflictItem::Voucher(upload.voucher_number.clone());
+        match upload.effect {
+            UploadEffect::Adds => {
+                match tx.execute(
+                    "INSERT INTO uploads (voucher_number, file_name, doc) VALUES (?1, ?2, ?3)",
+                    params![number, name, doc],
+                ) {
+                    Ok(_) => {}
+                    Err(e) if is_duplicate(&e) => return Err(conflict(item(), "file name taken")),
+                    Err(e) => return Err(unavailable(e)),
+                }
+                let held: i64 = tx
+                    .query_row(
+                        "SELECT COUNT(*) FROM uploads WHERE voucher_number = ?1",
+                        [number],
+                        |row| row.get(0),
+                    )
+                    .map_err(unavailable)?;
+                if usize::try_from(held).unwrap_or(usize::MAX) > upload.at_most {
+                    return Err(conflict(item(), "deliverable cap reached"));
+                }
+            }
+            UploadEffect::Replaces => {
+                let replaced = tx
+                    .execute(
+                        "UPDATE uploads SET doc = ?3 WHERE voucher_number = ?1 AND file_name = ?2",
+                        params![number, name, doc],
+                    )
+                    .map_err(unavailable)?;
+                if replaced == 0 {
+                    return Err(conflict(item(), "file name gone"));
+                }
+            }
+        }
     }
     if let Some(record) = &commit.idempotency {
         let now = i64::try_from(record.written_at).unwrap_or(i64::MAX);

@@ -18,11 +18,12 @@ use saps_core::redemption;
 use saps_core::value::{ClaimId, Email, LocationId, PartnerId, ProgramId, Sha256, VoucherNumber};
 use saps_core::voucher::{
     self, Actor, AssignForm, CancelReason, EventKind, HistoryEntry, Reservation, ReservationForm,
-    StateFilter, Transition, Voucher, VoucherEvent, VoucherState, World,
+    StateFilter, Transition, UploadEffect, Voucher, VoucherEvent, VoucherState, World,
 };
 use saps_lambda::store::directory as store_directory;
 use saps_lambda::store::{
-    Commit, ConflictItem, IdempotencyRecord, Partner, PartnerSave, Store, StoreError, VoucherQuery,
+    Commit, ConflictItem, IdempotencyRecord, Partner, PartnerSave, Store, StoreError, Upload,
+    VoucherQuery,
 };
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -38,7 +39,7 @@ macro_rules! conformance_suite {
             claim_creation_is_idempotent, claim_decisions_are_versioned,
             voucher_pagination_has_no_gaps, directory_pagination_matches_core,
             directory_follows_profile_and_enrollments, history_is_append_only,
-            expired_idempotency_keys_are_free_again);
+            expired_idempotency_keys_are_free_again, uploads_are_capped_atomically);
     };
     (@tests $make:expr; $($check:ident),*) => {
         $(
@@ -268,6 +269,102 @@ fn idempotency(key: &str, body: &str) -> IdempotencyRecord {
     }
 }
 
+/// A deliverable under a new name, capped at 20.
+pub fn new_upload(number: &VoucherNumber, deliverable: Deliverable) -> Upload {
+    Upload {
+        voucher_number: number.clone(),
+        deliverable,
+        effect: UploadEffect::Adds,
+        at_most: 20,
+    }
+}
+
+/// Twenty files under new names fit; a 21st does not, even when all race at once; a name that
+/// is there is replaced, and one that is not cannot be.
+pub async fn uploads_are_capped_atomically(store: Arc<dyn Store>) {
+    let (voucher, history) = assigned("SAPS0300CAP", "1001", today());
+    insert(store.as_ref(), vec![(voucher.clone(), history)]).await;
+    let number = voucher.voucher_number.clone();
+    let named = |i: usize| Deliverable {
+        file_name: format!("part-{i:02}.pdf"),
+        ..deliverable()
+    };
+    let racing = (0..24).map(|i| {
+        let store = store.clone();
+        let upload = new_upload(&number, named(i));
+        tokio::spawn(async move {
+            store
+                .commit(Commit {
+                    uploads: vec![upload],
+                    ..Commit::default()
+                })
+                .await
+        })
+    });
+    let mut stored = 0;
+    for result in futures_util::future::join_all(racing).await {
+        match result.unwrap() {
+            Ok(()) => stored += 1,
+            Err(StoreError::Conflict { .. }) => {}
+            Err(other) => panic!("{other:?}"),
+        }
+    }
+    let held = store.uploads(&number).await.unwrap();
+    assert_eq!(held.len(), stored, "every acknowledged upload is held");
+    assert!(stored <= 20, "{stored} uploads passed a cap of 20");
+    // Whatever the race left, the cap is reachable and then holds.
+    for i in 100..120 {
+        let _ = store
+            .commit(Commit {
+                uploads: vec![new_upload(&number, named(i))],
+                ..Commit::default()
+            })
+            .await;
+    }
+    assert_eq!(store.uploads(&number).await.unwrap().len(), 20);
+    let replace = |name: &str, size: u64| Upload {
+        effect: UploadEffect::Replaces,
+        ..new_upload(
+            &number,
+            Deliverable {
+                file_name: name.into(),
+                size,
+                ..deliverable()
+            },
+        )
+    };
+    let first = held_name(&store.uploads(&number).await.unwrap());
+    store
+        .commit(Commit {
+            uploads: vec![replace(&first, 99)],
+            ..Commit::default()
+        })
+        .await
+        .unwrap();
+    let after = store.uploads(&number).await.unwrap();
+    assert_eq!(after.len(), 20);
+    assert_eq!(
+        after.iter().find(|d| d.file_name == first).unwrap().size,
+        99
+    );
+    let missing = store
+        .commit(Commit {
+            uploads: vec![replace("never-uploaded.pdf", 1)],
+            ..Commit::default()
+        })
+        .await;
+    assert!(
+        matches!(missing, Err(StoreError::Conflict { .. })),
+        "{missing:?}"
+    );
+}
+
+fn held_name(held: &[Deliverable]) -> String {
+    held.first()
+        .map(|d| d.file_name.clone())
+        .unwrap_or_default()
+}
+
 /// When the suite's idempotency records are written (Unix seconds), and a day.
 pub const KEYS_WRITTEN_AT: u64 = 1_780_000_000;
 pub const DAY: u64 = 86_400;
@@ -363,7 +460,7 @@ pub async fn round_trips(store: Arc<dyn Store>) {
     );
     store
         .commit(Commit {
-            uploads: vec![(voucher.voucher_number.clone(), deliverable())],
+            uploads: vec![new_upload(&voucher.voucher_number, deliverable())],
             ..Commit::default()
         })
         .await
@@ -507,7 +604,7 @@ pub async fn commits_are_all_or_nothing(store: Arc<dyn Store>) {
             }),
             new_vouchers: vec![(fresh.clone(), fresh_history)],
             transitions: vec![reserve(&voucher)],
-            uploads: vec![(fresh.voucher_number.clone(), deliverable())],
+            uploads: vec![new_upload(&fresh.voucher_number, deliverable())],
             idempotency: Some(idempotency("key-2", "never")),
             claim: None,
         })
