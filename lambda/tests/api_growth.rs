@@ -131,6 +131,26 @@ async fn history_is_paged(server: Server) {
             .json();
         assert_eq!(refused["fields"][0]["field"], field, "{query}: {refused}");
     }
+    // Sixty reservation changes in one day tell the customer once: the day's last change.
+    let number = saps_core::value::VoucherNumber::parse("GROWTH0001").unwrap();
+    let outbox = server.store.notifications(&number).await.unwrap();
+    assert_eq!(outbox.len(), 1, "{outbox:?}");
+    assert_eq!(
+        outbox[0].event,
+        saps_core::voucher::EventKind::CancelReservation
+    );
+    server.clock.set(api::date("2026-06-02"));
+    server
+        .post("/v1/vouchers/GROWTH0001/reservation")
+        .signed_as("partner_admin")
+        .json(
+            &json!({ "adminEmail": "admin@contoso.example", "acceptTerms": true,
+            "engagementStart": "2026-06-03", "engagementEnd": "2026-06-04" }),
+        )
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(server.store.notifications(&number).await.unwrap().len(), 2);
 }
 
 /// `count` vouchers of partner 1001 taken to redeemed (the clock ends on 2026-06-06).

@@ -463,6 +463,15 @@ pub struct CustomerNotification {
     pub detail: String,
 }
 
+impl CustomerNotification {
+    /// The notification's place in the voucher's outbox: its day. A voucher's notifications of
+    /// one day share it, the latest replacing the earlier, so the customer's administrator hears
+    /// each day's outcome once, however often the reservation changed that day.
+    pub fn slot(&self) -> u64 {
+        u64::try_from(chrono::Datelike::num_days_from_ce(&self.on)).unwrap_or(0)
+    }
+}
+
 /// The outcome of an accepted event: the new voucher, its history line and any notification.
 /// The store writes all of them in one conditional write on the old version.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -42,11 +42,7 @@ const DRAIN_LIMIT: u64 = 1024 * 1024;
 /// Reads at most `limit` bytes of `body`: 413 past it, at once when `Content-Length` says
 /// so beyond what is worth draining.
 async fn read_limited(headers: &HeaderMap, mut body: Body, limit: u64) -> Result<Bytes, ApiError> {
-    let declared = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > limit.saturating_add(DRAIN_LIMIT)) {
+    if declared_length(headers).is_some_and(|n| n > limit.saturating_add(DRAIN_LIMIT)) {
         return Err(HttpProblem::TooLarge { limit }.into());
     }
     let mut collected = BytesMut::new();
@@ -75,6 +71,33 @@ async fn read_limited(headers: &HeaderMap, mut body: Body, limit: u64) -> Result
         return Err(HttpProblem::TooLarge { limit }.into());
     }
     Ok(collected.freeze())
+}
+
+/// The body's length as `Content-Length` declares it.
+pub fn declared_length(headers: &HeaderMap) -> Option<u64> {
+    headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+}
+
+/// Reads and drops the rest of a body that a request is refused without, so that a client still
+/// sending reads the refusal instead of a reset connection: up to `limit` plus [`DRAIN_LIMIT`]
+/// bytes, and nothing when it declares more (the connection is then cut).
+pub async fn drain(headers: &HeaderMap, mut body: Body, limit: u64) {
+    let most = limit.saturating_add(DRAIN_LIMIT);
+    if declared_length(headers).is_some_and(|n| n > most) {
+        return;
+    }
+    let mut seen: u64 = 0;
+    while let Some(Ok(frame)) = body.frame().await {
+        if let Ok(data) = frame.into_data() {
+            seen = seen.saturating_add(data.len() as u64);
+            if seen > most {
+                return;
+            }
+        }
+    }
 }
 
 /// Whether a `Content-Type` value names JSON (`application/json`, with any parameters).

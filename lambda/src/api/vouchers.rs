@@ -1,7 +1,7 @@
 //! Voucher routes (SPEC §7, §8): assign, read, history, list and CSV export, validate, reserve,
 //! cancel, deliverable upload and the completion report.
 
-use super::extract::{IdempotencyKey, JsonBody, Lang, Path};
+use super::extract::{IdempotencyKey, JsonBody, Lang, Path, declared_length, drain};
 use super::idempotency::{Keyed, commit_and_answer, once};
 use super::identity::Caller;
 use super::problem::{ApiError, HttpProblem};
@@ -530,6 +530,45 @@ pub async fn complete(
     transition(&s, submit, body, context, None, locale).await
 }
 
+/// Whether an upload may start, before a byte of it is read: the caller, then core's rule on
+/// the voucher's state, the name and the cap, then the media type and the declared length.
+async fn accept_upload(
+    s: &Services,
+    caller: &Caller,
+    locale: Locale,
+    number: &str,
+    file_name: String,
+    headers: &axum::http::HeaderMap,
+) -> Result<(VoucherNumber, voucher_rules::AcceptedUpload, MediaType), ApiError> {
+    let (voucher, actor) = visible(s, caller, number, Operation::ManagePartner).await?;
+    let number = voucher.voucher_number.clone();
+    let context = VoucherContext {
+        uploaded: s.store.uploads(&number).await?,
+        ..VoucherContext::new(actor, Some(voucher))
+    };
+    let form = UploadForm {
+        file_name: Some(file_name),
+    };
+    let accepted =
+        voucher_rules::upload_deliverable(&rules::env(s, s.clock.today(), locale), form, context)?;
+    let media_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| MediaType::parse(v).ok())
+        .ok_or_else(|| HttpProblem::UnsupportedMediaType {
+            expected: MediaType::ALL.map(MediaType::mime).join(", "),
+        })?;
+    // A body declared too large is refused before it is read; an empty one, by the blob store
+    // before anything is kept.
+    if declared_length(headers).is_some_and(|length| length > MAX_DELIVERABLE_BYTES) {
+        return Err(HttpProblem::TooLarge {
+            limit: MAX_DELIVERABLE_BYTES,
+        }
+        .into());
+    }
+    Ok((number, accepted, media_type))
+}
+
 /// A deliverable's raw bytes, for the OpenAPI document only: the body is not JSON, so it is
 /// declared as a binary string rather than as an array of numbers.
 #[derive(utoipa::ToSchema)]
@@ -568,40 +607,15 @@ pub async fn upload(
     Path((number, file_name)): Path<(String, String)>,
     request: Request,
 ) -> Result<Response, ApiError> {
-    let (voucher, actor) = visible(&s, &caller, &number, Operation::ManagePartner).await?;
-    let number = voucher.voucher_number.clone();
-    // Core decides before a byte is read: the voucher's state, the name and the cap.
-    let context = VoucherContext {
-        uploaded: s.store.uploads(&number).await?,
-        ..VoucherContext::new(actor, Some(voucher))
-    };
-    let form = UploadForm {
-        file_name: Some(file_name),
-    };
-    let accepted =
-        voucher_rules::upload_deliverable(&rules::env(&s, s.clock.today(), locale), form, context)?;
     let (parts, body) = request.into_parts();
-    let media_type = parts
-        .headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| MediaType::parse(v).ok())
-        .ok_or_else(|| HttpProblem::UnsupportedMediaType {
-            expected: MediaType::ALL.map(MediaType::mime).join(", "),
-        })?;
-    let declared = parts
-        .headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    // A body declared too large is refused before it is read; an empty one, by the blob store
-    // before anything is kept.
-    if declared.is_some_and(|length| length > MAX_DELIVERABLE_BYTES) {
-        return Err(HttpProblem::TooLarge {
-            limit: MAX_DELIVERABLE_BYTES,
-        }
-        .into());
-    }
+    let (number, accepted, media_type) =
+        match accept_upload(&s, &caller, locale, &number, file_name, &parts.headers).await {
+            Ok(accepted) => accepted,
+            Err(error) => {
+                drain(&parts.headers, body, MAX_DELIVERABLE_BYTES).await;
+                return Err(error);
+            }
+        };
     // Streamed into the blob store a chunk at a time, hashed on the way: an upload holds one
     // chunk in memory, not the file.
     let mut bytes = StreamReader::new(BodyDataStream::new(body.map_err(std::io::Error::other)));

@@ -295,7 +295,7 @@ impl Transaction<'_> {
         )
     }
 
-    /// An append-only line (history, outbox) under the voucher: it must not exist yet.
+    /// An append-only line (history) under the voucher: it must not exist yet.
     fn line(
         &mut self,
         number: &VoucherNumber,
@@ -837,14 +837,12 @@ impl Store for DynamoStore {
         for transition in &commit.transitions {
             tx.voucher(&transition.voucher, &transition.history)?;
             if let Some(notification) = &transition.notification {
-                let guards = ConflictItem::Voucher(transition.voucher.voucher_number.clone());
-                tx.line(
-                    &transition.voucher.voucher_number,
-                    "OUTBOX",
-                    transition.voucher.version,
-                    to_doc(notification)?,
-                    guards,
-                )?;
+                // Keyed by its slot (its day), unconditionally: the day's latest notification
+                // replaces the earlier.
+                let number = &transition.voucher.voucher_number;
+                let mut item = key(voucher_pk(number), line_sk("OUTBOX", notification.slot()));
+                item.insert(DOC.to_owned(), to_doc(notification)?);
+                tx.put(item, None, ConflictItem::Voucher(number.clone()))?;
             }
         }
         if let Some(claim) = &commit.claim {

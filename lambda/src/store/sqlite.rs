@@ -406,13 +406,17 @@ fn apply(tx: &rusqlite::Transaction<'_>, commit: &Commit) -> StoreResult<()> {
     for transition in &commit.transitions {
         write_voucher(tx, &transition.voucher, &transition.history)?;
         if let Some(notification) = &transition.notification {
-            insert_line(
-                tx,
-                "INSERT INTO outbox (voucher_number, version, doc) VALUES (?1, ?2, ?3)",
-                &transition.voucher.voucher_number,
-                transition.voucher.version,
-                &to_doc(notification)?,
-            )?;
+            // The outbox row's `version` is the notification's slot (its day): the day's
+            // latest notification replaces the earlier.
+            tx.execute(
+                "INSERT OR REPLACE INTO outbox (voucher_number, version, doc) VALUES (?1, ?2, ?3)",
+                params![
+                    transition.voucher.voucher_number.as_str(),
+                    i64::try_from(notification.slot()).unwrap_or(i64::MAX),
+                    to_doc(notification)?
+                ],
+            )
+            .map_err(unavailable)?;
         }
     }
     if let Some(claim) = &commit.claim {
