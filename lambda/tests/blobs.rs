@@ -8,15 +8,21 @@
     clippy::indexing_slicing
 )]
 
+use saps_core::completion::{Deliverable, MediaType};
 use saps_core::value::Sha256;
+use saps_core::value::VoucherNumber;
+use saps_core::voucher::UploadEffect;
 use saps_lambda::blob::fs::FsBlobs;
 use saps_lambda::blob::s3::{self, S3Blobs};
-use saps_lambda::blob::{BlobError, BlobStore};
+use saps_lambda::blob::{BlobError, BlobStore, GRACE, sweep};
+use saps_lambda::store::sqlite::SqliteStore;
+use saps_lambda::store::{Commit, Store as _, Upload};
 use sha2::Digest as _;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::task::{Context, Poll};
+use std::time::{Duration, SystemTime};
 use tokio::io::{AsyncRead, ReadBuf};
 
 const MIB: u64 = 1024 * 1024;
@@ -92,6 +98,60 @@ async fn check_backend(blobs: &dyn BlobStore) {
 
     // Unknown addresses are absent, not errors.
     assert_eq!(blobs.get(&sha256_of(b"never stored")).await.unwrap(), None);
+
+    check_sweep(blobs).await;
+}
+
+/// The sweep keeps what an upload record names and what is young, and deletes the rest.
+async fn check_sweep(blobs: &dyn BlobStore) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(dir.path()).unwrap();
+    let kept = blobs.put(&mut &b"%PDF kept"[..], MIB).await.unwrap();
+    let orphan = blobs.put(&mut &b"%PDF orphan"[..], MIB).await.unwrap();
+    let number = VoucherNumber::parse("SWEEP0001").unwrap();
+    store
+        .commit(Commit {
+            uploads: vec![Upload {
+                voucher_number: number,
+                deliverable: Deliverable {
+                    file_name: "kept.pdf".into(),
+                    media_type: MediaType::Pdf,
+                    size: kept.size,
+                    sha256: kept.sha256.clone(),
+                },
+                effect: UploadEffect::Adds,
+                at_most: 20,
+            }],
+            ..Commit::default()
+        })
+        .await
+        .unwrap();
+    let listed: Vec<Sha256> = blobs
+        .list()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|b| b.sha256)
+        .collect();
+    assert!(listed.contains(&kept.sha256) && listed.contains(&orphan.sha256));
+    // Young: nothing goes.
+    let now = SystemTime::now();
+    assert_eq!(sweep(&store, blobs, now, GRACE).await.unwrap(), 0);
+    assert!(blobs.get(&orphan.sha256).await.unwrap().is_some());
+    // A day and more later: the unreferenced blobs go (the orphan and the earlier checks'),
+    // the referenced one stays.
+    let later = now + GRACE + Duration::from_secs(60);
+    assert!(sweep(&store, blobs, later, GRACE).await.unwrap() >= 1);
+    assert!(blobs.get(&orphan.sha256).await.unwrap().is_none());
+    assert!(blobs.get(&kept.sha256).await.unwrap().is_some());
+    let left: Vec<Sha256> = blobs
+        .list()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|b| b.sha256)
+        .collect();
+    assert_eq!(left, vec![kept.sha256]);
 }
 
 #[tokio::test]

@@ -6,8 +6,8 @@ use saps_core::calendar;
 use saps_core::catalog::Catalog;
 use saps_lambda::api::identity::{Hs256Keys, Identity};
 use saps_lambda::api::{self, Services};
-use saps_lambda::blob::BlobStore;
 use saps_lambda::blob::fs::FsBlobs;
+use saps_lambda::blob::{self, BlobStore};
 use saps_lambda::clock::{Clock, FixedClock, SystemClock};
 use saps_lambda::store::Store;
 use saps_lambda::store::dynamo::{self, DynamoStore};
@@ -97,6 +97,22 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         }
         tokens = Some(issued);
     }
+    // Deliverables no upload record names (replaced files, uploads never committed) are deleted
+    // once a day old, checked hourly.
+    tokio::spawn({
+        let (store, blobs) = (store.clone(), blobs.clone());
+        async move {
+            loop {
+                let now = std::time::SystemTime::now();
+                match blob::sweep(store.as_ref(), blobs.as_ref(), now, blob::GRACE).await {
+                    Ok(0) => {}
+                    Ok(deleted) => tracing::info!(deleted, "deleted unreferenced deliverables"),
+                    Err(error) => tracing::warn!(%error, "the deliverable sweep failed"),
+                }
+                tokio::time::sleep(std::time::Duration::from_secs(60 * 60)).await;
+            }
+        }
+    });
     let services = Services {
         store,
         blobs,

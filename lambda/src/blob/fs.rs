@@ -1,7 +1,7 @@
 //! Blobs in a local directory: `<dir>/<first two hex>/<sha256>`, written to a temporary file
 //! and renamed into place, so a reader never sees a partial blob.
 
-use super::{BlobError, BlobStore, StoredBlob, stream_into};
+use super::{BlobError, BlobStore, ListedBlob, StoredBlob, stream_into};
 use async_trait::async_trait;
 use saps_core::value::Sha256;
 use std::path::{Path, PathBuf};
@@ -36,6 +36,33 @@ impl FsBlobs {
         let hex = sha256.as_str();
         self.dir.join(hex.get(..2).unwrap_or("00")).join(hex)
     }
+}
+
+/// The blobs under `dir`: files named by a SHA-256 in its two-hex subdirectories (`incoming/`
+/// and anything else is not a blob), with their modification times.
+fn list_dir(dir: &Path) -> std::io::Result<Vec<ListedBlob>> {
+    let mut listed = Vec::new();
+    for shard in std::fs::read_dir(dir)? {
+        let shard = shard?;
+        if !shard.file_type()?.is_dir() || shard.file_name().len() != 2 {
+            continue;
+        }
+        for file in std::fs::read_dir(shard.path())? {
+            let file = file?;
+            let Some(sha256) = file
+                .file_name()
+                .to_str()
+                .and_then(|n| Sha256::parse(n).ok())
+            else {
+                continue;
+            };
+            listed.push(ListedBlob {
+                sha256,
+                stored_at: file.metadata()?.modified()?,
+            });
+        }
+    }
+    Ok(listed)
 }
 
 /// Deletes the `.part` files in `incoming` whose writer is no longer running. A part is named
@@ -106,6 +133,21 @@ impl BlobStore for FsBlobs {
             Ok(bytes) => Ok(Some(bytes)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(unavailable(e)),
+        }
+    }
+
+    async fn list(&self) -> Result<Vec<ListedBlob>, BlobError> {
+        let dir = self.dir.clone();
+        tokio::task::spawn_blocking(move || list_dir(&dir))
+            .await
+            .map_err(|e| BlobError::Unavailable(e.to_string()))?
+            .map_err(unavailable)
+    }
+
+    async fn delete(&self, sha256: &Sha256) -> Result<(), BlobError> {
+        match tokio::fs::remove_file(self.path_of(sha256)).await {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(unavailable(e)),
+            _ => Ok(()),
         }
     }
 }

@@ -52,6 +52,63 @@ pub trait BlobStore: Send + Sync {
 
     /// The bytes stored under `sha256`.
     async fn get(&self, sha256: &Sha256) -> Result<Option<Vec<u8>>, BlobError>;
+
+    /// Every stored blob with when it was stored.
+    async fn list(&self) -> Result<Vec<ListedBlob>, BlobError>;
+
+    /// Deletes the blob under `sha256` (absent: nothing to do).
+    async fn delete(&self, sha256: &Sha256) -> Result<(), BlobError>;
+}
+
+/// A stored blob as [`BlobStore::list`] names it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListedBlob {
+    /// Its address.
+    pub sha256: Sha256,
+    /// When it was (last) stored.
+    pub stored_at: std::time::SystemTime,
+}
+
+/// How long an unreferenced blob is kept: an upload's bytes are stored before its record is
+/// committed, so a blob younger than this may belong to an upload still under way.
+pub const GRACE: std::time::Duration = std::time::Duration::from_secs(24 * 60 * 60);
+
+/// Deletes the blobs no upload record refers to (replaced files, uploads whose record was never
+/// committed) once they are older than `grace` at `now`; the number deleted. A report's
+/// deliverables are always upload records (core checks each against them), so no report loses
+/// a file.
+pub async fn sweep(
+    store: &dyn crate::store::Store,
+    blobs: &dyn BlobStore,
+    now: std::time::SystemTime,
+    grace: std::time::Duration,
+) -> Result<usize, SweepError> {
+    // The blobs first, then the records: a blob stored and recorded in between is young, so
+    // the grace keeps it.
+    let listed = blobs.list().await?;
+    let referenced = store.uploaded_digests().await?;
+    let mut deleted = 0;
+    for blob in listed {
+        let old = now
+            .duration_since(blob.stored_at)
+            .is_ok_and(|age| age >= grace);
+        if old && !referenced.contains(&blob.sha256) {
+            blobs.delete(&blob.sha256).await?;
+            deleted += 1;
+        }
+    }
+    Ok(deleted)
+}
+
+/// Why a sweep stopped (what it deleted before stays deleted; a later sweep goes on).
+#[derive(Debug, thiserror::Error)]
+pub enum SweepError {
+    /// Listing or deleting blobs failed.
+    #[error(transparent)]
+    Blobs(#[from] BlobError),
+    /// Reading the upload records failed.
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
 }
 
 /// Lower-case hex of a digest.

@@ -2,7 +2,7 @@
 //! once the body has been read, so the body streams into a temporary file (hashed on the way,
 //! one 64 KiB chunk in memory), then goes to S3 from the file with one `PutObject`.
 
-use super::{BlobError, BlobStore, StoredBlob, stream_into};
+use super::{BlobError, BlobStore, ListedBlob, StoredBlob, stream_into};
 use async_trait::async_trait;
 use aws_sdk_s3::Client;
 use aws_sdk_s3::error::SdkError;
@@ -68,6 +68,12 @@ impl S3Blobs {
 }
 
 impl S3Blobs {
+    /// The blob an object key names (`deliverables/<sha256>`), if it names one.
+    fn sha256_of(key: &str) -> Option<Sha256> {
+        key.strip_prefix("deliverables/")
+            .and_then(|hex| Sha256::parse(hex).ok())
+    }
+
     async fn put_via(
         &self,
         path: &std::path::Path,
@@ -124,6 +130,41 @@ impl BlobStore for S3Blobs {
         };
         let bytes = object.body.collect().await.map_err(unavailable)?;
         Ok(Some(bytes.into_bytes().to_vec()))
+    }
+
+    async fn list(&self) -> Result<Vec<ListedBlob>, BlobError> {
+        let mut listed = Vec::new();
+        let mut pages = self
+            .client
+            .list_objects_v2()
+            .bucket(&self.bucket)
+            .prefix("deliverables/")
+            .into_paginator()
+            .send();
+        while let Some(page) = pages.next().await {
+            for object in page.map_err(unavailable)?.contents() {
+                let (Some(sha256), Some(modified)) = (
+                    object.key().and_then(S3Blobs::sha256_of),
+                    object.last_modified(),
+                ) else {
+                    continue;
+                };
+                let stored_at = std::time::SystemTime::try_from(*modified).map_err(unavailable)?;
+                listed.push(ListedBlob { sha256, stored_at });
+            }
+        }
+        Ok(listed)
+    }
+
+    async fn delete(&self, sha256: &Sha256) -> Result<(), BlobError> {
+        self.client
+            .delete_object()
+            .bucket(&self.bucket)
+            .key(S3Blobs::key_of(sha256))
+            .send()
+            .await
+            .map_err(unavailable)?;
+        Ok(())
     }
 }
 

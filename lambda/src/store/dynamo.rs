@@ -22,7 +22,7 @@ use aws_sdk_dynamodb::types::{
 use saps_core::claim::Claim;
 use saps_core::completion::Deliverable;
 use saps_core::value::Named as _;
-use saps_core::value::{ClaimId, PartnerId, ProgramId, VoucherNumber};
+use saps_core::value::{ClaimId, PartnerId, ProgramId, Sha256, VoucherNumber};
 use saps_core::voucher::ExpiryBound;
 use saps_core::voucher::{CustomerNotification, HistoryEntry, UploadEffect, Voucher, VoucherState};
 use serde::Serialize;
@@ -795,6 +795,33 @@ impl Store for DynamoStore {
 
     async fn claim(&self, id: &ClaimId) -> StoreResult<Option<Claim>> {
         self.get(claim_key(id)).await
+    }
+
+    /// A `Scan` of the upload lines: the whole table is read (filtered server-side), which a
+    /// periodic blob sweep can afford and a request never does.
+    async fn uploaded_digests(&self) -> StoreResult<std::collections::BTreeSet<Sha256>> {
+        let mut digests = std::collections::BTreeSet::new();
+        let mut start: Option<Item> = None;
+        loop {
+            let output = self
+                .client
+                .scan()
+                .table_name(&self.table)
+                .filter_expression("begins_with(SK, :upload)")
+                .expression_attribute_values(":upload", s("UPLOAD#".to_owned()))
+                .set_exclusive_start_key(start.take())
+                .send()
+                .await
+                .map_err(sdk_error)?;
+            for item in output.items() {
+                let deliverable: Deliverable = from_item(item)?;
+                digests.insert(deliverable.sha256);
+            }
+            match output.last_evaluated_key() {
+                Some(last) => start = Some(last.clone()),
+                None => return Ok(digests),
+            }
+        }
     }
 
     async fn idempotency(&self, scope: &str, key: &str) -> StoreResult<Option<IdempotencyRecord>> {

@@ -17,7 +17,7 @@ use saps_core::completion::Deliverable;
 use saps_core::directory::Profile;
 use saps_core::eligibility::QualificationFacts;
 use saps_core::enrollment::Enrollment;
-use saps_core::value::{ClaimId, LocationId, PartnerId, ProgramId, VoucherNumber};
+use saps_core::value::{ClaimId, LocationId, PartnerId, ProgramId, Sha256, VoucherNumber};
 use saps_core::voucher::{
     CustomerNotification, HistoryEntry, Transition, UploadEffect, Voucher, VoucherState,
 };
@@ -324,6 +324,10 @@ pub trait Store: Send + Sync {
 
     /// One claim.
     async fn claim(&self, id: &ClaimId) -> StoreResult<Option<Claim>>;
+
+    /// The digests of every voucher's uploaded deliverables: the blobs still needed (a full
+    /// read, for the blob sweep).
+    async fn uploaded_digests(&self) -> StoreResult<std::collections::BTreeSet<Sha256>>;
 
     /// The response stored for an idempotency key, expired or not (DynamoDB deletes expired
     /// items within days, not at once: the caller compares `expires_at`).

@@ -16,7 +16,7 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use saps_core::claim::Claim;
 use saps_core::completion::Deliverable;
 use saps_core::value::Named as _;
-use saps_core::value::{ClaimId, PartnerId, ProgramId, VoucherNumber};
+use saps_core::value::{ClaimId, PartnerId, ProgramId, Sha256, VoucherNumber};
 use saps_core::voucher::ExpiryBound;
 use saps_core::voucher::{CustomerNotification, HistoryEntry, UploadEffect, Voucher};
 use serde::Serialize;
@@ -702,6 +702,14 @@ impl Store for SqliteStore {
         let id = id.clone();
         self.read(move |c| one_doc(c, "SELECT doc FROM claims WHERE claim_id = ?1", id.as_str()))
             .await
+    }
+
+    async fn uploaded_digests(&self) -> StoreResult<std::collections::BTreeSet<Sha256>> {
+        self.read(|c| {
+            let uploads: Vec<Deliverable> = docs(c, "SELECT doc FROM uploads", [], "uploads")?;
+            Ok(uploads.into_iter().map(|d| d.sha256).collect())
+        })
+        .await
     }
 
     async fn idempotency(&self, scope: &str, key: &str) -> StoreResult<Option<IdempotencyRecord>> {

@@ -322,6 +322,14 @@ pub async fn uploads_are_capped_atomically(store: Arc<dyn Store>) {
             .await;
     }
     assert_eq!(store.uploads(&number).await.unwrap().len(), 20);
+    assert!(
+        store
+            .uploaded_digests()
+            .await
+            .unwrap()
+            .contains(&deliverable().sha256),
+        "the blob sweep sees the uploads"
+    );
     let replace = |name: &str, size: u64| Upload {
         effect: UploadEffect::Replaces,
         ..new_upload(
