@@ -104,10 +104,12 @@ impl IdempotencyKey {
 }
 
 /// Runs `write` for a request that may carry a key. With a key, the answer stored for it is
-/// replayed instead: before the write, and again when the write fails, since a twin with the
-/// same key may have committed in between and left a state this write is refused on (a claim's
-/// vouchers already claimed, a voucher already reserved). A client retrying a timeout is then
-/// always told what its first attempt did.
+/// replayed when the write fails: the write's commit stores the answer under the key in the
+/// same transaction, on condition that the key is free, so a retry (or a twin racing the first
+/// attempt) either finds the state its first attempt left and is refused by the rule, or loses
+/// the key's condition at commit, and in both cases gets the first answer. The key is not read
+/// before the write: a request needs no read its rule does not (issue 19, item 6), and a retry
+/// costs one failed write instead.
 pub async fn once<F>(
     store: &dyn Store,
     keyed: Option<&Keyed>,
@@ -119,22 +121,20 @@ where
     let Some(keyed) = keyed else {
         return write.await;
     };
-    if let Some(replayed) = keyed.replay(store).await? {
-        return Ok(replayed);
-    }
     match write.await {
         Ok(response) => Ok(response),
-        // When the second look fails too (or finds another body's answer), the write's own
-        // failure is the answer.
+        // When the second look fails too, or finds nothing, the write's own failure is the
+        // answer; another body's answer under the key is a 422.
         Err(error) => match keyed.replay(store).await {
             Ok(Some(replayed)) => Ok(replayed),
+            Err(reused @ ApiError::Http(HttpProblem::IdempotencyKeyReused)) => Err(reused),
             Ok(None) | Err(_) => Err(error),
         },
     }
 }
 
 /// Commits `commit` and answers `status` with `body`; with a key, the answer is stored in the
-/// same transaction (run it inside [`once`], which replays a twin that committed first).
+/// same transaction (run it inside [`once`], which replays the answer of an earlier attempt).
 pub async fn commit_and_answer(
     store: &dyn Store,
     mut commit: Commit,

@@ -20,7 +20,7 @@ use saps_lambda::clock::FixedClock;
 use saps_lambda::demo;
 pub use saps_lambda::serve::Limits;
 use saps_lambda::store::Store;
-use saps_lambda::store::dynamo::{self, DynamoStore};
+use saps_lambda::store::dynamo::{self, DynamoStore, RequestCounter};
 use saps_lambda::store::sqlite::SqliteStore;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -32,10 +32,12 @@ pub fn date(text: &str) -> NaiveDate {
     calendar::parse_date(text).expect("date")
 }
 
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub enum Backend {
     Sqlite,
     Dynamo,
+    /// DynamoDB Local, with every request the store makes counted.
+    CountedDynamo(RequestCounter),
 }
 
 pub struct Server {
@@ -56,9 +58,13 @@ pub async fn services(
 ) -> (Services, Arc<dyn Store>) {
     let store: Arc<dyn Store> = match backend {
         Backend::Sqlite => Arc::new(SqliteStore::open(dir).expect("sqlite")),
-        Backend::Dynamo => {
+        Backend::Dynamo | Backend::CountedDynamo(_) => {
+            let counter = match backend {
+                Backend::CountedDynamo(counter) => Some(counter),
+                _ => None,
+            };
             let store = DynamoStore::new(
-                dynamo::local_client(&dynamodb_local::endpoint()),
+                dynamo::local_client_with(&dynamodb_local::endpoint(), counter),
                 dynamodb_local::table_name(),
             );
             store.create_table().await.expect("create table");
