@@ -82,8 +82,8 @@ pub fn declared_length(headers: &HeaderMap) -> Option<u64> {
 }
 
 /// Reads and drops the rest of a body that a request is refused without, so that a client still
-/// sending reads the refusal instead of a reset connection: up to `limit` plus [`DRAIN_LIMIT`]
-/// bytes, and nothing when it declares more (the connection is then cut).
+/// sending reads the refusal instead of a reset connection: up to `limit` bytes plus 1 MiB, and
+/// nothing when it declares more (the connection is then cut).
 pub async fn drain(headers: &HeaderMap, mut body: Body, limit: u64) {
     let most = limit.saturating_add(DRAIN_LIMIT);
     if declared_length(headers).is_some_and(|n| n > most) {
