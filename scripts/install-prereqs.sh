@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what a fresh machine lacks for scripts/test-all.sh: the pinned toolchain's components
 # and wasm target, Debian's chromium and chromium-driver, a CJK font, python3, wrk, cargo-nextest,
-# moto, schemathesis and the npm packages. Safe to run again: it only installs what is missing.
+# moto, schemathesis, cfn-lint and the npm packages. Safe to run again: it only installs what is
+# missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,6 +36,8 @@ cargo nextest --version >/dev/null 2>&1 || cargo install cargo-nextest
 python3 -c 'import moto.server' 2>/dev/null || python3 -m pip install -q 'moto[server]==5.2.5'
 # schemathesis checks the API against its own OpenAPI document (scripts/check-openapi.sh).
 [[ $(schemathesis --version 2>/dev/null) == *4.32.5 ]] || python3 -m pip install -q 'schemathesis==4.32.5'
+# cfn-lint checks the AWS SAM template (deploy/template.yaml).
+[[ $(cfn-lint --version 2>/dev/null) == *1.58.0 ]] || python3 -m pip install -q 'cfn-lint==1.58.0'
 # npm ci also brings the DynamoDB Local jar (amplify-dynamodb-simulator).
 npm ci --no-audit --no-fund
 # scripts/build-pkg.sh installs the pinned wasm-bindgen CLI when it is missing.

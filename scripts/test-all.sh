@@ -11,6 +11,7 @@ for tool in node npm /usr/bin/chromium /usr/bin/chromedriver cargo-nextest java 
 done
 python3 -c 'import moto.server' 2>/dev/null || bash scripts/install-prereqs.sh
 command -v schemathesis >/dev/null || bash scripts/install-prereqs.sh
+command -v cfn-lint >/dev/null || bash scripts/install-prereqs.sh
 [[ -d node_modules/playwright-core ]] || npm ci --no-audit --no-fund
 
 step "format"
@@ -46,6 +47,11 @@ if cargo nextest --version >/dev/null 2>&1; then
 else
   cargo test --workspace --locked --no-fail-fast --lib --bins --tests
 fi
+
+step "the AWS SAM template: cfn-lint with no warnings, and its table equal to the store's create_table (DynamoDB Local)"
+cfn-lint deploy/template.yaml
+cargo build --quiet --locked -p saps-lambda --bin saps-server
+python3 deploy/check_table.py "$SAPS_DYNAMODB_ENDPOINT" "$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')/debug/saps-server"
 
 # ---- the WASM surface (issue 3): Node, pkg/, headless Chromium
 
