@@ -205,7 +205,9 @@ async fn bootstrap_answers_api_gateway_v2_events() {
         .env("AWS_REGION", "eu-west-1")
         .env("SAPS_TABLE", &table)
         .env("SAPS_BUCKET", &bucket)
-        .env("SAPS_LOG", "warn")
+        // The request lines only: a few hundred bytes per event, well within the pipe.
+        .env("SAPS_LOG", "warn,saps::request=info")
+        .stdout(std::process::Stdio::piped())
         .kill_on_drop(true)
         .spawn()
         .expect("bootstrap starts");
@@ -357,4 +359,20 @@ async fn bootstrap_answers_api_gateway_v2_events() {
     .unwrap();
     assert_eq!(stored.version, 2);
     child.kill().await.ok();
+
+    // One JSON line per request, with API Gateway's request id and Lambda's invocation id.
+    let mut logs = String::new();
+    let mut stdout = child.stdout.take().expect("stdout");
+    tokio::io::AsyncReadExt::read_to_string(&mut stdout, &mut logs)
+        .await
+        .unwrap();
+    let first: Value = logs
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .find(|line| line["message"] == "request")
+        .unwrap_or_else(|| panic!("no request line in {logs}"));
+    assert_eq!(first["path"], "/healthz", "{first}");
+    assert_eq!(first["request_id"], "apigw-8", "{first}");
+    assert_eq!(first["lambda_request_id"], "req-1", "{first}");
+    assert_eq!(first["status"], 200, "{first}");
 }

@@ -59,10 +59,21 @@ fn request_id(request: &Request) -> String {
     )
 }
 
+/// On Lambda, the invocation's own id (the one in Lambda's `START`/`REPORT` lines), which ties a
+/// request line to the function's duration, memory and any crash report.
+fn lambda_request_id(request: &Request) -> Option<String> {
+    request
+        .extensions()
+        .get::<lambda_http::Context>()
+        .map(|context| context.request_id.clone())
+}
+
 /// Logs method, route, status, duration and any error code; echoes the id as `x-request-id`.
+/// On Lambda the line also carries the invocation's id (`lambda_request_id`).
 pub async fn log_request(request: Request, next: Next) -> Response {
     let started = Instant::now();
     let id = request_id(&request);
+    let lambda_id = lambda_request_id(&request);
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
     let mut response = next.run(request).await;
@@ -77,6 +88,7 @@ pub async fn log_request(request: Request, next: Next) -> Response {
     tracing::info!(
         target: "saps::request",
         request_id = %id,
+        lambda_request_id = lambda_id.as_deref().unwrap_or(""),
         method = %method,
         route = route.as_deref().unwrap_or(""),
         path = %path,
