@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 step() { printf '\n== %s\n' "$*"; }
 
 # A fresh machine lacks the browser and the npm tools: install them first (once).
-for tool in node npm /usr/bin/chromium /usr/bin/chromedriver cargo-nextest java curl; do
+for tool in node npm /usr/bin/chromium /usr/bin/chromedriver cargo-nextest java curl cargo-zigbuild qemu-aarch64; do
   command -v "$tool" >/dev/null || { bash scripts/install-prereqs.sh; break; }
 done
 python3 -c 'import moto.server' 2>/dev/null || bash scripts/install-prereqs.sh
@@ -52,6 +52,10 @@ step "the AWS SAM template: cfn-lint with no warnings, and its table equal to th
 cfn-lint deploy/template.yaml
 cargo build --quiet --locked -p saps-lambda --bin saps-server
 python3 deploy/check_table.py "$SAPS_DYNAMODB_ENDPOINT" "$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')/debug/saps-server"
+
+step "the arm64 Lambda build (scripts/build-lambda.sh): an AArch64 ELF needing glibc <= 2.34 that answers API Gateway events under qemu-aarch64"
+bash scripts/build-lambda.sh
+bash scripts/check-lambda-arm64.sh
 
 # ---- the WASM surface (issue 3): Node, pkg/, headless Chromium
 
