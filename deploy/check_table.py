@@ -1,4 +1,4 @@
-"""The template's table and the code's table cannot drift (issue 20, item 2).
+"""The template's table and the code's table cannot drift (issue 20, items 2 and 4).
 
 Creates, in DynamoDB Local, one table from deploy/template.yaml's `Table` resource and one with
 the store's own `create_table` (by starting `saps-server --dynamodb-endpoint ... --table ...`,
@@ -6,7 +6,11 @@ which creates its table when missing), then compares what DynamoDB describes of 
 schema, the attribute definitions, every global secondary index (keys and projection), the
 billing mode and the TTL attribute. Exits 1 with both descriptions when they differ.
 
-    python3 deploy/check_table.py ENDPOINT SAPS_SERVER_BINARY
+With OUT, also writes the template's table definition (the CreateTable parameters and the TTL
+attribute) as JSON there: lambda/tests/dynamodb_template.rs runs the store conformance suite on
+tables made from it (`SAPS_TEMPLATE_TABLE=OUT`).
+
+    python3 deploy/check_table.py ENDPOINT SAPS_SERVER_BINARY [OUT]
 """
 
 import json
@@ -33,16 +37,16 @@ def client(endpoint):
     )
 
 
-def create_from_template(ddb, name):
-    """The template's table, created with the properties CreateTable takes."""
+def definition():
+    """The template's table as CreateTable parameters, with its TTL attribute (or None)."""
     template = cfn_yaml.load(os.path.join(HERE, "template.yaml"))
     props = template["Resources"]["Table"]["Properties"]
-    ddb.create_table(
-        TableName=name,
-        BillingMode=props["BillingMode"],
-        AttributeDefinitions=[dict(a) for a in props["AttributeDefinitions"]],
-        KeySchema=[dict(k) for k in props["KeySchema"]],
-        GlobalSecondaryIndexes=[
+    ttl = props.get("TimeToLiveSpecification")
+    return {
+        "BillingMode": props["BillingMode"],
+        "AttributeDefinitions": [dict(a) for a in props["AttributeDefinitions"]],
+        "KeySchema": [dict(k) for k in props["KeySchema"]],
+        "GlobalSecondaryIndexes": [
             {
                 "IndexName": g["IndexName"],
                 "KeySchema": [dict(k) for k in g["KeySchema"]],
@@ -50,13 +54,20 @@ def create_from_template(ddb, name):
             }
             for g in props["GlobalSecondaryIndexes"]
         ],
-    )
+        "TimeToLiveAttribute": ttl["AttributeName"] if ttl and ttl.get("Enabled") else None,
+    }
+
+
+def create_from_template(ddb, name):
+    """The template's table, created with the properties CreateTable takes."""
+    table = definition()
+    ttl = table.pop("TimeToLiveAttribute")
+    ddb.create_table(TableName=name, **table)
     ddb.get_waiter("table_exists").wait(TableName=name)
-    ttl = props.get("TimeToLiveSpecification")
-    if ttl and ttl.get("Enabled"):
+    if ttl:
         ddb.update_time_to_live(
             TableName=name,
-            TimeToLiveSpecification={"AttributeName": ttl["AttributeName"], "Enabled": True},
+            TimeToLiveSpecification={"AttributeName": ttl, "Enabled": True},
         )
 
 
@@ -124,6 +135,9 @@ def main():
         print("template:", json.dumps(from_template, indent=1, sort_keys=True))
         print("code:    ", json.dumps(from_code, indent=1, sort_keys=True))
         sys.exit(1)
+    if len(sys.argv) > 3:
+        with open(sys.argv[3], "w", encoding="utf-8") as out:
+            json.dump(definition(), out, indent=1)
     indexes = ", ".join(g["IndexName"] for g in from_code["GlobalSecondaryIndexes"])
     print(f"the template's table matches the code's: keys, attributes, indexes ({indexes}), "
           f"billing, TTL on {from_code['TimeToLive']['AttributeName']}")

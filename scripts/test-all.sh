@@ -41,17 +41,21 @@ cleanup() { stop_services; rm -f "$answers"; }
 trap cleanup EXIT
 start_services
 
+step "the AWS SAM template: cfn-lint with no warnings; its table equal to the store's create_table, and its table and bucket made in DynamoDB Local and moto for the tests below"
+cfn-lint deploy/template.yaml
+cargo build --quiet --locked -p saps-lambda --bin saps-server
+target_dir=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
+export SAPS_TEMPLATE_TABLE="$target_dir/template-table.json"
+python3 deploy/check_table.py "$SAPS_DYNAMODB_ENDPOINT" "$target_dir/debug/saps-server" "$SAPS_TEMPLATE_TABLE"
+export SAPS_TEMPLATE_BUCKET="saps-template-$$"
+python3 deploy/local_bucket.py "$SAPS_S3_ENDPOINT" "$SAPS_TEMPLATE_BUCKET"
+
 step "unit, vector, property, snapshot, fuzz (core's JSON entry points, the HTTP extractors; 20,000 cases each) and store conformance tests (both backends)"
 if cargo nextest --version >/dev/null 2>&1; then
   cargo nextest run --workspace --locked --no-fail-fast
 else
   cargo test --workspace --locked --no-fail-fast --lib --bins --tests
 fi
-
-step "the AWS SAM template: cfn-lint with no warnings, and its table equal to the store's create_table (DynamoDB Local)"
-cfn-lint deploy/template.yaml
-cargo build --quiet --locked -p saps-lambda --bin saps-server
-python3 deploy/check_table.py "$SAPS_DYNAMODB_ENDPOINT" "$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')/debug/saps-server"
 
 step "the arm64 Lambda build (scripts/build-lambda.sh): an AArch64 ELF needing glibc <= 2.34 that answers API Gateway events under qemu-aarch64"
 bash scripts/build-lambda.sh

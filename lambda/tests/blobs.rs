@@ -166,6 +166,20 @@ async fn filesystem_blobs() {
     assert!(incoming.is_empty(), "{incoming:?}");
 }
 
+/// The deliverables bucket as deploy/template.yaml makes it (versioned, encrypted, private),
+/// made in moto's S3 by deploy/local_bucket.py (`SAPS_TEMPLATE_BUCKET`, set by test-all.sh).
+#[tokio::test]
+async fn s3_blobs_on_the_templates_bucket() {
+    let endpoint = std::env::var("SAPS_S3_ENDPOINT")
+        .expect("SAPS_S3_ENDPOINT must name a moto server (bash scripts/test-all.sh starts one)");
+    let bucket = std::env::var("SAPS_TEMPLATE_BUCKET").expect(
+        "SAPS_TEMPLATE_BUCKET must name the template's bucket (bash scripts/test-all.sh makes it \
+         with deploy/local_bucket.py)",
+    );
+    let blobs = S3Blobs::new(s3::local_client(&endpoint), bucket);
+    check_backend(&blobs).await;
+}
+
 #[tokio::test]
 async fn s3_blobs_on_moto() {
     let endpoint = std::env::var("SAPS_S3_ENDPOINT")
