@@ -9,49 +9,19 @@
     clippy::indexing_slicing
 )]
 
+#[macro_use]
 mod api;
 
-use api::{Backend, Server, start};
+use api::Server;
 use serde_json::json;
 use sha2::Digest as _;
 
 const TODAY: &str = "2026-06-01";
 
+/// Partner 1001 enrolled, with voucher GROWTH0001 assigned to it.
 async fn enrolled_partner(server: &Server) {
-    server
-        .put("/v1/partners/1001")
-        .signed_as("program_admin")
-        .json(&json!({ "locationIds": ["11"] }))
-        .send()
-        .await
-        .expect(201);
-    server
-        .put("/v1/partners/1001/qualifications")
-        .signed_as("program_admin")
-        .json(&json!({
-            "competencies": [{ "area": "Modern Work", "validFrom": "2026-01-01", "validUntil": "2028-01-01" }],
-            "complianceTraining": [{ "programId": "microsoft-365", "completedOn": "2026-05-01" }],
-            "consultants": [{ "consultantId": "c-1", "name": "Wei", "exams": [{ "code": "MS-102", "passedOn": "2026-02-01" }] }],
-            "providerAgreements": [{ "programId": "microsoft-365", "signedOn": "2026-01-15", "validUntil": "2028-01-15" }],
-        }))
-        .send()
-        .await
-        .expect(200);
-    server
-        .post("/v1/partners/1001/enrollments")
-        .signed_as("partner_admin")
-        .json(&json!({ "programId": "microsoft-365", "locationIds": ["11"] }))
-        .send()
-        .await
-        .expect(201);
-    server
-        .post("/v1/vouchers")
-        .signed_as("program_admin")
-        .json(&json!({ "voucherNumber": "GROWTH0001", "programId": "microsoft-365", "days": 3,
-            "customerName": "Contoso", "adminEmail": "admin@contoso.example", "partnerId": "1001" }))
-        .send()
-        .await
-        .expect(201);
+    api::enrolled_partner(server).await;
+    api::assign_all(server, &["GROWTH0001".to_owned()]).await;
 }
 
 async fn history_is_paged(server: Server) {
@@ -155,58 +125,10 @@ async fn history_is_paged(server: Server) {
 
 /// `count` vouchers of partner 1001 taken to redeemed (the clock ends on 2026-06-06).
 async fn redeemed(server: &Server, prefix: &str, count: usize) -> Vec<String> {
-    let numbers: Vec<String> = (0..count).map(|i| format!("{prefix}{i:04}")).collect();
-    for number in &numbers {
-        server
-            .post("/v1/vouchers")
-            .signed_as("program_admin")
-            .json(&json!({ "voucherNumber": number, "programId": "microsoft-365", "days": 3,
-                "customerName": "Contoso", "adminEmail": "admin@contoso.example", "partnerId": "1001" }))
-            .send()
-            .await
-            .expect(201);
-        server
-            .post(&format!("/v1/vouchers/{number}/reservation"))
-            .signed_as("partner_admin")
-            .json(
-                &json!({ "adminEmail": "admin@contoso.example", "acceptTerms": true,
-                "engagementStart": "2026-06-02", "engagementEnd": "2026-06-04" }),
-            )
-            .send()
-            .await
-            .expect(200);
-    }
-    server.clock.set(api::date("2026-06-06"));
-    let pdf = b"%PDF-1.7 plan".to_vec();
-    let digest = format!("{:x}", sha2::Sha256::digest(&pdf));
-    for number in &numbers {
-        server
-            .put(&format!("/v1/vouchers/{number}/deliverables/plan.pdf"))
-            .signed_as("partner_admin")
-            .body("application/pdf", pdf.clone())
-            .send()
-            .await
-            .expect(201);
-        server
-            .post(&format!("/v1/vouchers/{number}/completion-report"))
-            .signed_as("partner_admin")
-            .json(&json!({
-                "deliveredStart": "2026-06-02", "deliveredEnd": "2026-06-04", "daysDelivered": 3,
-                "leadConsultantId": "c-1", "summary": "Planned the migration.",
-                "deliverables": [{ "fileName": "plan.pdf", "mediaType": "application/pdf",
-                    "size": pdf.len(), "sha256": digest }],
-            }))
-            .send()
-            .await
-            .expect(200);
-    }
-    server
-        .post("/v1/redemptions")
-        .signed_as("partner_admin")
-        .json(&json!({ "voucherNumbers": numbers, "confirm": true }))
-        .send()
-        .await
-        .expect(200);
+    let numbers = api::numbered(prefix, count);
+    api::assign_all(server, &numbers).await;
+    api::complete_all(server, &numbers).await;
+    api::redeem_all(server, &numbers).await;
     numbers
 }
 
@@ -296,27 +218,6 @@ async fn uploads_are_capped_and_only_while_the_report_is_open(server: Server) {
         .expect(200);
     let late = upload(&server, "GROWTH0001", "late.pdf").await.expect(409);
     assert_eq!(late.code(), "voucher.invalidTransition");
-}
-
-macro_rules! on_both_backends {
-    ($($check:ident),*) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $check() {
-                    super::$check(super::start(super::Backend::Sqlite, super::TODAY).await).await;
-                }
-            )*
-        }
-        mod dynamodb {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $check() {
-                    super::$check(super::start(super::Backend::Dynamo, super::TODAY).await).await;
-                }
-            )*
-        }
-    };
 }
 
 on_both_backends!(

@@ -9,12 +9,12 @@
     clippy::indexing_slicing
 )]
 
+#[macro_use]
 mod api;
 
-use api::{Backend, Reply, Server, start};
+use api::{Reply, Server};
 use futures_util::future::join_all;
 use serde_json::{Value, json};
-use sha2::Digest as _;
 
 const TODAY: &str = "2026-06-01";
 /// Twins sent at once per round, and rounds per check: before the fix about one loser in four
@@ -22,96 +22,13 @@ const TODAY: &str = "2026-06-01";
 const TWINS: usize = 8;
 const ROUNDS: usize = 10;
 
-/// Partner 1001, active and enrolled in Microsoft 365.
-async fn enrolled_partner(server: &Server) {
-    server
-        .put("/v1/partners/1001")
-        .signed_as("program_admin")
-        .json(&json!({ "locationIds": ["11"] }))
-        .send()
-        .await
-        .expect(201);
-    server
-        .put("/v1/partners/1001/qualifications")
-        .signed_as("program_admin")
-        .json(&json!({
-            "competencies": [{ "area": "Modern Work", "validFrom": "2026-01-01", "validUntil": "2028-01-01" }],
-            "complianceTraining": [{ "programId": "microsoft-365", "completedOn": "2026-05-01" }],
-            "consultants": [{ "consultantId": "c-1", "name": "Wei", "exams": [{ "code": "MS-102", "passedOn": "2026-02-01" }] }],
-            "providerAgreements": [{ "programId": "microsoft-365", "signedOn": "2026-01-15", "validUntil": "2028-01-15" }],
-        }))
-        .send()
-        .await
-        .expect(200);
-    server
-        .post("/v1/partners/1001/enrollments")
-        .signed_as("partner_admin")
-        .json(&json!({ "programId": "microsoft-365", "locationIds": ["11"] }))
-        .send()
-        .await
-        .expect(201);
-}
-
 /// `count` vouchers of partner 1001, each delivered and reported complete (the clock ends on
-/// 2026-06-06); their normalized numbers.
+/// 2026-06-06); their numbers.
 async fn completed_vouchers(server: &Server, prefix: &str, count: usize) -> Vec<String> {
-    server.clock.set(api::date(TODAY));
-    let numbers: Vec<String> = (0..count).map(|i| format!("{prefix}{i:04}")).collect();
-    for number in &numbers {
-        server
-            .post("/v1/vouchers")
-            .signed_as("program_admin")
-            .json(&json!({ "voucherNumber": number, "programId": "microsoft-365", "days": 3,
-                "customerName": "Contoso", "adminEmail": "admin@contoso.example", "partnerId": "1001" }))
-            .send()
-            .await
-            .expect(201);
-        server
-            .post(&format!("/v1/vouchers/{number}/reservation"))
-            .signed_as("partner_admin")
-            .json(
-                &json!({ "adminEmail": "admin@contoso.example", "acceptTerms": true,
-                "engagementStart": "2026-06-02", "engagementEnd": "2026-06-04" }),
-            )
-            .send()
-            .await
-            .expect(200);
-    }
-    server.clock.set(api::date("2026-06-06"));
-    let pdf = b"%PDF-1.7 plan".to_vec();
-    let digest = format!("{:x}", sha2::Sha256::digest(&pdf));
-    for number in &numbers {
-        server
-            .put(&format!("/v1/vouchers/{number}/deliverables/plan.pdf"))
-            .signed_as("partner_admin")
-            .body("application/pdf", pdf.clone())
-            .send()
-            .await
-            .expect(201);
-        server
-            .post(&format!("/v1/vouchers/{number}/completion-report"))
-            .signed_as("partner_admin")
-            .json(&json!({
-                "deliveredStart": "2026-06-02", "deliveredEnd": "2026-06-04", "daysDelivered": 3,
-                "leadConsultantId": "c-1", "summary": "Planned the migration.",
-                "deliverables": [{ "fileName": "plan.pdf", "mediaType": "application/pdf",
-                    "size": pdf.len(), "sha256": digest }],
-            }))
-            .send()
-            .await
-            .expect(200);
-    }
+    let numbers = api::numbered(prefix, count);
+    api::assign_all(server, &numbers).await;
+    api::complete_all(server, &numbers).await;
     numbers
-}
-
-async fn redeem(server: &Server, numbers: &[String]) {
-    server
-        .post("/v1/redemptions")
-        .signed_as("partner_admin")
-        .json(&json!({ "voucherNumbers": numbers, "confirm": true }))
-        .send()
-        .await
-        .expect(200);
 }
 
 /// Sends `TWINS` copies of one keyed `POST path` at once.
@@ -148,9 +65,9 @@ fn one_answer(replies: &[Reply], status: u16) {
 }
 
 async fn twin_claims_get_one_answer(server: Server) {
-    enrolled_partner(&server).await;
+    api::enrolled_partner(&server).await;
     let numbers = completed_vouchers(&server, "TWINCLAIM", ROUNDS).await;
-    redeem(&server, &numbers).await;
+    api::redeem_all(&server, &numbers).await;
     for (round, number) in numbers.iter().enumerate() {
         let body = json!({ "voucherNumbers": [number], "invoiceNumber": format!("INV-{round}") });
         let replies = twins(&server, "/v1/claims", &format!("claim-{round}"), &body).await;
@@ -159,7 +76,7 @@ async fn twin_claims_get_one_answer(server: Server) {
 }
 
 async fn twin_redemptions_get_one_answer(server: Server) {
-    enrolled_partner(&server).await;
+    api::enrolled_partner(&server).await;
     let numbers = completed_vouchers(&server, "TWINREDEEM", ROUNDS).await;
     for (round, number) in numbers.iter().enumerate() {
         let body = json!({ "voucherNumbers": [number], "confirm": true });
@@ -175,9 +92,9 @@ async fn twin_redemptions_get_one_answer(server: Server) {
 }
 
 async fn racing_decisions_lose_with_409(server: Server) {
-    enrolled_partner(&server).await;
+    api::enrolled_partner(&server).await;
     let numbers = completed_vouchers(&server, "RACE", ROUNDS).await;
-    redeem(&server, &numbers).await;
+    api::redeem_all(&server, &numbers).await;
     for (round, number) in numbers.iter().enumerate() {
         let claim = server
             .post("/v1/claims")
@@ -232,27 +149,6 @@ async fn racing_decisions_lose_with_409(server: Server) {
         };
         assert_eq!(voucher["effectiveState"], expected, "{claim}");
     }
-}
-
-macro_rules! on_both_backends {
-    ($($check:ident),*) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $check() {
-                    super::$check(super::start(super::Backend::Sqlite, super::TODAY).await).await;
-                }
-            )*
-        }
-        mod dynamodb {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $check() {
-                    super::$check(super::start(super::Backend::Dynamo, super::TODAY).await).await;
-                }
-            )*
-        }
-    };
 }
 
 on_both_backends!(

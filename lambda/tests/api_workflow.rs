@@ -10,9 +10,10 @@
     clippy::indexing_slicing
 )]
 
+#[macro_use]
 mod api;
 
-use api::{Backend, Server, start};
+use api::Server;
 use serde_json::{Value, json};
 use sha2::Digest as _;
 
@@ -523,27 +524,6 @@ async fn expiry_and_renewal(server: Server) {
         .map(|f| f["code"].as_str().unwrap())
         .collect();
     assert!(codes.contains(&"enrollment.renewalClosed"), "{}", gone.text);
-}
-
-macro_rules! on_both_backends {
-    ($($check:ident),*) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $check() {
-                    super::$check(super::start(super::Backend::Sqlite, super::TODAY).await).await;
-                }
-            )*
-        }
-        mod dynamodb {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $check() {
-                    super::$check(super::start(super::Backend::Dynamo, super::TODAY).await).await;
-                }
-            )*
-        }
-    };
 }
 
 on_both_backends!(whole_workflow, expiry_and_renewal);

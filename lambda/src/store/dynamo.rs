@@ -183,6 +183,15 @@ impl Transaction<'_> {
                     .expression_attribute_values(":expected", n(version));
             }
         }
+        self.push_put(put, guards)
+    }
+
+    /// Adds a built-up put to the transaction.
+    fn push_put(
+        &mut self,
+        put: aws_sdk_dynamodb::types::builders::PutBuilder,
+        guards: ConflictItem,
+    ) -> StoreResult<()> {
         let put = put.build().map_err(unavailable)?;
         self.writes.push(Write {
             item: TransactWriteItem::builder().put(put).build(),
@@ -196,14 +205,8 @@ impl Transaction<'_> {
         let put = Put::builder()
             .table_name(self.table)
             .set_item(Some(item))
-            .condition_expression("attribute_exists(PK)")
-            .build()
-            .map_err(unavailable)?;
-        self.writes.push(Write {
-            item: TransactWriteItem::builder().put(put).build(),
-            guards,
-        });
-        Ok(())
+            .condition_expression("attribute_exists(PK)");
+        self.push_put(put, guards)
     }
 
     /// Adds one to the counter item at `key`, which must stay at most `at_most`.
@@ -233,14 +236,8 @@ impl Transaction<'_> {
             .set_item(Some(item))
             .condition_expression("attribute_not_exists(PK) OR #expires <= :now")
             .expression_attribute_names("#expires", EXPIRES_AT)
-            .expression_attribute_values(":now", n(now))
-            .build()
-            .map_err(unavailable)?;
-        self.writes.push(Write {
-            item: TransactWriteItem::builder().put(put).build(),
-            guards,
-        });
-        Ok(())
+            .expression_attribute_values(":now", n(now));
+        self.push_put(put, guards)
     }
 
     fn delete(&mut self, key: Item) -> StoreResult<()> {

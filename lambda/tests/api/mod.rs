@@ -249,3 +249,139 @@ impl Server {
         self.clock.today()
     }
 }
+
+/// The qualification facts that make a partner active for Microsoft 365 on 2026-06-01.
+pub fn m365_facts() -> Value {
+    serde_json::json!({
+        "competencies": [{ "area": "Modern Work", "validFrom": "2026-01-01", "validUntil": "2028-01-01" }],
+        "complianceTraining": [{ "programId": "microsoft-365", "completedOn": "2026-05-01" }],
+        "consultants": [{ "consultantId": "c-1", "name": "Wei", "exams": [{ "code": "MS-102", "passedOn": "2026-02-01" }] }],
+        "providerAgreements": [{ "programId": "microsoft-365", "signedOn": "2026-01-15", "validUntil": "2028-01-15" }],
+    })
+}
+
+/// Partner 1001 registered (location 11), active for Microsoft 365 and enrolled in it.
+pub async fn enrolled_partner(server: &Server) {
+    server
+        .put("/v1/partners/1001")
+        .signed_as("program_admin")
+        .json(&serde_json::json!({ "locationIds": ["11"] }))
+        .send()
+        .await
+        .expect(201);
+    server
+        .put("/v1/partners/1001/qualifications")
+        .signed_as("program_admin")
+        .json(&m365_facts())
+        .send()
+        .await
+        .expect(200);
+    server
+        .post("/v1/partners/1001/enrollments")
+        .signed_as("partner_admin")
+        .json(&serde_json::json!({ "programId": "microsoft-365", "locationIds": ["11"] }))
+        .send()
+        .await
+        .expect(201);
+}
+
+/// Assigns each of `numbers` (Microsoft 365, 3 days, Contoso) to partner 1001.
+pub async fn assign_all(server: &Server, numbers: &[String]) {
+    for number in numbers {
+        server
+            .post("/v1/vouchers")
+            .signed_as("program_admin")
+            .json(
+                &serde_json::json!({ "voucherNumber": number, "programId": "microsoft-365",
+                "days": 3, "customerName": "Contoso", "adminEmail": "admin@contoso.example",
+                "partnerId": "1001" }),
+            )
+            .send()
+            .await
+            .expect(201);
+    }
+}
+
+/// A reservation of 2026-06-02 to 2026-06-04, terms accepted.
+pub fn reservation() -> Value {
+    serde_json::json!({ "adminEmail": "admin@contoso.example", "acceptTerms": true,
+        "engagementStart": "2026-06-02", "engagementEnd": "2026-06-04" })
+}
+
+/// Each of `numbers` (assigned on 2026-06-01) reserved, delivered and reported complete with one
+/// uploaded plan; the clock ends on 2026-06-06.
+pub async fn complete_all(server: &Server, numbers: &[String]) {
+    for number in numbers {
+        server
+            .post(&format!("/v1/vouchers/{number}/reservation"))
+            .signed_as("partner_admin")
+            .json(&reservation())
+            .send()
+            .await
+            .expect(200);
+    }
+    server.clock.set(date("2026-06-06"));
+    let pdf = b"%PDF-1.7 plan".to_vec();
+    let digest = format!("{:x}", <sha2::Sha256 as sha2::Digest>::digest(&pdf));
+    for number in numbers {
+        server
+            .put(&format!("/v1/vouchers/{number}/deliverables/plan.pdf"))
+            .signed_as("partner_admin")
+            .body("application/pdf", pdf.clone())
+            .send()
+            .await
+            .expect(201);
+        server
+            .post(&format!("/v1/vouchers/{number}/completion-report"))
+            .signed_as("partner_admin")
+            .json(&serde_json::json!({
+                "deliveredStart": "2026-06-02", "deliveredEnd": "2026-06-04", "daysDelivered": 3,
+                "leadConsultantId": "c-1", "summary": "Planned the migration.",
+                "deliverables": [{ "fileName": "plan.pdf", "mediaType": "application/pdf",
+                    "size": pdf.len(), "sha256": digest }],
+            }))
+            .send()
+            .await
+            .expect(200);
+    }
+}
+
+/// Redeems `numbers` in one confirmed batch.
+pub async fn redeem_all(server: &Server, numbers: &[String]) {
+    server
+        .post("/v1/redemptions")
+        .signed_as("partner_admin")
+        .json(&serde_json::json!({ "voucherNumbers": numbers, "confirm": true }))
+        .send()
+        .await
+        .expect(200);
+}
+
+/// `count` voucher numbers `PREFIX0000`, `PREFIX0001`, ...
+pub fn numbered(prefix: &str, count: usize) -> Vec<String> {
+    (0..count).map(|i| format!("{prefix}{i:04}")).collect()
+}
+
+/// One `#[tokio::test]` per check on SQLite and one on DynamoDB Local, each on a fresh server
+/// whose clock starts at the including file's `TODAY`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($check:ident),*) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $check() {
+                    super::$check(super::api::start(super::api::Backend::Sqlite, super::TODAY).await).await;
+                }
+            )*
+        }
+        mod dynamodb {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $check() {
+                    super::$check(super::api::start(super::api::Backend::Dynamo, super::TODAY).await).await;
+                }
+            )*
+        }
+    };
+}
