@@ -14,57 +14,69 @@
     clippy::indexing_slicing
 )]
 
+mod api;
+
 use axum::body::Body;
 use axum::http::{Method, Request};
 use http_body_util::BodyExt as _;
 use proptest::prelude::*;
 use saps_core::access::{Principal, Role};
-use saps_core::catalog::Catalog;
 use saps_core::value::PartnerId;
-use saps_lambda::api::identity::{Hs256Keys, Identity};
-use saps_lambda::api::{self, Services};
-use saps_lambda::blob::fs::FsBlobs;
+use saps_lambda::api::identity::Hs256Keys;
 use saps_lambda::clock::FixedClock;
-use saps_lambda::store::sqlite::SqliteStore;
 use serde_json::Value;
 use std::sync::{Arc, OnceLock};
 use tower::ServiceExt as _;
 
-const SECRET: &[u8] = b"saps fuzz secret, never used outside tests";
+/// Paths that are no documented route, beside the document's own.
+const UNDOCUMENTED: &[&str] = &["/v1/{}", "/v1/", "/healthz"];
 
-/// The route templates of SPEC §12 (and a few that are not routes); `{}` takes a segment.
-const ROUTES: &[&str] = &[
-    "/v1/programs",
-    "/v1/openapi.json",
-    "/v1/rules/{}",
-    "/v1/partners/{}",
-    "/v1/partners/{}/eligibility",
-    "/v1/partners/{}/qualifications",
-    "/v1/partners/{}/enrollments",
-    "/v1/partners/{}/enrollments/{}/renewal",
-    "/v1/partners/{}/enrollments/{}",
-    "/v1/partners/{}/profile",
-    "/v1/directory",
-    "/v1/vouchers",
-    "/v1/partners/{}/vouchers",
-    "/v1/vouchers/validate",
-    "/v1/vouchers/{}",
-    "/v1/vouchers/{}/history",
-    "/v1/vouchers/{}/reservation",
-    "/v1/vouchers/{}/deliverables/{}",
-    "/v1/vouchers/{}/completion-report",
-    "/v1/redemptions/preview",
-    "/v1/redemptions",
-    "/v1/claims",
-    "/v1/claims/{}",
-    "/v1/claims/{}/{}",
-    "/v1/{}",
-    "/healthz",
-];
+/// The route templates the API documents (its OpenAPI document's paths), each `{param}` as `{}`.
+fn documented_routes(runtime: &tokio::runtime::Runtime, router: &axum::Router) -> Vec<String> {
+    let request = Request::get("/v1/openapi.json")
+        .body(Body::empty())
+        .expect("request");
+    let body = runtime.block_on(async {
+        let response = router.clone().oneshot(request).await.expect("infallible");
+        response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes()
+    });
+    let document: Value = serde_json::from_slice(&body).expect("the OpenAPI document");
+    document["paths"]
+        .as_object()
+        .expect("paths")
+        .keys()
+        .map(|path| template_of(path))
+        .chain(UNDOCUMENTED.iter().map(|p| (*p).to_owned()))
+        .collect()
+}
+
+/// `/v1/vouchers/{voucherNumber}` as `/v1/vouchers/{}`.
+fn template_of(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut in_param = false;
+    for c in path.chars() {
+        match (c, in_param) {
+            ('{', _) => {
+                in_param = true;
+                out.push_str("{}");
+            }
+            ('}', _) => in_param = false,
+            (c, false) => out.push(c),
+            (_, true) => {}
+        }
+    }
+    out
+}
 
 struct Fixture {
     runtime: tokio::runtime::Runtime,
     router: axum::Router,
+    routes: Vec<String>,
     tokens: Vec<String>,
     seeds: Vec<Value>,
     _dir: tempfile::TempDir,
@@ -78,16 +90,10 @@ fn fixture() -> &'static Fixture {
             .build()
             .expect("runtime");
         let dir = tempfile::tempdir().expect("tempdir");
-        let services = Services {
-            store: Arc::new(SqliteStore::open(dir.path()).expect("sqlite")),
-            blobs: Arc::new(FsBlobs::open(&dir.path().join("deliverables")).expect("blobs")),
-            catalog: Catalog::sample().expect("catalog"),
-            clock: Arc::new(FixedClock::new(
-                saps_core::calendar::parse_date("2026-06-01").expect("date"),
-            )),
-            identity: Identity::Hs256(Box::new(Hs256Keys::new(SECRET))),
-        };
-        let keys = Hs256Keys::new(SECRET);
+        let clock = Arc::new(FixedClock::new(api::date("2026-06-01")));
+        let (services, _) =
+            runtime.block_on(api::services(api::Backend::Sqlite, dir.path(), clock));
+        let keys = Hs256Keys::new(api::SECRET);
         let principal = |partner: Option<&str>, roles: Vec<Role>| Principal {
             sub: "fuzz@example.test".into(),
             partner_id: partner.map(|p| PartnerId::parse(p).expect("partner id")),
@@ -112,9 +118,12 @@ fn fixture() -> &'static Fixture {
                 seeds.extend(cases.into_iter().map(|c| c["input"].clone()));
             }
         }
+        let router = saps_lambda::api::router(services);
+        let routes = documented_routes(&runtime, &router);
         Fixture {
             runtime,
-            router: api::router(services),
+            router,
+            routes,
             tokens,
             seeds,
             _dir: dir,
@@ -138,7 +147,7 @@ fn segment() -> impl Strategy<Value = String> {
 
 fn path() -> impl Strategy<Value = String> {
     (
-        prop::sample::select(ROUTES),
+        prop::sample::select(fixture().routes.clone()),
         prop::collection::vec(segment(), 3),
         prop::option::of(
             "[a-zA-Z]{1,10}=([A-Za-z0-9%-]{0,12})(&[a-zA-Z]{1,10}=[A-Za-z0-9%-]{0,8}){0,3}",

@@ -198,7 +198,10 @@ fn path_of(segments: &serde_path_to_error::Path, root: &str) -> FieldPath {
     path
 }
 
-fn malformed(field: FieldPath, detail: &str) -> Rejection {
+/// A `request.malformed` rejection at `field`, its detail naming the field the way core's
+/// zh-CN translation reads it (`… at `field``). The HTTP layer's other readers (query strings)
+/// use it too, so every malformed message has one shape.
+pub fn malformed(field: FieldPath, detail: &str) -> Rejection {
     let detail = if field.as_str().is_empty() {
         detail.to_owned()
     } else {

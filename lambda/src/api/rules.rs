@@ -9,7 +9,7 @@ use super::problem::ApiError;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use chrono::NaiveDate;
-use saps_core::error::{Locale, ProblemKind};
+use saps_core::error::{FieldPath, Locale, ProblemKind};
 use saps_core::json;
 use saps_core::rule::Env;
 use saps_core::value::PartnerId;
@@ -62,12 +62,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for QueryForm<T> {
             .map_err(|error| {
                 let name = error.path().to_string();
                 let field = if name == "." { String::new() } else { name };
-                let detail = if field.is_empty() {
-                    error.inner().to_string()
-                } else {
-                    format!("{} at `{field}`", error.inner())
-                };
-                ApiError::one(&field, ProblemKind::Malformed { detail })
+                json::malformed(FieldPath::new(&field), &error.inner().to_string()).into()
             })
     }
 }

@@ -447,29 +447,22 @@ impl DynamoStore {
         number: &VoucherNumber,
         kind: &str,
     ) -> StoreResult<Vec<T>> {
+        let mut items = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("PK = :pk AND begins_with(SK, :kind)")
+            .expression_attribute_values(":pk", s(voucher_pk(number)))
+            .expression_attribute_values(":kind", s(format!("{kind}#")))
+            .consistent_read(true)
+            .into_paginator()
+            .items()
+            .send();
         let mut found = Vec::new();
-        let mut start: Option<Item> = None;
-        loop {
-            let output = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .key_condition_expression("PK = :pk AND begins_with(SK, :kind)")
-                .expression_attribute_values(":pk", s(voucher_pk(number)))
-                .expression_attribute_values(":kind", s(format!("{kind}#")))
-                .consistent_read(true)
-                .set_exclusive_start_key(start.take())
-                .send()
-                .await
-                .map_err(sdk_error)?;
-            for item in output.items() {
-                found.push(from_item(item)?);
-            }
-            match output.last_evaluated_key() {
-                Some(last) => start = Some(last.clone()),
-                None => return Ok(found),
-            }
+        while let Some(item) = items.try_next().await.map_err(sdk_error)? {
+            found.push(from_item(&item)?);
         }
+        Ok(found)
     }
 
     /// Up to `limit` vouchers of one list partition with a key in `[low, high)`, in order.
@@ -689,29 +682,25 @@ impl Store for DynamoStore {
         let Some(low) = after.map_or(Some(0), |v| v.checked_add(1)) else {
             return Ok(Vec::new());
         };
+        // The paginator goes on past a response DynamoDB cut short (1 MB); reading stops at
+        // `limit`, and each request asks for no more than that.
+        let mut items = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("PK = :pk AND SK BETWEEN :low AND :high")
+            .expression_attribute_values(":pk", s(voucher_pk(number)))
+            .expression_attribute_values(":low", s(line_sk("HISTORY", low)))
+            .expression_attribute_values(":high", s(line_sk("HISTORY", u64::MAX)))
+            .limit(i32::try_from(limit).unwrap_or(i32::MAX))
+            .consistent_read(true)
+            .into_paginator()
+            .items()
+            .send();
         let mut found = Vec::new();
-        let mut start: Option<Item> = None;
-        // A page of DynamoDB's may stop short of `limit` (1 MB per response): go on from it.
         while found.len() < limit {
-            let output = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .key_condition_expression("PK = :pk AND SK BETWEEN :low AND :high")
-                .expression_attribute_values(":pk", s(voucher_pk(number)))
-                .expression_attribute_values(":low", s(line_sk("HISTORY", low)))
-                .expression_attribute_values(":high", s(line_sk("HISTORY", u64::MAX)))
-                .limit(i32::try_from(limit - found.len()).unwrap_or(i32::MAX))
-                .consistent_read(true)
-                .set_exclusive_start_key(start.take())
-                .send()
-                .await
-                .map_err(sdk_error)?;
-            for item in output.items() {
-                found.push(from_item(item)?);
-            }
-            match output.last_evaluated_key() {
-                Some(last) => start = Some(last.clone()),
+            match items.try_next().await.map_err(sdk_error)? {
+                Some(item) => found.push(from_item(&item)?),
                 None => break,
             }
         }
@@ -797,28 +786,21 @@ impl Store for DynamoStore {
     /// A `Scan` of the upload lines: the whole table is read (filtered server-side), which a
     /// periodic blob sweep can afford and a request never does.
     async fn uploaded_digests(&self) -> StoreResult<std::collections::BTreeSet<Sha256>> {
+        let mut items = self
+            .client
+            .scan()
+            .table_name(&self.table)
+            .filter_expression("begins_with(SK, :upload)")
+            .expression_attribute_values(":upload", s("UPLOAD#".to_owned()))
+            .into_paginator()
+            .items()
+            .send();
         let mut digests = std::collections::BTreeSet::new();
-        let mut start: Option<Item> = None;
-        loop {
-            let output = self
-                .client
-                .scan()
-                .table_name(&self.table)
-                .filter_expression("begins_with(SK, :upload)")
-                .expression_attribute_values(":upload", s("UPLOAD#".to_owned()))
-                .set_exclusive_start_key(start.take())
-                .send()
-                .await
-                .map_err(sdk_error)?;
-            for item in output.items() {
-                let deliverable: Deliverable = from_item(item)?;
-                digests.insert(deliverable.sha256);
-            }
-            match output.last_evaluated_key() {
-                Some(last) => start = Some(last.clone()),
-                None => return Ok(digests),
-            }
+        while let Some(item) = items.try_next().await.map_err(sdk_error)? {
+            let deliverable: Deliverable = from_item(&item)?;
+            digests.insert(deliverable.sha256);
         }
+        Ok(digests)
     }
 
     async fn idempotency(&self, scope: &str, key: &str) -> StoreResult<Option<IdempotencyRecord>> {
