@@ -8,9 +8,18 @@
 //! read here before hyper sees it; the API's own limit (`extract::URI_LIMIT`, 8 KiB) answers the
 //! rest. A later request on a kept-alive connection with a line past 64 KiB still gets hyper's
 //! empty 414 (lambda/DESIGN.md).
+//!
+//! A response sent before its request's body was read to the end (a wrong method, no such route)
+//! says `Connection: close`. hyper closes such a connection anyway, since the unread body would
+//! be taken for the next request; without the header a client may reuse the connection for its
+//! next request in the moment before the close reaches it, and see that request cut off.
 
 use crate::api::problem::{ApiError, HttpProblem};
 use axum::Router;
+use axum::body::{Body, HttpBody};
+use axum::extract::Request;
+use axum::middleware::{self, Next};
+use axum::response::Response;
 use bytes::{Bytes, BytesMut};
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
@@ -20,6 +29,7 @@ use saps_core::error::Locale;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::{Context, Poll};
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncReadExt as _, AsyncWrite, AsyncWriteExt as _, ReadBuf};
@@ -54,6 +64,7 @@ pub async fn serve(
     limits: Limits,
     shutdown: impl Future<Output = ()>,
 ) -> std::io::Result<()> {
+    let app = app.layer(middleware::from_fn(close_when_body_unread));
     let permits = Arc::new(Semaphore::new(limits.max_connections));
     let graceful = GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
@@ -148,6 +159,59 @@ async fn first_line(mut stream: TcpStream, timeout: Duration) -> Option<Prefixed
         read: read.freeze(),
         stream,
     })
+}
+
+/// Marks the response `Connection: close` when the handler answered without reading the
+/// request's body to its end.
+async fn close_when_body_unread(request: Request, next: Next) -> Response {
+    let (parts, body) = request.into_parts();
+    let read = Arc::new(AtomicBool::new(body.is_end_stream()));
+    let body = Body::new(Watched {
+        body,
+        read: read.clone(),
+    });
+    let mut response = next.run(Request::from_parts(parts, body)).await;
+    if !read.load(Ordering::Acquire) {
+        response.headers_mut().insert(
+            hyper::header::CONNECTION,
+            hyper::header::HeaderValue::from_static("close"),
+        );
+    }
+    response
+}
+
+/// A request body that records when it has been read to its end (or had none).
+struct Watched {
+    body: Body,
+    read: Arc<AtomicBool>,
+}
+
+impl HttpBody for Watched {
+    type Data = Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<http_body::Frame<Bytes>, axum::Error>>> {
+        let frame = Pin::new(&mut self.body).poll_frame(cx);
+        if matches!(frame, Poll::Ready(None)) || self.body.is_end_stream() {
+            self.read.store(true, Ordering::Release);
+        }
+        frame
+    }
+
+    fn is_end_stream(&self) -> bool {
+        let end = self.body.is_end_stream();
+        if end {
+            self.read.store(true, Ordering::Release);
+        }
+        end
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        self.body.size_hint()
+    }
 }
 
 /// A connection with bytes already read from it, which reads yield first.

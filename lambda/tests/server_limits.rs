@@ -137,3 +137,64 @@ async fn a_path_that_is_not_utf8_is_a_json_400() {
         assert!(!body["message"].as_str().unwrap_or_default().is_empty());
     }
 }
+
+/// The head of the next response on `stream` (up to its blank line).
+async fn read_head(stream: &mut TcpStream) -> String {
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        let read = tokio::time::timeout(Duration::from_secs(5), stream.read(&mut byte))
+            .await
+            .expect("a response within 5 s")
+            .expect("read");
+        assert_eq!(
+            read,
+            1,
+            "closed mid-head: {}",
+            String::from_utf8_lossy(&head)
+        );
+        head.push(byte[0]);
+    }
+    String::from_utf8_lossy(&head).to_ascii_lowercase()
+}
+
+/// A refusal that comes before the request's body is read (a wrong method, no such route) cannot keep
+/// the connection: the unread body would be taken for the next request. It must say so
+/// (`Connection: close`), or a client that reuses the connection has its next request cut off.
+/// Before, the server closed without saying so, and `api_hostile` failed now and then with
+/// `IncompleteMessage`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refusal_before_the_body_is_read_closes_the_connection_and_says_so() {
+    let server = server(16).await;
+    for request in [
+        "POST /v1/partners/1001 HTTP/1.1",
+        "POST /v1/nowhere HTTP/1.1",
+    ] {
+        let mut stream = connect(&server).await;
+        let head = format!(
+            "{request}\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n"
+        );
+        stream.write_all(head.as_bytes()).await.expect("send");
+        // The body is late, as a body in its own packet can be.
+        let head = read_head(&mut stream).await;
+        assert!(head.contains("connection: close"), "{request}: {head}");
+    }
+
+    // A request without a body, and one whose body was read, keep their connection.
+    let mut stream = connect(&server).await;
+    stream
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .expect("send");
+    let head = read_head(&mut stream).await;
+    assert!(!head.contains("connection: close"), "{head}");
+    let mut stream = connect(&server).await;
+    let body = r#"{"programId":"x"}"#;
+    let request = format!(
+        "POST /v1/rules/eligibility HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await.expect("send");
+    let head = read_head(&mut stream).await;
+    assert!(!head.contains("connection: close"), "{head}");
+}
