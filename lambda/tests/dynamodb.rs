@@ -96,3 +96,77 @@ async fn the_table_expires_idempotency_records_by_ttl() {
         Some("ENABLED")
     );
 }
+
+/// Filter entries are written after the partner's commit (issue 19): a crash between the two
+/// leaves the partner out of filtered searches (never wrongly in), and the next settling
+/// brings every filtered listing to the committed profile, retiring entries of every version
+/// that was never indexed.
+#[tokio::test]
+async fn filtered_listings_converge_after_a_crash_between_commit_and_indexing() {
+    use conformance::{filter, listed_where, profile, save_partner};
+    use saps_core::directory::SearchForm;
+    let dies = dynamodb_local::DiesBeforeIndexing::default();
+    let client = dynamo::local_client_with(&dynamodb_local::endpoint(), None);
+    let config = client
+        .config()
+        .to_builder()
+        .interceptor(dies.clone())
+        .build();
+    let store = DynamoStore::new(
+        aws_sdk_dynamodb::Client::from_conf(config),
+        dynamodb_local::table_name(),
+    );
+    store.create_table().await.unwrap();
+    let by_country = |country: &str| SearchForm {
+        country: Some(country.to_owned()),
+        ..SearchForm::default()
+    };
+
+    // Indexed under US, then two commits whose indexing dies: CN, then FR and a new name.
+    let mut first =
+        saps_lambda::store::Partner::new(conformance::partner_id("1001")).next_version();
+    first.enrollments = vec![conformance::enrollment()];
+    first.profile = Some(profile("Contoso", &["US"], &["en"]));
+    save_partner(&store, None, first.clone()).await.unwrap();
+    assert_eq!(listed_where(&store, by_country("us")).await, ["Contoso"]);
+    dies.0.store(true, std::sync::atomic::Ordering::SeqCst);
+    let mut second = first.next_version();
+    second.profile = Some(profile("Contoso", &["CN"], &["en"]));
+    save_partner(&store, Some(first), second.clone())
+        .await
+        .unwrap();
+    let mut third = second.next_version();
+    third.profile = Some(profile("Fabrikam", &["FR"], &["fr"]));
+    save_partner(&store, Some(second), third).await.unwrap();
+
+    // The commits stand; the filtered listings lag, and list nothing wrongly.
+    assert_eq!(
+        listed_where(&store, SearchForm::default()).await,
+        ["Fabrikam"]
+    );
+    assert!(listed_where(&store, by_country("fr")).await.is_empty());
+    assert!(listed_where(&store, by_country("us")).await.is_empty());
+    assert!(listed_where(&store, by_country("cn")).await.is_empty());
+
+    dies.0.store(false, std::sync::atomic::Ordering::SeqCst);
+    assert_eq!(store.settle_directory().await.unwrap(), 1);
+    assert_eq!(listed_where(&store, by_country("fr")).await, ["Fabrikam"]);
+    for country in ["US", "CN"] {
+        assert!(
+            store
+                .directory(&filter(None, Some(country), None), None, 10)
+                .await
+                .unwrap()
+                .is_empty(),
+            "{country} still holds an entry"
+        );
+    }
+    assert!(
+        store
+            .directory(&filter(None, None, Some("en")), None, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(store.settle_directory().await.unwrap(), 0, "nothing left");
+}

@@ -1,7 +1,16 @@
-//! The directory index (SPEC §6): each partner with a profile is indexed once under every
-//! program it holds an enrollment in and once under "all programs", ordered by lower-case
-//! company name then partner id. A search reads one index from the cursor onward, so its cost
-//! follows the page, not the number of partners.
+//! The directory index (SPEC §6), ordered by lower-case company name then partner id.
+//!
+//! Each partner with a profile holds a *record* (its profile and enrollments) under every
+//! program it holds an enrollment in and under "all programs". Each also holds a key-only
+//! *filter entry* under every combination of program (or all), country (or any) and language
+//! (or any) that names a country or a language. A search reads the one index its filters name,
+//! from the cursor onward, so the cost of a page does not grow with the number of partners,
+//! whichever filters it has (issue 19).
+//!
+//! Filter entries only say where to look: the search reads each candidate's record and core
+//! decides the listing and the filters on it. So an entry left behind by an earlier profile is
+//! skipped, never shown, and a backend may write filter entries after the partner's commit
+//! (DynamoDB does, since a partner can have thousands: lambda/DESIGN.md).
 
 use super::{Partner, Store, StoreResult};
 use chrono::NaiveDate;
@@ -32,6 +41,15 @@ impl DirectoryKey {
         }
     }
 
+    /// The key [`DirectoryKey::sort_text`] wrote.
+    pub fn from_sort_text(text: &str) -> Option<DirectoryKey> {
+        let (name, id) = text.split_once('\u{1}')?;
+        Some(DirectoryKey {
+            name: name.to_owned(),
+            partner_id: PartnerId::parse(id).ok()?,
+        })
+    }
+
     /// One string that sorts byte-wise exactly as the (name, id) pair does: names cannot hold
     /// control characters, so U+0001 sorts below every character a name can continue with.
     pub fn sort_text(&self) -> String {
@@ -59,7 +77,27 @@ impl DirectoryRecord {
     }
 }
 
-/// One index entry: which index (a program id or [`ALL_PROGRAMS`]) and where in it.
+/// A place in an index and the record found there: `None` for a filter entry whose partner is
+/// no longer listed at that place (filter entries may lag their partner's commit).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Candidate {
+    /// The place in the index.
+    pub key: DirectoryKey,
+    /// The partner's record there.
+    pub record: Option<DirectoryRecord>,
+}
+
+impl From<DirectoryRecord> for Candidate {
+    fn from(record: DirectoryRecord) -> Candidate {
+        Candidate {
+            key: record.key(),
+            record: Some(record),
+        }
+    }
+}
+
+/// One index entry: which index (a program id or [`ALL_PROGRAMS`] for records, a
+/// [`Filter::name`] for filter entries) and where in it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct IndexEntry {
     /// The index: a program id, or `*`.
@@ -77,8 +115,8 @@ pub fn record_of(partner: &Partner) -> Option<DirectoryRecord> {
     })
 }
 
-/// Every index entry of `partner`: none without a profile or a live enrollment.
-pub fn index_keys(partner: &Partner) -> Vec<IndexEntry> {
+/// Every record entry of `partner`: none without a profile or a live enrollment.
+pub fn record_entries(partner: &Partner) -> Vec<IndexEntry> {
     let Some(profile) = &partner.profile else {
         return Vec::new();
     };
@@ -96,9 +134,132 @@ pub fn index_keys(partner: &Partner) -> Vec<IndexEntry> {
         .collect()
 }
 
-/// One page of a directory search (SPEC §6), read from `store`'s index: candidates are read in
-/// order from the cursor, core decides each listing on `today` and applies the filters, and
-/// reading stops as soon as the page and one more match are found.
+/// The index a search reads: its program, country and language filters.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Filter {
+    /// Only partners enrolled in this program.
+    pub program: Option<ProgramId>,
+    /// Only partners serving this country (upper-case).
+    pub country: Option<String>,
+    /// Only partners speaking this language (lower-case).
+    pub language: Option<String>,
+}
+
+impl Filter {
+    /// The filters of `query`.
+    pub fn of(query: &SearchQuery) -> Filter {
+        Filter {
+            program: query.program_id.clone(),
+            country: query.country.clone(),
+            language: query.language.clone(),
+        }
+    }
+
+    /// Whether a country or a language narrows the search: then it reads filter entries,
+    /// else records.
+    pub fn narrows(&self) -> bool {
+        self.country.is_some() || self.language.is_some()
+    }
+
+    /// The index of the records this filter's candidates are read from.
+    pub fn record_index(&self) -> &str {
+        index_name(self.program.as_ref())
+    }
+
+    /// The filter entries' index: `program|country|language`, `*` for each one absent. Codes
+    /// and program ids hold no `|`.
+    pub fn name(&self) -> String {
+        filter_name(
+            self.record_index(),
+            self.country.as_deref().unwrap_or(ALL_PROGRAMS),
+            self.language.as_deref().unwrap_or(ALL_PROGRAMS),
+        )
+    }
+}
+
+fn filter_name(program: &str, country: &str, language: &str) -> String {
+    format!("{program}|{country}|{language}")
+}
+
+/// What a partner's filter entries derive from: everything else about the partner can change
+/// without touching them. Kept by DynamoDB for the entries a later indexing must retire.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Indexed {
+    /// The lower-case company name.
+    pub name: String,
+    /// The partner.
+    pub partner_id: PartnerId,
+    /// The programs it is indexed under.
+    pub programs: Vec<ProgramId>,
+    /// Its countries.
+    pub countries: Vec<String>,
+    /// Its languages.
+    pub languages: Vec<String>,
+}
+
+impl Indexed {
+    /// What `partner` is indexed by, if it is listed anywhere.
+    pub fn of(partner: &Partner) -> Option<Indexed> {
+        let profile = partner.profile.as_ref()?;
+        let programs = partner.indexed_programs();
+        if programs.is_empty() {
+            return None;
+        }
+        // Sorted and without repeats: one entry per filter value, however the profile lists them.
+        let distinct = |values: &[String]| {
+            let mut values = values.to_vec();
+            values.sort();
+            values.dedup();
+            values
+        };
+        Some(Indexed {
+            name: saps_core::directory::name_key(profile),
+            partner_id: partner.partner_id.clone(),
+            programs,
+            countries: distinct(&profile.countries),
+            languages: distinct(&profile.languages),
+        })
+    }
+
+    /// Every filter entry: (all programs or each program) × (any country or each) × (any
+    /// language or each), less the combinations naming neither a country nor a language (those
+    /// read the records). Up to 8 × 51 × 21 for a partner in 7 programs with a profile at its
+    /// limits, 2 × 2 × 2 − 2 = 6 for one program, country and language.
+    pub fn filter_entries(&self) -> Vec<IndexEntry> {
+        let key = DirectoryKey {
+            name: self.name.clone(),
+            partner_id: self.partner_id.clone(),
+        };
+        let any = || std::iter::once(ALL_PROGRAMS);
+        let mut entries = Vec::new();
+        for program in any().chain(self.programs.iter().map(ProgramId::as_str)) {
+            for country in any().chain(self.countries.iter().map(String::as_str)) {
+                for language in any().chain(self.languages.iter().map(String::as_str)) {
+                    if country == ALL_PROGRAMS && language == ALL_PROGRAMS {
+                        continue;
+                    }
+                    entries.push(IndexEntry {
+                        index: filter_name(program, country, language),
+                        key: key.clone(),
+                    });
+                }
+            }
+        }
+        entries
+    }
+}
+
+/// Every filter entry of `partner`: none without a profile or a live enrollment.
+pub fn filter_entries(partner: &Partner) -> Vec<IndexEntry> {
+    Indexed::of(partner)
+        .map(|indexed| indexed.filter_entries())
+        .unwrap_or_default()
+}
+
+/// One page of a directory search (SPEC §6), read from the index `store` keeps for the query's
+/// filters: candidates are read in order from the cursor, core decides each listing on `today`
+/// and applies the filters, and reading stops as soon as the page and one more match are found.
 pub async fn search(
     store: &dyn Store,
     catalog: &Catalog,
@@ -113,14 +274,17 @@ pub async fn search(
     let wanted = query.limit.saturating_add(1);
     // Filters drop candidates, so read a little more than wanted per round trip.
     let batch = wanted.max(25);
+    let filter = Filter::of(query);
     let mut items: Vec<DirectoryEntry> = Vec::with_capacity(wanted);
     'reading: loop {
-        let records = store
-            .directory(query.program_id.as_ref(), after.as_ref(), batch)
-            .await?;
-        let exhausted = records.len() < batch;
-        for record in records {
-            after = Some(record.key());
+        let candidates = store.directory(&filter, after.as_ref(), batch).await?;
+        let exhausted = candidates.len() < batch;
+        for candidate in candidates {
+            after = Some(candidate.key);
+            // A filter entry whose partner has since moved in the order (a new name) or left.
+            let Some(record) = candidate.record else {
+                continue;
+            };
             let entry = directory::listing(
                 catalog,
                 &record.partner_id,

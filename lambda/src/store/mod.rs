@@ -267,15 +267,22 @@ pub trait Store: Send + Sync {
     /// One partner, with its version.
     async fn partner(&self, id: &PartnerId) -> StoreResult<Option<Partner>>;
 
-    /// Up to `limit` directory records after `after`, in directory order (lower-case company
-    /// name, then partner id), from the index of `program` (all programs when `None`). The
-    /// records are candidates: whether one is listed today is core's decision.
+    /// Up to `limit` directory candidates after `after`, in directory order (lower-case company
+    /// name, then partner id), from the index `filter` names. The records are candidates:
+    /// whether one is listed today, and matches the filter, is core's decision.
     async fn directory(
         &self,
-        program: Option<&ProgramId>,
+        filter: &directory::Filter,
         after: Option<&DirectoryKey>,
         limit: usize,
-    ) -> StoreResult<Vec<DirectoryRecord>>;
+    ) -> StoreResult<Vec<directory::Candidate>>;
+
+    /// Finishes directory indexing that a crash left pending (filter entries written after a
+    /// partner's commit); the number of partners settled. Nothing is ever pending where
+    /// entries are written in the commit.
+    async fn settle_directory(&self) -> StoreResult<usize> {
+        Ok(0)
+    }
 
     /// One voucher.
     async fn voucher(&self, number: &VoucherNumber) -> StoreResult<Option<Voucher>>;

@@ -16,7 +16,7 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use saps_core::claim::Claim;
 use saps_core::completion::Deliverable;
 use saps_core::value::Named as _;
-use saps_core::value::{ClaimId, PartnerId, ProgramId, Sha256, VoucherNumber};
+use saps_core::value::{ClaimId, PartnerId, Sha256, VoucherNumber};
 use saps_core::voucher::ExpiryBound;
 use saps_core::voucher::{CustomerNotification, HistoryEntry, UploadEffect, Voucher};
 use serde::Serialize;
@@ -43,6 +43,13 @@ CREATE TABLE IF NOT EXISTS directory (
     PRIMARY KEY (idx, sort_key)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS directory_by_partner ON directory (partner_id);
+CREATE TABLE IF NOT EXISTS directory_filters (
+    idx TEXT NOT NULL,
+    sort_key TEXT NOT NULL,
+    partner_id TEXT NOT NULL,
+    PRIMARY KEY (idx, sort_key)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS directory_filters_by_partner ON directory_filters (partner_id);
 CREATE TABLE IF NOT EXISTS vouchers (
     voucher_number TEXT PRIMARY KEY,
     partner_id TEXT NOT NULL,
@@ -108,7 +115,47 @@ fn migrate(connection: &Connection) -> StoreResult<()> {
     }
     connection
         .execute_batch("CREATE INDEX IF NOT EXISTS idempotency_expiry ON idempotency (expires_at)")
-        .map_err(unavailable)
+        .map_err(unavailable)?;
+    // Version 1: the directory's filter entries, which stores made before them lack.
+    let version: i64 = connection
+        .query_row("PRAGMA user_version", [], |row| row.get(0))
+        .map_err(unavailable)?;
+    if version < 1 {
+        let tx = connection.unchecked_transaction().map_err(unavailable)?;
+        let partners: Vec<Partner> = docs(&tx, "SELECT doc FROM partners", [], "partners")?;
+        for partner in &partners {
+            write_filter_entries(&tx, partner)?;
+        }
+        tx.execute_batch("PRAGMA user_version = 1")
+            .map_err(unavailable)?;
+        tx.commit().map_err(unavailable)?;
+    }
+    Ok(())
+}
+
+/// Replaces `partner`'s filter entries with those of its current profile and enrollments.
+fn write_filter_entries(connection: &Connection, partner: &Partner) -> StoreResult<()> {
+    connection
+        .execute(
+            "DELETE FROM directory_filters WHERE partner_id = ?1",
+            [partner.partner_id.as_str()],
+        )
+        .map_err(unavailable)?;
+    let mut insert = connection
+        .prepare_cached(
+            "INSERT INTO directory_filters (idx, sort_key, partner_id) VALUES (?1, ?2, ?3)",
+        )
+        .map_err(unavailable)?;
+    for entry in directory::filter_entries(partner) {
+        insert
+            .execute(params![
+                entry.index,
+                entry.key.sort_text(),
+                partner.partner_id.as_str()
+            ])
+            .map_err(unavailable)?;
+    }
+    Ok(())
 }
 
 /// Expired idempotency records deleted by each keyed commit: enough to outpace the keys a
@@ -386,7 +433,7 @@ fn apply(tx: &rusqlite::Transaction<'_>, commit: &Commit) -> StoreResult<()> {
         .map_err(unavailable)?;
         if let Some(record) = directory::record_of(partner) {
             let doc = to_doc(&record)?;
-            for entry in directory::index_keys(partner) {
+            for entry in directory::record_entries(partner) {
                 tx.execute(
                     "INSERT INTO directory (idx, sort_key, partner_id, doc) VALUES (?1, ?2, ?3, ?4)",
                     params![
@@ -398,6 +445,10 @@ fn apply(tx: &rusqlite::Transaction<'_>, commit: &Commit) -> StoreResult<()> {
                 )
                 .map_err(unavailable)?;
             }
+        }
+        let indexed = |p: &Partner| directory::Indexed::of(p);
+        if save.previous.as_ref().and_then(indexed) != indexed(partner) {
+            write_filter_entries(tx, partner)?;
         }
     }
     for (voucher, history) in &commit.new_vouchers {
@@ -515,21 +566,36 @@ impl Store for SqliteStore {
 
     async fn directory(
         &self,
-        program: Option<&ProgramId>,
+        filter: &directory::Filter,
         after: Option<&DirectoryKey>,
         limit: usize,
-    ) -> StoreResult<Vec<DirectoryRecord>> {
-        let index = directory::index_name(program).to_owned();
+    ) -> StoreResult<Vec<directory::Candidate>> {
+        let records = filter.record_index().to_owned();
+        let filters = filter.narrows().then(|| filter.name());
         let after = after.map(DirectoryKey::sort_text).unwrap_or_default();
         let limit = i64::try_from(limit).map_err(unavailable)?;
         self.read(move |c| {
-            docs(
+            let Some(filters) = filters else {
+                let found: Vec<DirectoryRecord> = docs(
+                    c,
+                    "SELECT doc FROM directory WHERE idx = ?1 AND sort_key > ?2
+                     ORDER BY sort_key LIMIT ?3",
+                    params![records, after, limit],
+                    "directory",
+                )?;
+                return Ok(found.into_iter().map(directory::Candidate::from).collect());
+            };
+            // Entries are written in the partner's commit, so each has its record.
+            let found: Vec<DirectoryRecord> = docs(
                 c,
-                "SELECT doc FROM directory WHERE idx = ?1 AND sort_key > ?2
-                 ORDER BY sort_key LIMIT ?3",
-                params![index, after, limit],
+                "SELECT d.doc FROM directory_filters f
+                 JOIN directory d ON d.idx = ?2 AND d.sort_key = f.sort_key
+                 WHERE f.idx = ?1 AND f.sort_key > ?3
+                 ORDER BY f.sort_key LIMIT ?4",
+                params![filters, records, after, limit],
                 "directory",
-            )
+            )?;
+            Ok(found.into_iter().map(directory::Candidate::from).collect())
         })
         .await
     }

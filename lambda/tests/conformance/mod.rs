@@ -228,7 +228,7 @@ pub async fn redeem(store: &dyn Store, selection: &[VoucherNumber]) -> Result<()
         .await
 }
 
-fn profile(name: &str, countries: &[&str], languages: &[&str]) -> Profile {
+pub fn profile(name: &str, countries: &[&str], languages: &[&str]) -> Profile {
     Profile {
         company_name: name.into(),
         description: String::new(),
@@ -1125,12 +1125,19 @@ pub async fn directory_pagination_matches_core(store: Arc<dyn Store>) {
 
 /// The company names a directory search lists on [`TODAY`], optionally for one program.
 async fn listed(store: &dyn Store, program: Option<&str>) -> Vec<String> {
-    let query = SearchForm {
-        program_id: program.map(str::to_owned),
-        ..SearchForm::default()
-    }
-    .parse(catalog())
-    .unwrap();
+    listed_where(
+        store,
+        SearchForm {
+            program_id: program.map(str::to_owned),
+            ..SearchForm::default()
+        },
+    )
+    .await
+}
+
+/// The company names a directory search with `form`'s filters lists on [`TODAY`].
+pub async fn listed_where(store: &dyn Store, form: SearchForm) -> Vec<String> {
+    let query = form.parse(catalog()).unwrap();
     let page = store_directory::search(store, catalog(), &query, today())
         .await
         .unwrap();
@@ -1157,10 +1164,16 @@ pub async fn directory_follows_profile_and_enrollments(store: Arc<dyn Store>) {
         .unwrap();
     assert_eq!(listed(store, None).await, ["Contoso"]);
     assert!(listed(store, Some("azure")).await.is_empty());
+    assert_eq!(listed_in(store, None, Some("us"), None).await, ["Contoso"]);
+    assert_eq!(
+        listed_in(store, None, Some("us"), Some("en")).await,
+        ["Contoso"]
+    );
+    assert!(listed_in(store, None, Some("cn"), None).await.is_empty());
 
     // Renamed and enrolled in azure too: the old position is gone, the new ones are there.
     let mut renamed = with_profile.next_version();
-    renamed.profile = Some(profile("Zeta Contoso", &["US"], &["en"]));
+    renamed.profile = Some(profile("Zeta Contoso", &["CN"], &["en", "zh"]));
     renamed.enrollments.push(Enrollment {
         program_id: ProgramId::parse("azure").unwrap(),
         ..enrollment()
@@ -1170,6 +1183,23 @@ pub async fn directory_follows_profile_and_enrollments(store: Arc<dyn Store>) {
         .unwrap();
     assert_eq!(listed(store, None).await, ["Zeta Contoso"]);
     assert_eq!(listed(store, Some("azure")).await, ["Zeta Contoso"]);
+    assert!(listed_in(store, None, Some("us"), None).await.is_empty());
+    assert_eq!(
+        listed_in(store, Some("azure"), Some("cn"), Some("zh")).await,
+        ["Zeta Contoso"]
+    );
+    assert_eq!(
+        listed_in(store, None, None, Some("en")).await,
+        ["Zeta Contoso"]
+    );
+    assert!(
+        store
+            .directory(&filter(None, Some("US"), None), None, 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "the country it left holds no entry"
+    );
 
     // Withdrawn from every program: gone from every index.
     let mut withdrawn = renamed.next_version();
@@ -1179,10 +1209,51 @@ pub async fn directory_follows_profile_and_enrollments(store: Arc<dyn Store>) {
     save_partner(store, Some(renamed), withdrawn).await.unwrap();
     assert!(listed(store, None).await.is_empty());
     assert!(listed(store, Some("azure")).await.is_empty());
-    assert!(
-        store.directory(None, None, 10).await.unwrap().is_empty(),
-        "the index holds no stale entry"
-    );
+    for (program, country, language) in [
+        (None, None, None),
+        (Some("azure"), None, None),
+        (None, Some("CN"), None),
+        (None, None, Some("zh")),
+        (Some("azure"), Some("CN"), Some("zh")),
+    ] {
+        assert!(
+            store
+                .directory(&filter(program, country, language), None, 10)
+                .await
+                .unwrap()
+                .is_empty(),
+            "the index {program:?} {country:?} {language:?} holds a stale entry"
+        );
+    }
+}
+
+/// The company names listed under a program, a country and a language, each optional.
+async fn listed_in(
+    store: &dyn Store,
+    program: Option<&str>,
+    country: Option<&str>,
+    language: Option<&str>,
+) -> Vec<String> {
+    let form = SearchForm {
+        program_id: program.map(str::to_owned),
+        country: country.map(str::to_owned),
+        language: language.map(str::to_owned),
+        ..SearchForm::default()
+    };
+    listed_where(store, form).await
+}
+
+/// The store's index for these filters (codes as the search normalises them).
+pub fn filter(
+    program: Option<&str>,
+    country: Option<&str>,
+    language: Option<&str>,
+) -> store_directory::Filter {
+    store_directory::Filter {
+        program: program.map(|p| ProgramId::parse(p).unwrap()),
+        country: country.map(str::to_owned),
+        language: language.map(str::to_owned),
+    }
 }
 
 pub async fn history_is_append_only(store: Arc<dyn Store>) {

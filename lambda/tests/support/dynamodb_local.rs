@@ -23,3 +23,29 @@ pub fn table_name() -> String {
         N.fetch_add(1, Ordering::Relaxed)
     )
 }
+
+/// Fails every `BatchWriteItem` while armed: to the table, the process died after a partner's
+/// commit and before its filter entries (the only writes sent in batches).
+#[allow(dead_code)] // not every test crate that includes this file crashes the indexing
+#[derive(Clone, Debug, Default)]
+pub struct DiesBeforeIndexing(pub std::sync::Arc<std::sync::atomic::AtomicBool>);
+
+impl aws_sdk_dynamodb::config::Intercept for DiesBeforeIndexing {
+    fn name(&self) -> &'static str {
+        "DiesBeforeIndexing"
+    }
+
+    fn read_before_transmit(
+        &self,
+        context: &aws_sdk_dynamodb::config::interceptors::BeforeTransmitInterceptorContextRef<'_>,
+        _runtime_components: &aws_sdk_dynamodb::config::RuntimeComponents,
+        _cfg: &mut aws_sdk_dynamodb::config::ConfigBag,
+    ) -> Result<(), aws_sdk_dynamodb::error::BoxError> {
+        let target = context.request().headers().get("x-amz-target");
+        let armed = self.0.load(std::sync::atomic::Ordering::SeqCst);
+        if armed && target.is_some_and(|t| t.ends_with(".BatchWriteItem")) {
+            return Err("the process died".into());
+        }
+        Ok(())
+    }
+}

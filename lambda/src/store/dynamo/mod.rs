@@ -4,7 +4,9 @@
 //! `GetItem`, `BatchGetItem` and `Query` on keys or GSIs, never `Scan`. Aggregates are stored as
 //! their JSON (`doc`) beside the attributes that key, index and version them.
 
-use super::directory::{self, DirectoryKey, DirectoryRecord, IndexEntry};
+mod directory_index;
+
+use super::directory::{self, DirectoryKey, IndexEntry};
 use super::{
     Commit, ConflictItem, IdempotencyRecord, Partner, Store, StoreError, StoreResult, VoucherPage,
     VoucherQuery, decode_list_cursor, encode_list_cursor, voucher_list_key,
@@ -22,7 +24,7 @@ use aws_sdk_dynamodb::types::{
 use saps_core::claim::Claim;
 use saps_core::completion::Deliverable;
 use saps_core::value::Named as _;
-use saps_core::value::{ClaimId, PartnerId, ProgramId, Sha256, VoucherNumber};
+use saps_core::value::{ClaimId, PartnerId, Sha256, VoucherNumber};
 use saps_core::voucher::ExpiryBound;
 use saps_core::voucher::{CustomerNotification, HistoryEntry, UploadEffect, Voucher, VoucherState};
 use serde::Serialize;
@@ -79,10 +81,6 @@ fn voucher_key(number: &VoucherNumber) -> Item {
 
 fn claim_key(id: &ClaimId) -> Item {
     key(format!("CLAIM#{id}"), "CLAIM")
-}
-
-fn directory_key(entry: &IndexEntry) -> Item {
-    key(format!("DIRECTORY#{}", entry.index), entry.key.sort_text())
 }
 
 fn line_sk(kind: &str, version: u64) -> String {
@@ -313,9 +311,9 @@ fn directory_changes(
     previous: Option<&Partner>,
     next: &Partner,
 ) -> (Vec<IndexEntry>, Vec<IndexEntry>) {
-    let put = directory::index_keys(next);
+    let put = directory::record_entries(next);
     let delete = previous
-        .map(directory::index_keys)
+        .map(directory::record_entries)
         .unwrap_or_default()
         .into_iter()
         .filter(|old| {
@@ -429,6 +427,15 @@ impl DynamoStore {
     }
 
     async fn get<T: DeserializeOwned>(&self, key: Item) -> StoreResult<Option<T>> {
+        self.get_item(key)
+            .await?
+            .as_ref()
+            .map(from_item)
+            .transpose()
+    }
+
+    /// One item as stored, read consistently.
+    async fn get_item(&self, key: Item) -> StoreResult<Option<Item>> {
         let output = self
             .client
             .get_item()
@@ -438,7 +445,63 @@ impl DynamoStore {
             .send()
             .await
             .map_err(sdk_error)?;
-        output.item().map(from_item).transpose()
+        Ok(output.item)
+    }
+
+    /// The items at `keys` that exist, in no particular order, read consistently in requests of
+    /// 100 keys. A key named twice is read once (BatchGetItem refuses duplicates).
+    async fn batch_get(&self, keys: Vec<Item>) -> StoreResult<Vec<Item>> {
+        let mut seen = std::collections::HashSet::new();
+        let keys: Vec<Item> = keys
+            .into_iter()
+            .filter(|key| {
+                let text = |name: &str| key.get(name).and_then(|v| v.as_s().ok()).cloned();
+                seen.insert((text(PK), text(SK)))
+            })
+            .collect();
+        let mut found = Vec::new();
+        for chunk in keys.chunks(BATCH_GET_LIMIT) {
+            let mut pending = Some(
+                KeysAndAttributes::builder()
+                    .set_keys(Some(chunk.to_vec()))
+                    .consistent_read(true)
+                    .build()
+                    .map_err(unavailable)?,
+            );
+            // Unprocessed keys come back when DynamoDB sheds load; ask again for those only.
+            for attempt in 0..8u32 {
+                let Some(request) = pending.take() else { break };
+                if attempt > 0 {
+                    tokio::time::sleep(std::time::Duration::from_millis(20 << attempt)).await;
+                }
+                let output = self
+                    .client
+                    .batch_get_item()
+                    .request_items(&self.table, request)
+                    .send()
+                    .await
+                    .map_err(sdk_error)?;
+                found.extend(
+                    output
+                        .responses()
+                        .and_then(|r| r.get(&self.table))
+                        .into_iter()
+                        .flatten()
+                        .cloned(),
+                );
+                pending = output
+                    .unprocessed_keys()
+                    .and_then(|u| u.get(&self.table))
+                    .filter(|k| !k.keys().is_empty())
+                    .cloned();
+            }
+            if pending.is_some() {
+                return Err(StoreError::Unavailable(
+                    "batch read kept being throttled".into(),
+                ));
+            }
+        }
+        Ok(found)
     }
 
     /// Every line of one kind under a voucher, oldest first, following pages.
@@ -577,38 +640,15 @@ impl Store for DynamoStore {
 
     async fn directory(
         &self,
-        program: Option<&ProgramId>,
+        filter: &directory::Filter,
         after: Option<&DirectoryKey>,
         limit: usize,
-    ) -> StoreResult<Vec<DirectoryRecord>> {
-        let partition = format!("DIRECTORY#{}", directory::index_name(program));
-        let mut found = Vec::new();
-        let mut after = after.map(DirectoryKey::sort_text);
-        while found.len() < limit {
-            let wanted = limit - found.len();
-            let mut query = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .expression_attribute_values(":pk", s(partition.clone()))
-                .limit(i32::try_from(wanted).unwrap_or(i32::MAX));
-            query = match &after {
-                Some(after) => query
-                    .key_condition_expression("PK = :pk AND SK > :after")
-                    .expression_attribute_values(":after", s(after.clone())),
-                None => query.key_condition_expression("PK = :pk"),
-            };
-            let output = query.send().await.map_err(sdk_error)?;
-            for item in output.items() {
-                found.push(from_item::<DirectoryRecord>(item)?);
-            }
-            // A page cut short by DynamoDB's 1 MB cap goes on from its last key.
-            match output.last_evaluated_key().and_then(|k| k.get(SK)) {
-                Some(AttributeValue::S(last)) if output.count() > 0 => after = Some(last.clone()),
-                _ => break,
-            }
-        }
-        Ok(found)
+    ) -> StoreResult<Vec<directory::Candidate>> {
+        self.directory_candidates(filter, after, limit).await
+    }
+
+    async fn settle_directory(&self) -> StoreResult<usize> {
+        self.settle_pending().await
     }
 
     async fn voucher(&self, number: &VoucherNumber) -> StoreResult<Option<Voucher>> {
@@ -616,55 +656,13 @@ impl Store for DynamoStore {
     }
 
     async fn vouchers(&self, numbers: &[VoucherNumber]) -> StoreResult<Vec<Voucher>> {
+        let items = self
+            .batch_get(numbers.iter().map(voucher_key).collect())
+            .await?;
         let mut found: HashMap<String, Voucher> = HashMap::new();
-        for chunk in numbers.chunks(BATCH_GET_LIMIT) {
-            // BatchGetItem refuses a request that names one key twice.
-            let mut seen = std::collections::HashSet::new();
-            let keys: Vec<Item> = chunk
-                .iter()
-                .filter(|number| seen.insert(number.as_str()))
-                .map(voucher_key)
-                .collect();
-            let mut pending = Some(
-                KeysAndAttributes::builder()
-                    .set_keys(Some(keys))
-                    .consistent_read(true)
-                    .build()
-                    .map_err(unavailable)?,
-            );
-            // Unprocessed keys come back when DynamoDB sheds load; ask again for those only.
-            for attempt in 0..8u32 {
-                let Some(request) = pending.take() else { break };
-                if attempt > 0 {
-                    tokio::time::sleep(std::time::Duration::from_millis(20 << attempt)).await;
-                }
-                let output = self
-                    .client
-                    .batch_get_item()
-                    .request_items(&self.table, request)
-                    .send()
-                    .await
-                    .map_err(sdk_error)?;
-                for item in output
-                    .responses()
-                    .and_then(|r| r.get(&self.table))
-                    .into_iter()
-                    .flatten()
-                {
-                    let voucher: Voucher = from_item(item)?;
-                    found.insert(voucher.voucher_number.to_string(), voucher);
-                }
-                pending = output
-                    .unprocessed_keys()
-                    .and_then(|u| u.get(&self.table))
-                    .filter(|k| !k.keys().is_empty())
-                    .cloned();
-            }
-            if pending.is_some() {
-                return Err(StoreError::Unavailable(
-                    "batch read kept being throttled".into(),
-                ));
-            }
+        for item in &items {
+            let voucher: Voucher = from_item(item)?;
+            found.insert(voucher.voucher_number.to_string(), voucher);
         }
         // In the order asked, like the SQLite backend.
         Ok(numbers
@@ -826,15 +824,19 @@ impl Store for DynamoStore {
             )?;
             let (delete, put) = directory_changes(save.previous.as_ref(), partner);
             for entry in &delete {
-                tx.delete(directory_key(entry))?;
+                tx.delete(directory_index::record_key(entry))?;
             }
             if let Some(record) = directory::record_of(partner) {
                 let doc = to_doc(&record)?;
                 for entry in &put {
-                    let mut item = directory_key(entry);
+                    let mut item = directory_index::record_key(entry);
                     item.insert(DOC.to_owned(), doc.clone());
                     tx.put(item, None, ConflictItem::Unknown)?;
                 }
+            }
+            if directory_index::reindexes(save.previous.as_ref(), partner) {
+                let previous = save.previous.as_ref().and_then(directory::Indexed::of);
+                tx.index_later(previous.as_ref(), partner)?;
             }
         }
         for (voucher, history) in &commit.new_vouchers {
@@ -904,7 +906,17 @@ impl Store for DynamoStore {
             .send()
             .await;
         match sent {
-            Ok(_) => Ok(()),
+            Ok(_) => {
+                if let Some(save) = &commit.partner {
+                    let partner = &save.next.partner_id;
+                    // Committed: the filter entries follow. A failure here leaves the pending
+                    // item for `settle_directory`; the commit itself stands.
+                    if let Err(error) = self.settle(partner).await {
+                        tracing::warn!(%error, %partner, "directory indexing left pending");
+                    }
+                }
+                Ok(())
+            }
             Err(SdkError::ServiceError(service))
                 if service.err().is_transaction_canceled_exception() =>
             {
