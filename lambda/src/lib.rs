@@ -10,5 +10,6 @@ pub mod clock;
 pub mod demo;
 pub mod local;
 pub mod logging;
+pub mod maintenance;
 pub mod serve;
 pub mod store;

@@ -26,6 +26,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::{Mutex, mpsc};
 
+#[path = "support/dynamodb_local.rs"]
+mod dynamodb_local;
+
 fn env(name: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| {
         panic!("{name} must be set (bash scripts/test-all.sh starts the services)")
@@ -136,8 +139,8 @@ struct Invoker {
 }
 
 impl Invoker {
-    /// The status, the parsed body and the whole Lambda response of one event.
-    async fn invoke(&mut self, event: Value) -> (u64, Value, Value) {
+    /// The function's answer to one event: its response, or the error it reported.
+    async fn answer(&mut self, event: Value) -> Result<Value, Value> {
         self.sent += 1;
         let id = format!("req-{}", self.sent);
         self.events.send((id.clone(), event)).unwrap();
@@ -146,7 +149,15 @@ impl Invoker {
             .expect("bootstrap answers within 30 s")
             .expect("answer");
         assert_eq!(answered, id);
-        let response = result.unwrap_or_else(|e| panic!("invocation error: {e}"));
+        result
+    }
+
+    /// The status, the parsed body and the whole Lambda response of one event.
+    async fn invoke(&mut self, event: Value) -> (u64, Value, Value) {
+        let response = self
+            .answer(event)
+            .await
+            .unwrap_or_else(|e| panic!("invocation error: {e}"));
         let status = response["statusCode"].as_u64().unwrap();
         let body: Value = serde_json::from_str(response["body"].as_str().unwrap_or("null"))
             .unwrap_or(Value::Null);
@@ -154,24 +165,14 @@ impl Invoker {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn bootstrap_answers_api_gateway_v2_events() {
-    let table = format!("saps-lambda-{}", std::process::id());
-    let bucket = format!("saps-lambda-{}", std::process::id());
-    let store = DynamoStore::new(
-        dynamo::local_client(&env("SAPS_DYNAMODB_ENDPOINT")),
-        table.clone(),
-    );
-    store.create_table().await.expect("table");
-    S3Blobs::new(s3::local_client(&env("SAPS_S3_ENDPOINT")), bucket.clone())
-        .create_bucket()
-        .await
-        .expect("bucket");
-    let today = SystemClock.today();
-    demo::load(&store, Catalog::sample().unwrap(), today)
-        .await
-        .expect("demo data");
-
+/// The loopback Runtime API and the `bootstrap` polling it for `table` and `bucket`, as the
+/// `task` function of the stack (`SAPS_TASK`, the API when absent): the binary's path, its
+/// process (stdout piped) and the invoker feeding it events.
+async fn start_bootstrap(
+    table: &str,
+    bucket: &str,
+    task: Option<&str>,
+) -> (String, tokio::process::Child, Invoker) {
     let (event_tx, event_rx) = mpsc::unbounded_channel();
     let (answer_tx, answer_rx) = mpsc::unbounded_channel();
     let runtime = Runtime {
@@ -196,27 +197,52 @@ async fn bootstrap_answers_api_gateway_v2_events() {
     // `SAPS_BOOTSTRAP` runs another build of the binary (scripts/load-api.sh: the release one).
     let binary = std::env::var("SAPS_BOOTSTRAP")
         .unwrap_or_else(|_| env!("CARGO_BIN_EXE_bootstrap").to_owned());
-    let started = Instant::now();
-    let mut child = tokio::process::Command::new(&binary)
+    let mut command = tokio::process::Command::new(&binary);
+    command
         .env("AWS_LAMBDA_RUNTIME_API", &runtime_api)
         .env("AWS_LAMBDA_FUNCTION_NAME", "saps-api")
         .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "512")
         .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
         .env("AWS_REGION", "eu-west-1")
-        .env("SAPS_TABLE", &table)
-        .env("SAPS_BUCKET", &bucket)
+        .env("SAPS_TABLE", table)
+        .env("SAPS_BUCKET", bucket)
         // The request lines only: a few hundred bytes per event, well within the pipe.
         .env("SAPS_LOG", "warn,saps::request=info")
         .stdout(std::process::Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("bootstrap starts");
-
-    let mut lambda = Invoker {
+        .kill_on_drop(true);
+    if let Some(task) = task {
+        command.env("SAPS_TASK", task);
+    }
+    let child = command.spawn().expect("bootstrap starts");
+    let lambda = Invoker {
         events: event_tx,
         answers: answer_rx,
         sent: 0,
     };
+    (binary, child, lambda)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bootstrap_answers_api_gateway_v2_events() {
+    let table = format!("saps-lambda-{}", std::process::id());
+    let bucket = format!("saps-lambda-{}", std::process::id());
+    let store = DynamoStore::new(
+        dynamo::local_client(&env("SAPS_DYNAMODB_ENDPOINT")),
+        table.clone(),
+    );
+    store.create_table().await.expect("table");
+    S3Blobs::new(s3::local_client(&env("SAPS_S3_ENDPOINT")), bucket.clone())
+        .create_bucket()
+        .await
+        .expect("bucket");
+    let today = SystemClock.today();
+    demo::load(&store, Catalog::sample().unwrap(), today)
+        .await
+        .expect("demo data");
+
+    let started = Instant::now();
+    let (binary, mut child, mut lambda) = start_bootstrap(&table, &bucket, None).await;
+
     let (status, body, _) = lambda
         .invoke(event("GET", "/healthz", "", None, None))
         .await;
@@ -375,4 +401,64 @@ async fn bootstrap_answers_api_gateway_v2_events() {
     assert_eq!(first["request_id"], "apigw-8", "{first}");
     assert_eq!(first["lambda_request_id"], "req-1", "{first}");
     assert_eq!(first["status"], 200, "{first}");
+}
+
+/// The stack's scheduled maintenance function is the same binary with `SAPS_TASK=maintenance`:
+/// an EventBridge Scheduler event finishes the directory indexing that died after its
+/// partners' commits (here: the demo data loaded while every `BatchWriteItem` fails), a second
+/// finds nothing left, and a round that cannot reach its table is a failed invocation.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bootstrap_as_the_maintenance_function_settles_the_directory() {
+    let table = dynamodb_local::table_name();
+    let bucket = format!("saps-maintenance-{}", std::process::id());
+    let dies = dynamodb_local::DiesBeforeIndexing::default();
+    let client = dynamo::local_client(&dynamodb_local::endpoint());
+    let config = client
+        .config()
+        .to_builder()
+        .interceptor(dies.clone())
+        .build();
+    let store = DynamoStore::new(aws_sdk_dynamodb::Client::from_conf(config), table.clone());
+    store.create_table().await.expect("table");
+    S3Blobs::new(s3::local_client(&env("SAPS_S3_ENDPOINT")), bucket.clone())
+        .create_bucket()
+        .await
+        .expect("bucket");
+    dies.0.store(true, std::sync::atomic::Ordering::SeqCst);
+    let (catalog, today) = (Catalog::sample().unwrap(), SystemClock.today());
+    demo::load(&store, catalog, today).await.expect("demo data");
+    // Each listed partner's records went in with its commit; its filter entries did not.
+    let everyone = saps_core::directory::SearchForm::default()
+        .parse(catalog)
+        .unwrap();
+    let listed_partners = saps_lambda::store::directory::search(&store, catalog, &everyone, today)
+        .await
+        .unwrap()
+        .items
+        .len();
+    assert!(listed_partners > 0);
+
+    let (_, _child, mut lambda) = start_bootstrap(&table, &bucket, Some("maintenance")).await;
+    let scheduled = json!({
+        "version": "0", "id": "c1e4f8a2-0000-4000-8000-000000000001",
+        "detail-type": "Scheduled Event", "source": "aws.scheduler",
+        "account": "123456789012", "time": "2026-12-04T06:00:00Z", "region": "eu-west-1",
+        "resources": ["arn:aws:scheduler:eu-west-1:123456789012:schedule/default/saps-maintenance"],
+        "detail": "{}",
+    });
+    let first = lambda.answer(scheduled.clone()).await.expect("a report");
+    assert_eq!(
+        first,
+        json!({ "settledPartners": listed_partners, "deletedDeliverables": 0, "failures": [] })
+    );
+    let second = lambda.answer(scheduled).await.expect("a report");
+    assert_eq!(second["settledPartners"], 0, "{second}");
+
+    let (_, _gone, mut lambda) =
+        start_bootstrap("saps-no-such-table", &bucket, Some("maintenance")).await;
+    let failed = lambda.answer(json!({})).await.expect_err("a failed round");
+    assert!(
+        failed.to_string().contains("settling the directory"),
+        "{failed}"
+    );
 }

@@ -6,13 +6,13 @@ use saps_core::calendar;
 use saps_core::catalog::Catalog;
 use saps_lambda::api::identity::{Hs256Keys, Identity};
 use saps_lambda::api::{self, Services};
+use saps_lambda::blob::BlobStore;
 use saps_lambda::blob::fs::FsBlobs;
-use saps_lambda::blob::{self, BlobStore};
 use saps_lambda::clock::{Clock, FixedClock, SystemClock};
 use saps_lambda::store::Store;
 use saps_lambda::store::dynamo::{self, DynamoStore};
 use saps_lambda::store::sqlite::SqliteStore;
-use saps_lambda::{demo, local, serve};
+use saps_lambda::{demo, local, maintenance, serve};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -97,19 +97,21 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         }
         tokens = Some(issued);
     }
-    // Deliverables no upload record names (replaced files, uploads never committed) are deleted
-    // once a day old, checked hourly.
+    // Directory indexing a crash left pending is finished at start and every minute; the
+    // deliverables no upload record names are deleted once past their grace, checked hourly.
     tokio::spawn({
         let (store, blobs) = (store.clone(), blobs.clone());
         async move {
-            loop {
-                let now = std::time::SystemTime::now();
-                match blob::sweep(store.as_ref(), blobs.as_ref(), now, blob::GRACE).await {
-                    Ok(0) => {}
-                    Ok(deleted) => tracing::info!(deleted, "deleted unreferenced deliverables"),
-                    Err(error) => tracing::warn!(%error, "the deliverable sweep failed"),
-                }
-                tokio::time::sleep(std::time::Duration::from_secs(60 * 60)).await;
+            let mut every_minute = tokio::time::interval(std::time::Duration::from_secs(60));
+            for minute in 0u64.. {
+                every_minute.tick().await;
+                let report = if minute % 60 == 0 {
+                    let now = std::time::SystemTime::now();
+                    maintenance::run(store.as_ref(), blobs.as_ref(), now).await
+                } else {
+                    maintenance::settle_directory(store.as_ref()).await
+                };
+                maintenance::log(&report);
             }
         }
     });
