@@ -1,5 +1,7 @@
 //! Store benchmark: operations per second and p50/p99 latency of get, reserve, redeem-batch
-//! and directory page on each backend, and directory-page latency with 1k vs 100k partners.
+//! and directory page on each backend, and directory-page latency with 1k vs 100k partners for
+//! every combination of filters (issue 19: the cost of a page must not grow with the
+//! directory, least of all when a filter matches few partners).
 //!
 //! Run with `bash scripts/bench-store.sh` (it starts DynamoDB Local), or
 //! `SAPS_DYNAMODB_ENDPOINT=… cargo bench -p saps-lambda --bench store`. Each operation is what
@@ -157,6 +159,34 @@ async fn insert(store: &Arc<dyn Store>, vouchers: Vec<(Voucher, voucher::History
     .await;
 }
 
+/// One partner in `RARE` has the rare country and language.
+const RARE: usize = 40;
+
+/// The filter combinations measured: none, each alone, and together; the country and the
+/// language are the rare ones, so a page reads far past its matches unless the filter is a
+/// key condition.
+/// A filter's label, then its program, country and language.
+type Filters = (
+    &'static str,
+    Option<&'static str>,
+    Option<&'static str>,
+    Option<&'static str>,
+);
+
+const FILTERS: [Filters; 6] = [
+    ("no filter", None, None, None),
+    ("program", Some("azure"), None, None),
+    ("country (2.5%)", None, Some("NZ"), None),
+    ("language (2.5%)", None, None, Some("mi")),
+    ("country + language", None, Some("NZ"), Some("mi")),
+    (
+        "program + country + language",
+        Some("azure"),
+        Some("NZ"),
+        Some("mi"),
+    ),
+];
+
 fn partner(i: usize) -> Partner {
     let programs = ["microsoft-365", "azure", "security"];
     let mut partner = Partner::new(PartnerId::parse(&(100_000 + i).to_string()).unwrap());
@@ -170,6 +200,13 @@ fn partner(i: usize) -> Partner {
         countries: vec!["US".into(), ["CN", "DE", "FR", "JP"][i % 4].into()],
         languages: vec!["en".into()],
     });
+    // One partner in forty also serves New Zealand in Māori: the filters that match few.
+    if i.is_multiple_of(RARE)
+        && let Some(profile) = partner.profile.as_mut()
+    {
+        profile.countries.push("NZ".into());
+        profile.languages.push("mi".into());
+    }
     partner.enrollments = vec![enrollment(programs[i % 3])];
     partner
 }
@@ -196,14 +233,16 @@ async fn grow_directory(store: &Arc<dyn Store>, from: usize, total: usize) {
 }
 
 /// Directory pages of 20 from random positions among `partners`, through the search the API
-/// uses (`store::directory::search`).
+/// uses (`store::directory::search`), with one of [`FILTERS`].
 async fn directory_pages(
     store: &Arc<dyn Store>,
     name: &str,
+    filters: Filters,
     partners: usize,
     count: usize,
 ) -> Figures {
     let store = Arc::clone(store);
+    let (_, program, country, language) = filters;
     measure(name, count, move |i| {
         let store = Arc::clone(&store);
         async move {
@@ -215,9 +254,10 @@ async fn directory_pages(
                     &profile.company_name.to_lowercase(),
                     &at.partner_id,
                 )),
-                program_id: (i % 2 == 0).then(|| "azure".into()),
+                program_id: program.map(String::from),
+                country: country.map(String::from),
+                language: language.map(String::from),
                 limit: Some(20),
-                ..SearchForm::default()
             };
             let query = form.parse(catalog()).unwrap();
             let page = store_directory::search(&*store, catalog(), &query, today())
@@ -229,7 +269,27 @@ async fn directory_pages(
     .await
 }
 
-async fn bench_backend(backend: &str, store: Arc<dyn Store>, partners: usize) -> Vec<Figures> {
+/// A page with each of [`FILTERS`] among `partners`.
+async fn directory_by_filter(store: &Arc<dyn Store>, partners: usize) -> Vec<Figures> {
+    let mut out = Vec::new();
+    for filters in FILTERS {
+        let name = format!(
+            "directory page, {}, {}k partners",
+            filters.0,
+            partners / 1000
+        );
+        out.push(directory_pages(store, &name, filters, partners, PAGES).await);
+    }
+    out
+}
+
+/// Pages measured per filter combination and directory size.
+const PAGES: usize = 500;
+
+/// The operations' figures, and each filter's directory page at 1k and at `partners`.
+type BackendFigures = (Vec<Figures>, Vec<(Figures, Figures)>);
+
+async fn bench_backend(backend: &str, store: Arc<dyn Store>, partners: usize) -> BackendFigures {
     eprintln!("{backend}: loading vouchers");
     const RESERVE: usize = 2000;
     const BATCHES: usize = 40;
@@ -323,29 +383,24 @@ async fn bench_backend(backend: &str, store: Arc<dyn Store>, partners: usize) ->
     eprintln!("{backend}: directory of 1,000 partners");
     grow_directory(&store, 0, 1000).await;
     // Warm up (DynamoDB Local's JIT, SQLite's page cache) so the two sizes compare fairly.
-    directory_pages(&store, "(warm-up)", 1000, 1000).await;
-    out.push(directory_pages(&store, "directory page of 20, 1k partners", 1000, 1000).await);
+    directory_by_filter(&store, 1000).await;
+    let small = directory_by_filter(&store, 1000).await;
     eprintln!("{backend}: directory of {partners} partners (loading)");
     let load = Instant::now();
     grow_directory(&store, 1000, partners).await;
     eprintln!("{backend}: loaded in {:.0?}", load.elapsed());
-    out.push(
-        directory_pages(
-            &store,
-            &format!("directory page of 20, {}k partners", partners / 1000),
-            partners,
-            1000,
-        )
-        .await,
-    );
-    out
+    let large = directory_by_filter(&store, partners).await;
+    (out, small.into_iter().zip(large).collect())
 }
 
-fn report(backend: &str, rows: &[Figures]) {
+fn report(backend: &str, rows: &[Figures], directory: &[(Figures, Figures)]) {
     println!("\n### {backend} ({CONCURRENCY} concurrent callers)\n");
     println!("| operation | ops | ops/s | p50 | p99 |");
     println!("| --- | ---: | ---: | ---: | ---: |");
-    for row in rows {
+    let all = rows
+        .iter()
+        .chain(directory.iter().flat_map(|(small, large)| [small, large]));
+    for row in all {
         println!(
             "| {} | {} | {:.0} | {:.2} ms | {:.2} ms |",
             row.name,
@@ -355,12 +410,13 @@ fn report(backend: &str, rows: &[Figures]) {
             row.p99.as_secs_f64() * 1e3
         );
     }
-    if let [.., small, large] = rows {
+    println!("\n| directory page of 20 | p50 ratio, large / 1k partners | p99 ratio |");
+    println!("| --- | ---: | ---: |");
+    for ((label, ..), (small, large)) in FILTERS.iter().zip(directory) {
         println!(
-            "\nDirectory page p50 with {} vs {}: ratio {:.2}",
-            small.name.rsplit(", ").next().unwrap_or_default(),
-            large.name.rsplit(", ").next().unwrap_or_default(),
-            large.p50.as_secs_f64() / small.p50.as_secs_f64()
+            "| {label} | {:.2} | {:.2} |",
+            large.p50.as_secs_f64() / small.p50.as_secs_f64(),
+            large.p99.as_secs_f64() / small.p99.as_secs_f64()
         );
     }
 }
@@ -377,18 +433,19 @@ async fn main() {
     if wants("sqlite") {
         let dir = tempfile::tempdir().unwrap();
         let store: Arc<dyn Store> = Arc::new(SqliteStore::open(dir.path()).unwrap());
-        let rows = bench_backend("sqlite", store, partners).await;
-        report("SQLite (embedded, file in a temp dir)", &rows);
+        let (rows, directory) = bench_backend("sqlite", store, partners).await;
+        report("SQLite (embedded, file in a temp dir)", &rows, &directory);
     }
     if wants("dynamodb") {
         let endpoint = std::env::var("SAPS_DYNAMODB_ENDPOINT")
             .expect("SAPS_DYNAMODB_ENDPOINT (scripts/bench-store.sh starts DynamoDB Local)");
         let store = DynamoStore::new(dynamo::local_client(&endpoint), "saps-bench");
         store.create_table().await.unwrap();
-        let rows = bench_backend("dynamodb", Arc::new(store), partners).await;
+        let (rows, directory) = bench_backend("dynamodb", Arc::new(store), partners).await;
         report(
             "DynamoDB (AWS DynamoDB Local 1.25, in memory, on this machine)",
             &rows,
+            &directory,
         );
     }
 }
