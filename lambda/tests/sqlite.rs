@@ -75,3 +75,68 @@ fn a_store_from_before_key_expiry_gets_the_column() {
         .unwrap();
     assert_eq!(expires, 0, "an old record reads as expired");
 }
+
+/// Commits that queue up behind a held lock go into one transaction (group commit), and each
+/// keeps its own outcome: of two first saves of one partner exactly one wins, and the loser
+/// is rolled back with everything it would have written (its directory listing), while the
+/// others in its group are written.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn commits_grouped_in_one_transaction_keep_their_own_outcomes() {
+    use conformance::{enrollment, listed_where, partner_id, profile};
+    use saps_lambda::store::{Commit, ConflictItem, Partner, PartnerSave, StoreError};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = Arc::new(SqliteStore::open(dir.path()).unwrap());
+    let first_save = |id: &str, name: &str| {
+        let mut partner = Partner::new(partner_id(id)).next_version();
+        partner.enrollments = vec![enrollment()];
+        partner.profile = Some(profile(name, &["US"], &["en"]));
+        Commit {
+            partner: Some(PartnerSave {
+                previous: None,
+                next: partner,
+            }),
+            ..Commit::default()
+        }
+    };
+    let commits = [
+        first_save("1001", "Alpha"),
+        first_save("1002", "Beta"),
+        first_save("1001", "Gamma"),
+        first_save("1003", "Delta"),
+    ];
+
+    // Another connection holds the write lock while all four queue up behind the writer.
+    let blocker = rusqlite::Connection::open(dir.path().join("saps.sqlite3")).unwrap();
+    blocker.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let pending: Vec<_> = commits
+        .into_iter()
+        .map(|commit| {
+            let store = Arc::clone(&store);
+            tokio::spawn(async move { store.commit(commit).await })
+        })
+        .collect();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    blocker.execute_batch("COMMIT").unwrap();
+    let mut outcomes = Vec::new();
+    for commit in pending {
+        outcomes.push(commit.await.unwrap());
+    }
+
+    let [alpha, beta, gamma, delta] = <[_; 4]>::try_from(outcomes).unwrap();
+    assert!(beta.is_ok() && delta.is_ok(), "{beta:?} {delta:?}");
+    let lost = match (&alpha, &gamma) {
+        (Ok(()), Err(lost)) => (lost, "Gamma"),
+        (Err(lost), Ok(())) => (lost, "Alpha"),
+        other => panic!("exactly one first save of 1001 wins: {other:?}"),
+    };
+    assert!(
+        matches!(lost.0, StoreError::Conflict { item: ConflictItem::Partner(id), .. } if id.as_str() == "1001"),
+        "{:?}",
+        lost.0
+    );
+    let listed = listed_where(&*store, Default::default()).await;
+    let winner = if lost.1 == "Alpha" { "Gamma" } else { "Alpha" };
+    assert!(listed.contains(&winner.to_owned()), "{listed:?}");
+    assert!(!listed.contains(&lost.1.to_owned()), "{listed:?}");
+    assert_eq!(listed.len(), 3, "{listed:?}");
+}
