@@ -7,6 +7,7 @@
 #   reservation on a voucher no other request reserved (tests/load/reserve.lua).
 # wrk and the server share this machine's cores, so the figures are a lower bound.
 # SAPS_LOAD_SECONDS (default 10) sets each read run's length; reservations run for half of it.
+# SAPS_LOAD_BACKEND=embedded|dynamodb runs one backend.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/demo-server.sh
@@ -76,6 +77,11 @@ load() {
   stop_demo_server
 }
 
-load embedded "${SAPS_LOAD_POOL_EMBEDDED:-80000}"
-load dynamodb "${SAPS_LOAD_POOL_DYNAMODB:-8000}" --dynamodb-endpoint "$SAPS_DYNAMODB_ENDPOINT" \
-  --table "load-$(date +%s)"
+wants() { [[ -z ${SAPS_LOAD_BACKEND:-} || $SAPS_LOAD_BACKEND == "$1" ]]; }
+if wants embedded; then
+  load embedded "${SAPS_LOAD_POOL_EMBEDDED:-80000}"
+fi
+if wants dynamodb; then
+  load dynamodb "${SAPS_LOAD_POOL_DYNAMODB:-8000}" --dynamodb-endpoint "$SAPS_DYNAMODB_ENDPOINT" \
+    --table "load-$(date +%s)"
+fi
