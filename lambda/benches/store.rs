@@ -162,24 +162,41 @@ async fn insert(store: &Arc<dyn Store>, vouchers: Vec<(Voucher, voucher::History
 /// One partner in `RARE` has the rare country and language.
 const RARE: usize = 40;
 
+/// One filter combination of a directory search, and the label its figures are printed under.
+#[derive(Clone, Copy)]
+struct Filters {
+    label: &'static str,
+    program: Option<&'static str>,
+    country: Option<&'static str>,
+    language: Option<&'static str>,
+}
+
+impl Filters {
+    const fn new(
+        label: &'static str,
+        program: Option<&'static str>,
+        country: Option<&'static str>,
+        language: Option<&'static str>,
+    ) -> Self {
+        Filters {
+            label,
+            program,
+            country,
+            language,
+        }
+    }
+}
+
 /// The filter combinations measured: none, each alone, and together; the country and the
 /// language are the rare ones, so a page reads far past its matches unless the filter is a
 /// key condition.
-/// A filter's label, then its program, country and language.
-type Filters = (
-    &'static str,
-    Option<&'static str>,
-    Option<&'static str>,
-    Option<&'static str>,
-);
-
 const FILTERS: [Filters; 6] = [
-    ("no filter", None, None, None),
-    ("program", Some("azure"), None, None),
-    ("country (2.5%)", None, Some("NZ"), None),
-    ("language (2.5%)", None, None, Some("mi")),
-    ("country + language", None, Some("NZ"), Some("mi")),
-    (
+    Filters::new("no filter", None, None, None),
+    Filters::new("program", Some("azure"), None, None),
+    Filters::new("country (2.5%)", None, Some("NZ"), None),
+    Filters::new("language (2.5%)", None, None, Some("mi")),
+    Filters::new("country + language", None, Some("NZ"), Some("mi")),
+    Filters::new(
         "program + country + language",
         Some("azure"),
         Some("NZ"),
@@ -242,7 +259,6 @@ async fn directory_pages(
     count: usize,
 ) -> Figures {
     let store = Arc::clone(store);
-    let (_, program, country, language) = filters;
     measure(name, count, move |i| {
         let store = Arc::clone(&store);
         async move {
@@ -254,9 +270,9 @@ async fn directory_pages(
                     &profile.company_name.to_lowercase(),
                     &at.partner_id,
                 )),
-                program_id: program.map(String::from),
-                country: country.map(String::from),
-                language: language.map(String::from),
+                program_id: filters.program.map(String::from),
+                country: filters.country.map(String::from),
+                language: filters.language.map(String::from),
                 limit: Some(20),
             };
             let query = form.parse(catalog()).unwrap();
@@ -275,7 +291,7 @@ async fn directory_by_filter(store: &Arc<dyn Store>, partners: usize) -> Vec<Fig
     for filters in FILTERS {
         let name = format!(
             "directory page, {}, {}k partners",
-            filters.0,
+            filters.label,
             partners / 1000
         );
         out.push(directory_pages(store, &name, filters, partners, PAGES).await);
@@ -412,9 +428,10 @@ fn report(backend: &str, rows: &[Figures], directory: &[(Figures, Figures)]) {
     }
     println!("\n| directory page of 20 | p50 ratio, large / 1k partners | p99 ratio |");
     println!("| --- | ---: | ---: |");
-    for ((label, ..), (small, large)) in FILTERS.iter().zip(directory) {
+    for (filters, (small, large)) in FILTERS.iter().zip(directory) {
         println!(
-            "| {label} | {:.2} | {:.2} |",
+            "| {} | {:.2} | {:.2} |",
+            filters.label,
             large.p50.as_secs_f64() / small.p50.as_secs_f64(),
             large.p99.as_secs_f64() / small.p99.as_secs_f64()
         );

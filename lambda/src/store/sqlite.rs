@@ -173,7 +173,7 @@ const GROUP: usize = 64;
 /// WAL pages (4 KiB each) past which a commit copies the log into the database file. SQLite's
 /// default (1,000) makes the commit that crosses it hold every writer queued behind it for
 /// tens of milliseconds; checkpointing a quarter as much four times as often keeps each pause
-/// short (reservation p99 under load 35 ms → 9 ms, lambda/DESIGN.md).
+/// short (the reservation p99 under load, measured in lambda/DESIGN.md).
 const CHECKPOINT_PAGES: u32 = 256;
 
 /// The SQLite store. Cheap to clone; clones share the connections.
