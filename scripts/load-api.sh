@@ -61,7 +61,7 @@ load() {
   partner=$(demo_token partner_admin)
   admin=$(demo_token program_admin)
   curl -fsS -o /dev/null -X POST -H "authorization: Bearer $partner" -H 'content-type: application/json' \
-    -d '{"programId":"microsoft-365","locationIds":["11"]}' "$base/v1/partners/1001/enrollments"
+    -d '{"programId":"desktop","locationIds":["11"]}' "$base/v1/partners/1001/enrollments"
   python3 tests/load/assign.py "$base" "$admin" "$pool"
 
   echo
@@ -70,7 +70,7 @@ load() {
   echo "| --- | ---: | ---: | ---: |"
   wrk_run "GET /v1/vouchers/{n}" --duration "${seconds}s" \
     --header "Authorization: Bearer $partner" "$base/v1/vouchers/DEMOM3650001"
-  wrk_run "GET /v1/directory" --duration "${seconds}s" "$base/v1/directory?programId=microsoft-365"
+  wrk_run "GET /v1/directory" --duration "${seconds}s" "$base/v1/directory?programId=desktop"
   export THREADS=$threads TOKEN=$partner DAY=$day
   wrk_run "POST /v1/vouchers/{n}/reservation" \
     --duration "$((seconds / 2))s" --script tests/load/reserve.lua "$base"

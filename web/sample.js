@@ -12,7 +12,7 @@ function shift(today, days) {
 function voucher(today, n, state) {
   return {
     voucherNumber: `SAPS${String(n).padStart(4, "0")}DEMO`,
-    programId: "microsoft-365",
+    programId: "desktop",
     days: 5,
     customerName: "Contoso Ltd",
     adminEmail: "it-admin@contoso.example",

@@ -27,7 +27,7 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
 fn voucher(n: usize, state: VoucherState) -> Voucher {
     Voucher {
         voucher_number: VoucherNumber::parse(&format!("SAPS{n:04}BENCH")).expect("number"),
-        program_id: ProgramId::parse("microsoft-365").expect("id"),
+        program_id: ProgramId::parse("desktop").expect("id"),
         days: 5,
         customer_name: "Contoso".into(),
         admin_email: Email::parse("admin@contoso.example").expect("email"),
@@ -92,7 +92,7 @@ fn facts(program: &Program) -> QualificationFacts {
 fn benches(c: &mut Criterion) {
     let catalog = Catalog::sample().expect("sample catalog");
     let program = catalog
-        .program(&ProgramId::parse("microsoft-365").expect("id"))
+        .program(&ProgramId::parse("desktop").expect("id"))
         .expect("program");
     let today = date(2026, 3, 2);
     let partner = Actor::PartnerAdmin {

@@ -44,10 +44,8 @@ fn expect_refusal<T>(what: &str, outcome: Result<T, Rejection>) -> Result<(), Bo
 
 fn main() -> Result<(), Box<dyn Error>> {
     let catalog = Catalog::sample().map_err(|e| e.to_string())?;
-    let program_id = ProgramId::parse("microsoft-365")?;
-    let program = catalog
-        .program(&program_id)
-        .ok_or("no microsoft-365 program")?;
+    let program_id = ProgramId::parse("desktop")?;
+    let program = catalog.program(&program_id).ok_or("no desktop program")?;
     let partner_id = PartnerId::parse("1001")?;
     let partner = Actor::PartnerAdmin {
         partner_id: partner_id.clone(),
@@ -154,7 +152,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     println!("4. A customer assigns a voucher (2026-01-20)");
     let assign = AssignForm {
         voucher_number: Some("saps-0001-m365".into()),
-        program_id: Some("microsoft-365".into()),
+        program_id: Some("desktop".into()),
         days: Some(5),
         customer_name: Some("Contoso Ltd".into()),
         admin_email: Some("IT-Admin@contoso.example".into()),

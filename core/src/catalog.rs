@@ -1,10 +1,13 @@
-//! The program catalog (SPEC §3): each planning-services program with its requirements, voucher
-//! day range, daily rate and time parameters. Every number of the rules comes from here.
+//! The program catalog (SPEC §3, §15.1): each planning-services program with its requirements,
+//! engagement lengths, daily rate, time parameters and cut-off dates. Every number of the rules
+//! comes from here.
 
 pub mod rules;
 
+use crate::calendar::serde_date;
 use crate::error::{Locale, ProblemKind, Rejection};
 use crate::value::{Money, ProgramId};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
 
@@ -37,8 +40,9 @@ pub struct Program {
     pub name: LocalizedName,
     /// What a partner must hold to be eligible (SPEC §4), at least one.
     pub requirements: Vec<Requirement>,
-    /// Allowed voucher sizes in days.
-    pub voucher_days: DayRange,
+    /// The voucher lengths on offer, in days: ascending, each one of
+    /// [`ENGAGEMENT_LENGTHS`] (SPEC §15.1).
+    pub engagement_lengths: Vec<u32>,
     /// What one delivered day is worth.
     pub daily_rate: Money,
     /// Days from creation until a voucher expires.
@@ -53,9 +57,46 @@ pub struct Program {
     /// Days a completed compliance training counts.
     #[serde(default = "defaults::compliance_training_validity_days")]
     pub compliance_training_validity_days: u32,
-    /// Days after redemption that a claim may be created.
+    /// Days after redemption that a claim may be created: `[redeemedOn, redeemedOn + days)`.
     #[serde(default = "defaults::claim_window_days")]
     pub claim_window_days: u32,
+    /// The last day a voucher of the program may be created or assigned, if the program is
+    /// being retired.
+    #[serde(
+        default,
+        with = "serde_date::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "wasm", tsify(type = "string | null", optional))]
+    pub last_assign_on: Option<NaiveDate>,
+    /// The last day a voucher of the program may be redeemed, if the program is being retired.
+    #[serde(
+        default,
+        with = "serde_date::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "wasm", tsify(type = "string | null", optional))]
+    pub last_redeem_on: Option<NaiveDate>,
+}
+
+/// Every engagement length the program knows, in days (SPEC §15.1: never more than 15).
+pub const ENGAGEMENT_LENGTHS: [u32; 5] = [1, 3, 5, 10, 15];
+
+impl Program {
+    /// Whether a voucher of `days` is on offer.
+    pub fn offers_length(&self, days: u32) -> bool {
+        self.engagement_lengths.contains(&days)
+    }
+
+    /// Whether vouchers may still be created or assigned on `today`.
+    pub fn assigns_on(&self, today: NaiveDate) -> bool {
+        self.last_assign_on.is_none_or(|last| today <= last)
+    }
+
+    /// Whether vouchers may still be redeemed on `today`.
+    pub fn redeems_on(&self, today: NaiveDate) -> bool {
+        self.last_redeem_on.is_none_or(|last| today <= last)
+    }
 }
 
 mod defaults {
@@ -72,7 +113,7 @@ mod defaults {
         365
     }
     pub fn claim_window_days() -> u32 {
-        90
+        60
     }
 }
 
@@ -96,25 +137,6 @@ impl LocalizedName {
             Locale::En => &self.en,
             Locale::ZhCn => &self.zh_cn,
         }
-    }
-}
-
-/// An inclusive range of voucher days.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct DayRange {
-    /// Fewest days.
-    pub min: u32,
-    /// Most days.
-    pub max: u32,
-}
-
-impl DayRange {
-    /// Whether `days` is within the range.
-    pub fn contains(&self, days: u32) -> bool {
-        (self.min..=self.max).contains(&days)
     }
 }
 
@@ -266,9 +288,14 @@ impl Catalog {
             if program.requirements.is_empty() {
                 return Err(invalid("it has no requirement"));
             }
-            if program.voucher_days.min == 0 || program.voucher_days.min > program.voucher_days.max
+            let lengths = &program.engagement_lengths;
+            if lengths.is_empty()
+                || !lengths.is_sorted_by(|a, b| a < b)
+                || !lengths.iter().all(|days| ENGAGEMENT_LENGTHS.contains(days))
             {
-                return Err(invalid("voucherDays must satisfy 1 <= min <= max"));
+                return Err(invalid(
+                    "engagementLengths must be ascending, distinct values of 1, 3, 5, 10 and 15",
+                ));
             }
             if program.daily_rate.minor_units < 0 {
                 return Err(invalid("dailyRate must not be negative"));
@@ -279,6 +306,11 @@ impl Catalog {
                 .any(|r| matches!(r, Requirement::ConsultantExams { codes } if codes.is_empty()));
             if empty_exams {
                 return Err(invalid("consultantExams must list at least one exam"));
+            }
+            if let (Some(assign), Some(redeem)) = (program.last_assign_on, program.last_redeem_on)
+                && redeem < assign
+            {
+                return Err(invalid("lastRedeemOn must not be before lastAssignOn"));
             }
             if program.voucher_validity_days == 0 || program.claim_window_days == 0 {
                 return Err(invalid(
@@ -297,15 +329,17 @@ mod tests {
     #[test]
     fn sample_catalog_parses_with_defaults() {
         let catalog = Catalog::sample().unwrap();
-        assert_eq!(catalog.programs.len(), 5);
-        let m365 = catalog
-            .program(&ProgramId::parse("microsoft-365").unwrap())
+        assert_eq!(catalog.programs.len(), 7);
+        let desktop = catalog
+            .program(&ProgramId::parse("desktop").unwrap())
             .unwrap();
-        assert_eq!(m365.voucher_validity_days, 180);
-        assert_eq!(m365.renewal_window_days, 60);
-        assert_eq!(m365.renewal_grace_days, 30);
-        assert_eq!(m365.compliance_training_validity_days, 365);
-        assert_eq!(m365.claim_window_days, 90);
+        assert_eq!(desktop.voucher_validity_days, 180);
+        assert_eq!(desktop.renewal_window_days, 60);
+        assert_eq!(desktop.renewal_grace_days, 30);
+        assert_eq!(desktop.compliance_training_validity_days, 365);
+        assert_eq!(desktop.claim_window_days, 60);
+        assert_eq!(desktop.engagement_lengths, ENGAGEMENT_LENGTHS);
+        assert_eq!(desktop.last_assign_on, None);
         assert!(
             catalog
                 .note
@@ -315,27 +349,69 @@ mod tests {
         );
     }
 
+    /// A one-program catalog document with `extra` fields merged into the program.
+    fn with_program(extra: &str) -> String {
+        format!(
+            r#"{{"programs":[{{"id":"a","name":{{"en":"A","zh-CN":"A"}},
+            "requirements":[{{"kind":"providerAgreement"}}],
+            "dailyRate":{{"minorUnits":1,"currency":"USD"}}{extra}}}]}}"#
+        )
+    }
+
     #[test]
     fn bad_catalogs_are_refused() {
-        let dup = r#"{"programs":[
-            {"id":"a","name":{"en":"A","zh-CN":"A"},"requirements":[{"kind":"complianceTraining"}],
-             "voucherDays":{"min":1,"max":2},"dailyRate":{"minorUnits":1,"currency":"USD"}},
-            {"id":"a","name":{"en":"A","zh-CN":"A"},"requirements":[{"kind":"complianceTraining"}],
-             "voucherDays":{"min":1,"max":2},"dailyRate":{"minorUnits":1,"currency":"USD"}}]}"#;
+        let good = with_program(r#","engagementLengths":[1,15]"#);
+        assert!(Catalog::from_json(&good).is_ok());
+        let mut dup: serde_json::Value = serde_json::from_str(&good).unwrap();
+        let program = dup["programs"][0].clone();
+        dup["programs"].as_array_mut().unwrap().push(program);
         assert!(matches!(
-            Catalog::from_json(dup),
+            Catalog::from_json(&dup.to_string()),
             Err(CatalogError::DuplicateProgram(_))
         ));
-        let no_req = r#"{"programs":[
-            {"id":"a","name":{"en":"A","zh-CN":"A"},"requirements":[],
-             "voucherDays":{"min":1,"max":2},"dailyRate":{"minorUnits":1,"currency":"USD"}}]}"#;
+        let no_req = good.replace(r#"{"kind":"providerAgreement"}"#, "");
         assert!(matches!(
-            Catalog::from_json(no_req),
+            Catalog::from_json(&no_req),
             Err(CatalogError::InvalidProgram { .. })
         ));
+        for lengths in ["[]", "[2]", "[20]", "[5,3]", "[3,3]", "[0]"] {
+            let bad = with_program(&format!(r#","engagementLengths":{lengths}"#));
+            assert!(
+                matches!(
+                    Catalog::from_json(&bad),
+                    Err(CatalogError::InvalidProgram { .. })
+                ),
+                "{lengths}"
+            );
+        }
+        let cut_offs_reversed = with_program(
+            r#","engagementLengths":[1],"lastAssignOn":"2026-06-30","lastRedeemOn":"2026-06-29""#,
+        );
+        assert!(matches!(
+            Catalog::from_json(&cut_offs_reversed),
+            Err(CatalogError::InvalidProgram { .. })
+        ));
+        let same_day = with_program(
+            r#","engagementLengths":[1],"lastAssignOn":"2026-06-30","lastRedeemOn":"2026-06-30""#,
+        );
+        assert!(Catalog::from_json(&same_day).is_ok());
         assert!(matches!(
             Catalog::from_json("{"),
             Err(CatalogError::Malformed(_))
         ));
+    }
+
+    #[test]
+    fn cut_off_dates_are_the_last_days_allowed() {
+        let catalog = Catalog::from_json(&with_program(
+            r#","engagementLengths":[1],"lastAssignOn":"2026-06-30","lastRedeemOn":"2026-11-30""#,
+        ))
+        .unwrap();
+        let program = &catalog.programs[0];
+        let day = |text| crate::calendar::parse_date(text).unwrap();
+        assert!(program.assigns_on(day("2026-06-30")));
+        assert!(!program.assigns_on(day("2026-07-01")));
+        assert!(program.redeems_on(day("2027-01-01")));
+        assert!(!program.redeems_on(day("2027-01-02")));
     }
 }

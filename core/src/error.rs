@@ -224,6 +224,24 @@ pub enum ProblemKind {
         /// The start it must not precede.
         start: NaiveDate,
     },
+    /// `program.lengthNotOffered`: a voucher length the program does not offer.
+    #[error("must be one of the program's engagement lengths: {allowed} days")]
+    LengthNotOffered {
+        /// The lengths on offer, comma-separated.
+        allowed: String,
+    },
+    /// `program.assignmentClosed`: the program's `lastAssignOn` has passed.
+    #[error("the program stopped taking new vouchers after {last_assign_on}")]
+    AssignmentClosed {
+        /// The last day vouchers could be created or assigned.
+        last_assign_on: NaiveDate,
+    },
+    /// `program.redemptionClosed`: the program's `lastRedeemOn` has passed.
+    #[error("the program stopped redeeming vouchers after {last_redeem_on}")]
+    RedemptionClosed {
+        /// The last day vouchers could be redeemed.
+        last_redeem_on: NaiveDate,
+    },
     /// `program.unknown`
     #[error("`{id}` is not a program of the catalog")]
     UnknownProgram {
@@ -446,6 +464,15 @@ impl ProblemKind {
                 allowed: "offerChanged, engagementCancelled, customerChoseAnotherPartner",
             },
             EndBeforeStart { start: day },
+            LengthNotOffered {
+                allowed: text("1, 3, 5, 10, 15"),
+            },
+            AssignmentClosed {
+                last_assign_on: day,
+            },
+            RedemptionClosed {
+                last_redeem_on: day,
+            },
             UnknownProgram { id: text("nope") },
             EligibilityNotActive { on: day },
             AlreadyEnrolled { expires_on: day },
@@ -482,7 +509,7 @@ impl ProblemKind {
             NotConfirmed,
             ClaimWindowClosed { closed_on: day },
             MixedPrograms {
-                program_id: text("azure"),
+                program_id: text("private-cloud"),
             },
             ClaimInvalidTransition {
                 state: "paid",
@@ -522,6 +549,9 @@ impl ProblemKind {
             InvalidCursor => "field.invalidCursor",
             UnknownValue { .. } => "field.unknownValue",
             EndBeforeStart { .. } => "field.endBeforeStart",
+            LengthNotOffered { .. } => "program.lengthNotOffered",
+            AssignmentClosed { .. } => "program.assignmentClosed",
+            RedemptionClosed { .. } => "program.redemptionClosed",
             UnknownProgram { .. } => "program.unknown",
             EligibilityNotActive { .. } => "eligibility.notActive",
             AlreadyEnrolled { .. } => "enrollment.alreadyEnrolled",
@@ -577,6 +607,8 @@ impl ProblemKind {
             | VoucherExpired { .. }
             | VoucherInvalidTransition { .. }
             | ClaimWindowClosed { .. }
+            | AssignmentClosed { .. }
+            | RedemptionClosed { .. }
             | ClaimInvalidTransition { .. } => Category::Conflict,
             VoucherNotFound | NotFound => Category::NotFound,
             Forbidden => Category::Forbidden,
@@ -621,6 +653,13 @@ impl ProblemKind {
             InvalidCursor => "不是此搜索返回的游标".into(),
             UnknownValue { value, allowed } => format!("`{value}` 不是以下之一：{allowed}"),
             EndBeforeStart { start } => format!("不得早于 {start}"),
+            LengthNotOffered { allowed } => format!("须为本计划提供的服务天数之一：{allowed} 天"),
+            AssignmentClosed { last_assign_on } => {
+                format!("本计划已于 {last_assign_on} 之后停止创建和分配凭证")
+            }
+            RedemptionClosed { last_redeem_on } => {
+                format!("本计划已于 {last_redeem_on} 之后停止兑换凭证")
+            }
             UnknownProgram { id } => format!("`{id}` 不是目录中的计划"),
             EligibilityNotActive { on } => format!("{on} 时此计划的资格未生效"),
             AlreadyEnrolled { expires_on } => {

@@ -19,7 +19,7 @@
 //! let today = NaiveDate::from_ymd_opt(2026, 3, 2).ok_or("date")?;
 //! let form = AssignForm {
 //!     voucher_number: Some("SAPS-0001-M365".into()),
-//!     program_id: Some("microsoft-365".into()),
+//!     program_id: Some("desktop".into()),
 //!     days: Some(5),
 //!     customer_name: Some("Contoso Ltd".into()),
 //!     admin_email: Some("it-admin@contoso.example".into()),

@@ -108,7 +108,7 @@ fn leaf() -> impl Strategy<Value = Value> {
             Just("9999-12-31".to_owned()),
             Just("a@b.co".to_owned()),
             Just("SAPS-0001-M365".to_owned()),
-            Just("microsoft-365".to_owned()),
+            Just("desktop".to_owned()),
             Just("1001".to_owned()),
             Just("reserved".to_owned()),
             Just("partnerAdmin".to_owned()),

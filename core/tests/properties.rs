@@ -35,9 +35,9 @@ fn catalog() -> &'static Catalog {
     Catalog::sample().unwrap()
 }
 
-fn m365() -> &'static Program {
+fn desktop() -> &'static Program {
     catalog()
-        .program(&ProgramId::parse("microsoft-365").unwrap())
+        .program(&ProgramId::parse("desktop").unwrap())
         .unwrap()
 }
 
@@ -59,7 +59,7 @@ fn facts() -> QualificationFacts {
 fn assigned() -> Voucher {
     Voucher {
         voucher_number: VoucherNumber::parse("SAPS0001M365").unwrap(),
-        program_id: m365().id.clone(),
+        program_id: desktop().id.clone(),
         days: 5,
         customer_name: "Contoso".into(),
         admin_email: Email::parse("admin@contoso.example").unwrap(),
@@ -77,7 +77,7 @@ fn assigned() -> Voucher {
 
 fn enrolled() -> Enrollment {
     Enrollment {
-        program_id: m365().id.clone(),
+        program_id: desktop().id.clone(),
         location_ids: vec![],
         enrolled_on: day(0),
         expires_on: calendar::add_one_year(day(0)),
@@ -226,7 +226,7 @@ proptest! {
         for (step, by_admin, wait) in steps {
             today = calendar::add_days(today, wait);
             let actor = if by_admin { Actor::ProgramAdmin } else { partner.clone() };
-            let world = World { today, program: m365(), enrollment: Some(&enrollment), facts: Some(&facts), uploaded: &uploads };
+            let world = World { today, program: desktop(), enrollment: Some(&enrollment), facts: Some(&facts), uploaded: &uploads };
             let before = voucher.clone();
             match transition(&voucher, &to_event(&step, today), &actor, &world) {
                 Ok(t) => {
@@ -268,10 +268,10 @@ proptest! {
             }),
             ..assigned()
         }).collect();
-        let amount = claim_amount(&vouchers, m365()).unwrap();
-        let expected: i64 = days.iter().map(|d| i64::from(*d) * m365().daily_rate.minor_units).sum();
+        let amount = claim_amount(&vouchers, desktop()).unwrap();
+        let expected: i64 = days.iter().map(|d| i64::from(*d) * desktop().daily_rate.minor_units).sum();
         prop_assert_eq!(amount.minor_units, expected);
-        prop_assert_eq!(amount.currency, m365().daily_rate.currency);
+        prop_assert_eq!(amount.currency, desktop().daily_rate.currency);
     }
 
     /// Eligibility is `active` iff every requirement is met, `notStarted` iff none is.
@@ -279,7 +279,7 @@ proptest! {
     fn eligibility_status_follows_the_requirements(
         competency in any::<bool>(), training in any::<bool>(), exams in any::<bool>(), agreement in any::<bool>(), on in 0u32..800,
     ) {
-        let program = m365();
+        let program = desktop();
         let mut facts = QualificationFacts::default();
         if competency { facts.competencies.push(Competency { area: "Modern Work".into(), valid_from: day(0), valid_until: day(400) }); }
         if training { facts.compliance_training.push(ComplianceTraining { program_id: program.id.clone(), completed_on: day(10) }); }
@@ -302,7 +302,7 @@ proptest! {
     /// Renewal never shortens an enrollment, and lands exactly one year after the old expiry.
     #[test]
     fn renewal_never_shortens(start in 0u32..3000, offset in 0u32..100) {
-        let program = m365();
+        let program = desktop();
         let enrolled_on = day(start);
         let e = Enrollment { enrolled_on, expires_on: calendar::add_one_year(enrolled_on), ..enrolled() };
         let window = e.renewal_window(program);

@@ -66,7 +66,7 @@ fn enrollment(program: &str) -> Enrollment {
 fn assigned(number: &str, state: VoucherState) -> (Voucher, voucher::HistoryEntry) {
     let form = AssignForm {
         voucher_number: Some(number.into()),
-        program_id: Some("microsoft-365".into()),
+        program_id: Some("desktop".into()),
         days: Some(5),
         customer_name: Some("Contoso Ltd".into()),
         admin_email: Some("it-admin@contoso.example".into()),
@@ -192,20 +192,20 @@ impl Filters {
 /// key condition.
 const FILTERS: [Filters; 6] = [
     Filters::new("no filter", None, None, None),
-    Filters::new("program", Some("azure"), None, None),
+    Filters::new("program", Some("private-cloud"), None, None),
     Filters::new("country (2.5%)", None, Some("NZ"), None),
     Filters::new("language (2.5%)", None, None, Some("mi")),
     Filters::new("country + language", None, Some("NZ"), Some("mi")),
     Filters::new(
         "program + country + language",
-        Some("azure"),
+        Some("private-cloud"),
         Some("NZ"),
         Some("mi"),
     ),
 ];
 
 fn partner(i: usize) -> Partner {
-    let programs = ["microsoft-365", "azure", "security"];
+    let programs = ["desktop", "private-cloud", "exchange"];
     let mut partner = Partner::new(PartnerId::parse(&(100_000 + i).to_string()).unwrap());
     partner.version = 1;
     partner.profile = Some(Profile {
@@ -345,7 +345,7 @@ async fn bench_backend(backend: &str, store: Arc<dyn Store>, partners: usize) ->
                 }
                 .parse()
                 .unwrap();
-                let enrollment = enrollment("microsoft-365");
+                let enrollment = enrollment("desktop");
                 let program = catalog().program(&current.program_id).unwrap();
                 let world = World {
                     enrollment: Some(&enrollment),

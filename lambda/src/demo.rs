@@ -79,10 +79,10 @@ fn facts(today: NaiveDate) -> Result<QualificationFacts, DemoError> {
     let until = add_days(today, 365).to_string();
     serde_json::from_value(json!({
         "competencies": [{ "area": "Modern Work", "validFrom": from, "validUntil": until }],
-        "complianceTraining": [{ "programId": "microsoft-365", "completedOn": from }],
+        "complianceTraining": [{ "programId": "desktop", "completedOn": from }],
         "consultants": [{ "consultantId": "c-1", "name": "Wei Zhang",
             "exams": [{ "code": "MS-102", "passedOn": from }] }],
-        "providerAgreements": [{ "programId": "microsoft-365", "signedOn": from, "validUntil": until }],
+        "providerAgreements": [{ "programId": "desktop", "signedOn": from, "validUntil": until }],
     }))
     .map_err(invalid)
 }
@@ -112,7 +112,7 @@ pub async fn load(
     fabrikam.locations = locations(&["21"])?;
     fabrikam.facts = facts(today)?;
     fabrikam.enrollments = vec![Enrollment {
-        program_id: ProgramId::parse("microsoft-365").map_err(invalid)?,
+        program_id: ProgramId::parse("desktop").map_err(invalid)?,
         location_ids: locations(&["21"])?,
         enrolled_on: sub_days(today, 100),
         expires_on: add_days(sub_days(today, 100), 365),
@@ -157,7 +157,7 @@ pub async fn load(
     {
         let form = AssignForm {
             voucher_number: Some(format!("DEMO-M365-{:04}", n + 1)),
-            program_id: Some("microsoft-365".into()),
+            program_id: Some("desktop".into()),
             days: Some(5),
             customer_name: Some(customer.into()),
             admin_email: Some(email.into()),

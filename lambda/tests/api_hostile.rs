@@ -95,9 +95,9 @@ async fn seed(server: &Server) {
             .signed_as("program_admin")
             .json(&json!({
                 "competencies": [{ "area": "Modern Work", "validFrom": "2026-01-01", "validUntil": "2028-01-01" }],
-                "complianceTraining": [{ "programId": "microsoft-365", "completedOn": "2026-05-01" }],
+                "complianceTraining": [{ "programId": "desktop", "completedOn": "2026-05-01" }],
                 "consultants": [{ "consultantId": "c-1", "name": "Wei", "exams": [{ "code": "MS-102", "passedOn": "2026-02-01" }] }],
-                "providerAgreements": [{ "programId": "microsoft-365", "signedOn": "2026-01-15", "validUntil": "2028-01-15" }],
+                "providerAgreements": [{ "programId": "desktop", "signedOn": "2026-01-15", "validUntil": "2028-01-15" }],
             }))
             .send()
             .await
@@ -106,7 +106,7 @@ async fn seed(server: &Server) {
     server
         .post("/v1/partners/1001/enrollments")
         .signed_as("partner_admin")
-        .json(&json!({ "programId": "microsoft-365", "locationIds": ["11"] }))
+        .json(&json!({ "programId": "desktop", "locationIds": ["11"] }))
         .send()
         .await
         .expect(201);
@@ -114,7 +114,7 @@ async fn seed(server: &Server) {
         server
             .post("/v1/vouchers")
             .signed_as("program_admin")
-            .json(&json!({ "voucherNumber": number, "programId": "microsoft-365", "days": 3,
+            .json(&json!({ "voucherNumber": number, "programId": "desktop", "days": 3,
                 "customerName": "Contoso", "adminEmail": "admin@contoso.example", "partnerId": "1001" }))
             .send()
             .await
@@ -155,12 +155,12 @@ fn json_routes() -> Vec<JsonRoute> {
         ),
         route(
             Method::POST,
-            "/v1/partners/1001/enrollments/microsoft-365/renewal",
+            "/v1/partners/1001/enrollments/desktop/renewal",
             "partner_admin",
         ),
         route(
             Method::DELETE,
-            "/v1/partners/1001/enrollments/microsoft-365",
+            "/v1/partners/1001/enrollments/desktop",
             "partner_admin",
         ),
         route(Method::PUT, "/v1/partners/1001/profile", "partner_admin"),

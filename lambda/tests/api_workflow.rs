@@ -22,10 +22,10 @@ const TODAY: &str = "2026-06-01";
 fn facts() -> Value {
     json!({
         "competencies": [{ "area": "Modern Work", "validFrom": "2026-01-01", "validUntil": "2028-01-01" }],
-        "complianceTraining": [{ "programId": "microsoft-365", "completedOn": "2026-05-01" }],
+        "complianceTraining": [{ "programId": "desktop", "completedOn": "2026-05-01" }],
         "consultants": [{ "consultantId": "c-1", "name": "Wei Zhang",
             "exams": [{ "code": "MS-102", "passedOn": "2026-02-01" }] }],
-        "providerAgreements": [{ "programId": "microsoft-365", "signedOn": "2026-01-15", "validUntil": "2028-01-15" }],
+        "providerAgreements": [{ "programId": "desktop", "signedOn": "2026-01-15", "validUntil": "2028-01-15" }],
     })
 }
 
@@ -52,7 +52,7 @@ async fn assign(server: &Server, number: &str, partner: &str, days: u32) {
         .post("/v1/vouchers")
         .signed_as("program_admin")
         .json(&json!({
-            "voucherNumber": number, "programId": "microsoft-365", "days": days,
+            "voucherNumber": number, "programId": "desktop", "days": days,
             "customerName": "Northwind Traders", "adminEmail": "it-admin@northwind.example",
             "partnerId": partner,
         }))
@@ -83,7 +83,7 @@ async fn whole_workflow(server: Server) {
 
     // Eligibility, as the partner's user sees it.
     let eligibility = server
-        .get("/v1/partners/1001/eligibility?programId=microsoft-365")
+        .get("/v1/partners/1001/eligibility?programId=desktop")
         .signed_as("partner_user")
         .send()
         .await
@@ -95,7 +95,7 @@ async fn whole_workflow(server: Server) {
     let enrolled = server
         .post("/v1/partners/1001/enrollments")
         .signed_as("partner_admin")
-        .json(&json!({ "programId": "microsoft-365", "locationIds": ["11"] }))
+        .json(&json!({ "programId": "desktop", "locationIds": ["11"] }))
         .send()
         .await
         .expect(201)
@@ -105,7 +105,7 @@ async fn whole_workflow(server: Server) {
     let again = server
         .post("/v1/partners/1001/enrollments")
         .signed_as("partner_admin")
-        .json(&json!({ "programId": "microsoft-365", "locationIds": ["11"] }))
+        .json(&json!({ "programId": "desktop", "locationIds": ["11"] }))
         .send()
         .await
         .expect(409);
@@ -124,7 +124,7 @@ async fn whole_workflow(server: Server) {
         .await
         .expect(200);
     let directory = server
-        .get("/v1/directory?programId=microsoft-365&country=CN")
+        .get("/v1/directory?programId=desktop&country=CN")
         .send()
         .await
         .expect(200)
@@ -139,7 +139,7 @@ async fn whole_workflow(server: Server) {
         .post("/v1/vouchers")
         .signed_as("program_admin")
         .json(&json!({
-            "voucherNumber": "saps 0001 m365", "programId": "microsoft-365", "days": 5,
+            "voucherNumber": "saps 0001 m365", "programId": "desktop", "days": 5,
             "customerName": "Northwind Traders", "adminEmail": "it-admin@northwind.example", "partnerId": "1001",
         }))
         .send()
@@ -418,12 +418,12 @@ async fn expiry_and_renewal(server: Server) {
     server
         .post("/v1/partners/1001/enrollments")
         .signed_as("partner_admin")
-        .json(&json!({ "programId": "microsoft-365", "locationIds": ["11", "12"] }))
+        .json(&json!({ "programId": "desktop", "locationIds": ["11", "12"] }))
         .send()
         .await
         .expect(201);
-    assign(&server, "EXPIRY-0001", "1001", 2).await;
-    assign(&server, "EXPIRY-0002", "1001", 2).await;
+    assign(&server, "EXPIRY-0001", "1001", 3).await;
+    assign(&server, "EXPIRY-0002", "1001", 3).await;
 
     // The day before expiry the voucher is usable; on 2026-11-28 (created + 180) it is not.
     server.clock.set(api::date("2026-11-27"));
@@ -462,7 +462,7 @@ async fn expiry_and_renewal(server: Server) {
     // the date it opens; inside the window it extends by a year from the old expiry.
     server.clock.set(api::date("2027-04-01"));
     let early = server
-        .post("/v1/partners/1001/enrollments/microsoft-365/renewal")
+        .post("/v1/partners/1001/enrollments/desktop/renewal")
         .signed_as("partner_admin")
         .send()
         .await
@@ -472,7 +472,7 @@ async fn expiry_and_renewal(server: Server) {
     // Facts must still be valid on the renewal date: the training was renewed.
     let mut renewed_facts = facts();
     renewed_facts["complianceTraining"] =
-        json!([{ "programId": "microsoft-365", "completedOn": "2027-03-01" }]);
+        json!([{ "programId": "desktop", "completedOn": "2027-03-01" }]);
     server
         .put("/v1/partners/1001/qualifications")
         .signed_as("program_admin")
@@ -490,7 +490,7 @@ async fn expiry_and_renewal(server: Server) {
         .json();
     assert_eq!(enrollments[0]["status"], "renewalDue");
     let renewed = server
-        .post("/v1/partners/1001/enrollments/microsoft-365/renewal")
+        .post("/v1/partners/1001/enrollments/desktop/renewal")
         .signed_as("partner_admin")
         .send()
         .await
@@ -510,7 +510,7 @@ async fn expiry_and_renewal(server: Server) {
         .json();
     assert_eq!(enrollments[0]["status"], "expired");
     let gone = server
-        .post("/v1/partners/1001/enrollments/microsoft-365/renewal")
+        .post("/v1/partners/1001/enrollments/desktop/renewal")
         .signed_as("partner_admin")
         .send()
         .await

@@ -174,9 +174,9 @@ async fn seed(dir: &Path) {
     client
         .ok(Method::PUT, "/v1/partners/1001/qualifications", true, json!({
             "competencies": [{ "area": "Modern Work", "validFrom": "2026-01-01", "validUntil": "2028-01-01" }],
-            "complianceTraining": [{ "programId": "microsoft-365", "completedOn": "2026-05-01" }],
+            "complianceTraining": [{ "programId": "desktop", "completedOn": "2026-05-01" }],
             "consultants": [{ "consultantId": "c-1", "name": "Wei", "exams": [{ "code": "MS-102", "passedOn": "2026-02-01" }] }],
-            "providerAgreements": [{ "programId": "microsoft-365", "signedOn": "2026-01-15", "validUntil": "2028-01-15" }],
+            "providerAgreements": [{ "programId": "desktop", "signedOn": "2026-01-15", "validUntil": "2028-01-15" }],
         }))
         .await;
     client
@@ -184,7 +184,7 @@ async fn seed(dir: &Path) {
             Method::POST,
             "/v1/partners/1001/enrollments",
             false,
-            json!({ "programId": "microsoft-365", "locationIds": ["11"] }),
+            json!({ "programId": "desktop", "locationIds": ["11"] }),
         )
         .await;
     let cycle =
@@ -197,7 +197,7 @@ async fn seed(dir: &Path) {
                 "/v1/vouchers",
                 true,
                 json!({ "voucherNumber": number,
-                "programId": "microsoft-365", "days": 3, "customerName": "Contoso",
+                "programId": "desktop", "days": 3, "customerName": "Contoso",
                 "adminEmail": "admin@contoso.example", "partnerId": "1001" }),
             )
             .await;

@@ -135,7 +135,7 @@ fn segment() -> impl Strategy<Value = String> {
     prop_oneof![
         Just("1001".to_owned()),
         Just("SAPS0001M365".to_owned()),
-        Just("microsoft-365".to_owned()),
+        Just("desktop".to_owned()),
         Just("approve".to_owned()),
         Just("reserve".to_owned()),
         Just("plan.pdf".to_owned()),

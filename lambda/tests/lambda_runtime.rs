@@ -320,10 +320,7 @@ async fn bootstrap_answers_api_gateway_v2_events() {
             "/v1/partners/1001/enrollments",
             "",
             Some(admin.clone()),
-            Some((
-                r#"{"programId":"microsoft-365","locationIds":["11"]}"#,
-                false,
-            )),
+            Some((r#"{"programId":"desktop","locationIds":["11"]}"#, false)),
         ))
         .await;
     assert_eq!(status, 201, "{response}");

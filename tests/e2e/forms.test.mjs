@@ -55,19 +55,19 @@ const plan = file("plan.pdf", PDF, "%PDF-1.7 plan");
 const cases = [
   {
     form: "eligibility",
-    bad: { "programId": "microsoft-365", "competencies[0].area": "Modern Work",
+    bad: { "programId": "desktop", "competencies[0].area": "Modern Work",
       "competencies[0].validFrom": "2026-05-01", "competencies[0].validUntil": "2026-01-01" },
     expected: (locale) => rules.checkQualifications(
       { competencies: [{ area: "Modern Work", validFrom: "2026-05-01", validUntil: "2026-01-01" }] }, TODAY, locale),
     good: { "competencies[0].validFrom": "2025-01-01", "competencies[0].validUntil": "2027-01-01" },
-    result: /Modern Work|microsoft-365/,
+    result: /Modern Work|desktop/,
   },
   {
     form: "enrollment",
     bad: { locationIds: "11, 99" },
     expected: (locale) => rules.checkEnrollmentForm(
       { locationIds: ["11", "99"], context: { partnerLocations: sample.partnerLocations } }, TODAY, locale),
-    good: { programId: "microsoft-365", locationIds: "11, 12" },
+    good: { programId: "desktop", locationIds: "11, 12" },
   },
   {
     form: "profile",
@@ -82,7 +82,7 @@ const cases = [
     form: "directory",
     bad: { country: "ZZZ", language: "english" },
     expected: (locale) => rules.checkSearchForm({ country: "ZZZ", language: "english" }, TODAY, locale),
-    good: { programId: "microsoft-365", country: "GB", language: "en" },
+    good: { programId: "desktop", country: "GB", language: "en" },
   },
   {
     form: "validation",

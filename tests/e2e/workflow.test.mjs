@@ -133,10 +133,10 @@ test("the page offers the demo roles and lists the partner's vouchers", async ()
 });
 
 test("eligibility, enrollment, profile and the directory", async () => {
-  const eligibility = await submit("eligibility", { programId: "microsoft-365" });
-  assert.match(eligibility.result, /microsoft-365 — Status: Active/);
+  const eligibility = await submit("eligibility", { programId: "desktop" });
+  assert.match(eligibility.result, /desktop — Status: Active/);
 
-  const enrolled = await submit("enrollment", { programId: "microsoft-365", locationIds: "11, 12" });
+  const enrolled = await submit("enrollment", { programId: "desktop", locationIds: "11, 12" });
   assert.match(enrolled.result, /Sent; the API answered 201/);
   assert.match(enrolled.result, /Status: Active — until 2027-03-02/);
   const again = await submit("enrollment");
@@ -148,8 +148,8 @@ test("eligibility, enrollment, profile and the directory", async () => {
     contactEmail: "hello@contoso-consulting.example", phone: "+14255550100", countries: "US, CN", languages: "en, zh" });
   assert.match(profile.result, /Published: Contoso Consulting/);
 
-  const found = await submit("directory", { programId: "microsoft-365", country: "CN" });
-  assert.match(found.result, /Contoso Consulting \(1001\) — microsoft-365 — US, CN — en, zh/);
+  const found = await submit("directory", { programId: "desktop", country: "CN" });
+  assert.match(found.result, /Contoso Consulting \(1001\) — desktop — US, CN — en, zh/);
   assert.doesNotMatch(found.result, /Fabrikam/, "Fabrikam serves GB and IE only");
   const everyone = await submit("directory", { country: "" });
   assert.match(everyone.result, /Contoso Consulting/);
@@ -226,7 +226,7 @@ test("a claim whose answer is lost is retried under the same key and replayed", 
   const claim = await api(`/v1/claims/${encodeURIComponent(claimId)}`, "partner_admin");
   assert.deepStrictEqual(claim.voucherNumbers, [VOUCHER]);
   const programs = rules.run("programs", {}, TODAY, "en").output;
-  const rate = programs.find((p) => p.id === "microsoft-365").dailyRate;
+  const rate = programs.find((p) => p.id === "desktop").dailyRate;
   assert.deepStrictEqual(claim.amount, { minorUnits: rate.minorUnits, currency: rate.currency }, "1 day delivered");
   const shown = (rate.minorUnits / 100).toFixed(2);
   assert.match(retried.result, new RegExp(`Claim amount: ${shown} ${rate.currency} — State: Submitted`));
@@ -252,7 +252,7 @@ test("another partner cannot see the voucher; a read-only user cannot enroll; er
 
   await signIn("partner_user");
   await page.click('[data-locale="zh-CN"]');
-  const refused = await submit("enrollment", { programId: "microsoft-365", locationIds: "13" });
+  const refused = await submit("enrollment", { programId: "desktop", locationIds: "13" });
   assert.equal(refused.result, null);
   assert.match(refused.messages.join(""), /[\u4e00-\u9fff]/, "the server's message is in Chinese");
   await page.click('[data-locale="en"]');

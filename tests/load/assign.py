@@ -20,7 +20,7 @@ def assign(first: int) -> None:
     connection = http.client.HTTPConnection(url.hostname, url.port)
     for n in range(first, pool, WORKERS):
         body = json.dumps({
-            "voucherNumber": f"LOAD{n:08d}", "programId": "microsoft-365", "days": 5,
+            "voucherNumber": f"LOAD{n:08d}", "programId": "desktop", "days": 5,
             "customerName": "Northwind Traders", "adminEmail": "it-admin@northwind.example",
             "partnerId": "1001",
         })

@@ -33,7 +33,7 @@ export async function demo(locale: Locale): Promise<string[]> {
     const start: string = reserved.output.engagementStart;
     console.log(start);
   }
-  const status = eligibility({ programId: "azure", context: { facts: {} } }, "2026-03-02", locale);
+  const status = eligibility({ programId: "private-cloud", context: { facts: {} } }, "2026-03-02", locale);
   if (status.type === "success") {
     for (const program of status.output.programs) console.log(program.programId, program.status);
   }

@@ -23,7 +23,7 @@ pub struct AssignForm {
     /// The program.
     #[serde(default)]
     pub program_id: Option<String>,
-    /// Days, within the program's range.
+    /// Days: one of the program's engagement lengths.
     #[serde(default)]
     pub days: Option<u64>,
     /// The customer.
@@ -37,8 +37,9 @@ pub struct AssignForm {
     pub partner_id: Option<String>,
 }
 
-/// Creates a voucher on `today` (SPEC §7 `assign`): known program, days in the program's range,
-/// valid email, and a voucher number not in use (`number_in_use` is the store's answer).
+/// Creates a voucher on `today` (SPEC §7 `assign`, §15.1): a known program still taking vouchers,
+/// days one of its engagement lengths, a valid email, and a voucher number not in use
+/// (`number_in_use` is the store's answer).
 pub fn assign(
     form: &AssignForm,
     catalog: &Catalog,
@@ -69,14 +70,25 @@ pub fn assign(
             None
         }
         (Some(_), None) => None,
-        (Some(days), Some(program)) => form::number(
-            &mut problems,
-            "days",
-            Some(days),
-            u64::from(program.voucher_days.min),
-            u64::from(program.voucher_days.max),
-        ),
+        (Some(days), Some(program)) => {
+            let offered = u32::try_from(days)
+                .ok()
+                .filter(|days| program.offers_length(*days));
+            if offered.is_none() {
+                problems.push("days", length_not_offered(program));
+            }
+            offered
+        }
     };
+    if let Some(program) = program
+        && let Some(last_assign_on) = program.last_assign_on
+        && !program.assigns_on(today)
+    {
+        problems.push(
+            "programId",
+            ProblemKind::AssignmentClosed { last_assign_on },
+        );
+    }
     let customer_name = form::parsed(
         &mut problems,
         "customerName",
@@ -123,6 +135,18 @@ pub fn assign(
         };
         Some((voucher, history))
     })
+}
+
+/// `program.lengthNotOffered`, naming the lengths `program` offers.
+fn length_not_offered(program: &Program) -> ProblemKind {
+    let allowed: Vec<String> = program
+        .engagement_lengths
+        .iter()
+        .map(u32::to_string)
+        .collect();
+    ProblemKind::LengthNotOffered {
+        allowed: allowed.join(", "),
+    }
 }
 
 /// The voucher validation form: number and the customer's administrator email.

@@ -601,6 +601,15 @@ pub fn check_kind(
             ProblemKind::EnrollmentNotActive { on: world.today },
         );
     }
+    if kind == EventKind::Redeem
+        && let Some(last_redeem_on) = world.program.last_redeem_on
+    {
+        problems.check(
+            world.program.redeems_on(today),
+            "voucherNumber",
+            ProblemKind::RedemptionClosed { last_redeem_on },
+        );
+    }
     Ok(to)
 }
 

@@ -254,9 +254,9 @@ impl Server {
 pub fn m365_facts() -> Value {
     serde_json::json!({
         "competencies": [{ "area": "Modern Work", "validFrom": "2026-01-01", "validUntil": "2028-01-01" }],
-        "complianceTraining": [{ "programId": "microsoft-365", "completedOn": "2026-05-01" }],
+        "complianceTraining": [{ "programId": "desktop", "completedOn": "2026-05-01" }],
         "consultants": [{ "consultantId": "c-1", "name": "Wei", "exams": [{ "code": "MS-102", "passedOn": "2026-02-01" }] }],
-        "providerAgreements": [{ "programId": "microsoft-365", "signedOn": "2026-01-15", "validUntil": "2028-01-15" }],
+        "providerAgreements": [{ "programId": "desktop", "signedOn": "2026-01-15", "validUntil": "2028-01-15" }],
     })
 }
 
@@ -279,7 +279,7 @@ pub async fn enrolled_partner(server: &Server) {
     server
         .post("/v1/partners/1001/enrollments")
         .signed_as("partner_admin")
-        .json(&serde_json::json!({ "programId": "microsoft-365", "locationIds": ["11"] }))
+        .json(&serde_json::json!({ "programId": "desktop", "locationIds": ["11"] }))
         .send()
         .await
         .expect(201);
@@ -292,7 +292,7 @@ pub async fn assign_all(server: &Server, numbers: &[String]) {
             .post("/v1/vouchers")
             .signed_as("program_admin")
             .json(
-                &serde_json::json!({ "voucherNumber": number, "programId": "microsoft-365",
+                &serde_json::json!({ "voucherNumber": number, "programId": "desktop",
                 "days": 3, "customerName": "Contoso", "adminEmail": "admin@contoso.example",
                 "partnerId": "1001" }),
             )

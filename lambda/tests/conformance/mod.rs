@@ -81,7 +81,7 @@ pub fn admin(partner: &str) -> Actor {
 }
 
 fn program() -> ProgramId {
-    ProgramId::parse("microsoft-365").expect("program")
+    ProgramId::parse("desktop").expect("program")
 }
 
 /// A voucher assigned by core's `assign` rule on `created_on`.
@@ -92,7 +92,7 @@ pub fn assigned(
 ) -> (Voucher, HistoryEntry) {
     let form = AssignForm {
         voucher_number: Some(voucher_number.into()),
-        program_id: Some("microsoft-365".into()),
+        program_id: Some("desktop".into()),
         days: Some(5),
         customer_name: Some("Contoso Ltd".into()),
         admin_email: Some("it-admin@contoso.example".into()),
@@ -101,7 +101,7 @@ pub fn assigned(
     voucher::assign(&form, catalog(), false, created_on).expect("assign")
 }
 
-/// An active enrollment in microsoft-365 around [`TODAY`].
+/// An active enrollment in desktop around [`TODAY`].
 pub fn enrollment() -> Enrollment {
     Enrollment {
         program_id: program(),
@@ -990,7 +990,7 @@ pub async fn voucher_pagination_has_no_gaps(store: Arc<dyn Store>) {
 /// 1,000 partners: names with case and duplicates, several countries and languages, some
 /// enrollments withdrawn or long expired, some partners without a profile.
 fn many_partners() -> Vec<Partner> {
-    let programs = ["microsoft-365", "azure", "security"];
+    let programs = ["desktop", "private-cloud", "exchange"];
     let countries = ["US", "CN", "DE", "FR"];
     let languages = ["en", "zh", "de", "fr"];
     (0..1000u64)
@@ -1022,7 +1022,7 @@ fn many_partners() -> Vec<Partner> {
             partner.enrollments = vec![enrollment];
             if i % 5 == 0 {
                 partner.enrollments.push(Enrollment {
-                    program_id: ProgramId::parse("azure").unwrap(),
+                    program_id: ProgramId::parse("private-cloud").unwrap(),
                     ..self::enrollment()
                 });
             }
@@ -1067,7 +1067,7 @@ pub async fn directory_pagination_matches_core(store: Arc<dyn Store>) {
     let searches = [
         SearchForm::default(),
         SearchForm {
-            program_id: Some("azure".into()),
+            program_id: Some("private-cloud".into()),
             ..SearchForm::default()
         },
         SearchForm {
@@ -1076,11 +1076,11 @@ pub async fn directory_pagination_matches_core(store: Arc<dyn Store>) {
         },
         SearchForm {
             language: Some("zh".into()),
-            program_id: Some("security".into()),
+            program_id: Some("exchange".into()),
             ..SearchForm::default()
         },
         SearchForm {
-            program_id: Some("business-applications".into()),
+            program_id: Some("dynamics".into()),
             ..SearchForm::default()
         },
     ];
@@ -1163,7 +1163,7 @@ pub async fn directory_follows_profile_and_enrollments(store: Arc<dyn Store>) {
         .await
         .unwrap();
     assert_eq!(listed(store, None).await, ["Contoso"]);
-    assert!(listed(store, Some("azure")).await.is_empty());
+    assert!(listed(store, Some("private-cloud")).await.is_empty());
     assert_eq!(listed_in(store, None, Some("us"), None).await, ["Contoso"]);
     assert_eq!(
         listed_in(store, None, Some("us"), Some("en")).await,
@@ -1171,21 +1171,21 @@ pub async fn directory_follows_profile_and_enrollments(store: Arc<dyn Store>) {
     );
     assert!(listed_in(store, None, Some("cn"), None).await.is_empty());
 
-    // Renamed and enrolled in azure too: the old position is gone, the new ones are there.
+    // Renamed and enrolled in private-cloud too: the old position is gone, the new ones are there.
     let mut renamed = with_profile.next_version();
     renamed.profile = Some(profile("Zeta Contoso", &["CN"], &["en", "zh"]));
     renamed.enrollments.push(Enrollment {
-        program_id: ProgramId::parse("azure").unwrap(),
+        program_id: ProgramId::parse("private-cloud").unwrap(),
         ..enrollment()
     });
     save_partner(store, Some(with_profile), renamed.clone())
         .await
         .unwrap();
     assert_eq!(listed(store, None).await, ["Zeta Contoso"]);
-    assert_eq!(listed(store, Some("azure")).await, ["Zeta Contoso"]);
+    assert_eq!(listed(store, Some("private-cloud")).await, ["Zeta Contoso"]);
     assert!(listed_in(store, None, Some("us"), None).await.is_empty());
     assert_eq!(
-        listed_in(store, Some("azure"), Some("cn"), Some("zh")).await,
+        listed_in(store, Some("private-cloud"), Some("cn"), Some("zh")).await,
         ["Zeta Contoso"]
     );
     assert_eq!(
@@ -1208,13 +1208,13 @@ pub async fn directory_follows_profile_and_enrollments(store: Arc<dyn Store>) {
     }
     save_partner(store, Some(renamed), withdrawn).await.unwrap();
     assert!(listed(store, None).await.is_empty());
-    assert!(listed(store, Some("azure")).await.is_empty());
+    assert!(listed(store, Some("private-cloud")).await.is_empty());
     for (program, country, language) in [
         (None, None, None),
-        (Some("azure"), None, None),
+        (Some("private-cloud"), None, None),
         (None, Some("CN"), None),
         (None, None, Some("zh")),
-        (Some("azure"), Some("CN"), Some("zh")),
+        (Some("private-cloud"), Some("CN"), Some("zh")),
     ] {
         assert!(
             store
