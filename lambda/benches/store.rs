@@ -25,10 +25,11 @@ use saps_core::value::{Email, LocationId, PartnerId, ProgramId, VoucherNumber};
 use saps_core::voucher::{
     self, Actor, AssignForm, ReservationForm, Voucher, VoucherEvent, VoucherState, World,
 };
-use saps_lambda::store::dynamo::{self, DynamoStore};
+use saps_lambda::store::dynamo::{self, DynamoStore, RequestCounter};
 use saps_lambda::store::sqlite::SqliteStore;
 use saps_lambda::store::{Commit, Partner, PartnerSave, Store, directory as store_directory};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 /// Requests in flight at once, as a small Lambda fleet or the local server would have.
@@ -98,6 +99,10 @@ struct Figures {
     per_second: f64,
     p50: Duration,
     p99: Duration,
+    /// DynamoDB requests per operation, where the backend counts them.
+    requests: Option<f64>,
+    /// Directory entries per page, for directory pages.
+    items: Option<f64>,
 }
 
 fn figures(name: &str, mut latencies: Vec<Duration>, wall: Duration) -> Figures {
@@ -109,6 +114,8 @@ fn figures(name: &str, mut latencies: Vec<Duration>, wall: Duration) -> Figures 
         per_second: latencies.len() as f64 / wall.as_secs_f64(),
         p50: at(0.50),
         p99: at(0.99),
+        requests: None,
+        items: None,
     }
 }
 
@@ -259,8 +266,11 @@ async fn directory_pages(
     count: usize,
 ) -> Figures {
     let store = Arc::clone(store);
-    measure(name, count, move |i| {
+    let items = Arc::new(AtomicUsize::new(0));
+    let counted = Arc::clone(&items);
+    let mut row = measure(name, count, move |i| {
         let store = Arc::clone(&store);
+        let counted = Arc::clone(&counted);
         async move {
             let mut random = Lcg(i as u64 + 1);
             let at = partner(random.below(partners));
@@ -280,13 +290,21 @@ async fn directory_pages(
                 .await
                 .unwrap();
             assert!(page.items.len() <= 20);
+            counted.fetch_add(page.items.len(), Ordering::Relaxed);
         }
     })
-    .await
+    .await;
+    row.items = Some(items.load(Ordering::Relaxed) as f64 / count as f64);
+    row
 }
 
-/// A page with each of [`FILTERS`] among `partners`.
-async fn directory_by_filter(store: &Arc<dyn Store>, partners: usize) -> Vec<Figures> {
+/// A page with each of [`FILTERS`] among `partners`. With a `counter` (DynamoDB), each row
+/// also says how many requests a page took: the cost that must stay flat as the directory grows.
+async fn directory_by_filter(
+    store: &Arc<dyn Store>,
+    counter: Option<&RequestCounter>,
+    partners: usize,
+) -> Vec<Figures> {
     let mut out = Vec::new();
     for filters in FILTERS {
         let name = format!(
@@ -294,7 +312,12 @@ async fn directory_by_filter(store: &Arc<dyn Store>, partners: usize) -> Vec<Fig
             filters.label,
             partners / 1000
         );
-        out.push(directory_pages(store, &name, filters, partners, PAGES).await);
+        if let Some(counter) = counter {
+            counter.take();
+        }
+        let mut row = directory_pages(store, &name, filters, partners, PAGES).await;
+        row.requests = counter.map(|c| c.take().values().sum::<usize>() as f64 / PAGES as f64);
+        out.push(row);
     }
     out
 }
@@ -305,7 +328,12 @@ const PAGES: usize = 500;
 /// The operations' figures, and each filter's directory page at 1k and at `partners`.
 type BackendFigures = (Vec<Figures>, Vec<(Figures, Figures)>);
 
-async fn bench_backend(backend: &str, store: Arc<dyn Store>, partners: usize) -> BackendFigures {
+async fn bench_backend(
+    backend: &str,
+    store: Arc<dyn Store>,
+    counter: Option<&RequestCounter>,
+    partners: usize,
+) -> BackendFigures {
     eprintln!("{backend}: loading vouchers");
     const RESERVE: usize = 2000;
     const BATCHES: usize = 40;
@@ -399,13 +427,13 @@ async fn bench_backend(backend: &str, store: Arc<dyn Store>, partners: usize) ->
     eprintln!("{backend}: directory of 1,000 partners");
     grow_directory(&store, 0, 1000).await;
     // Warm up (DynamoDB Local's JIT, SQLite's page cache) so the two sizes compare fairly.
-    directory_by_filter(&store, 1000).await;
-    let small = directory_by_filter(&store, 1000).await;
+    directory_by_filter(&store, counter, 1000).await;
+    let small = directory_by_filter(&store, counter, 1000).await;
     eprintln!("{backend}: directory of {partners} partners (loading)");
     let load = Instant::now();
     grow_directory(&store, 1000, partners).await;
     eprintln!("{backend}: loaded in {:.0?}", load.elapsed());
-    let large = directory_by_filter(&store, partners).await;
+    let large = directory_by_filter(&store, counter, partners).await;
     (out, small.into_iter().zip(large).collect())
 }
 
@@ -426,14 +454,21 @@ fn report(backend: &str, rows: &[Figures], directory: &[(Figures, Figures)]) {
             row.p99.as_secs_f64() * 1e3
         );
     }
-    println!("\n| directory page of 20 | p50 ratio, large / 1k partners | p99 ratio |");
-    println!("| --- | ---: | ---: |");
+    println!(
+        "\n| directory page of 20 | p50 ratio, large / 1k partners | p99 ratio | requests per page, 1k → large | entries per page, 1k → large |"
+    );
+    println!("| --- | ---: | ---: | ---: | ---: |");
+    let shown = |figure: Option<f64>| figure.map_or("n/a".into(), |f| format!("{f:.2}"));
     for (filters, (small, large)) in FILTERS.iter().zip(directory) {
         println!(
-            "| {} | {:.2} | {:.2} |",
+            "| {} | {:.2} | {:.2} | {} → {} | {} → {} |",
             filters.label,
             large.p50.as_secs_f64() / small.p50.as_secs_f64(),
-            large.p99.as_secs_f64() / small.p99.as_secs_f64()
+            large.p99.as_secs_f64() / small.p99.as_secs_f64(),
+            shown(small.requests),
+            shown(large.requests),
+            shown(small.items),
+            shown(large.items)
         );
     }
 }
@@ -450,15 +485,18 @@ async fn main() {
     if wants("sqlite") {
         let dir = tempfile::tempdir().unwrap();
         let store: Arc<dyn Store> = Arc::new(SqliteStore::open(dir.path()).unwrap());
-        let (rows, directory) = bench_backend("sqlite", store, partners).await;
+        let (rows, directory) = bench_backend("sqlite", store, None, partners).await;
         report("SQLite (embedded, file in a temp dir)", &rows, &directory);
     }
     if wants("dynamodb") {
         let endpoint = std::env::var("SAPS_DYNAMODB_ENDPOINT")
             .expect("SAPS_DYNAMODB_ENDPOINT (scripts/bench-store.sh starts DynamoDB Local)");
-        let store = DynamoStore::new(dynamo::local_client(&endpoint), "saps-bench");
+        let counter = RequestCounter::new();
+        let client = dynamo::local_client_with(&endpoint, Some(counter.clone()));
+        let store = DynamoStore::new(client, "saps-bench");
         store.create_table().await.unwrap();
-        let (rows, directory) = bench_backend("dynamodb", Arc::new(store), partners).await;
+        let (rows, directory) =
+            bench_backend("dynamodb", Arc::new(store), Some(&counter), partners).await;
         report(
             "DynamoDB (AWS DynamoDB Local 1.25, in memory, on this machine)",
             &rows,
