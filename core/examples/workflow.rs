@@ -406,7 +406,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         date("2026-01-20")?,
     )?;
     for day in [calendar::sub_days(idle.expires_on, 1), idle.expires_on] {
-        println!("  on {day}: {:?}", idle.effective_state(day));
+        println!("  on {day}: {:?}", idle.effective_state_in(catalog, day));
     }
     let expired_world = world_on("2026-07-20")?;
     expect_refusal(

@@ -77,7 +77,32 @@ pub struct Program {
     )]
     #[cfg_attr(feature = "wasm", tsify(type = "string | null", optional))]
     pub last_redeem_on: Option<NaiveDate>,
+    /// Extensions of the life of vouchers created before a day, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "wasm", tsify(optional))]
+    pub expiry_extensions: Vec<ExpiryExtension>,
 }
+
+/// Moves the expiry of every voucher of a program created before a day (SPEC §15.1), e.g. 90
+/// days for vouchers created before a disruption. It is applied on every read, never written
+/// into a voucher, so adding one takes effect at once for vouchers already stored.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ExpiryExtension {
+    /// Vouchers created before this day are extended.
+    #[serde(with = "serde_date")]
+    #[cfg_attr(feature = "wasm", tsify(type = "string"))]
+    pub created_before: NaiveDate,
+    /// Days added to their expiry, 1 to [`MAX_EXTENSION_DAYS`].
+    pub days: u32,
+    /// Why, for the people reading the catalog (1–200 characters).
+    pub reason: String,
+}
+
+/// The most days one extension adds.
+pub const MAX_EXTENSION_DAYS: u32 = 365;
 
 /// Every engagement length the program knows, in days (SPEC §15.1: never more than 15).
 pub const ENGAGEMENT_LENGTHS: [u32; 5] = [1, 3, 5, 10, 15];
@@ -96,6 +121,21 @@ impl Program {
     /// Whether vouchers may still be redeemed on `today`.
     pub fn redeems_on(&self, today: NaiveDate) -> bool {
         self.last_redeem_on.is_none_or(|last| today <= last)
+    }
+
+    /// The days the program's extensions add to the life of a voucher created on `created_on`.
+    pub fn extension_days(&self, created_on: NaiveDate) -> u32 {
+        self.expiry_extensions
+            .iter()
+            .filter(|extension| created_on < extension.created_before)
+            .map(|extension| extension.days)
+            .sum()
+    }
+
+    /// The most days any voucher of the program is extended by (one created before every
+    /// extension's day): how far past its stored `expiresOn` a voucher may still be valid.
+    pub fn max_extension_days(&self) -> u32 {
+        self.expiry_extensions.iter().map(|e| e.days).sum()
     }
 }
 
@@ -251,6 +291,16 @@ impl Catalog {
             .as_ref()
     }
 
+    /// The most days any voucher of any program is extended by: a store listing vouchers by
+    /// expiry reads this far past a day's bound, and core decides on each voucher it reads.
+    pub fn max_extension_days(&self) -> u32 {
+        self.programs
+            .iter()
+            .map(Program::max_extension_days)
+            .max()
+            .unwrap_or(0)
+    }
+
     /// The program with `id`, if any.
     pub fn program(&self, id: &ProgramId) -> Option<&Program> {
         self.programs.iter().find(|p| &p.id == id)
@@ -311,6 +361,15 @@ impl Catalog {
                 && redeem < assign
             {
                 return Err(invalid("lastRedeemOn must not be before lastAssignOn"));
+            }
+            let bad_extension = program.expiry_extensions.iter().any(|e| {
+                !(1..=MAX_EXTENSION_DAYS).contains(&e.days)
+                    || crate::value::text(&e.reason, 1, 200, false).is_err()
+            });
+            if bad_extension {
+                return Err(invalid(
+                    "each expiry extension adds 1 to 365 days and gives a reason of 1 to 200 characters",
+                ));
             }
             if program.voucher_validity_days == 0 || program.claim_window_days == 0 {
                 return Err(invalid(
@@ -404,7 +463,7 @@ mod tests {
     #[test]
     fn cut_off_dates_are_the_last_days_allowed() {
         let catalog = Catalog::from_json(&with_program(
-            r#","engagementLengths":[1],"lastAssignOn":"2026-06-30","lastRedeemOn":"2026-11-30""#,
+            r#","engagementLengths":[1],"lastAssignOn":"2026-06-30","lastRedeemOn":"2027-01-01""#,
         ))
         .unwrap();
         let program = &catalog.programs[0];

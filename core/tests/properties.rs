@@ -12,7 +12,7 @@ use base64ct::Encoding as _;
 use chrono::NaiveDate;
 use proptest::prelude::*;
 use saps_core::calendar;
-use saps_core::catalog::{Catalog, Program, Requirement};
+use saps_core::catalog::{Catalog, ExpiryExtension, Program, Requirement};
 use saps_core::claim::claim_amount;
 use saps_core::completion::{CompletionReport, Deliverable, MediaType};
 use saps_core::directory::{self, SearchForm};
@@ -190,8 +190,8 @@ proptest! {
         let uploaded: Vec<Deliverable> = (0..held)
             .map(|i| Deliverable { file_name: format!("file-{i}.pdf"), ..deliverable() })
             .collect();
-        let new = check_upload(&voucher, &uploaded, "another.pdf", day(1));
-        let known = check_upload(&voucher, &uploaded, "file-0.pdf", day(1));
+        let new = check_upload(&voucher, desktop(), &uploaded, "another.pdf", day(1));
+        let known = check_upload(&voucher, desktop(), &uploaded, "file-0.pdf", day(1));
         if state != VoucherState::Reserved {
             let code = new.unwrap_err().problems()[0].kind.code();
             prop_assert_eq!(code, "voucher.invalidTransition");
@@ -402,18 +402,89 @@ fn listing_keys_find_exactly_the_effective_state() {
                 expires_on,
                 ..assigned()
             };
-            let effective = voucher.effective_state(today);
+            let effective = voucher.effective_state(desktop(), today);
             for asked in VoucherState::ALL {
                 let found = asked
                     .stored_as()
                     .iter()
-                    .any(|(state, bound)| *state == stored && bound.admits(expires_on, today));
+                    .any(|(state, bound)| *state == stored && bound.reads(expires_on, today, 0));
                 assert_eq!(
                     found,
                     asked == effective,
                     "{stored:?} expiring {expires_on}, asked {asked:?}"
                 );
             }
+        }
+    }
+}
+
+/// `program` with extensions of `(createdBefore offset, days)`.
+fn extended(extensions: &[(u32, u32)]) -> Program {
+    let mut program = desktop().clone();
+    program.expiry_extensions = extensions
+        .iter()
+        .map(|&(before, days)| ExpiryExtension {
+            created_before: day(before),
+            days,
+            reason: "test".into(),
+        })
+        .collect();
+    program
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// Expiry extensions (SPEC §15.1) never shorten a voucher's life, apply exactly to
+    /// vouchers created before their day, and adding one never moves an expiry earlier.
+    #[test]
+    fn an_extension_never_shortens_a_voucher_life(
+        extensions in prop::collection::vec((0u32..400, 1u32..=365), 0..4),
+        more in (0u32..400, 1u32..=365),
+        created in 0u32..400,
+    ) {
+        let voucher = Voucher {
+            created_on: day(created),
+            expires_on: day(created + 180),
+            ..assigned()
+        };
+        let program = extended(&extensions);
+        let expiry = voucher.expiry(&program);
+        prop_assert!(expiry >= voucher.expires_on);
+        let applying: u32 = extensions.iter().filter(|(before, _)| created < *before).map(|(_, d)| d).sum();
+        prop_assert_eq!(expiry, calendar::add_days(voucher.expires_on, applying));
+        prop_assert!(applying <= program.max_extension_days());
+        let mut longer = extensions.clone();
+        longer.push(more);
+        prop_assert!(voucher.expiry(&extended(&longer)) >= expiry);
+    }
+
+    /// With extensions, a store's key ranges widened by the program's longest extension hold
+    /// every voucher of the state asked (core then decides on each voucher read).
+    #[test]
+    fn widened_listing_keys_hold_every_voucher_of_the_state(
+        extensions in prop::collection::vec((0u32..60, 1u32..=90), 0..4),
+        created in 0u32..60,
+        stored in prop::sample::select(VoucherState::ALL.to_vec()),
+        today in 150u32..400,
+    ) {
+        let program = extended(&extensions);
+        let voucher = Voucher {
+            state: stored,
+            created_on: day(created),
+            expires_on: day(created + 180),
+            ..assigned()
+        };
+        let effective = voucher.effective_state(&program, day(today));
+        let slack = program.max_extension_days();
+        for asked in VoucherState::ALL {
+            let found = asked.stored_as().iter().any(|(state, bound)| {
+                *state == stored && bound.reads(voucher.expires_on, day(today), slack)
+            });
+            prop_assert!(
+                found || asked != effective,
+                "{:?} created {}, asked {:?} on {}", stored, created, asked, today
+            );
         }
     }
 }

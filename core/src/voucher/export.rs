@@ -1,6 +1,7 @@
 //! A partner's voucher list, filtered by effective state, and its CSV export (SPEC §7).
 
 use super::{Voucher, VoucherState};
+use crate::catalog::Catalog;
 use crate::error::ProblemKind;
 use crate::value::Named as _;
 use chrono::NaiveDate;
@@ -31,11 +32,16 @@ impl StateFilter {
 pub fn list<'v>(
     vouchers: impl IntoIterator<Item = &'v Voucher>,
     filter: StateFilter,
+    catalog: &Catalog,
     today: NaiveDate,
 ) -> Vec<&'v Voucher> {
     let mut kept: Vec<&Voucher> = vouchers
         .into_iter()
-        .filter(|v| filter.0.is_none_or(|s| v.effective_state(today) == s))
+        .filter(|v| {
+            filter
+                .0
+                .is_none_or(|s| v.effective_state_in(catalog, today) == s)
+        })
         .collect();
     // Voucher numbers are unique keys, so stability buys nothing.
     kept.sort_unstable_by(|a, b| a.voucher_number.cmp(&b.voucher_number));
@@ -44,9 +50,9 @@ pub fn list<'v>(
 
 const HEADER: &str = "voucherNumber,programId,days,customerName,adminEmail,state,createdOn,expiresOn,engagementStart,engagementEnd";
 
-/// The CSV export of `vouchers` with their effective state on `today` (RFC 4180, CRLF lines).
-/// Cells that a spreadsheet would read as a formula are prefixed with `'`.
-pub fn export_csv(vouchers: &[&Voucher], today: NaiveDate) -> String {
+/// The CSV export of `vouchers` with their effective expiry and state on `today` (RFC 4180,
+/// CRLF lines). Cells that a spreadsheet would read as a formula are prefixed with `'`.
+pub fn export_csv(vouchers: &[&Voucher], catalog: &Catalog, today: NaiveDate) -> String {
     let mut out = String::with_capacity(64 * (vouchers.len() + 1));
     out.push_str(HEADER);
     out.push_str("\r\n");
@@ -58,9 +64,9 @@ pub fn export_csv(vouchers: &[&Voucher], today: NaiveDate) -> String {
             v.days.to_string(),
             v.customer_name.clone(),
             v.admin_email.to_string(),
-            v.effective_state(today).name().to_owned(),
+            v.effective_state_in(catalog, today).name().to_owned(),
             v.created_on.to_string(),
-            v.expires_on.to_string(),
+            v.expiry_in(catalog).to_string(),
             reservation
                 .map(|r| r.engagement_start.to_string())
                 .unwrap_or_default(),

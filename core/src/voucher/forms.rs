@@ -218,12 +218,12 @@ pub fn validate(
         ));
     };
     let mut problems = Problems::new();
-    match voucher.effective_state(today) {
+    match voucher.effective_state(program, today) {
         VoucherState::Assigned => {}
         VoucherState::Expired => problems.push(
             "voucherNumber",
             ProblemKind::VoucherExpired {
-                expires_on: voucher.expires_on,
+                expires_on: voucher.expiry(program),
             },
         ),
         state => problems.push(
@@ -333,11 +333,17 @@ impl ReservationForm {
 }
 
 impl ReservationForm {
-    /// The guards against `voucher` on whichever fields parse, for a form that has problems of
-    /// its own (those are not recorded here).
-    pub fn check_against(&self, voucher: &Voucher, problems: &mut Problems) {
+    /// The guards against `voucher` of `program` on whichever fields parse, for a form that has
+    /// problems of its own (those are not recorded here).
+    pub fn check_against(&self, voucher: &Voucher, program: &Program, problems: &mut Problems) {
         let parts = self.parts(&mut Problems::new());
-        super::reservation_against(voucher, parts.admin_email.as_ref(), parts.end, problems);
+        super::reservation_against(
+            voucher,
+            program,
+            parts.admin_email.as_ref(),
+            parts.end,
+            problems,
+        );
     }
 }
 

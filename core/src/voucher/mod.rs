@@ -14,7 +14,7 @@ pub use forms::{
 };
 
 use crate::calendar::{self, serde_date};
-use crate::catalog::Program;
+use crate::catalog::{Catalog, Program};
 use crate::completion::{self, CompletionReport, Deliverable, ReservedVoucher};
 use crate::eligibility::QualificationFacts;
 use crate::enrollment::Enrollment;
@@ -112,13 +112,27 @@ pub enum ExpiryBound {
 }
 
 impl ExpiryBound {
-    /// Whether `expires_on` meets the bound on `today`.
-    pub fn admits(self, expires_on: NaiveDate, today: NaiveDate) -> bool {
+    /// The stored expiries `[from, until)` a store reads for this bound on `today` when the
+    /// catalog's extensions add at most `slack` days to a voucher's stored expiry (`None`:
+    /// open). Without extensions the range is exact; with them it holds every voucher that
+    /// can meet the bound, and core's [`Voucher::effective_state`] decides on each one read.
+    pub fn stored_range(
+        self,
+        today: NaiveDate,
+        slack: u32,
+    ) -> (Option<NaiveDate>, Option<NaiveDate>) {
+        let tomorrow = calendar::add_days(today, 1);
         match self {
-            ExpiryBound::Unexpired => today < expires_on,
-            ExpiryBound::Expired => today >= expires_on,
-            ExpiryBound::Any => true,
+            ExpiryBound::Unexpired => (Some(calendar::sub_days(tomorrow, slack)), None),
+            ExpiryBound::Expired => (None, Some(tomorrow)),
+            ExpiryBound::Any => (None, None),
         }
+    }
+
+    /// Whether a stored `expires_on` lies in [`ExpiryBound::stored_range`].
+    pub fn reads(self, expires_on: NaiveDate, today: NaiveDate, slack: u32) -> bool {
+        let (from, until) = self.stored_range(today, slack);
+        from.is_none_or(|from| expires_on >= from) && until.is_none_or(|until| expires_on < until)
     }
 }
 
@@ -165,7 +179,9 @@ pub struct Voucher {
     #[serde(with = "serde_date")]
     #[cfg_attr(feature = "wasm", tsify(type = "string"))]
     pub created_on: NaiveDate,
-    /// First day it is no longer valid: `createdOn + voucherValidityDays`.
+    /// First day it is no longer valid, as stored: `createdOn + voucherValidityDays` of the
+    /// day it was created. The program's expiry extensions move it on read
+    /// ([`Voucher::expiry`]); a [`VoucherView`] shows the moved day.
     #[serde(with = "serde_date")]
     #[cfg_attr(feature = "wasm", tsify(type = "string"))]
     pub expires_on: NaiveDate,
@@ -194,21 +210,49 @@ pub struct Voucher {
 }
 
 impl Voucher {
-    /// The state on `today`: `expired` from `expiresOn` for states that can expire (SPEC §7).
-    pub fn effective_state(&self, today: NaiveDate) -> VoucherState {
-        if self.state.can_expire() && today >= self.expires_on {
+    /// The first day it is no longer valid: the stored `expiresOn` moved by every extension of
+    /// its `program` that applies to its creation day (SPEC §15.1). Never before `expiresOn`.
+    pub fn expiry(&self, program: &Program) -> NaiveDate {
+        calendar::add_days(self.expires_on, program.extension_days(self.created_on))
+    }
+
+    /// The state on `today`: `expired` from its [`Voucher::expiry`] for states that can expire
+    /// (SPEC §7).
+    pub fn effective_state(&self, program: &Program, today: NaiveDate) -> VoucherState {
+        if self.state.can_expire() && today >= self.expiry(program) {
             VoucherState::Expired
         } else {
             self.state
         }
     }
 
-    /// The voucher as read on `today`, with its effective state and what `actor` may do next.
+    /// [`Voucher::effective_state`] under its program in `catalog`; a voucher whose program the
+    /// catalog no longer has keeps its stored expiry.
+    pub fn effective_state_in(&self, catalog: &Catalog, today: NaiveDate) -> VoucherState {
+        match catalog.program(&self.program_id) {
+            Some(program) => self.effective_state(program, today),
+            None if self.state.can_expire() && today >= self.expires_on => VoucherState::Expired,
+            None => self.state,
+        }
+    }
+
+    /// [`Voucher::expiry`] under its program in `catalog`, else the stored expiry.
+    pub fn expiry_in(&self, catalog: &Catalog) -> NaiveDate {
+        catalog
+            .program(&self.program_id)
+            .map_or(self.expires_on, |program| self.expiry(program))
+    }
+
+    /// The voucher as read on `today`, with its effective expiry and state and what `actor`
+    /// may do next.
     pub fn view(&self, actor: &Actor, program: &Program, today: NaiveDate) -> VoucherView {
+        let mut voucher = self.clone();
+        voucher.expires_on = self.expiry(program);
         VoucherView {
-            effective_state: self.effective_state(today),
+            effective_state: self.effective_state(program, today),
             allowed_actions: allowed_actions(self, actor, program, today),
-            voucher: self.clone(),
+            extended_by_days: program.extension_days(self.created_on),
+            voucher,
         }
     }
 }
@@ -219,13 +263,21 @@ impl Voucher {
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VoucherView {
-    /// The stored voucher.
+    /// The stored voucher, its `expiresOn` moved by the program's extensions.
     #[serde(flatten)]
     pub voucher: Voucher,
     /// Its state on the day asked.
     pub effective_state: VoucherState,
+    /// Days the program's extensions added to its stored expiry (SPEC §15.1).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    #[cfg_attr(feature = "wasm", tsify(optional))]
+    pub extended_by_days: u32,
     /// What the reader may do next.
     pub allowed_actions: Vec<EventKind>,
+}
+
+fn is_zero(days: &u32) -> bool {
+    *days == 0
 }
 
 /// Who acts on a voucher. A partner acts only on its own vouchers: any other answers
@@ -523,7 +575,7 @@ pub fn check(
                 report,
                 ReservedVoucher {
                     reserved_on,
-                    expires_on: voucher.expires_on,
+                    expires_on: voucher.expiry(world.program),
                     days: voucher.days,
                 },
                 world.program,
@@ -572,21 +624,21 @@ pub fn check_kind(
         return Err(rejection);
     }
     let today = world.today;
-    let effective = voucher.effective_state(today);
+    let effective = voucher.effective_state(world.program, today);
     let to = match kind {
         EventKind::Expire if voucher.state.can_expire() && effective == VoucherState::Expired => {
             VoucherState::Expired
         }
         _ => match kind.edge() {
             Some((from, to)) if voucher.state == from => to,
-            _ => return Err(state_rejection(voucher, kind, today)),
+            _ => return Err(state_rejection(voucher, kind, world.program, today)),
         },
     };
     if effective == VoucherState::Expired && kind != EventKind::Expire {
         problems.push(
             "voucherNumber",
             ProblemKind::VoucherExpired {
-                expires_on: voucher.expires_on,
+                expires_on: voucher.expiry(world.program),
             },
         );
     }
@@ -686,13 +738,18 @@ fn role_rejection(kind: EventKind, actor: &Actor) -> Option<Rejection> {
     (!allowed).then(|| Rejection::one("roles", ProblemKind::Forbidden))
 }
 
-fn state_rejection(voucher: &Voucher, kind: EventKind, today: NaiveDate) -> Rejection {
-    let effective = voucher.effective_state(today);
+fn state_rejection(
+    voucher: &Voucher,
+    kind: EventKind,
+    program: &Program,
+    today: NaiveDate,
+) -> Rejection {
+    let effective = voucher.effective_state(program, today);
     if effective == VoucherState::Expired {
         Rejection::one(
             "voucherNumber",
             ProblemKind::VoucherExpired {
-                expires_on: voucher.expires_on,
+                expires_on: voucher.expiry(program),
             },
         )
     } else {
@@ -717,6 +774,7 @@ fn reserve_guards(
 ) {
     reservation_against(
         voucher,
+        world.program,
         Some(&request.admin_email),
         Some(request.engagement_end),
         problems,
@@ -725,9 +783,11 @@ fn reserve_guards(
 }
 
 /// The reservation's guards against the voucher, on whichever fields are known: the
-/// administrator's email matches, and the engagement ends before the voucher expires.
+/// administrator's email matches, and the engagement ends before the voucher expires (its
+/// [`Voucher::expiry`] under `program`).
 pub fn reservation_against(
     voucher: &Voucher,
+    program: &Program,
     admin_email: Option<&Email>,
     engagement_end: Option<NaiveDate>,
     problems: &mut Problems,
@@ -740,12 +800,11 @@ pub fn reservation_against(
         );
     }
     if let Some(end) = engagement_end {
+        let expires_on = voucher.expiry(program);
         problems.check(
-            end < voucher.expires_on,
+            end < expires_on,
             "engagementEnd",
-            ProblemKind::EngagementEndAfterExpiry {
-                expires_on: voucher.expires_on,
-            },
+            ProblemKind::EngagementEndAfterExpiry { expires_on },
         );
     }
 }
@@ -788,11 +847,12 @@ pub enum UploadEffect {
 /// replaces one of them or adds one under the cap.
 pub fn check_upload(
     voucher: &Voucher,
+    program: &Program,
     uploaded: &[Deliverable],
     file_name: &str,
     today: NaiveDate,
 ) -> Result<UploadEffect, Rejection> {
-    let state = voucher.effective_state(today);
+    let state = voucher.effective_state(program, today);
     if state != VoucherState::Reserved {
         return Err(Rejection::one(
             "voucherNumber",
@@ -826,7 +886,7 @@ pub fn allowed_actions(
     if !actor.can_see(voucher) {
         return Vec::new();
     }
-    match (actor, voucher.effective_state(today)) {
+    match (actor, voucher.effective_state(program, today)) {
         (Actor::PartnerAdmin { .. }, VoucherState::Assigned) => {
             vec![EventKind::Validate, EventKind::Reserve]
         }

@@ -229,7 +229,8 @@ pub fn upload_deliverable(
             crate::completion::parse_file_name(raw).map_err(|k| Rejection::one("fileName", k))?
         }
     };
-    let effect = super::check_upload(voucher, &context.uploaded, &file_name, env.today)?;
+    let program = program_of(env, voucher)?;
+    let effect = super::check_upload(voucher, program, &context.uploaded, &file_name, env.today)?;
     Ok(AcceptedUpload { file_name, effect })
 }
 
@@ -251,7 +252,7 @@ fn apply(
     context: &VoucherContext,
     kind: EventKind,
     event: Result<VoucherEvent, Rejection>,
-    partial_guards: impl FnOnce(&Voucher, &mut Problems),
+    partial_guards: impl FnOnce(&Voucher, &Program, &mut Problems),
 ) -> Result<Transition, Rejection> {
     let voucher = visible_voucher(context)?;
     let world = World {
@@ -270,7 +271,7 @@ fn apply(
                 Err(refusal) => return Err(refusal),
                 Ok(_) => {
                     problems.absorb(request);
-                    partial_guards(voucher, &mut problems);
+                    partial_guards(voucher, world.program, &mut problems);
                 }
             }
             problems.finish_with(|| None)
@@ -290,8 +291,8 @@ pub fn reserve(
         &context,
         EventKind::Reserve,
         event,
-        |voucher, problems| {
-            form.check_against(voucher, problems);
+        |voucher, program, problems| {
+            form.check_against(voucher, program, problems);
         },
     )
 }
@@ -308,7 +309,7 @@ pub fn cancel_reservation(
         &context,
         EventKind::CancelReservation,
         event,
-        |_, _| {},
+        |_, _, _| {},
     )
 }
 
@@ -324,7 +325,7 @@ pub fn submit_completion_report(
         &context,
         EventKind::SubmitCompletionReport,
         event,
-        |_, _| {},
+        |_, _, _| {},
     )
 }
 
@@ -335,7 +336,7 @@ pub fn expire(env: &Env<'_>, _: Nothing, context: VoucherContext) -> Result<Tran
         &context,
         EventKind::Expire,
         Ok(VoucherEvent::Expire),
-        |_, _| {},
+        |_, _, _| {},
     )
 }
 
@@ -348,7 +349,7 @@ fn listed<'v>(
     let filter =
         StateFilter::parse(form.state.as_deref()).map_err(|k| Rejection::one("state", k))?;
     let visible = context.vouchers.iter().filter(|v| context.actor.can_see(v));
-    Ok(super::list(visible, filter, env.today))
+    Ok(super::list(visible, filter, env.catalog, env.today))
 }
 
 /// `listVouchers`: the actor's vouchers as read on the day.
@@ -371,6 +372,6 @@ pub fn export_csv(
 ) -> Result<Exported, Rejection> {
     let listed = listed(env, &form, &context)?;
     Ok(Exported {
-        csv: super::export_csv(&listed, env.today),
+        csv: super::export_csv(&listed, env.catalog, env.today),
     })
 }

@@ -7,6 +7,7 @@ use super::identity::Caller;
 use super::problem::{ApiError, HttpProblem};
 use super::rules::{self, QueryForm, partner_in_path};
 use super::{AppState, Services};
+use crate::store::vouchers as store_vouchers;
 use crate::store::{Commit, ConflictItem, StoreError, Upload, VoucherQuery};
 use axum::Json;
 use axum::extract::{Request, State};
@@ -291,19 +292,20 @@ pub async fn list(
         state: filter.0,
         today,
         limit,
+        extension_days: 0,
     };
     if csv {
         let mut all = Vec::new();
         let mut cursor = None;
         loop {
-            let page = s
-                .store
-                .partner_vouchers(
-                    &partner_id,
-                    page_query(MAX_PAGE as usize),
-                    cursor.as_deref(),
-                )
-                .await?;
+            let page = store_vouchers::partner_vouchers(
+                &*s.store,
+                s.catalog,
+                &partner_id,
+                page_query(MAX_PAGE as usize),
+                cursor.as_deref(),
+            )
+            .await?;
             all.extend(page.items);
             cursor = page.next_cursor;
             if cursor.is_none() {
@@ -311,7 +313,7 @@ pub async fn list(
             }
         }
         let refs: Vec<&Voucher> = all.iter().collect();
-        let text = voucher::export_csv(&refs, today);
+        let text = voucher::export_csv(&refs, s.catalog, today);
         return Ok((
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
@@ -324,10 +326,14 @@ pub async fn list(
         )
             .into_response());
     }
-    let page = s
-        .store
-        .partner_vouchers(&partner_id, page_query(limit), query.cursor.as_deref())
-        .await?;
+    let page = store_vouchers::partner_vouchers(
+        &*s.store,
+        s.catalog,
+        &partner_id,
+        page_query(limit),
+        query.cursor.as_deref(),
+    )
+    .await?;
     let items = page
         .items
         .iter()

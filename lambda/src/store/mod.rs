@@ -9,6 +9,7 @@
 pub mod directory;
 pub mod dynamo;
 pub mod sqlite;
+pub mod vouchers;
 
 use async_trait::async_trait;
 use chrono::NaiveDate;
@@ -258,6 +259,11 @@ pub struct VoucherQuery {
     pub today: NaiveDate,
     /// Page size, at least 1.
     pub limit: usize,
+    /// The most days the catalog's expiry extensions add to a stored expiry
+    /// ([`saps_core::catalog::Catalog::max_extension_days`]). A store widens its key ranges by
+    /// it, so a page may hold vouchers of another effective state: read pages through
+    /// [`vouchers::partner_vouchers`], which keeps core's verdict.
+    pub extension_days: u32,
 }
 
 /// The storage port. Reads are single-key or index queries (never scans); the only write is

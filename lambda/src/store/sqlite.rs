@@ -759,12 +759,12 @@ impl Store for SqliteStore {
             .map(decode_list_cursor)
             .transpose()?
             .unwrap_or_default();
-        // A voucher is expired from its `expiresOn`: keys from tomorrow on have not expired.
-        let tomorrow = query
-            .today
-            .succ_opt()
-            .map(|d| d.to_string())
-            .unwrap_or_default();
+        // Each stored state's key range (core's `ExpiryBound::stored_range`): expired keys end
+        // before tomorrow, unexpired ones start at tomorrow less the longest extension.
+        let (_, until) = ExpiryBound::Expired.stored_range(query.today, query.extension_days);
+        let (from, _) = ExpiryBound::Unexpired.stored_range(query.today, query.extension_days);
+        let text = |day: Option<chrono::NaiveDate>| day.map(|d| d.to_string()).unwrap_or_default();
+        let (expired_until, unexpired_from) = (text(until), text(from));
         let partner = partner.clone();
         let limit = i64::try_from(query.limit.max(1)).map_err(unavailable)?;
         self.read(move |c| {
@@ -782,14 +782,14 @@ impl Store for SqliteStore {
                         .enumerate()
                         .map(|(i, (_, expiry))| {
                             let bound = match expiry {
-                                ExpiryBound::Unexpired => " AND list_key >= ?3",
+                                ExpiryBound::Unexpired => " AND list_key >= ?5",
                                 ExpiryBound::Expired => " AND list_key < ?3",
                                 ExpiryBound::Any => "",
                             };
                             format!(
                                 "SELECT doc, list_key FROM vouchers WHERE partner_id = ?1
                                  AND state = ?{} AND list_key > ?2{bound}",
-                                i + 5
+                                i + 6
                             )
                         })
                         .collect();
@@ -803,10 +803,15 @@ impl Store for SqliteStore {
             let mut values: Vec<rusqlite::types::Value> = vec![
                 partner.as_str().to_owned().into(),
                 after.into(),
-                tomorrow.into(),
+                expired_until.into(),
                 (limit + 1).into(),
             ];
-            values.extend(states.into_iter().map(Into::into));
+            // ?5 and the states follow only where a state is asked (SQLite counts the
+            // parameters the statement names).
+            if !states.is_empty() {
+                values.push(unexpired_from.into());
+                values.extend(states.into_iter().map(Into::into));
+            }
             let mut statement = c.prepare_cached(&sql).map_err(unavailable)?;
             let rows = statement
                 .query_map(rusqlite::params_from_iter(values), |row| {

@@ -21,6 +21,7 @@ use saps_core::voucher::{
     StateFilter, Transition, UploadEffect, Voucher, VoucherEvent, VoucherState, World,
 };
 use saps_lambda::store::directory as store_directory;
+use saps_lambda::store::vouchers as store_vouchers;
 use saps_lambda::store::{
     Commit, ConflictItem, IdempotencyRecord, Partner, PartnerSave, Store, StoreError, Upload,
     VoucherQuery,
@@ -910,8 +911,26 @@ fn many_vouchers() -> Vec<(Voucher, HistoryEntry)> {
     all
 }
 
+/// The sample catalog with two expiry extensions of desktop, the program of every voucher
+/// here: 45 days for vouchers created before 2025-11-01 and 30 more for those created before
+/// 2025-12-15, so effective expiries cross [`TODAY`] where stored ones do not.
+pub fn extended_catalog() -> Catalog {
+    let mut catalog: serde_json::Value =
+        serde_json::from_str(saps_core::catalog::SAMPLE_CATALOG_JSON).expect("sample catalog");
+    for program in catalog["programs"].as_array_mut().expect("programs") {
+        if program["id"] == "desktop" {
+            program["expiryExtensions"] = serde_json::json!([
+                { "createdBefore": "2025-11-01", "days": 45, "reason": "first extension" },
+                { "createdBefore": "2025-12-15", "days": 30, "reason": "second extension" }
+            ]);
+        }
+    }
+    Catalog::from_json(&catalog.to_string()).expect("extended catalog")
+}
+
 async fn page_all(
     store: &dyn Store,
+    catalog: &Catalog,
     partner: &str,
     state: Option<VoucherState>,
     limit: usize,
@@ -919,18 +938,20 @@ async fn page_all(
     let mut seen = Vec::new();
     let mut cursor: Option<String> = None;
     loop {
-        let page = store
-            .partner_vouchers(
-                &partner_id(partner),
-                VoucherQuery {
-                    state,
-                    today: today(),
-                    limit,
-                },
-                cursor.as_deref(),
-            )
-            .await
-            .unwrap();
+        let page = store_vouchers::partner_vouchers(
+            store,
+            catalog,
+            &partner_id(partner),
+            VoucherQuery {
+                state,
+                today: today(),
+                limit,
+                extension_days: 0,
+            },
+            cursor.as_deref(),
+        )
+        .await
+        .unwrap();
         assert!(page.items.len() <= limit);
         seen.extend(page.items);
         match page.next_cursor {
@@ -950,27 +971,40 @@ pub async fn voucher_pagination_has_no_gaps(store: Arc<dyn Store>) {
         .filter(|v| v.partner_id.as_str() == "1001")
         .collect();
     let key = |v: &Voucher| (v.expires_on, v.voucher_number.clone());
-    for state in std::iter::once(None).chain(VoucherState::ALL.into_iter().map(Some)) {
-        let listed = page_all(store, "1001", state, 37).await;
-        let keys: Vec<_> = listed.iter().map(key).collect();
-        let mut sorted = keys.clone();
-        sorted.sort();
-        sorted.dedup();
-        assert_eq!(
-            keys, sorted,
-            "{state:?}: ordered by expiry then number, no duplicates"
-        );
-        let expected: BTreeSet<_> = voucher::list(&mine, StateFilter(state), today())
-            .into_iter()
-            .map(key)
-            .collect();
-        assert_eq!(
-            keys.into_iter().collect::<BTreeSet<_>>(),
-            expected,
-            "{state:?}: no gaps, only partner 1001"
-        );
-        if state.is_none() {
-            assert_eq!(listed.len(), 1000);
+    let extended = extended_catalog();
+    let moved = mine
+        .iter()
+        .filter(|v| {
+            v.effective_state_in(catalog(), today()) != v.effective_state_in(&extended, today())
+        })
+        .count();
+    assert!(
+        moved > 20,
+        "the extensions must move vouchers across the day: {moved}"
+    );
+    for catalog in [catalog(), &extended] {
+        for state in std::iter::once(None).chain(VoucherState::ALL.into_iter().map(Some)) {
+            let listed = page_all(store, catalog, "1001", state, 37).await;
+            let keys: Vec<_> = listed.iter().map(key).collect();
+            let mut sorted = keys.clone();
+            sorted.sort();
+            sorted.dedup();
+            assert_eq!(
+                keys, sorted,
+                "{state:?}: ordered by stored expiry then number, no duplicates"
+            );
+            let expected: BTreeSet<_> = voucher::list(&mine, StateFilter(state), catalog, today())
+                .into_iter()
+                .map(key)
+                .collect();
+            assert_eq!(
+                keys.into_iter().collect::<BTreeSet<_>>(),
+                expected,
+                "{state:?}: no gaps, only partner 1001, as core reads each voucher"
+            );
+            if state.is_none() {
+                assert_eq!(listed.len(), 1000);
+            }
         }
     }
     let bogus = store
@@ -980,6 +1014,7 @@ pub async fn voucher_pagination_has_no_gaps(store: Arc<dyn Store>) {
                 state: None,
                 today: today(),
                 limit: 5,
+                extension_days: 0,
             },
             Some("not-a-cursor"),
         )

@@ -724,38 +724,35 @@ impl Store for DynamoStore {
     ) -> StoreResult<VoucherPage> {
         let after = cursor.map(decode_list_cursor).transpose()?;
         // Keys are `YYYY-MM-DD#NUMBER` over [0-9A-Z#-]: `after + "!"` is the least key above
-        // `after`, and a voucher unexpired on `today` has a key of tomorrow or later.
+        // `after`. Each stored state's day range is core's `ExpiryBound::stored_range`.
         let low = after.map(|a| format!("{a}!"));
-        let tomorrow = query.today.succ_opt().map(|d| d.to_string());
-        let limit = query.limit.max(1);
-        let segments: Vec<((&str, String, &str), Option<String>, Option<String>)> = match query
-            .state
-        {
-            None => vec![(
-                (BY_PARTNER_INDEX, vouchers_pk(partner), "GSI2"),
-                low.clone(),
-                None,
-            )],
-            Some(state) => state
-                .stored_as()
-                .into_iter()
-                .map(|(stored, expiry)| {
-                    let partition = (
-                        BY_STATE_INDEX,
-                        vouchers_in_state_pk(partner, stored),
-                        "GSI1",
-                    );
-                    match expiry {
-                        ExpiryBound::Unexpired => {
-                            let floor = [low.clone(), tomorrow.clone()].into_iter().flatten().max();
-                            (partition, floor, None)
-                        }
-                        ExpiryBound::Expired => (partition, low.clone(), tomorrow.clone()),
-                        ExpiryBound::Any => (partition, low.clone(), None),
-                    }
-                })
-                .collect(),
+        let range = |bound: ExpiryBound| {
+            let (from, until) = bound.stored_range(query.today, query.extension_days);
+            (from.map(|d| d.to_string()), until.map(|d| d.to_string()))
         };
+        let limit = query.limit.max(1);
+        let segments: Vec<((&str, String, &str), Option<String>, Option<String>)> =
+            match query.state {
+                None => vec![(
+                    (BY_PARTNER_INDEX, vouchers_pk(partner), "GSI2"),
+                    low.clone(),
+                    None,
+                )],
+                Some(state) => state
+                    .stored_as()
+                    .into_iter()
+                    .map(|(stored, expiry)| {
+                        let partition = (
+                            BY_STATE_INDEX,
+                            vouchers_in_state_pk(partner, stored),
+                            "GSI1",
+                        );
+                        let (from, until) = range(expiry);
+                        let floor = [low.clone(), from].into_iter().flatten().max();
+                        (partition, floor, until)
+                    })
+                    .collect(),
+            };
         let mut merged: Vec<(String, Voucher)> = Vec::new();
         for (partition, low, high) in segments {
             merged.extend(
