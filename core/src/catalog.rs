@@ -5,7 +5,7 @@
 pub mod rules;
 
 use crate::calendar::serde_date;
-use crate::error::{Locale, ProblemKind, Rejection};
+use crate::error::{FieldPath, Locale, ProblemKind, Problems, Rejection};
 use crate::value::{Money, ProgramId};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -36,6 +36,10 @@ pub struct Catalog {
 pub struct Program {
     /// Slug identifying the program.
     pub id: ProgramId,
+    /// Optimistic-concurrency version of the stored program, +1 per change (the sample's are
+    /// 1). In a change, the version it replaces; absent or 0 replaces whatever is stored.
+    #[serde(default)]
+    pub version: u64,
     /// Display name per locale.
     pub name: LocalizedName,
     /// What a partner must hold to be eligible (SPEC §4), at least one.
@@ -107,7 +111,125 @@ pub const MAX_EXTENSION_DAYS: u32 = 365;
 /// Every engagement length the program knows, in days (SPEC §15.1: never more than 15).
 pub const ENGAGEMENT_LENGTHS: [u32; 5] = [1, 3, 5, 10, 15];
 
+/// The most requirements, and exams per requirement, a program lists.
+pub const MAX_REQUIREMENTS: usize = 10;
+
+/// The largest daily rate, in minor units (ten million of a currency's major unit).
+pub const MAX_DAILY_RATE: u64 = 1_000_000_000;
+
 impl Program {
+    /// Records every problem of the program as written, at its field's path: names, at least
+    /// one requirement, engagement lengths from [`ENGAGEMENT_LENGTHS`], a rate, positive day
+    /// counts, cut-off dates in order and well-formed extensions.
+    pub fn check_fields(&self, problems: &mut Problems) {
+        for (field, name) in [("name.en", &self.name.en), ("name.zh-CN", &self.name.zh_cn)] {
+            if let Err(kind) = crate::value::text(name, 1, 120, false) {
+                problems.push(field, kind);
+            }
+        }
+        let count = |n: usize| (1..=MAX_REQUIREMENTS).contains(&n);
+        problems.check(
+            count(self.requirements.len()),
+            "requirements",
+            ProblemKind::Count {
+                min: 1,
+                max: MAX_REQUIREMENTS,
+            },
+        );
+        let requirements = FieldPath::new("requirements");
+        for (i, requirement) in self.requirements.iter().enumerate() {
+            if let Requirement::ConsultantExams { codes } = requirement {
+                problems.check(
+                    count(codes.len()),
+                    requirements.index(i).key("codes"),
+                    ProblemKind::Count {
+                        min: 1,
+                        max: MAX_REQUIREMENTS,
+                    },
+                );
+            }
+        }
+        let lengths = FieldPath::new("engagementLengths");
+        problems.check(
+            (1..=ENGAGEMENT_LENGTHS.len()).contains(&self.engagement_lengths.len()),
+            "engagementLengths",
+            ProblemKind::Count {
+                min: 1,
+                max: ENGAGEMENT_LENGTHS.len(),
+            },
+        );
+        let mut seen = crate::form::Seen::new();
+        for (i, days) in self.engagement_lengths.iter().enumerate() {
+            if !ENGAGEMENT_LENGTHS.contains(days) {
+                problems.push(
+                    lengths.index(i),
+                    ProblemKind::UnknownValue {
+                        value: days.to_string(),
+                        allowed: "1, 3, 5, 10, 15",
+                    },
+                );
+            } else if !seen.insert(days.to_string()) {
+                problems.push(
+                    lengths.index(i),
+                    ProblemKind::Duplicate {
+                        value: days.to_string(),
+                    },
+                );
+            }
+        }
+        problems.check(
+            u64::try_from(self.daily_rate.minor_units).is_ok_and(|rate| rate <= MAX_DAILY_RATE),
+            "dailyRate.minorUnits",
+            ProblemKind::OutOfRange {
+                min: 0,
+                max: MAX_DAILY_RATE,
+            },
+        );
+        for (field, days, min, max) in [
+            ("voucherValidityDays", self.voucher_validity_days, 1, 3650),
+            ("renewalWindowDays", self.renewal_window_days, 0, 365),
+            ("renewalGraceDays", self.renewal_grace_days, 0, 365),
+            (
+                "complianceTrainingValidityDays",
+                self.compliance_training_validity_days,
+                1,
+                3650,
+            ),
+            ("claimWindowDays", self.claim_window_days, 1, 365),
+        ] {
+            problems.check(
+                (min..=max).contains(&days),
+                field,
+                ProblemKind::OutOfRange {
+                    min: u64::from(min),
+                    max: u64::from(max),
+                },
+            );
+        }
+        if let (Some(assign), Some(redeem)) = (self.last_assign_on, self.last_redeem_on) {
+            problems.check(
+                redeem >= assign,
+                "lastRedeemOn",
+                ProblemKind::EndBeforeStart { start: assign },
+            );
+        }
+        let extensions = FieldPath::new("expiryExtensions");
+        for (i, extension) in self.expiry_extensions.iter().enumerate() {
+            let at = extensions.index(i);
+            problems.check(
+                (1..=MAX_EXTENSION_DAYS).contains(&extension.days),
+                at.key("days"),
+                ProblemKind::OutOfRange {
+                    min: 1,
+                    max: u64::from(MAX_EXTENSION_DAYS),
+                },
+            );
+            if let Err(kind) = crate::value::text(&extension.reason, 1, 200, false) {
+                problems.push(at.key("reason"), kind);
+            }
+        }
+    }
+
     /// Whether a voucher of `days` is on offer.
     pub fn offers_length(&self, days: u32) -> bool {
         self.engagement_lengths.contains(&days)
@@ -270,8 +392,8 @@ pub enum CatalogError {
     InvalidProgram {
         /// The program.
         id: String,
-        /// What is wrong.
-        reason: &'static str,
+        /// What is wrong, every problem at its field.
+        reason: String,
     },
 }
 
@@ -331,54 +453,77 @@ impl Catalog {
             if !seen.insert(id.to_owned()) {
                 return Err(CatalogError::DuplicateProgram(id.to_owned()));
             }
-            let invalid = |reason| CatalogError::InvalidProgram {
-                id: id.to_owned(),
-                reason,
-            };
-            if program.requirements.is_empty() {
-                return Err(invalid("it has no requirement"));
+            let mut problems = Problems::new();
+            program.check_fields(&mut problems);
+            if !program.engagement_lengths.is_sorted() {
+                problems.push(
+                    "engagementLengths",
+                    ProblemKind::Malformed {
+                        detail: "lengths must be listed in ascending order".into(),
+                    },
+                );
             }
-            let lengths = &program.engagement_lengths;
-            if lengths.is_empty()
-                || !lengths.is_sorted_by(|a, b| a < b)
-                || !lengths.iter().all(|days| ENGAGEMENT_LENGTHS.contains(days))
-            {
-                return Err(invalid(
-                    "engagementLengths must be ascending, distinct values of 1, 3, 5, 10 and 15",
-                ));
-            }
-            if program.daily_rate.minor_units < 0 {
-                return Err(invalid("dailyRate must not be negative"));
-            }
-            let empty_exams = program
-                .requirements
-                .iter()
-                .any(|r| matches!(r, Requirement::ConsultantExams { codes } if codes.is_empty()));
-            if empty_exams {
-                return Err(invalid("consultantExams must list at least one exam"));
-            }
-            if let (Some(assign), Some(redeem)) = (program.last_assign_on, program.last_redeem_on)
-                && redeem < assign
-            {
-                return Err(invalid("lastRedeemOn must not be before lastAssignOn"));
-            }
-            let bad_extension = program.expiry_extensions.iter().any(|e| {
-                !(1..=MAX_EXTENSION_DAYS).contains(&e.days)
-                    || crate::value::text(&e.reason, 1, 200, false).is_err()
-            });
-            if bad_extension {
-                return Err(invalid(
-                    "each expiry extension adds 1 to 365 days and gives a reason of 1 to 200 characters",
-                ));
-            }
-            if program.voucher_validity_days == 0 || program.claim_window_days == 0 {
-                return Err(invalid(
-                    "voucherValidityDays and claimWindowDays must be positive",
-                ));
-            }
+            problems
+                .finish(())
+                .map_err(|rejection| CatalogError::InvalidProgram {
+                    id: id.to_owned(),
+                    reason: rejection.to_string(),
+                })?;
         }
         Ok(())
     }
+}
+
+/// A program change by the program admin (SPEC §15.1, `PUT /v1/programs/{programId}`): the
+/// program as `proposed`, for the id in the address, over the `current` stored one (`None`:
+/// a new program). Every field is checked at once; engagement lengths are put in order; an
+/// extension may be added or lengthened, never removed or shortened (a voucher's life never
+/// shrinks); a `version` other than 0 must be the stored one. The answer is what to store,
+/// one version up.
+pub fn update_program(
+    proposed: Program,
+    path_id: &ProgramId,
+    current: Option<&Program>,
+) -> Result<Program, Rejection> {
+    let mut problems = Problems::new();
+    problems.check(
+        &proposed.id == path_id,
+        "id",
+        ProblemKind::PathMismatch {
+            path: path_id.to_string(),
+        },
+    );
+    proposed.check_fields(&mut problems);
+    let stored_version = current.map_or(0, |c| c.version);
+    if proposed.version != 0 && proposed.version != stored_version {
+        problems.push(
+            "version",
+            ProblemKind::StaleVersion {
+                sent: proposed.version,
+                current: stored_version,
+            },
+        );
+    }
+    for kept in current
+        .map(|c| c.expiry_extensions.as_slice())
+        .unwrap_or_default()
+    {
+        let still = proposed
+            .expiry_extensions
+            .iter()
+            .any(|e| e.created_before == kept.created_before && e.days >= kept.days);
+        problems.check(
+            still,
+            "expiryExtensions",
+            ProblemKind::ExtensionShortened {
+                created_before: kept.created_before,
+            },
+        );
+    }
+    let mut next = proposed;
+    next.engagement_lengths.sort_unstable();
+    next.version = stored_version.saturating_add(1);
+    problems.finish(next)
 }
 
 #[cfg(test)]

@@ -218,6 +218,20 @@ pub enum ProblemKind {
         /// The accepted values, comma-separated.
         allowed: &'static str,
     },
+    /// `field.pathMismatch`: a body's id differs from the one in the address.
+    #[error("must equal `{path}`, the id in the address")]
+    PathMismatch {
+        /// The id in the address.
+        path: String,
+    },
+    /// `request.staleVersion`: the body replaces a version that is no longer the stored one.
+    #[error("replaces version {sent}, but version {current} is stored: read it again")]
+    StaleVersion {
+        /// The version the body named.
+        sent: u64,
+        /// The stored version.
+        current: u64,
+    },
     /// `field.endBeforeStart`
     #[error("must not be before {start}")]
     EndBeforeStart {
@@ -241,6 +255,14 @@ pub enum ProblemKind {
     RedemptionClosed {
         /// The last day vouchers could be redeemed.
         last_redeem_on: NaiveDate,
+    },
+    /// `program.extensionShortened`: an existing expiry extension removed or shortened.
+    #[error(
+        "extensions can be added or lengthened, never removed or shortened: vouchers created before {created_before} would lose days"
+    )]
+    ExtensionShortened {
+        /// The `createdBefore` of the extension that would shrink.
+        created_before: NaiveDate,
     },
     /// `program.unknown`
     #[error("`{id}` is not a program of the catalog")]
@@ -463,6 +485,13 @@ impl ProblemKind {
                 value: text("bored"),
                 allowed: "offerChanged, engagementCancelled, customerChoseAnotherPartner",
             },
+            PathMismatch {
+                path: text("desktop"),
+            },
+            StaleVersion {
+                sent: 1,
+                current: 2,
+            },
             EndBeforeStart { start: day },
             LengthNotOffered {
                 allowed: text("1, 3, 5, 10, 15"),
@@ -472,6 +501,9 @@ impl ProblemKind {
             },
             RedemptionClosed {
                 last_redeem_on: day,
+            },
+            ExtensionShortened {
+                created_before: day,
             },
             UnknownProgram { id: text("nope") },
             EligibilityNotActive { on: day },
@@ -548,10 +580,13 @@ impl ProblemKind {
             InvalidInvoiceNumber => "field.invalidInvoiceNumber",
             InvalidCursor => "field.invalidCursor",
             UnknownValue { .. } => "field.unknownValue",
+            PathMismatch { .. } => "field.pathMismatch",
+            StaleVersion { .. } => "request.staleVersion",
             EndBeforeStart { .. } => "field.endBeforeStart",
             LengthNotOffered { .. } => "program.lengthNotOffered",
             AssignmentClosed { .. } => "program.assignmentClosed",
             RedemptionClosed { .. } => "program.redemptionClosed",
+            ExtensionShortened { .. } => "program.extensionShortened",
             UnknownProgram { .. } => "program.unknown",
             EligibilityNotActive { .. } => "eligibility.notActive",
             AlreadyEnrolled { .. } => "enrollment.alreadyEnrolled",
@@ -609,6 +644,7 @@ impl ProblemKind {
             | ClaimWindowClosed { .. }
             | AssignmentClosed { .. }
             | RedemptionClosed { .. }
+            | StaleVersion { .. }
             | ClaimInvalidTransition { .. } => Category::Conflict,
             VoucherNotFound | NotFound => Category::NotFound,
             Forbidden => Category::Forbidden,
@@ -652,6 +688,10 @@ impl ProblemKind {
             InvalidInvoiceNumber => "须为 1 到 40 个字母、数字、`-` 或 `/`".into(),
             InvalidCursor => "不是此搜索返回的游标".into(),
             UnknownValue { value, allowed } => format!("`{value}` 不是以下之一：{allowed}"),
+            PathMismatch { path } => format!("须与地址中的编号 `{path}` 相同"),
+            StaleVersion { sent, current } => {
+                format!("替换的是版本 {sent}，但已存储的是版本 {current}：请重新读取")
+            }
             EndBeforeStart { start } => format!("不得早于 {start}"),
             LengthNotOffered { allowed } => format!("须为本计划提供的服务天数之一：{allowed} 天"),
             AssignmentClosed { last_assign_on } => {
@@ -660,6 +700,9 @@ impl ProblemKind {
             RedemptionClosed { last_redeem_on } => {
                 format!("本计划已于 {last_redeem_on} 之后停止兑换凭证")
             }
+            ExtensionShortened { created_before } => format!(
+                "延期只能新增或延长，不能删除或缩短：{created_before} 之前创建的凭证会失去天数"
+            ),
             UnknownProgram { id } => format!("`{id}` 不是目录中的计划"),
             EligibilityNotActive { on } => format!("{on} 时此计划的资格未生效"),
             AlreadyEnrolled { expires_on } => {

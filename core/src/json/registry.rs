@@ -108,5 +108,8 @@ rules! {
         "rejectClaim" => claim::rules::reject_claim,
         "payClaim" => claim::rules::pay_claim,
         "authorize" => access::rules::authorize,
+        // The program admin's catalog form runs it from pkg/all: reading a whole program
+        // would add 40 KB to the partners' form module.
+        "updateProgram" => catalog::rules::update_program,
     }
 }
