@@ -30,6 +30,17 @@ export async function serverToday() {
   }
 }
 
+/** The catalog the server stores (`GET /v1/programs`), or null without an API behind the page. */
+export async function serverPrograms() {
+  try {
+    const reply = await fetch("/v1/programs", { headers: { accept: "application/json" } });
+    const programs = reply.ok ? await reply.json() : null;
+    return Array.isArray(programs) ? programs : null;
+  } catch {
+    return null;
+  }
+}
+
 /** The claims of a JWT, read for display only: the server verifies the signature. */
 export function claimsOf(token) {
   try {

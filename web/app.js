@@ -5,7 +5,7 @@
 // is sent to its route of the API; the server's verdict is shown the same way. Served as plain
 // files, the page has no API and a passing form shows its checked output instead.
 import init, * as rules from "../pkg/web/saps_rules.js";
-import { claimsOf, demoTokens, retryable, send, serverToday } from "./api.js";
+import { claimsOf, demoTokens, retryable, send, serverPrograms, serverToday } from "./api.js";
 import { texts } from "./i18n.js";
 import { sampleState } from "./sample.js";
 
@@ -510,6 +510,9 @@ async function connect() {
   if (!state.tokens) return;
   state.defaultToday = (await serverToday()) ?? state.defaultToday;
   state.today = state.defaultToday;
+  // The forms decide on the catalog the server stores, not the sample built into the module.
+  const programs = await serverPrograms();
+  if (programs) rules.useCatalog(programs);
   for (const el of document.querySelectorAll("[data-api-only]")) el.hidden = false;
   const select = document.getElementById("role");
   for (const role of Object.keys(state.tokens)) {

@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod blob;
+pub mod catalog;
 pub mod clock;
 pub mod demo;
 pub mod local;

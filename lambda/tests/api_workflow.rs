@@ -526,4 +526,120 @@ async fn expiry_and_renewal(server: Server) {
     assert!(codes.contains(&"enrollment.renewalClosed"), "{}", gone.text);
 }
 
-on_both_backends!(whole_workflow, expiry_and_renewal);
+/// The catalog is stored data the program admin changes (SPEC §15.1): a cut-off date stops
+/// assignments at once, a stale version is refused, an extension moves a stored voucher's
+/// expiry on the next read (lists included), and an extension cannot be taken back.
+async fn catalog_changes(server: Server) {
+    let programs = server.get("/v1/programs").send().await.expect(200).json();
+    assert_eq!(programs.as_array().unwrap().len(), 7);
+    let mut desktop = programs[0].clone();
+    assert_eq!(
+        (desktop["id"].as_str(), desktop["version"].as_u64()),
+        (Some("desktop"), Some(1))
+    );
+    onboard(&server, "1001").await;
+    assign(&server, "CATALOG-0001", "1001", 5).await;
+
+    let put = |body: &Value, who: &str| {
+        server
+            .put("/v1/programs/desktop")
+            .signed_as(who)
+            .json(body)
+            .send()
+    };
+    put(&desktop, "partner_admin").await.expect(403);
+    desktop["lastAssignOn"] = json!("2026-05-31");
+    let changed = put(&desktop, "program_admin").await.expect(200).json();
+    assert_eq!(changed["version"], 2);
+    let refused = server
+        .post("/v1/vouchers")
+        .signed_as("program_admin")
+        .json(&json!({
+            "voucherNumber": "CATALOG-0002", "programId": "desktop", "days": 5,
+            "customerName": "Northwind Traders", "adminEmail": "it-admin@northwind.example",
+            "partnerId": "1001",
+        }))
+        .send()
+        .await
+        .expect(409);
+    assert_eq!(refused.json()["code"], "program.assignmentClosed");
+    // Version 1 is no longer the stored one.
+    let stale = put(&desktop, "program_admin").await.expect(409).json();
+    assert_eq!(stale["fields"][0]["code"], "request.staleVersion");
+
+    // 60 more days for vouchers created before tomorrow: CATALOG0001 (created today, stored
+    // expiry 2026-11-28) now expires on 2027-01-27, and lists agree on the day between.
+    desktop["version"] = json!(2);
+    desktop["expiryExtensions"] =
+        json!([{ "createdBefore": "2026-06-02", "days": 60, "reason": "Regional disruption" }]);
+    put(&desktop, "program_admin").await.expect(200);
+    server.clock.set(api::date("2026-12-01"));
+    let view = server
+        .get("/v1/vouchers/CATALOG0001")
+        .signed_as("partner_admin")
+        .send()
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(view["expiresOn"], "2027-01-27");
+    assert_eq!(view["extendedByDays"], 60);
+    assert_eq!(view["effectiveState"], "assigned");
+    let listed = |state: &'static str| {
+        let server = &server;
+        async move {
+            let page = server
+                .get(&format!("/v1/partners/1001/vouchers?state={state}"))
+                .signed_as("partner_admin")
+                .send()
+                .await
+                .expect(200)
+                .json();
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v["voucherNumber"].as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(listed("assigned").await, ["CATALOG0001"]);
+    assert!(listed("expired").await.is_empty());
+
+    // An extension is never taken back; a body for another id is refused; a new id is created.
+    desktop["version"] = json!(0);
+    desktop["expiryExtensions"] = json!([]);
+    let shortened = put(&desktop, "program_admin").await.expect(422).json();
+    assert_eq!(shortened["code"], "program.extensionShortened");
+    let other = server
+        .put("/v1/programs/sharepoint")
+        .signed_as("program_admin")
+        .json(&desktop)
+        .send()
+        .await
+        .expect(422)
+        .json();
+    assert_eq!(other["fields"][0]["code"], "field.pathMismatch");
+    let mut project = programs[0].clone();
+    project["id"] = json!("project-server");
+    project["version"] = json!(0);
+    let created = server
+        .put("/v1/programs/project-server")
+        .signed_as("program_admin")
+        .json(&project)
+        .send()
+        .await
+        .expect(201)
+        .json();
+    assert_eq!(created["version"], 1);
+    let programs = server.get("/v1/programs").send().await.expect(200).json();
+    let ids: Vec<_> = programs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 8);
+    assert_eq!(ids.last(), Some(&"project-server"));
+}
+
+on_both_backends!(whole_workflow, expiry_and_renewal, catalog_changes);

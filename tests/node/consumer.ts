@@ -5,9 +5,11 @@ import init, {
   checkSearchForm,
   eligibility,
   run,
+  useCatalog,
   voucherState,
   type Failure,
   type Locale,
+  type Program,
   type ReservationForm,
   type RuleAnswer,
   type ReserveRequest,
@@ -22,6 +24,10 @@ function messages(answer: RuleAnswer<unknown>): string[] {
 
 export async function demo(locale: Locale): Promise<string[]> {
   await init();
+  // The stored catalog, as `GET /v1/programs` answers it, becomes the rules' catalog.
+  const programs: Program[] = [];
+  const used: RuleAnswer<number> = useCatalog(programs);
+  if (used.type === "failure") console.log(messages(used));
   const form: ReservationForm = {
     adminEmail: "it-admin@contoso.example",
     acceptTerms: true,

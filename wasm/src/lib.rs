@@ -62,6 +62,46 @@ pub fn rules() -> JsValue {
         .into()
 }
 
+thread_local! {
+    /// The catalog [`use_catalog`] set; `None` runs on the embedded sample.
+    static CATALOG: std::cell::RefCell<Option<std::rc::Rc<Catalog>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Makes `programs` (the array `GET /v1/programs` answers) the catalog of every later check,
+/// so the browser decides on the catalog the server stores (SPEC §15.1), not the sample it was
+/// built with. Answers `{type: "success", output: <number of programs>}`, or a tagged failure
+/// (and keeps the catalog it had) when `programs` is not a valid catalog.
+#[wasm_bindgen(js_name = useCatalog, unchecked_return_type = "RuleAnswer<number>")]
+pub fn use_catalog(
+    #[wasm_bindgen(unchecked_param_type = "Program[]")] programs: JsValue,
+) -> JsValue {
+    let read = hand_over::with_json_text(&programs, |text| match text {
+        Ok(text) => Catalog::from_json(&format!(r#"{{"programs":{text}}}"#))
+            .map_err(|error| malformed("", error.to_string())),
+        Err(detail) => Err(malformed("", detail)),
+    });
+    let text = match read {
+        Ok(catalog) => {
+            let count = catalog.programs.len();
+            let catalog = std::rc::Rc::new(catalog);
+            CATALOG.with(|current| *current.borrow_mut() = Some(catalog));
+            format!(r#"{{"type":"success","output":{count}}}"#)
+        }
+        Err(rejection) => json::reject_to_text(&rejection, Locale::En),
+    };
+    hand_over::parsed(&text)
+}
+
+/// Runs `decide` on the catalog checks use: the one [`use_catalog`] set, else the embedded
+/// sample.
+fn with_catalog<R>(decide: impl FnOnce(Result<&Catalog, String>) -> R) -> R {
+    // A clone of the `Rc`, so no borrow of the cell is held while a rule runs.
+    match CATALOG.with(|current| current.borrow().clone()) {
+        Some(catalog) => decide(Ok(&catalog)),
+        None => decide(Catalog::sample().map_err(|error| error.to_string())),
+    }
+}
+
 /// Runs `rule` on a JavaScript value and returns the tagged answer as a JavaScript value.
 pub(crate) fn answer_js(rule: &str, input: &JsValue, today: &str, locale: &str) -> JsValue {
     let (decided, locale) = decide(rule, input, today, locale);
@@ -88,15 +128,15 @@ fn decide(
         let detail = format!("`{today}` is not a date like 2026-01-31");
         return (Err(malformed("today", detail)), locale_value);
     };
-    let decided = match Catalog::sample() {
-        Err(error) => Err(malformed("", error.to_string())),
+    let decided = with_catalog(|catalog| match catalog {
+        Err(error) => Err(malformed("", error)),
         // One `JSON.stringify` and a text parse are several times faster than walking the
         // object field by field across the boundary.
         Ok(catalog) => hand_over::with_json_text(input, |text| match text {
             Ok(text) => decide_rule::<json::JsonText>(catalog, rule, text, today, locale_value),
             Err(detail) => Err(malformed("", detail)),
         }),
-    };
+    });
     (decided, locale_value)
 }
 

@@ -17,6 +17,7 @@ mod rules;
 mod vouchers;
 
 use crate::blob::BlobStore;
+use crate::catalog::Programs;
 use crate::clock::Clock;
 use crate::store::Store;
 use axum::Router;
@@ -36,12 +37,19 @@ pub struct Services {
     pub store: Arc<dyn Store>,
     /// Deliverable bytes.
     pub blobs: Arc<dyn BlobStore>,
-    /// The program catalog.
-    pub catalog: &'static Catalog,
+    /// The program catalog, as stored (SPEC §15.1).
+    pub programs: Programs,
     /// What day it is.
     pub clock: Arc<dyn Clock>,
     /// How callers are identified.
     pub identity: Identity,
+}
+
+impl Services {
+    /// The catalog one request works with ([`Programs::current`]).
+    pub async fn catalog(&self) -> Result<Arc<Catalog>, ApiError> {
+        Ok(self.programs.current(self.store.as_ref()).await?)
+    }
 }
 
 /// The shared state of the router.
@@ -52,6 +60,7 @@ pub type AppState = Arc<Services>;
 pub fn router(services: Services) -> Router {
     let v1 = Router::new()
         .route("/programs", get(partners::programs))
+        .route("/programs/{program_id}", put(partners::put_program))
         .route("/openapi.json", get(openapi::document))
         .route("/rules/{rule}", post(rules::evaluate))
         .route("/partners/{partner_id}", put(partners::register))

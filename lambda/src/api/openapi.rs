@@ -68,6 +68,7 @@ impl Modify for OpenFlattenedParts {
     ),
     paths(
         partners::programs,
+        partners::put_program,
         partners::register,
         partners::eligibility,
         partners::qualifications,

@@ -7,14 +7,14 @@ use super::problem::ApiError;
 use super::rules::{self, QueryForm, partner_in_path};
 use super::{AppState, Services};
 use crate::store::directory as store_directory;
-use crate::store::{Commit, Partner, PartnerSave};
+use crate::store::{Commit, Partner, PartnerSave, ProgramSave};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use saps_core::access::Operation;
-use saps_core::catalog::Program;
+use saps_core::catalog::{Catalog, Program};
 use saps_core::directory::{DirectoryEntry, Page, Profile, SearchForm};
 use saps_core::eligibility::rules::{self as eligibility_rules, FactsContext, ProgramFilter};
 use saps_core::eligibility::{ProgramEligibility, QualificationFacts};
@@ -74,12 +74,64 @@ pub async fn programs(
     State(s): State<AppState>,
     Lang(locale): Lang,
 ) -> Result<Json<Vec<Program>>, ApiError> {
-    let env = rules::env(&s, s.clock.today(), locale);
+    let catalog = s.catalog().await?;
+    let env = rules::env(&catalog, s.clock.today(), locale);
     Ok(Json(saps_core::catalog::rules::programs(
         &env,
         Nothing {},
         Nothing {},
     )?))
+}
+
+/// `PUT /v1/programs/{programId}` (program admin): creates or changes a catalog program
+/// (SPEC §15.1). The body is the program as `GET /v1/programs` shows it; its `version`, when
+/// given, must be the stored one. Checked by core's `update_program` on a fresh read of the
+/// catalog and written conditionally on the stored version; this instance serves the change at
+/// once, others within the catalog cache's time.
+#[utoipa::path(
+    put,
+    path = "/v1/programs/{programId}",
+    tag = "catalog",
+    request_body(content = Program, content_type = "application/json"),
+    params(
+        ("programId" = String, Path, description = "Program id (lower-case letters, digits and `-`)")
+    ),
+    responses(
+        (status = 201, description = "Created", body = Program),
+        (status = 200, description = "Changed", body = Program),
+        super::openapi::WriteErrors
+    )
+)]
+pub async fn put_program(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(program_id): Path<String>,
+    body: JsonBody,
+) -> Result<Response, ApiError> {
+    caller.authorize(Operation::MaintainCatalog, None)?;
+    let path_id = ProgramId::parse(&program_id).map_err(|k| ApiError::one("programId", k))?;
+    let proposed: Program = rules::form(body)?;
+    let catalog = s.programs.fresh(s.store.as_ref()).await?;
+    let stored = catalog.programs.iter().position(|p| p.id == path_id);
+    let current = stored.and_then(|at| catalog.programs.get(at));
+    let next = saps_core::catalog::update_program(proposed, &path_id, current)?;
+    let position = stored.unwrap_or(catalog.programs.len());
+    s.store
+        .commit(Commit {
+            programs: vec![ProgramSave {
+                position: u32::try_from(position).unwrap_or(u32::MAX),
+                program: next.clone(),
+            }],
+            ..Commit::default()
+        })
+        .await?;
+    s.programs.changed(&catalog, next.clone());
+    let status = if current.is_none() {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(next)).into_response())
 }
 
 /// The registration body: the partner's approved company locations.
@@ -199,8 +251,9 @@ pub async fn eligibility(
     caller.authorize(Operation::ReadPartner, Some(&partner_id))?;
     let on = rules::date_or_today(&s, query.date.as_deref())?;
     let partner = load(&s, &partner_id).await?;
+    let catalog = s.catalog().await?;
     let verdicts = eligibility_rules::eligibility(
-        &rules::env(&s, on, locale),
+        &rules::env(&catalog, on, locale),
         ProgramFilter {
             program_id: query.program_id,
         },
@@ -239,8 +292,9 @@ pub async fn qualifications(
     caller.authorize(Operation::MaintainQualifications, None)?;
     let partner_id = partner_in_path(&partner_id)?;
     let today = s.clock.today();
+    let catalog = s.catalog().await?;
     let facts = eligibility_rules::qualifications(
-        &rules::env(&s, today, locale),
+        &rules::env(&catalog, today, locale),
         rules::form(body)?,
         Nothing {},
     )?;
@@ -251,12 +305,11 @@ pub async fn qualifications(
     Ok(Json(facts))
 }
 
-fn enrollment_views(s: &Services, partner: &Partner) -> Vec<EnrollmentView> {
-    let today = s.clock.today();
+fn enrollment_views(catalog: &Catalog, today: NaiveDate, partner: &Partner) -> Vec<EnrollmentView> {
     partner
         .enrollments
         .iter()
-        .filter_map(|e| Some(e.view(s.catalog.program(&e.program_id)?, today)))
+        .filter_map(|e| Some(e.view(catalog.program(&e.program_id)?, today)))
         .collect()
 }
 
@@ -299,7 +352,8 @@ pub async fn enroll(
         facts: partner.facts.clone(),
         existing,
     };
-    let view = enrollment_rules::enroll(&rules::env(&s, today, locale), form, context)?;
+    let catalog = s.catalog().await?;
+    let view = enrollment_rules::enroll(&rules::env(&catalog, today, locale), form, context)?;
     let mut next = partner.next_version();
     enrollment::replace(&mut next.enrollments, view.enrollment.clone());
     save(&s, Some(partner), next).await?;
@@ -327,7 +381,8 @@ pub async fn enrollments(
     let partner_id = partner_in_path(&partner_id)?;
     caller.authorize(Operation::ReadPartner, Some(&partner_id))?;
     let partner = load(&s, &partner_id).await?;
-    Ok(Json(enrollment_views(&s, &partner)))
+    let catalog = s.catalog().await?;
+    Ok(Json(enrollment_views(&catalog, s.clock.today(), &partner)))
 }
 
 /// Core's `renew` or `withdraw`.
@@ -363,7 +418,8 @@ async fn change_enrollment(
         facts: partner.facts.clone(),
     };
     let nothing: Nothing = rules::form(body)?;
-    let view = change(&rules::env(s, today, locale), nothing, context)?;
+    let catalog = s.catalog().await?;
+    let view = change(&rules::env(&catalog, today, locale), nothing, context)?;
     let mut next = partner.next_version();
     enrollment::replace(&mut next.enrollments, view.enrollment.clone());
     save(s, Some(partner), next).await?;
@@ -466,8 +522,9 @@ pub async fn put_profile(
     let partner_id = partner_in_path(&partner_id)?;
     caller.authorize(Operation::ManagePartner, Some(&partner_id))?;
     let today = s.clock.today();
+    let catalog = s.catalog().await?;
     let profile = saps_core::directory::rules::profile(
-        &rules::env(&s, today, locale),
+        &rules::env(&catalog, today, locale),
         rules::form(body)?,
         Nothing {},
     )?;
@@ -522,8 +579,8 @@ pub async fn directory(
     State(s): State<AppState>,
     QueryForm(form): QueryForm<SearchForm>,
 ) -> Result<Json<Page<DirectoryEntry>>, ApiError> {
-    let query = form.parse(s.catalog)?;
-    let page =
-        store_directory::search(s.store.as_ref(), s.catalog, &query, s.clock.today()).await?;
+    let catalog = s.catalog().await?;
+    let query = form.parse(&catalog)?;
+    let page = store_directory::search(s.store.as_ref(), &catalog, &query, s.clock.today()).await?;
     Ok(Json(page))
 }

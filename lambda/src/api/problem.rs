@@ -218,6 +218,7 @@ fn conflict_field(item: &ConflictItem) -> &'static str {
         ConflictItem::Partner(_) => "partnerId",
         ConflictItem::Voucher(_) => "voucherNumber",
         ConflictItem::Claim(_) => "claimId",
+        ConflictItem::Program(_) => "programId",
         ConflictItem::IdempotencyKey(_) => "Idempotency-Key",
         ConflictItem::Unknown => "",
     }

@@ -75,8 +75,9 @@ pub async fn preview(
     let (_, actor) = partner_admin(&caller)?;
     let form: PreviewForm = rules::form(body)?;
     let vouchers = selected(&s, form.voucher_numbers.as_deref()).await?;
+    let catalog = s.catalog().await?;
     Ok(Json(redemption_rules::redemption_preview(
-        &rules::env(&s, s.clock.today(), locale),
+        &rules::env(&catalog, s.clock.today(), locale),
         form,
         batch_context(actor, vouchers),
     )?))
@@ -141,11 +142,12 @@ async fn redeem_batch(
     let vouchers = selected(s, form.voucher_numbers.as_deref()).await?;
     let today = s.clock.today();
     let context = batch_context(actor.clone(), vouchers);
-    let redeemed = redemption_rules::redeem(&rules::env(s, today, locale), form, context)?;
+    let catalog = s.catalog().await?;
+    let redeemed = redemption_rules::redeem(&rules::env(&catalog, today, locale), form, context)?;
     let answer = redeemed
         .vouchers
         .iter()
-        .map(|t| super::vouchers::view(s, &t.voucher, &actor, today))
+        .map(|t| super::vouchers::view(&catalog, &t.voucher, &actor, today))
         .collect::<Result<Vec<_>, _>>()?;
     let commit = Commit {
         transitions: redeemed.vouchers,
@@ -221,7 +223,8 @@ async fn claim_batch(
         ),
         ..batch_context(actor, vouchers)
     };
-    let env = rules::env(s, s.clock.today(), locale);
+    let catalog = s.catalog().await?;
+    let env = rules::env(&catalog, s.clock.today(), locale);
     let outcome = claim_rules::create_claim(&env, form, context)?;
     let answer = outcome.claim.clone();
     let commit = Commit {
@@ -317,7 +320,8 @@ pub async fn decide(
         _ => return Err(HttpProblem::RouteNotFound.into()),
     };
     let form: DecisionForm = rules::form(body)?;
-    let env = rules::env(&s, s.clock.today(), locale);
+    let catalog = s.catalog().await?;
+    let env = rules::env(&catalog, s.clock.today(), locale);
     // The claim and its vouchers are two reads: a decision committed between them leaves vouchers
     // that no longer match the claim, and the rule refuses what it sees. When the claim has moved
     // on since it was read, the refusal was a lost race: decide again on what is there now (the

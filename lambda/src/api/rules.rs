@@ -9,6 +9,7 @@ use super::problem::ApiError;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use chrono::NaiveDate;
+use saps_core::catalog::Catalog;
 use saps_core::error::{FieldPath, Locale, ProblemKind};
 use saps_core::json;
 use saps_core::rule::Env;
@@ -16,10 +17,10 @@ use saps_core::value::PartnerId;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-/// The environment core's rules run in for one request.
-pub fn env(services: &Services, today: NaiveDate, locale: Locale) -> Env<'_> {
+/// The environment core's rules run in for one request, on its catalog snapshot.
+pub fn env(catalog: &Catalog, today: NaiveDate, locale: Locale) -> Env<'_> {
     Env {
-        catalog: services.catalog,
+        catalog,
         today,
         locale,
     }
@@ -105,7 +106,8 @@ pub async fn evaluate(
     use axum::response::IntoResponse;
     let today = date_or_today(&s, query.date.as_deref())?;
     let input = super::extract::read_json_text(request).await?;
-    let output = json::decide_str(s.catalog, &rule, &input, today, locale)?;
+    let catalog = s.catalog().await?;
+    let output = json::decide_str(&catalog, &rule, &input, today, locale)?;
     // The rule wrote its output as JSON text: send that text as it is.
     let json = [(axum::http::header::CONTENT_TYPE, "application/json")];
     Ok((json, output).into_response())

@@ -16,6 +16,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use http_body_util::{BodyDataStream, BodyExt as _};
 use saps_core::access::Operation;
+use saps_core::catalog::Catalog;
 use saps_core::completion::{self, Deliverable, MAX_DELIVERABLE_BYTES, MediaType};
 use saps_core::directory::Page;
 use saps_core::error::{Category, Locale, ProblemKind, Rejection};
@@ -56,12 +57,12 @@ async fn visible(
 
 /// The voucher as `actor` reads it on `today` (one date per request: the one its rule ran on).
 pub(super) fn view(
-    s: &Services,
+    catalog: &Catalog,
     voucher: &Voucher,
     actor: &Actor,
     today: NaiveDate,
 ) -> Result<VoucherView, ApiError> {
-    let program = s.catalog.program(&voucher.program_id).ok_or_else(|| {
+    let program = catalog.program(&voucher.program_id).ok_or_else(|| {
         ApiError::Internal(format!("voucher of unknown program {}", voucher.program_id))
     })?;
     Ok(voucher.view(actor, program, today))
@@ -95,8 +96,9 @@ pub async fn assign(
         Some(n) => s.store.voucher(n).await?.is_some(),
         None => false,
     };
+    let catalog = s.catalog().await?;
     let assigned = voucher_rules::assign(
-        &rules::env(&s, today, locale),
+        &rules::env(&catalog, today, locale),
         form,
         AssignContext { number_in_use },
     )?;
@@ -107,7 +109,7 @@ pub async fn assign(
     {
         return Err(ApiError::one("partnerId", ProblemKind::NotFound));
     }
-    let answer = view(&s, &assigned.voucher, &Actor::ProgramAdmin, today)?;
+    let answer = view(&catalog, &assigned.voucher, &Actor::ProgramAdmin, today)?;
     let commit = Commit {
         new_vouchers: vec![(assigned.voucher, assigned.history)],
         ..Commit::default()
@@ -145,7 +147,8 @@ pub async fn read(
     Path(number): Path<String>,
 ) -> Result<Json<VoucherView>, ApiError> {
     let (voucher, actor) = visible(&s, &caller, &number, Operation::ReadPartner).await?;
-    Ok(Json(view(&s, &voucher, &actor, s.clock.today())?))
+    let catalog = s.catalog().await?;
+    Ok(Json(view(&catalog, &voucher, &actor, s.clock.today())?))
 }
 
 /// `GET /v1/vouchers/{voucherNumber}/history?cursor=&limit=`: the events, oldest first, a page
@@ -288,6 +291,7 @@ pub async fn list(
     };
     let limit = page_limit(query.limit)?;
     let today = s.clock.today();
+    let catalog = s.catalog().await?;
     let page_query = |limit: usize| VoucherQuery {
         state: filter.0,
         today,
@@ -300,7 +304,7 @@ pub async fn list(
         loop {
             let page = store_vouchers::partner_vouchers(
                 &*s.store,
-                s.catalog,
+                &catalog,
                 &partner_id,
                 page_query(MAX_PAGE as usize),
                 cursor.as_deref(),
@@ -313,7 +317,7 @@ pub async fn list(
             }
         }
         let refs: Vec<&Voucher> = all.iter().collect();
-        let text = voucher::export_csv(&refs, s.catalog, today);
+        let text = voucher::export_csv(&refs, &catalog, today);
         return Ok((
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
@@ -328,7 +332,7 @@ pub async fn list(
     }
     let page = store_vouchers::partner_vouchers(
         &*s.store,
-        s.catalog,
+        &catalog,
         &partner_id,
         page_query(limit),
         query.cursor.as_deref(),
@@ -337,7 +341,7 @@ pub async fn list(
     let items = page
         .items
         .iter()
-        .map(|v| view(&s, v, &actor, today))
+        .map(|v| view(&catalog, v, &actor, today))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Json(Page {
         items,
@@ -378,8 +382,9 @@ pub async fn validate(
         Some(n) => s.store.voucher(n).await?,
         None => None,
     };
+    let catalog = s.catalog().await?;
     Ok(Json(voucher_rules::validate(
-        &rules::env(&s, s.clock.today(), locale),
+        &rules::env(&catalog, s.clock.today(), locale),
         form,
         VoucherContext::new(actor, voucher),
     )?))
@@ -399,8 +404,13 @@ async fn transition<F: DeserializeOwned>(
 ) -> Result<Response, ApiError> {
     let today = s.clock.today();
     let actor = context.actor.clone();
-    let outcome = rule(&rules::env(s, today, locale), rules::form(body)?, context)?;
-    let answer = view(s, &outcome.voucher, &actor, today)?;
+    let catalog = s.catalog().await?;
+    let outcome = rule(
+        &rules::env(&catalog, today, locale),
+        rules::form(body)?,
+        context,
+    )?;
+    let answer = view(&catalog, &outcome.voucher, &actor, today)?;
     let commit = Commit {
         transitions: vec![outcome],
         ..Commit::default()
@@ -555,8 +565,12 @@ async fn accept_upload(
     let form = UploadForm {
         file_name: Some(file_name),
     };
-    let accepted =
-        voucher_rules::upload_deliverable(&rules::env(s, s.clock.today(), locale), form, context)?;
+    let catalog = s.catalog().await?;
+    let accepted = voucher_rules::upload_deliverable(
+        &rules::env(&catalog, s.clock.today(), locale),
+        form,
+        context,
+    )?;
     let media_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())

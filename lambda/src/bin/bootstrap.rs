@@ -9,6 +9,7 @@ use saps_lambda::api::identity::Identity;
 use saps_lambda::api::{self, Services};
 use saps_lambda::blob::BlobStore;
 use saps_lambda::blob::s3::{self, S3Blobs};
+use saps_lambda::catalog::{self, Programs};
 use saps_lambda::clock::SystemClock;
 use saps_lambda::maintenance;
 use saps_lambda::store::Store;
@@ -52,10 +53,16 @@ async fn main() -> Result<(), lambda_http::Error> {
         ))
         .await;
     }
+    // A first cold start on an empty table writes the sample catalog; later ones read it.
+    catalog::seed(
+        store.as_ref(),
+        Catalog::sample().map_err(|e| e.to_string())?,
+    )
+    .await?;
     let services = Services {
         store,
         blobs,
-        catalog: Catalog::sample().map_err(|e| e.to_string())?,
+        programs: Programs::from_env(),
         clock: Arc::new(SystemClock),
         identity: Identity::ApiGateway,
     };

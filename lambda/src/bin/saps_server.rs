@@ -8,6 +8,7 @@ use saps_lambda::api::identity::{Hs256Keys, Identity};
 use saps_lambda::api::{self, Services};
 use saps_lambda::blob::BlobStore;
 use saps_lambda::blob::fs::FsBlobs;
+use saps_lambda::catalog::{self, Programs};
 use saps_lambda::clock::{Clock, FixedClock, SystemClock};
 use saps_lambda::store::Store;
 use saps_lambda::store::dynamo::{self, DynamoStore};
@@ -63,7 +64,6 @@ fn parse_today(raw: &str) -> Result<chrono::NaiveDate, String> {
 
 async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     local::data_dir(&args.data_dir)?;
-    let catalog = Catalog::sample().map_err(|e| e.to_string())?;
     let store: Arc<dyn Store> = match &args.dynamodb_endpoint {
         Some(endpoint) => {
             let dynamo = DynamoStore::new(dynamo::local_client(endpoint), args.table.clone());
@@ -83,9 +83,19 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         None => local::stored_secret(&args.data_dir)?,
     };
     let keys = Hs256Keys::new(&secret);
+    // The catalog is stored data the program admin maintains: the sample is its first version.
+    let sample = Catalog::sample().map_err(|e| e.to_string())?;
+    if catalog::seed(store.as_ref(), sample).await? {
+        println!(
+            "catalog seeded with the sample's {} programs",
+            sample.programs.len()
+        );
+    }
+    let programs = Programs::from_env();
     let mut tokens = None;
     if args.demo {
-        let loaded = demo::load(store.as_ref(), catalog, clock.today()).await?;
+        let catalog = programs.fresh(store.as_ref()).await?;
+        let loaded = demo::load(store.as_ref(), &catalog, clock.today()).await?;
         let issued = local::demo_tokens(&keys)?;
         println!(
             "demo data {}; tokens (valid {} h):",
@@ -118,7 +128,7 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let services = Services {
         store,
         blobs,
-        catalog,
+        programs,
         clock,
         identity: Identity::Hs256(Box::new(keys)),
     };

@@ -13,6 +13,7 @@ pub mod vouchers;
 
 use async_trait::async_trait;
 use chrono::NaiveDate;
+use saps_core::catalog::Program;
 use saps_core::claim::Claim;
 use saps_core::completion::Deliverable;
 use saps_core::directory::Profile;
@@ -72,6 +73,8 @@ pub enum ConflictItem {
     Voucher(VoucherNumber),
     /// A claim (version moved, or the id is taken).
     Claim(ClaimId),
+    /// A catalog program (version moved, or it exists already).
+    Program(ProgramId),
     /// The idempotency key was used by another request first.
     IdempotencyKey(String),
     /// The backend did not say which item (it still wrote nothing).
@@ -84,10 +87,18 @@ impl std::fmt::Display for ConflictItem {
             ConflictItem::Partner(id) => write!(f, "partner {id}"),
             ConflictItem::Voucher(n) => write!(f, "voucher {n}"),
             ConflictItem::Claim(id) => write!(f, "claim {id}"),
+            ConflictItem::Program(id) => write!(f, "program {id}"),
             ConflictItem::IdempotencyKey(k) => write!(f, "idempotency key {k}"),
             ConflictItem::Unknown => f.write_str("an item"),
         }
     }
+}
+
+/// Stored programs in catalog order: by position, then id (two programs created at once may
+/// share a position).
+pub(crate) fn catalog_order(mut saved: Vec<ProgramSave>) -> Vec<Program> {
+    saved.sort_by(|a, b| (a.position, &a.program.id).cmp(&(b.position, &b.program.id)));
+    saved.into_iter().map(|save| save.program).collect()
 }
 
 /// Shorthand for store results.
@@ -208,6 +219,19 @@ pub struct Commit {
     /// The response to remember for an idempotency key; the key must be unused or its record
     /// expired by the new record's `written_at`.
     pub idempotency: Option<IdempotencyRecord>,
+    /// Catalog programs written (the program admin's change, or the seed of an empty store).
+    pub programs: Vec<ProgramSave>,
+}
+
+/// A catalog program to store: version 1 is new (its id must be unused), any other replaces
+/// version − 1. `position` orders the catalog.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ProgramSave {
+    /// Where the program stands in the catalog's order.
+    pub position: u32,
+    /// The program.
+    pub program: Program,
 }
 
 /// A deliverable's metadata recorded under its voucher, kept to the voucher's cap atomically.
@@ -289,6 +313,9 @@ pub trait Store: Send + Sync {
     async fn settle_directory(&self) -> StoreResult<usize> {
         Ok(0)
     }
+
+    /// The catalog's programs, in catalog order (SPEC §15.1). Empty until seeded.
+    async fn programs(&self) -> StoreResult<Vec<Program>>;
 
     /// One voucher.
     async fn voucher(&self, number: &VoucherNumber) -> StoreResult<Option<Voucher>>;

@@ -9,11 +9,13 @@
 
 use super::directory::{self, DirectoryKey, DirectoryRecord};
 use super::{
-    Commit, ConflictItem, IdempotencyRecord, Partner, Store, StoreError, StoreResult, VoucherPage,
-    VoucherQuery, decode_list_cursor, encode_list_cursor, voucher_list_key,
+    Commit, ConflictItem, IdempotencyRecord, Partner, ProgramSave, Store, StoreError, StoreResult,
+    VoucherPage, VoucherQuery, catalog_order, decode_list_cursor, encode_list_cursor,
+    voucher_list_key,
 };
 use async_trait::async_trait;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use saps_core::catalog::Program;
 use saps_core::claim::Claim;
 use saps_core::completion::Deliverable;
 use saps_core::value::Named as _;
@@ -31,6 +33,11 @@ use std::time::Duration;
 const SCHEMA: &str = "
 PRAGMA journal_mode = WAL;
 PRAGMA synchronous = NORMAL;
+CREATE TABLE IF NOT EXISTS programs (
+    program_id TEXT PRIMARY KEY,
+    version INTEGER NOT NULL,
+    doc TEXT NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS partners (
     partner_id TEXT PRIMARY KEY,
     version INTEGER NOT NULL,
@@ -481,6 +488,20 @@ fn write_voucher(tx: &Connection, voucher: &Voucher, history: &HistoryEntry) -> 
 }
 
 fn apply(tx: &Connection, commit: &Commit) -> StoreResult<()> {
+    for save in &commit.programs {
+        let id = &save.program.id;
+        versioned_write(
+            tx,
+            (
+                "INSERT INTO programs (program_id, version, doc) VALUES (?1, ?2, ?3)",
+                "UPDATE programs SET version = ?2, doc = ?3 WHERE program_id = ?1 AND version = ?4",
+            ),
+            id.as_str(),
+            save.program.version,
+            &to_doc(save)?,
+            || ConflictItem::Program(id.clone()),
+        )?;
+    }
     if let Some(save) = &commit.partner {
         let partner = &save.next;
         versioned_write(
@@ -620,6 +641,14 @@ fn apply(tx: &Connection, commit: &Commit) -> StoreResult<()> {
 
 #[async_trait]
 impl Store for SqliteStore {
+    async fn programs(&self) -> StoreResult<Vec<Program>> {
+        self.read(|c| {
+            let saved: Vec<ProgramSave> = docs(c, "SELECT doc FROM programs", [], "programs")?;
+            Ok(catalog_order(saved))
+        })
+        .await
+    }
+
     async fn partner(&self, id: &PartnerId) -> StoreResult<Option<Partner>> {
         let id = id.clone();
         self.read(move |c| {

@@ -23,8 +23,8 @@ use saps_core::voucher::{
 use saps_lambda::store::directory as store_directory;
 use saps_lambda::store::vouchers as store_vouchers;
 use saps_lambda::store::{
-    Commit, ConflictItem, IdempotencyRecord, Partner, PartnerSave, Store, StoreError, Upload,
-    VoucherQuery,
+    Commit, ConflictItem, IdempotencyRecord, Partner, PartnerSave, ProgramSave, Store, StoreError,
+    Upload, VoucherQuery,
 };
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -40,7 +40,8 @@ macro_rules! conformance_suite {
             claim_creation_is_idempotent, claim_decisions_are_versioned,
             voucher_pagination_has_no_gaps, directory_pagination_matches_core,
             directory_follows_profile_and_enrollments, history_is_append_only,
-            expired_idempotency_keys_are_free_again, uploads_are_capped_atomically);
+            expired_idempotency_keys_are_free_again, uploads_are_capped_atomically,
+            catalog_programs_are_versioned);
     };
     (@tests $make:expr; $($check:ident),*) => {
         $(
@@ -616,6 +617,7 @@ pub async fn commits_are_all_or_nothing(store: Arc<dyn Store>) {
             uploads: vec![new_upload(&fresh.voucher_number, deliverable())],
             idempotency: Some(idempotency("key-2", "never")),
             claim: None,
+            programs: vec![program_save(9, "project-server", 1)],
         })
         .await;
     assert!(
@@ -636,6 +638,7 @@ pub async fn commits_are_all_or_nothing(store: Arc<dyn Store>) {
         None
     );
     assert_eq!(load(store, "SAPS0003TEST").await, reserved.voucher);
+    assert_eq!(store.programs().await.unwrap(), vec![]);
     let listed = store_directory::search(
         store,
         catalog(),
@@ -894,6 +897,57 @@ pub async fn claim_decisions_are_versioned(store: Arc<dyn Store>) {
             .iter()
             .all(|v| v.state == VoucherState::Claimed)
     );
+}
+
+/// A program of the sample (`desktop`) stored as `id` at `version` and `position`.
+fn program_save(position: u32, id: &str, version: u64) -> ProgramSave {
+    let mut program = catalog().programs[0].clone();
+    program.id = ProgramId::parse(id).unwrap();
+    program.version = version;
+    ProgramSave { position, program }
+}
+
+/// The catalog (SPEC §15.1): programs come back in position order whatever their ids, a new
+/// id is written once, a change must replace the stored version, and a lost race writes
+/// nothing.
+pub async fn catalog_programs_are_versioned(store: Arc<dyn Store>) {
+    let store = &*store;
+    assert_eq!(store.programs().await.unwrap(), vec![]);
+    let write = |saves: Vec<ProgramSave>| {
+        store.commit(Commit {
+            programs: saves,
+            ..Commit::default()
+        })
+    };
+    write(vec![
+        program_save(0, "zeta", 1),
+        program_save(1, "alpha", 1),
+        program_save(2, "mid", 1),
+    ])
+    .await
+    .unwrap();
+    let ids = |programs: Vec<saps_core::catalog::Program>| {
+        programs
+            .into_iter()
+            .map(|p| (p.id.to_string(), p.version))
+            .collect::<Vec<_>>()
+    };
+    let order = [("zeta", 1), ("alpha", 1), ("mid", 1)].map(|(id, v)| (id.to_owned(), v));
+    assert_eq!(ids(store.programs().await.unwrap()), order);
+    let taken = write(vec![program_save(3, "alpha", 1)]).await;
+    let alpha = ConflictItem::Program(ProgramId::parse("alpha").unwrap());
+    assert!(is_conflict(&taken, &alpha), "{taken:?}");
+    write(vec![program_save(1, "alpha", 2)]).await.unwrap();
+    let stale = write(vec![program_save(1, "alpha", 2)]).await;
+    assert!(is_conflict(&stale, &alpha), "{stale:?}");
+    // Two changes racing from version 2: one wins.
+    let (a, b) = tokio::join!(
+        write(vec![program_save(1, "alpha", 3)]),
+        write(vec![program_save(1, "alpha", 3)])
+    );
+    assert!(a.is_ok() != b.is_ok(), "{a:?} {b:?}");
+    let order = [("zeta", 1), ("alpha", 3), ("mid", 1)].map(|(id, v)| (id.to_owned(), v));
+    assert_eq!(ids(store.programs().await.unwrap()), order);
 }
 
 /// 1,000 vouchers of one partner in every state (some expired by date only), 100 of another.

@@ -8,8 +8,9 @@ mod directory_index;
 
 use super::directory::{self, DirectoryKey, IndexEntry};
 use super::{
-    Commit, ConflictItem, IdempotencyRecord, Partner, Store, StoreError, StoreResult, VoucherPage,
-    VoucherQuery, decode_list_cursor, encode_list_cursor, voucher_list_key,
+    Commit, ConflictItem, IdempotencyRecord, Partner, ProgramSave, Store, StoreError, StoreResult,
+    VoucherPage, VoucherQuery, catalog_order, decode_list_cursor, encode_list_cursor,
+    voucher_list_key,
 };
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
@@ -21,10 +22,11 @@ use aws_sdk_dynamodb::types::{
     KeySchemaElement, KeyType, KeysAndAttributes, Projection, ProjectionType, Put,
     ScalarAttributeType, TransactWriteItem, Update,
 };
+use saps_core::catalog::Program;
 use saps_core::claim::Claim;
 use saps_core::completion::Deliverable;
 use saps_core::value::Named as _;
-use saps_core::value::{ClaimId, PartnerId, Sha256, VoucherNumber};
+use saps_core::value::{ClaimId, PartnerId, ProgramId, Sha256, VoucherNumber};
 use saps_core::voucher::ExpiryBound;
 use saps_core::voucher::{CustomerNotification, HistoryEntry, UploadEffect, Voucher, VoucherState};
 use serde::Serialize;
@@ -77,6 +79,13 @@ fn voucher_pk(number: &VoucherNumber) -> String {
 
 fn voucher_key(number: &VoucherNumber) -> Item {
     key(voucher_pk(number), "VOUCHER")
+}
+
+/// Every program lives in one partition, so one `Query` reads the catalog.
+const CATALOG_PK: &str = "CATALOG";
+
+fn program_key(id: &ProgramId) -> Item {
+    key(CATALOG_PK.to_owned(), format!("PROGRAM#{id}"))
 }
 
 fn claim_key(id: &ClaimId) -> Item {
@@ -634,6 +643,24 @@ impl Intercept for RequestCounter {
 
 #[async_trait]
 impl Store for DynamoStore {
+    async fn programs(&self) -> StoreResult<Vec<Program>> {
+        let mut items = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("PK = :pk")
+            .expression_attribute_values(":pk", s(CATALOG_PK.to_owned()))
+            .consistent_read(true)
+            .into_paginator()
+            .items()
+            .send();
+        let mut saved = Vec::new();
+        while let Some(item) = items.try_next().await.map_err(sdk_error)? {
+            saved.push(from_item::<ProgramSave>(&item)?);
+        }
+        Ok(catalog_order(saved))
+    }
+
     async fn partner(&self, id: &PartnerId) -> StoreResult<Option<Partner>> {
         self.get(partner_key(id)).await
     }
@@ -810,6 +837,15 @@ impl Store for DynamoStore {
             table: &self.table,
             writes: Vec::new(),
         };
+        for save in &commit.programs {
+            let id = &save.program.id;
+            tx.versioned(
+                program_key(id),
+                save.program.version,
+                to_doc(save)?,
+                ConflictItem::Program(id.clone()),
+            )?;
+        }
         if let Some(save) = &commit.partner {
             let partner = &save.next;
             let guards = ConflictItem::Partner(partner.partner_id.clone());
