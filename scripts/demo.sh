@@ -8,5 +8,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 [[ -d node_modules ]] || npm ci --no-audit --no-fund
-[[ -f pkg/web/saps_rules.js && -f pkg/web/saps_rules_bg.wasm ]] || bash scripts/build-pkg.sh
+# pkg/ is rebuilt when missing or older than the rules it is built from (a pull that changed
+# them would otherwise serve the page an old module).
+wasm=pkg/web/saps_rules_bg.wasm
+if [[ ! -f pkg/web/saps_rules.js || ! -f $wasm ]] ||
+  [[ -n "$(find core/src core/data wasm/src Cargo.lock -newer "$wasm" -type f -print -quit)" ]]; then
+  bash scripts/build-pkg.sh
+fi
 exec cargo run --quiet -p saps-lambda --bin saps-server -- --demo "$@"

@@ -86,6 +86,7 @@ fn facts(program: &Program) -> QualificationFacts {
             signed_on: date(2025, 1, 1),
             valid_until: date(2028, 1, 1),
         }],
+        membership_valid_until: Some(date(2028, 1, 1)),
     }
 }
 

@@ -73,6 +73,7 @@ fn main() -> Result<(), Box<dyn Error>> {
             }],
         }],
         provider_agreements: vec![],
+        membership_valid_until: Some(date("2027-06-30")?),
     };
     let verdict = eligibility::evaluate(program, &facts, date("2026-01-15")?);
     println!(

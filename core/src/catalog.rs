@@ -327,6 +327,9 @@ pub enum Requirement {
     },
     /// The program's provider agreement is signed.
     ProviderAgreement,
+    /// The partner's program membership runs at least
+    /// [`crate::eligibility::MEMBERSHIP_MARGIN_DAYS`] past the day (SPEC §15.2).
+    Membership,
 }
 
 /// How a [`Requirement`] is read: its fields side by side, in one pass, as for
@@ -353,6 +356,7 @@ enum RequirementKind {
     ComplianceTraining,
     ConsultantExams,
     ProviderAgreement,
+    Membership,
 }
 
 impl TryFrom<RequirementFields> for Requirement {
@@ -369,9 +373,10 @@ impl TryFrom<RequirementFields> for Requirement {
             (Kind::ConsultantExams, _, None) => Err("missing field `codes`"),
             (Kind::ComplianceTraining, None, None) => Ok(Requirement::ComplianceTraining),
             (Kind::ProviderAgreement, None, None) => Ok(Requirement::ProviderAgreement),
+            (Kind::Membership, None, None) => Ok(Requirement::Membership),
             (Kind::Competency, _, Some(_)) => Err("unknown field `codes`, expected `area`"),
             (Kind::ConsultantExams, Some(_), _) => Err("unknown field `area`, expected `codes`"),
-            (Kind::ComplianceTraining | Kind::ProviderAgreement, _, _) => {
+            (Kind::ComplianceTraining | Kind::ProviderAgreement | Kind::Membership, _, _) => {
                 Err("a requirement of this kind has no fields besides `kind`")
             }
         }

@@ -28,7 +28,19 @@ pub struct QualificationFacts {
     /// Signed provider agreements.
     #[serde(default)]
     pub provider_agreements: Vec<ProviderAgreement>,
+    /// The last day of the partner's program membership (SPEC §15.2), if known.
+    #[serde(
+        default,
+        with = "serde_date::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "wasm", tsify(type = "string | null", optional))]
+    pub membership_valid_until: Option<NaiveDate>,
 }
+
+/// How many days past the day of enrolling or renewing the membership must still run
+/// (SPEC §15.2: a membership that ends within 90 days is renewed first).
+pub const MEMBERSHIP_MARGIN_DAYS: u32 = 90;
 
 /// A company competency, valid in `[validFrom, validUntil)`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -217,6 +229,8 @@ pub enum RequiredAction {
     PassConsultantExams,
     /// Sign the program's provider agreement.
     SignProviderAgreement,
+    /// Renew the program membership before enrolling or renewing.
+    RenewMembership,
 }
 
 /// The fact that meets a requirement.
@@ -258,6 +272,14 @@ pub enum MetBy {
         #[serde(with = "serde_date")]
         #[cfg_attr(feature = "wasm", tsify(type = "string"))]
         signed_on: NaiveDate,
+    },
+    /// The program membership.
+    #[cfg_attr(feature = "openapi", schema(rename_all = "camelCase"))]
+    Membership {
+        /// Its last day.
+        #[serde(with = "serde_date")]
+        #[cfg_attr(feature = "wasm", tsify(type = "string"))]
+        valid_until: NaiveDate,
     },
 }
 
@@ -410,6 +432,15 @@ fn check_requirement(
                     }),
             ),
             RequiredAction::SignProviderAgreement,
+        ),
+        Requirement::Membership => (
+            facts.membership_valid_until.and_then(|valid_until| {
+                // Met while `on + 90 <= validUntil`: it lapses the day after `validUntil - 90`.
+                let lapses_on =
+                    calendar::add_days(calendar::sub_days(valid_until, MEMBERSHIP_MARGIN_DAYS), 1);
+                (on < lapses_on).then_some((MetBy::Membership { valid_until }, Some(lapses_on)))
+            }),
+            RequiredAction::RenewMembership,
         ),
     };
     match found {

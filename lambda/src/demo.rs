@@ -83,6 +83,7 @@ fn facts(today: NaiveDate) -> Result<QualificationFacts, DemoError> {
         "consultants": [{ "consultantId": "c-1", "name": "Wei Zhang",
             "exams": [{ "code": "MS-102", "passedOn": from }] }],
         "providerAgreements": [{ "programId": "desktop", "signedOn": from, "validUntil": until }],
+        "membershipValidUntil": until,
     }))
     .map_err(invalid)
 }

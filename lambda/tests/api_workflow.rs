@@ -26,6 +26,7 @@ fn facts() -> Value {
         "consultants": [{ "consultantId": "c-1", "name": "Wei Zhang",
             "exams": [{ "code": "MS-102", "passedOn": "2026-02-01" }] }],
         "providerAgreements": [{ "programId": "desktop", "signedOn": "2026-01-15", "validUntil": "2028-01-15" }],
+        "membershipValidUntil": "2028-01-15",
     })
 }
 

@@ -177,6 +177,7 @@ async fn seed(dir: &Path) {
             "complianceTraining": [{ "programId": "desktop", "completedOn": "2026-05-01" }],
             "consultants": [{ "consultantId": "c-1", "name": "Wei", "exams": [{ "code": "MS-102", "passedOn": "2026-02-01" }] }],
             "providerAgreements": [{ "programId": "desktop", "signedOn": "2026-01-15", "validUntil": "2028-01-15" }],
+            "membershipValidUntil": "2028-01-15",
         }))
         .await;
     client

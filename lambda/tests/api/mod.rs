@@ -260,6 +260,7 @@ pub fn m365_facts() -> Value {
         "complianceTraining": [{ "programId": "desktop", "completedOn": "2026-05-01" }],
         "consultants": [{ "consultantId": "c-1", "name": "Wei", "exams": [{ "code": "MS-102", "passedOn": "2026-02-01" }] }],
         "providerAgreements": [{ "programId": "desktop", "signedOn": "2026-01-15", "validUntil": "2028-01-15" }],
+        "membershipValidUntil": "2028-01-15",
     })
 }
 
