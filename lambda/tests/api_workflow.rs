@@ -230,6 +230,52 @@ async fn whole_workflow(server: Server) {
         .json();
     assert_eq!(uploaded["sha256"], digest.as_str());
     assert_eq!(uploaded["size"], pdf.len());
+    // The owner and a program admin download it under its name; another partner cannot see it.
+    for who in ["partner_admin", "program_admin"] {
+        let file = server
+            .get("/v1/vouchers/SAPS0001M365/deliverables/plan.pdf")
+            .signed_as(who)
+            .send()
+            .await
+            .expect(200);
+        assert_eq!(file.text.as_bytes(), pdf.as_slice());
+        assert_eq!(file.headers["content-type"], "application/pdf");
+        assert_eq!(file.headers["etag"], format!("\"{digest}\"").as_str());
+        assert_eq!(
+            file.headers["content-disposition"],
+            "attachment; filename=\"plan.pdf\"; filename*=UTF-8''plan.pdf"
+        );
+    }
+    for (who, path) in [
+        (
+            "other_partner_admin",
+            "/v1/vouchers/SAPS0001M365/deliverables/plan.pdf",
+        ),
+        (
+            "partner_admin",
+            "/v1/vouchers/SAPS0001M365/deliverables/other.pdf",
+        ),
+    ] {
+        server.get(path).signed_as(who).send().await.expect(404);
+    }
+    let named = "/v1/vouchers/SAPS0001M365/deliverables/%E4%BA%A4%E4%BB%98%20plan.pdf";
+    server
+        .put(named)
+        .signed_as("partner_admin")
+        .body("application/pdf", pdf.clone())
+        .send()
+        .await
+        .expect(201);
+    let file = server
+        .get(named)
+        .signed_as("partner_admin")
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(
+        file.headers["content-disposition"],
+        "attachment; filename=\"__ plan.pdf\"; filename*=UTF-8''%E4%BA%A4%E4%BB%98%20plan.pdf"
+    );
     let report = json!({
         "deliveredStart": "2026-06-03", "deliveredEnd": "2026-06-05", "daysDelivered": 3,
         "leadConsultantId": "c-1", "summary": "Planned the tenant migration and the security baseline.",

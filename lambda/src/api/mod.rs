@@ -100,7 +100,7 @@ pub fn router(services: Services) -> Router {
         )
         .route(
             "/vouchers/{voucher_number}/deliverables/{file_name}",
-            put(vouchers::upload),
+            put(vouchers::upload).get(vouchers::download),
         )
         .route(
             "/vouchers/{voucher_number}/completion-report",

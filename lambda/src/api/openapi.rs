@@ -88,6 +88,7 @@ impl Modify for OpenFlattenedParts {
         vouchers::cancel,
         vouchers::complete,
         vouchers::upload,
+        vouchers::download,
         redemptions::preview,
         redemptions::redeem,
         redemptions::create_claim,

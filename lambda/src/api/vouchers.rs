@@ -595,6 +595,97 @@ async fn accept_upload(
 #[schema(value_type = String, format = Binary)]
 pub struct DeliverableBytes(#[expect(dead_code, reason = "only the schema is used")] Vec<u8>);
 
+/// `GET /v1/vouchers/{voucherNumber}/deliverables/{fileName}` (the owner partner, a program
+/// admin): the uploaded file's bytes with its media type, as an attachment under its name. The
+/// bytes are checked against the recorded SHA-256 before they leave.
+#[utoipa::path(
+    get,
+    path = "/v1/vouchers/{voucherNumber}/deliverables/{fileName}",
+    tag = "vouchers",
+    params(
+        ("voucherNumber" = String, Path, description = "Voucher number (normalized: spaces and hyphens dropped, upper case)"),
+        ("fileName" = String, Path, description = "The name it was uploaded under")
+    ),
+    responses(
+        (status = 200, description = "The deliverable's bytes",
+            content(
+                (DeliverableBytes = "application/pdf"),
+                (DeliverableBytes = "application/zip"),
+                (DeliverableBytes = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+                (DeliverableBytes = "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
+                (DeliverableBytes = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            )
+        ),
+        super::openapi::ReadErrors
+    )
+)]
+pub async fn download(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path((number, file_name)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let (voucher, _) = visible(&s, &caller, &number, Operation::ReadPartner).await?;
+    let uploads = s.store.uploads(&voucher.voucher_number).await?;
+    let deliverable = uploads
+        .into_iter()
+        .find(|d| d.file_name == file_name)
+        .ok_or_else(|| ApiError::one("fileName", ProblemKind::NotFound))?;
+    let bytes = s.blobs.get(&deliverable.sha256).await?.ok_or_else(|| {
+        ApiError::Internal(format!("the blob of {} is missing", deliverable.sha256))
+    })?;
+    if crate::blob::digest_of(&bytes).as_ref() != Some(&deliverable.sha256) {
+        return Err(ApiError::Internal(format!(
+            "the blob of {} does not match its digest",
+            deliverable.sha256
+        )));
+    }
+    let headers = [
+        (
+            header::CONTENT_TYPE,
+            deliverable.media_type.mime().to_owned(),
+        ),
+        (
+            header::CONTENT_DISPOSITION,
+            attachment(&deliverable.file_name),
+        ),
+        (header::ETAG, format!("\"{}\"", deliverable.sha256)),
+        (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
+    ];
+    Ok((headers, bytes).into_response())
+}
+
+/// `Content-Disposition` for a download named `file_name` (RFC 6266): an ASCII fallback, and
+/// the name itself in UTF-8 (RFC 8187), so 交付计划.pdf arrives under its own name.
+fn attachment(file_name: &str) -> String {
+    use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+    // RFC 8187's attr-char: letters, digits and `!#$&+-.^_`|~` stay as they are.
+    const ATTR: &AsciiSet = &NON_ALPHANUMERIC
+        .remove(b'!')
+        .remove(b'#')
+        .remove(b'$')
+        .remove(b'&')
+        .remove(b'+')
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'^')
+        .remove(b'_')
+        .remove(b'`')
+        .remove(b'|')
+        .remove(b'~');
+    let fallback: String = file_name
+        .chars()
+        .map(|c| match c {
+            ' '..='~' if c != '"' && c != '\\' => c,
+            _ => '_',
+        })
+        .collect();
+    format!(
+        "attachment; filename=\"{fallback}\"; filename*=UTF-8''{}",
+        utf8_percent_encode(file_name, ATTR)
+    )
+}
+
 /// `PUT /v1/vouchers/{voucherNumber}/deliverables/{fileName}`: the raw bytes with their
 /// `Content-Type` (pdf, docx, pptx, xlsx, zip), at most 5 MiB → 201 with the stored digest.
 #[utoipa::path(

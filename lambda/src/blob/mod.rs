@@ -111,6 +111,11 @@ pub enum SweepError {
     Store(#[from] crate::store::StoreError),
 }
 
+/// The SHA-256 of `bytes`, as blobs are named.
+pub fn digest_of(bytes: &[u8]) -> Option<Sha256> {
+    Sha256::parse(&hex(&sha2::Sha256::digest(bytes))).ok()
+}
+
 /// Lower-case hex of a digest.
 fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write as _;
