@@ -112,3 +112,81 @@ pub async fn seed(store: &dyn Store, seed: &Catalog) -> StoreResult<bool> {
         Err(error) => Err(error),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::sqlite::SqliteStore;
+
+    fn sample() -> &'static Catalog {
+        Catalog::sample().expect("sample catalog")
+    }
+
+    /// A change `other` instance made: desktop at the next version with a cut-off date.
+    async fn change_elsewhere(store: &dyn Store, catalog: &Catalog) -> Program {
+        let mut desktop = catalog.programs[0].clone();
+        desktop.version += 1;
+        desktop.last_assign_on = chrono::NaiveDate::from_ymd_opt(2026, 6, 30);
+        store
+            .commit(Commit {
+                programs: vec![ProgramSave {
+                    position: 0,
+                    program: desktop.clone(),
+                }],
+                ..Commit::default()
+            })
+            .await
+            .expect("commit");
+        desktop
+    }
+
+    #[tokio::test]
+    async fn a_read_is_served_for_its_time_and_a_change_here_at_once() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = SqliteStore::open(dir.path()).expect("store");
+        assert!(seed(&store, sample()).await.expect("seed"));
+        assert!(!seed(&store, sample()).await.expect("seeded once"));
+
+        let programs = Programs::new(Duration::from_secs(3600));
+        let first = programs.current(&store).await.expect("read");
+        assert_eq!(first.programs.len(), sample().programs.len());
+        assert!(first.programs.iter().all(|p| p.version == 1));
+
+        // Another instance's change is not seen while the read is young…
+        let changed = change_elsewhere(&store, &first).await;
+        let cached = programs.current(&store).await.expect("cached");
+        assert_eq!(cached.programs[0].version, 1);
+        // …a fresh read sees it, and so does every request after it.
+        assert_eq!(
+            programs.fresh(&store).await.expect("fresh").programs[0],
+            changed
+        );
+        assert_eq!(
+            programs.current(&store).await.expect("kept").programs[0],
+            changed
+        );
+
+        // A change made here shows at once, without a read.
+        let mut sharepoint = changed.clone();
+        sharepoint.id = saps_core::value::ProgramId::parse("sharepoint").expect("id");
+        let before = programs.current(&store).await.expect("read");
+        programs.changed(&before, sharepoint.clone());
+        let after = programs.current(&store).await.expect("read");
+        assert_eq!(after.program(&sharepoint.id), Some(&sharepoint));
+        assert_eq!(after.programs.len(), before.programs.len());
+    }
+
+    #[tokio::test]
+    async fn an_expired_read_is_read_again() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = SqliteStore::open(dir.path()).expect("store");
+        seed(&store, sample()).await.expect("seed");
+        let programs = Programs::new(Duration::ZERO);
+        let first = programs.current(&store).await.expect("read");
+        let changed = change_elsewhere(&store, &first).await;
+        assert_eq!(
+            programs.current(&store).await.expect("read").programs[0],
+            changed
+        );
+    }
+}
