@@ -15,8 +15,113 @@ use crate::value::{LocationId, ProgramId};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-/// Most locations one enrollment may cover.
+/// Most locations one enrollment may cover, and one partner may register.
 pub const MAX_LOCATIONS: usize = 50;
+
+/// An approved company location of a partner (SPEC §15.2): engagements are reserved,
+/// delivered and invoiced under one, in its country.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Location {
+    /// Its id (1–10 digits).
+    pub location_id: LocationId,
+    /// Its name, 1–120 characters.
+    pub name: String,
+    /// ISO 3166-1 alpha-2 country. Absent only for a location registered before countries
+    /// were recorded: nothing can be delivered under it until the program admin records one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "wasm", tsify(optional))]
+    pub country: Option<String>,
+}
+
+/// The program admin's registration of a partner's locations (`PUT /v1/partners/{partnerId}`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LocationsForm {
+    /// 1–50 locations with distinct ids.
+    #[serde(default)]
+    pub locations: Option<Vec<LocationFields>>,
+}
+
+/// One location as typed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LocationFields {
+    /// 1–10 digits.
+    #[serde(default)]
+    pub location_id: Option<String>,
+    /// 1–120 characters.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// ISO 3166-1 alpha-2 (any case).
+    #[serde(default)]
+    pub country: Option<String>,
+}
+
+impl LocationsForm {
+    /// The locations, every problem at its field: 1–50 of them, distinct ids, a name, and a
+    /// known country (stored upper-case).
+    pub fn parse(&self) -> Result<Vec<Location>, Rejection> {
+        let mut problems = Problems::new();
+        let typed = self.locations.as_deref().unwrap_or_default();
+        problems.check(
+            (1..=MAX_LOCATIONS).contains(&typed.len()),
+            "locations",
+            ProblemKind::Count {
+                min: 1,
+                max: MAX_LOCATIONS,
+            },
+        );
+        let base = FieldPath::new("locations");
+        let mut seen = crate::form::Seen::new();
+        let mut locations = Vec::with_capacity(typed.len());
+        for (i, fields) in typed.iter().enumerate() {
+            let at = base.index(i);
+            let id = crate::form::parsed(
+                &mut problems,
+                at.key("locationId"),
+                fields.location_id.as_deref(),
+                LocationId::parse,
+            );
+            if let Some(id) = &id
+                && !seen.insert(id.as_str().to_owned())
+            {
+                problems.push(
+                    at.key("locationId"),
+                    ProblemKind::Duplicate {
+                        value: id.to_string(),
+                    },
+                );
+            }
+            let name = crate::form::parsed(
+                &mut problems,
+                at.key("name"),
+                fields.name.as_deref(),
+                |raw| crate::value::text(raw, 1, 120, false),
+            );
+            let country = crate::form::parsed(
+                &mut problems,
+                at.key("country"),
+                fields.country.as_deref(),
+                crate::directory::country,
+            );
+            if let (Some(location_id), Some(name), Some(country)) = (id, name, country) {
+                locations.push(Location {
+                    location_id,
+                    name,
+                    country: Some(country),
+                });
+            }
+        }
+        problems.finish(locations)
+    }
+}
 
 /// A partner's enrollment in one program.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -9,7 +9,7 @@ use saps_core::calendar::{add_days, sub_days};
 use saps_core::catalog::Catalog;
 use saps_core::directory::ProfileForm;
 use saps_core::eligibility::QualificationFacts;
-use saps_core::enrollment::Enrollment;
+use saps_core::enrollment::{Enrollment, Location, LocationFields, LocationsForm};
 use saps_core::value::{LocationId, PartnerId, ProgramId};
 use saps_core::voucher::{self, AssignForm};
 use serde_json::json;
@@ -88,6 +88,24 @@ fn facts(today: NaiveDate) -> Result<QualificationFacts, DemoError> {
     .map_err(invalid)
 }
 
+/// Locations `(id, name, country)`, checked as the registration form checks them.
+fn sites(sites: &[(&str, &str, &str)]) -> Result<Vec<Location>, DemoError> {
+    LocationsForm {
+        locations: Some(
+            sites
+                .iter()
+                .map(|(id, name, country)| LocationFields {
+                    location_id: Some((*id).into()),
+                    name: Some((*name).into()),
+                    country: Some((*country).into()),
+                })
+                .collect(),
+        ),
+    }
+    .parse()
+    .map_err(invalid)
+}
+
 fn locations(ids: &[&str]) -> Result<Vec<LocationId>, DemoError> {
     ids.iter()
         .map(|id| LocationId::parse(id).map_err(invalid))
@@ -105,12 +123,16 @@ pub async fn load(
         return Ok(false);
     }
     let mut contoso = Partner::new(partner_id.clone()).next_version();
-    contoso.locations = locations(&["11", "12", "13"])?;
+    contoso.locations = sites(&[
+        ("11", "Contoso Shanghai", "CN"),
+        ("12", "Contoso Beijing", "CN"),
+        ("13", "Contoso Seattle", "US"),
+    ])?;
     contoso.facts = facts(today)?;
 
     let mut fabrikam =
         Partner::new(PartnerId::parse(OTHER_PARTNER).map_err(invalid)?).next_version();
-    fabrikam.locations = locations(&["21"])?;
+    fabrikam.locations = sites(&[("21", "Fabrikam Berlin", "DE")])?;
     fabrikam.facts = facts(today)?;
     fabrikam.enrollments = vec![Enrollment {
         program_id: ProgramId::parse("desktop").map_err(invalid)?,

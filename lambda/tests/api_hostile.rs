@@ -86,7 +86,7 @@ async fn seed(server: &Server) {
         server
             .put(&format!("/v1/partners/{id}"))
             .signed_as("program_admin")
-            .json(&json!({ "locationIds": ["11"] }))
+            .json(&json!({ "locations": [{ "locationId": "11", "name": "Site 11", "country": "CN" }] }))
             .send()
             .await
             .expect(201);
@@ -315,7 +315,7 @@ async fn hostile_input_changes_nothing() {
     let reply = server
         .put("/v1/partners/1001")
         .signed_as("program_admin")
-        .json(&json!({ "locationIds": ["11", "11", "x"] }))
+        .json(&json!({ "locations": [{ "locationId": "11", "name": "Site 11", "country": "CN" }, { "locationId": "11", "name": "Site 11", "country": "CN" }, { "locationId": "x", "name": "Site x", "country": "CN" }] }))
         .send()
         .await
         .expect(422);

@@ -35,7 +35,7 @@ async fn onboard(server: &Server, id: &str) {
     server
         .put(&format!("/v1/partners/{id}"))
         .signed_as("program_admin")
-        .json(&json!({ "locationIds": ["11", "12"] }))
+        .json(&json!({ "locations": [{ "locationId": "11", "name": "Site 11", "country": "CN" }, { "locationId": "12", "name": "Site 12", "country": "CN" }] }))
         .send()
         .await
         .expect(201);

@@ -168,7 +168,7 @@ async fn seed(dir: &Path) {
             Method::PUT,
             "/v1/partners/1001",
             true,
-            json!({ "locationIds": ["11"] }),
+            json!({ "locations": [{ "locationId": "11", "name": "Site 11", "country": "CN" }] }),
         )
         .await;
     client

@@ -18,6 +18,19 @@ use serde::{Deserialize, Serialize};
 
 pub use codes::{COUNTRIES, LANGUAGES};
 
+/// A country as typed (any case, spaces around ignored): an ISO 3166-1 alpha-2 code, answered
+/// upper-case.
+pub fn country(raw: &str) -> Result<String, ProblemKind> {
+    let code = raw.trim().to_ascii_uppercase();
+    if codes::listed(&COUNTRIES, &code) {
+        Ok(code)
+    } else {
+        Err(ProblemKind::UnknownCountry {
+            value: raw.trim().to_owned(),
+        })
+    }
+}
+
 /// Default page size of a search.
 pub const DEFAULT_LIMIT: usize = 20;
 /// Largest page size of a search.

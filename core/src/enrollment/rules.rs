@@ -162,3 +162,12 @@ pub fn withdraw(
     let withdrawn = super::withdraw(program, &context.enrollment, env.today)?;
     Ok(withdrawn.view(program, env.today))
 }
+
+/// `locationsForm` (SPEC §15.2): the locations a program admin registers for a partner.
+pub fn locations_form(
+    _: &Env<'_>,
+    form: super::LocationsForm,
+    _: Nothing,
+) -> Result<Vec<super::Location>, Rejection> {
+    form.parse()
+}

@@ -88,6 +88,7 @@ rules! {
         "claimAmount" => claim::rules::claim_amount,
     }
     server {
+        "locationsForm" => enrollment::rules::locations_form,
         "enroll" => enrollment::rules::enroll,
         "renew" => enrollment::rules::renew,
         "withdraw" => enrollment::rules::withdraw,

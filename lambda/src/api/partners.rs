@@ -19,10 +19,10 @@ use saps_core::directory::{DirectoryEntry, Page, Profile, SearchForm};
 use saps_core::eligibility::rules::{self as eligibility_rules, FactsContext, ProgramFilter};
 use saps_core::eligibility::{ProgramEligibility, QualificationFacts};
 use saps_core::enrollment::rules::{self as enrollment_rules, EnrollContext, EnrollmentContext};
-use saps_core::enrollment::{self, EnrollmentView};
-use saps_core::error::{FieldPath, ProblemKind, Problems};
+use saps_core::enrollment::{self, EnrollmentView, Location, LocationsForm};
+use saps_core::error::ProblemKind;
 use saps_core::rule::Nothing;
-use saps_core::value::{LocationId, PartnerId, ProgramId};
+use saps_core::value::{PartnerId, ProgramId};
 use serde::{Deserialize, Serialize};
 
 /// `GET /v1/partners/{partnerId}/eligibility`: the status per program on `date`.
@@ -134,34 +134,13 @@ pub async fn put_program(
     Ok((status, Json(next)).into_response())
 }
 
-/// The registration body: the partner's approved company locations.
-#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct RegistrationForm {
-    /// 1–50 distinct location ids (1–10 digits each).
-    #[serde(default)]
-    location_ids: Option<Vec<String>>,
-}
-
-impl RegistrationForm {
-    fn parse(&self) -> Result<Vec<LocationId>, ApiError> {
-        let mut problems = Problems::new();
-        let ids = enrollment::parse_location_ids(
-            self.location_ids.as_deref().unwrap_or_default(),
-            &FieldPath::new("locationIds"),
-            &mut problems,
-        );
-        Ok(problems.finish(ids.into_iter().map(|(_, id)| id).collect())?)
-    }
-}
-
 /// `PUT /v1/partners/{partnerId}` (program admin): registers a partner, or replaces its
 /// approved locations. Enrollments keep the locations they were made for.
 #[utoipa::path(
     put,
     path = "/v1/partners/{partnerId}",
     tag = "partners",
-    request_body(content = RegistrationForm, content_type = "application/json"),
+    request_body(content = LocationsForm, content_type = "application/json"),
     params(
         ("partnerId" = String, Path, description = "Partner id (1–10 digits)")
     ),
@@ -178,7 +157,7 @@ pub async fn register(
 ) -> Result<Response, ApiError> {
     caller.authorize(Operation::MaintainQualifications, None)?;
     let partner_id = partner_in_path(&partner_id)?;
-    let form: RegistrationForm = rules::form(body)?;
+    let form: LocationsForm = rules::form(body)?;
     let locations = form.parse()?;
     let previous = s.store.partner(&partner_id).await?;
     let created = previous.is_none();
@@ -201,14 +180,14 @@ pub async fn register(
 #[serde(rename_all = "camelCase")]
 pub struct PartnerSummary {
     partner_id: PartnerId,
-    location_ids: Vec<LocationId>,
+    locations: Vec<Location>,
     version: u64,
 }
 
 fn partner_summary(partner: &Partner) -> PartnerSummary {
     PartnerSummary {
         partner_id: partner.partner_id.clone(),
-        location_ids: partner.locations.clone(),
+        locations: partner.locations.clone(),
         version: partner.version,
     }
 }
@@ -348,7 +327,11 @@ pub async fn enroll(
         .and_then(|p| partner.enrollments.iter().find(|e| &e.program_id == p))
         .cloned();
     let context = EnrollContext {
-        partner_locations: partner.locations.clone(),
+        partner_locations: partner
+            .locations
+            .iter()
+            .map(|l| l.location_id.clone())
+            .collect(),
         facts: partner.facts.clone(),
         existing,
     };

@@ -18,7 +18,7 @@ use saps_core::claim::Claim;
 use saps_core::completion::Deliverable;
 use saps_core::directory::Profile;
 use saps_core::eligibility::QualificationFacts;
-use saps_core::enrollment::Enrollment;
+use saps_core::enrollment::{Enrollment, Location};
 use saps_core::value::{ClaimId, LocationId, PartnerId, ProgramId, Sha256, VoucherNumber};
 use saps_core::voucher::{
     CustomerNotification, HistoryEntry, Transition, UploadEffect, Voucher, VoucherState,
@@ -101,6 +101,31 @@ pub(crate) fn catalog_order(mut saved: Vec<ProgramSave>) -> Vec<Program> {
     saved.into_iter().map(|save| save.program).collect()
 }
 
+/// A location as stored: today's shape, or a bare id from before SPEC §15.2.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum StoredLocation {
+    Id(LocationId),
+    Location(Location),
+}
+
+fn stored_locations<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Vec<Location>, D::Error> {
+    let stored = Vec::<StoredLocation>::deserialize(deserializer)?;
+    Ok(stored
+        .into_iter()
+        .map(|location| match location {
+            StoredLocation::Location(location) => location,
+            StoredLocation::Id(location_id) => Location {
+                name: location_id.to_string(),
+                location_id,
+                country: None,
+            },
+        })
+        .collect())
+}
+
 /// Shorthand for store results.
 pub type StoreResult<T> = Result<T, StoreError>;
 
@@ -111,9 +136,12 @@ pub type StoreResult<T> = Result<T, StoreError>;
 pub struct Partner {
     /// The partner.
     pub partner_id: PartnerId,
-    /// Approved company locations (set by the program administrator).
+    /// Approved company locations (set by the program administrator). Documents written
+    /// before locations had names and countries hold bare ids; they read as locations named
+    /// by their id, without a country.
     #[serde(default)]
-    pub locations: Vec<LocationId>,
+    #[serde(deserialize_with = "stored_locations")]
+    pub locations: Vec<Location>,
     /// Qualification facts (SPEC §4).
     #[serde(default)]
     pub facts: QualificationFacts,
@@ -402,4 +430,34 @@ pub(crate) fn decode_list_cursor(cursor: &str) -> StoreResult<String> {
             .is_some_and(|d| saps_core::calendar::parse_date(d).is_some())
         && key.get(10..11) == Some("#");
     valid.then_some(key).ok_or(StoreError::InvalidCursor)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A partner written before locations had names and countries still reads (SPEC §15.2).
+    #[test]
+    fn a_partner_with_bare_location_ids_still_reads() {
+        let doc = r#"{"partnerId":"1001","version":3,"locations":["11",
+            {"locationId":"12","name":"Contoso Beijing","country":"CN"}],
+            "enrollments":[],"facts":{}}"#;
+        let partner: Partner = serde_json::from_str(doc).expect("a legacy partner");
+        let id = |raw| LocationId::parse(raw).expect("id");
+        assert_eq!(
+            partner.locations,
+            [
+                Location {
+                    location_id: id("11"),
+                    name: "11".into(),
+                    country: None,
+                },
+                Location {
+                    location_id: id("12"),
+                    name: "Contoso Beijing".into(),
+                    country: Some("CN".into()),
+                },
+            ]
+        );
+    }
 }

@@ -269,7 +269,7 @@ pub async fn enrolled_partner(server: &Server) {
     server
         .put("/v1/partners/1001")
         .signed_as("program_admin")
-        .json(&serde_json::json!({ "locationIds": ["11"] }))
+        .json(&serde_json::json!({ "locations": [{ "locationId": "11", "name": "Site 11", "country": "CN" }] }))
         .send()
         .await
         .expect(201);

@@ -86,6 +86,15 @@ fn program() -> ProgramId {
     ProgramId::parse("desktop").expect("program")
 }
 
+/// An approved location `id` in the United States.
+pub fn location(id: &str) -> saps_core::enrollment::Location {
+    saps_core::enrollment::Location {
+        location_id: LocationId::parse(id).expect("location id"),
+        name: format!("Site {id}"),
+        country: Some("US".into()),
+    }
+}
+
 /// A voucher assigned by core's `assign` rule on `created_on`.
 pub fn assigned(
     voucher_number: &str,
@@ -433,7 +442,7 @@ pub async fn round_trips(store: Arc<dyn Store>) {
     let id = partner_id("1001");
     assert_eq!(store.partner(&id).await.unwrap(), None);
     let mut first = Partner::new(id.clone()).next_version();
-    first.locations = vec![LocationId::parse("11").unwrap()];
+    first.locations = vec![location("11")];
     first.enrollments = vec![enrollment()];
     first.profile = Some(profile("Contoso Consulting", &["US"], &["en"]));
     save_partner(store, None, first.clone()).await.unwrap();
@@ -527,9 +536,9 @@ pub async fn conditional_conflicts(store: Arc<dyn Store>) {
     );
     // Two writers from version 1: the second loses.
     let mut a = first.next_version();
-    a.locations = vec![LocationId::parse("1").unwrap()];
+    a.locations = vec![location("1")];
     let mut b = first.next_version();
-    b.locations = vec![LocationId::parse("2").unwrap()];
+    b.locations = vec![location("2")];
     save_partner(store, Some(first.clone()), a.clone())
         .await
         .unwrap();
