@@ -17,12 +17,30 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Role {
+    /// The partner's global admin (SPEC §15.3): everything a partner admin may, and (as the
+    /// program's pages have it) the payee registration and the voucher tool's grants.
+    GlobalAdmin,
     /// May manage everything of their own partner.
     PartnerAdmin,
     /// May read their own partner's data.
     PartnerUser,
     /// The program operator.
     ProgramAdmin,
+}
+
+impl Role {
+    /// Every role.
+    pub const ALL: [Role; 4] = [
+        Role::GlobalAdmin,
+        Role::PartnerAdmin,
+        Role::PartnerUser,
+        Role::ProgramAdmin,
+    ];
+
+    /// The wire name, as tokens carry it (`global_admin`, …).
+    pub fn name(self) -> &'static str {
+        self.into()
+    }
 }
 
 /// An authenticated caller.
@@ -81,10 +99,15 @@ impl Principal {
             .filter(|_| self.partner_id.as_ref() == Some(owner))
     }
 
-    /// How this principal acts as a partner (partner admin first), if it is one.
+    /// Whether it administers its partner (a global or a partner admin).
+    pub fn administers(&self) -> bool {
+        self.has(Role::GlobalAdmin) || self.has(Role::PartnerAdmin)
+    }
+
+    /// How this principal acts as a partner (an admin first), if it is one.
     pub fn partner_actor(&self) -> Option<Actor> {
         let partner_id = self.partner_id.clone()?;
-        if self.has(Role::PartnerAdmin) {
+        if self.administers() {
             Some(Actor::PartnerAdmin { partner_id })
         } else if self.has(Role::PartnerUser) {
             Some(Actor::PartnerUser { partner_id })
@@ -126,10 +149,9 @@ pub fn authorize(
         Operation::ReadCatalog | Operation::SearchDirectory => true,
         Operation::ReadPartner => {
             program_admin
-                || (own_partner
-                    && (principal.has(Role::PartnerAdmin) || principal.has(Role::PartnerUser)))
+                || (own_partner && (principal.administers() || principal.has(Role::PartnerUser)))
         }
-        Operation::ManagePartner => own_partner && principal.has(Role::PartnerAdmin),
+        Operation::ManagePartner => own_partner && principal.administers(),
         Operation::MaintainQualifications
         | Operation::MaintainCatalog
         | Operation::AssignVoucher

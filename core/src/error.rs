@@ -294,7 +294,7 @@ pub enum ProblemKind {
         /// The requested location id.
         id: String,
     },
-    /// `enrollment.notActive`
+    /// `enrollment.notActive` (422, SPEC §15.3)
     #[error("the partner has no active enrollment in this program on {on}")]
     EnrollmentNotActive {
         /// The date of the check.
@@ -634,7 +634,6 @@ impl ProblemKind {
             EligibilityNotActive { .. }
             | AlreadyEnrolled { .. }
             | InRenewalGrace { .. }
-            | EnrollmentNotActive { .. }
             | RenewalNotOpen { .. }
             | RenewalClosed { .. }
             | Withdrawn { .. }

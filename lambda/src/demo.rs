@@ -39,6 +39,14 @@ pub fn principals() -> Vec<(&'static str, Principal)> {
     let partner = |id: &str| PartnerId::parse(id).ok();
     vec![
         (
+            "global_admin",
+            Principal {
+                sub: "mei@contoso-consulting.example".into(),
+                partner_id: partner(PARTNER),
+                roles: vec![Role::GlobalAdmin],
+            },
+        ),
+        (
             "partner_admin",
             Principal {
                 sub: "ana@contoso-consulting.example".into(),

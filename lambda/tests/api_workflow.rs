@@ -689,4 +689,51 @@ async fn catalog_changes(server: Server) {
     assert_eq!(ids.last(), Some(&"project-server"));
 }
 
-on_both_backends!(whole_workflow, expiry_and_renewal, catalog_changes);
+/// A global admin (SPEC §15.3) may do what its partner's admin may, and no more.
+async fn global_admin_acts_as_partner_admin(server: Server) {
+    onboard(&server, "1001").await;
+    server
+        .post("/v1/partners/1001/enrollments")
+        .signed_as("global_admin")
+        .json(&json!({ "programId": "desktop", "locationIds": ["11"] }))
+        .send()
+        .await
+        .expect(201);
+    assign(&server, "GLOBAL-0001", "1001", 5).await;
+    let reserved = server
+        .post("/v1/vouchers/GLOBAL0001/reservation")
+        .signed_as("global_admin")
+        .json(&reservation("2026-06-03", "2026-06-05"))
+        .send()
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(reserved["state"], "reserved");
+    server
+        .get("/v1/partners/1001/vouchers")
+        .signed_as("global_admin")
+        .send()
+        .await
+        .expect(200);
+    server
+        .get("/v1/partners/1002/eligibility")
+        .signed_as("global_admin")
+        .send()
+        .await
+        .expect(404);
+    let programs = server.get("/v1/programs").send().await.expect(200).json();
+    server
+        .put("/v1/programs/desktop")
+        .signed_as("global_admin")
+        .json(&programs[0])
+        .send()
+        .await
+        .expect(403);
+}
+
+on_both_backends!(
+    whole_workflow,
+    expiry_and_renewal,
+    catalog_changes,
+    global_admin_acts_as_partner_admin
+);

@@ -67,7 +67,7 @@ impl Hs256Keys {
             roles: principal
                 .roles
                 .iter()
-                .map(|r| role_name(*r).to_owned())
+                .map(|r| r.name().to_owned())
                 .collect(),
             exp: expires_at,
         };
@@ -89,18 +89,8 @@ impl Hs256Keys {
     }
 }
 
-fn role_name(role: Role) -> &'static str {
-    match role {
-        Role::PartnerAdmin => "partner_admin",
-        Role::PartnerUser => "partner_user",
-        Role::ProgramAdmin => "program_admin",
-    }
-}
-
 fn role_named(name: &str) -> Option<Role> {
-    [Role::PartnerAdmin, Role::PartnerUser, Role::ProgramAdmin]
-        .into_iter()
-        .find(|r| role_name(*r) == name)
+    Role::ALL.into_iter().find(|r| r.name() == name)
 }
 
 /// A principal from claims; an unreadable `partnerId` makes the whole identity invalid, while
