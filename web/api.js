@@ -5,10 +5,10 @@
 // `{type: "failure", errors: [{code, message, fields}]}` — so a form shows the server's verdict
 // exactly as it shows its own check.
 
-/** The demo's tokens by role, or `null` when no API serves them (the forms alone, offline). */
-export async function demoTokens() {
+/** The JSON `path` answers, or `null` when nothing (or no JSON) answers it: the forms alone. */
+async function getJson(path) {
   try {
-    const reply = await fetch("/demo/tokens", { headers: { accept: "application/json" } });
+    const reply = await fetch(path, { headers: { accept: "application/json" } });
     if (!reply.ok || !reply.headers.get("content-type")?.includes("json")) return null;
     return await reply.json();
   } catch {
@@ -16,29 +16,24 @@ export async function demoTokens() {
   }
 }
 
+/** The demo's tokens by role, or `null` when no API serves them (the forms alone, offline). */
+export async function demoTokens() {
+  return getJson("/demo/tokens");
+}
+
 /**
  * The date the API's rules run on (`/healthz`: UTC, or the server's injected clock), or `null`
  * when it cannot tell. Forms check with it, so they agree with the server east of UTC too.
  */
 export async function serverToday() {
-  try {
-    const reply = await fetch("/healthz", { headers: { accept: "application/json" } });
-    const today = reply.ok ? (await reply.json()).today : null;
-    return typeof today === "string" && /^\d{4}-\d{2}-\d{2}$/.test(today) ? today : null;
-  } catch {
-    return null;
-  }
+  const today = (await getJson("/healthz"))?.today;
+  return typeof today === "string" && /^\d{4}-\d{2}-\d{2}$/.test(today) ? today : null;
 }
 
 /** The catalog the server stores (`GET /v1/programs`), or null without an API behind the page. */
 export async function serverPrograms() {
-  try {
-    const reply = await fetch("/v1/programs", { headers: { accept: "application/json" } });
-    const programs = reply.ok ? await reply.json() : null;
-    return Array.isArray(programs) ? programs : null;
-  } catch {
-    return null;
-  }
+  const programs = await getJson("/v1/programs");
+  return Array.isArray(programs) ? programs : null;
 }
 
 /** The claims of a JWT, read for display only: the server verifies the signature. */

@@ -111,6 +111,10 @@ pub const MAX_EXTENSION_DAYS: u32 = 365;
 /// Every engagement length the program knows, in days (SPEC §15.1: never more than 15).
 pub const ENGAGEMENT_LENGTHS: [u32; 5] = [1, 3, 5, 10, 15];
 
+/// [`ENGAGEMENT_LENGTHS`] as `field.unknownValue` names them (a `'static` text; a test keeps the
+/// two equal).
+const ENGAGEMENT_LENGTHS_TEXT: &str = "1, 3, 5, 10, 15";
+
 /// The most requirements, and exams per requirement, a program lists.
 pub const MAX_REQUIREMENTS: usize = 10;
 
@@ -165,7 +169,7 @@ impl Program {
                     lengths.index(i),
                     ProblemKind::UnknownValue {
                         value: days.to_string(),
-                        allowed: "1, 3, 5, 10, 15",
+                        allowed: ENGAGEMENT_LENGTHS_TEXT,
                     },
                 );
             } else if !seen.insert(days.to_string()) {
@@ -410,6 +414,16 @@ impl Catalog {
         Ok(catalog)
     }
 
+    /// A catalog of `programs` (a stored one, or one a browser was handed), checked as a file is.
+    pub fn from_programs(programs: Vec<Program>) -> Result<Catalog, CatalogError> {
+        let catalog = Catalog {
+            note: None,
+            programs,
+        };
+        catalog.check()?;
+        Ok(catalog)
+    }
+
     /// The embedded sample catalog, parsed once.
     pub fn sample() -> Result<&'static Catalog, &'static CatalogError> {
         static SAMPLE: OnceLock<Result<Catalog, CatalogError>> = OnceLock::new();
@@ -608,6 +622,12 @@ mod tests {
             Catalog::from_json("{"),
             Err(CatalogError::Malformed(_))
         ));
+    }
+
+    #[test]
+    fn the_lengths_text_names_every_length() {
+        let named: Vec<String> = ENGAGEMENT_LENGTHS.iter().map(u32::to_string).collect();
+        assert_eq!(ENGAGEMENT_LENGTHS_TEXT, named.join(", "));
     }
 
     #[test]

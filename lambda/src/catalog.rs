@@ -56,12 +56,51 @@ impl Programs {
 
     /// The catalog as stored now (a change starts from it), kept for the next requests.
     pub async fn fresh(&self, store: &dyn Store) -> StoreResult<Arc<Catalog>> {
-        let catalog = Arc::new(Catalog {
-            note: None,
-            programs: store.programs().await?,
-        });
-        self.keep(Arc::clone(&catalog));
-        Ok(catalog)
+        Ok(self.keep(store.programs().await?))
+    }
+
+    /// Makes sure `store` holds a catalog: a store with none (a first start) gets `sample`'s
+    /// programs, in its order, at version 1. What is stored then is kept, so the first requests
+    /// do not read it again. Answers whether it wrote; two instances seeding at once are one
+    /// conflict, and the loser reads what the winner wrote.
+    pub async fn seed(&self, store: &dyn Store, sample: &Catalog) -> StoreResult<bool> {
+        let stored = store.programs().await?;
+        if !stored.is_empty() {
+            self.keep(stored);
+            return Ok(false);
+        }
+        let programs: Vec<Program> = sample
+            .programs
+            .iter()
+            .map(|program| Program {
+                version: 1,
+                ..program.clone()
+            })
+            .collect();
+        let written = store
+            .commit(Commit {
+                programs: programs
+                    .iter()
+                    .zip(0u32..)
+                    .map(|(program, position)| ProgramSave {
+                        position,
+                        program: program.clone(),
+                    })
+                    .collect(),
+                ..Commit::default()
+            })
+            .await;
+        match written {
+            Ok(()) => {
+                self.keep(programs);
+                Ok(true)
+            }
+            Err(crate::store::StoreError::Conflict { .. }) => {
+                self.fresh(store).await?;
+                Ok(false)
+            }
+            Err(error) => Err(error),
+        }
     }
 
     /// After this instance committed `program` at `position` over `catalog`: the next requests
@@ -72,44 +111,19 @@ impl Programs {
             Some(stored) => *stored = program,
             None => next.programs.push(program),
         }
-        self.keep(Arc::new(next));
+        self.keep(next.programs);
     }
 
-    fn keep(&self, catalog: Arc<Catalog>) {
-        if let Ok(mut cached) = self.cached.write() {
-            *cached = Some((catalog, Instant::now()));
-        }
-    }
-}
-
-/// Writes `seed`'s programs, in its order, to a store that has none (a first start); whether
-/// it wrote. Two instances seeding at once are one conflict: the loser finds them stored.
-pub async fn seed(store: &dyn Store, seed: &Catalog) -> StoreResult<bool> {
-    if !store.programs().await?.is_empty() {
-        return Ok(false);
-    }
-    let programs = seed
-        .programs
-        .iter()
-        .zip(0u32..)
-        .map(|(program, position)| ProgramSave {
-            position,
-            program: Program {
-                version: 1,
-                ..program.clone()
-            },
-        })
-        .collect();
-    let written = store
-        .commit(Commit {
+    /// Keeps the stored `programs` as the catalog of the next requests.
+    fn keep(&self, programs: Vec<Program>) -> Arc<Catalog> {
+        let catalog = Arc::new(Catalog {
+            note: None,
             programs,
-            ..Commit::default()
-        })
-        .await;
-    match written {
-        Ok(()) => Ok(true),
-        Err(crate::store::StoreError::Conflict { .. }) => Ok(false),
-        Err(error) => Err(error),
+        });
+        if let Ok(mut cached) = self.cached.write() {
+            *cached = Some((Arc::clone(&catalog), Instant::now()));
+        }
+        catalog
     }
 }
 
@@ -144,10 +158,9 @@ mod tests {
     async fn a_read_is_served_for_its_time_and_a_change_here_at_once() {
         let dir = tempfile::tempdir().expect("tempdir");
         let store = SqliteStore::open(dir.path()).expect("store");
-        assert!(seed(&store, sample()).await.expect("seed"));
-        assert!(!seed(&store, sample()).await.expect("seeded once"));
-
         let programs = Programs::new(Duration::from_secs(3600));
+        assert!(programs.seed(&store, sample()).await.expect("seed"));
+        assert!(!programs.seed(&store, sample()).await.expect("seeded once"));
         let first = programs.current(&store).await.expect("read");
         assert_eq!(first.programs.len(), sample().programs.len());
         assert!(first.programs.iter().all(|p| p.version == 1));
@@ -180,8 +193,8 @@ mod tests {
     async fn an_expired_read_is_read_again() {
         let dir = tempfile::tempdir().expect("tempdir");
         let store = SqliteStore::open(dir.path()).expect("store");
-        seed(&store, sample()).await.expect("seed");
         let programs = Programs::new(Duration::ZERO);
+        programs.seed(&store, sample()).await.expect("seed");
         let first = programs.current(&store).await.expect("read");
         let changed = change_elsewhere(&store, &first).await;
         assert_eq!(

@@ -76,8 +76,10 @@ pub fn use_catalog(
     #[wasm_bindgen(unchecked_param_type = "Program[]")] programs: JsValue,
 ) -> JsValue {
     let read = hand_over::with_json_text(&programs, |text| match text {
-        Ok(text) => Catalog::from_json(&format!(r#"{{"programs":{text}}}"#))
-            .map_err(|error| malformed("", error.to_string())),
+        Ok(text) => serde_json::from_str(text)
+            .map_err(|error| error.to_string())
+            .and_then(|programs| Catalog::from_programs(programs).map_err(|e| e.to_string()))
+            .map_err(|detail| malformed("", detail)),
         Err(detail) => Err(malformed("", detail)),
     });
     let text = match read {

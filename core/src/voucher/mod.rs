@@ -219,20 +219,21 @@ impl Voucher {
     /// The state on `today`: `expired` from its [`Voucher::expiry`] for states that can expire
     /// (SPEC §7).
     pub fn effective_state(&self, program: &Program, today: NaiveDate) -> VoucherState {
-        if self.state.can_expire() && today >= self.expiry(program) {
-            VoucherState::Expired
-        } else {
-            self.state
-        }
+        self.state_before(self.expiry(program), today)
     }
 
     /// [`Voucher::effective_state`] under its program in `catalog`; a voucher whose program the
     /// catalog no longer has keeps its stored expiry.
     pub fn effective_state_in(&self, catalog: &Catalog, today: NaiveDate) -> VoucherState {
-        match catalog.program(&self.program_id) {
-            Some(program) => self.effective_state(program, today),
-            None if self.state.can_expire() && today >= self.expires_on => VoucherState::Expired,
-            None => self.state,
+        self.state_before(self.expiry_in(catalog), today)
+    }
+
+    /// The state on `today` of a voucher valid until `expiry` (SPEC §7's derived expiry).
+    fn state_before(&self, expiry: NaiveDate, today: NaiveDate) -> VoucherState {
+        if self.state.can_expire() && today >= expiry {
+            VoucherState::Expired
+        } else {
+            self.state
         }
     }
 

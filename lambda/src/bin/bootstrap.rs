@@ -9,7 +9,7 @@ use saps_lambda::api::identity::Identity;
 use saps_lambda::api::{self, Services};
 use saps_lambda::blob::BlobStore;
 use saps_lambda::blob::s3::{self, S3Blobs};
-use saps_lambda::catalog::{self, Programs};
+use saps_lambda::catalog::Programs;
 use saps_lambda::clock::SystemClock;
 use saps_lambda::maintenance;
 use saps_lambda::store::Store;
@@ -53,16 +53,19 @@ async fn main() -> Result<(), lambda_http::Error> {
         ))
         .await;
     }
-    // A first cold start on an empty table writes the sample catalog; later ones read it.
-    catalog::seed(
-        store.as_ref(),
-        Catalog::sample().map_err(|e| e.to_string())?,
-    )
-    .await?;
+    // A first cold start on an empty table writes the sample catalog; later ones read it, and
+    // the first requests use that read.
+    let programs = Programs::from_env();
+    programs
+        .seed(
+            store.as_ref(),
+            Catalog::sample().map_err(|e| e.to_string())?,
+        )
+        .await?;
     let services = Services {
         store,
         blobs,
-        programs: Programs::from_env(),
+        programs,
         clock: Arc::new(SystemClock),
         identity: Identity::ApiGateway,
     };

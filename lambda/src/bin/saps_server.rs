@@ -8,7 +8,7 @@ use saps_lambda::api::identity::{Hs256Keys, Identity};
 use saps_lambda::api::{self, Services};
 use saps_lambda::blob::BlobStore;
 use saps_lambda::blob::fs::FsBlobs;
-use saps_lambda::catalog::{self, Programs};
+use saps_lambda::catalog::Programs;
 use saps_lambda::clock::{Clock, FixedClock, SystemClock};
 use saps_lambda::store::Store;
 use saps_lambda::store::dynamo::{self, DynamoStore};
@@ -85,16 +85,16 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let keys = Hs256Keys::new(&secret);
     // The catalog is stored data the program admin maintains: the sample is its first version.
     let sample = Catalog::sample().map_err(|e| e.to_string())?;
-    if catalog::seed(store.as_ref(), sample).await? {
+    let programs = Programs::from_env();
+    if programs.seed(store.as_ref(), sample).await? {
         println!(
             "catalog seeded with the sample's {} programs",
             sample.programs.len()
         );
     }
-    let programs = Programs::from_env();
     let mut tokens = None;
     if args.demo {
-        let catalog = programs.fresh(store.as_ref()).await?;
+        let catalog = programs.current(store.as_ref()).await?;
         let loaded = demo::load(store.as_ref(), &catalog, clock.today()).await?;
         let issued = local::demo_tokens(&keys)?;
         println!(

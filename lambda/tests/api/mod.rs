@@ -72,13 +72,15 @@ pub async fn services(
         }
     };
     let blobs = Arc::new(FsBlobs::open(&dir.join("deliverables")).expect("blobs"));
-    saps_lambda::catalog::seed(store.as_ref(), Catalog::sample().expect("catalog"))
+    let programs = saps_lambda::catalog::Programs::new(saps_lambda::catalog::DEFAULT_TTL);
+    programs
+        .seed(store.as_ref(), Catalog::sample().expect("catalog"))
         .await
         .expect("seed the catalog");
     let services = Services {
         store: store.clone(),
         blobs,
-        programs: saps_lambda::catalog::Programs::new(saps_lambda::catalog::DEFAULT_TTL),
+        programs,
         clock,
         identity: Identity::Hs256(Box::new(Hs256Keys::new(SECRET))),
     };
