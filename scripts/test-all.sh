@@ -3,7 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-step() { printf '\n== %s\n' "$*"; }
+# Each step shows the disk left: a cold build is several GB, and a full disk is the first thing to rule out.
+step() { printf '\n== %s (disk free: %s)\n' "$*" "$(df -h --output=avail . | tail -1 | tr -d ' ')"; }
 
 # A fresh machine lacks the browser and the npm tools: install them first (once).
 for tool in node npm /usr/bin/chromium /usr/bin/chromedriver cargo-nextest java curl cargo-zigbuild qemu-aarch64; do
