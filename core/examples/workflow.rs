@@ -10,7 +10,7 @@ use saps_core::directory::{self, ProfileForm};
 use saps_core::eligibility::{
     self, Competency, ComplianceTraining, Consultant, Exam, ProviderAgreement, QualificationFacts,
 };
-use saps_core::enrollment;
+use saps_core::enrollment::{self, Location};
 use saps_core::error::{Locale, Rejection};
 use saps_core::redemption::{self, RedemptionForm};
 use saps_core::value::{ClaimId, LocationId, PartnerId, ProgramId};
@@ -98,6 +98,11 @@ fn main() -> Result<(), Box<dyn Error>> {
 
     println!("2. Enrollment");
     let locations = vec![LocationId::parse("11")?];
+    let sites = [Location {
+        location_id: LocationId::parse("11")?,
+        name: "Contoso Shanghai".into(),
+        country: Some("CN".into()),
+    }];
     let enrolled = enrollment::enroll(
         program,
         verdict.status,
@@ -172,7 +177,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         let world = World {
             enrollment: Some(&enrolled),
             facts: Some(&facts),
-            uploaded: &[],
+            locations: &sites,
             ..World::new(date(on)?, program)
         };
         Ok(voucher::transition(v, &event, actor, &world)?.voucher)
@@ -180,6 +185,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     let world_on = |on| -> Result<World<'_>, Box<dyn Error>> {
         Ok(World {
             enrollment: Some(&enrolled),
+            locations: &sites,
             ..World::new(date(on)?, program)
         })
     };
@@ -217,6 +223,8 @@ fn main() -> Result<(), Box<dyn Error>> {
                 accept_terms: Some(true),
                 engagement_start: Some("2026-02-10".into()),
                 engagement_end: Some(end.into()),
+                location_id: Some("11".into()),
+                customer_division: None,
             }
             .parse()?,
         ))
@@ -277,6 +285,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         enrollment: Some(&enrolled),
         facts: Some(&facts),
         uploaded: &uploaded,
+        locations: &sites,
         ..World::new(date("2026-02-20")?, program)
     };
     let too_many = VoucherEvent::SubmitCompletionReport(report(6).parse()?);

@@ -1,5 +1,5 @@
 //! The program catalog (SPEC §3, §15.1): each planning-services program with its requirements,
-//! engagement lengths, daily rate, time parameters and cut-off dates. Every number of the rules
+//! engagement lengths, daily rates per delivery country, time parameters and cut-off dates. Every number of the rules
 //! comes from here.
 
 pub mod rules;
@@ -9,6 +9,7 @@ use crate::error::{FieldPath, Locale, ProblemKind, Problems, Rejection};
 use crate::value::{Money, ProgramId};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 /// The sample catalog shipped with the crate (sample data: rates are illustrative): the text of
@@ -47,8 +48,10 @@ pub struct Program {
     /// The voucher lengths on offer, in days: ascending, each one of
     /// [`ENGAGEMENT_LENGTHS`] (SPEC §15.1).
     pub engagement_lengths: Vec<u32>,
-    /// What one delivered day is worth.
-    pub daily_rate: Money,
+    /// What one delivered day is worth, per delivery country (ISO 3166-1 alpha-2, upper case;
+    /// SPEC §15.1: Microsoft pays the rate of the country of delivery). A country without a
+    /// rate cannot be delivered in.
+    pub daily_rates: BTreeMap<String, Money>,
     /// Days from creation until a voucher expires.
     #[serde(default = "defaults::voucher_validity_days")]
     pub voucher_validity_days: u32,
@@ -118,6 +121,9 @@ const ENGAGEMENT_LENGTHS_TEXT: &str = "1, 3, 5, 10, 15";
 /// The most requirements, and exams per requirement, a program lists.
 pub const MAX_REQUIREMENTS: usize = 10;
 
+/// The most delivery countries one program pays a rate for (every ISO 3166-1 country).
+pub const MAX_RATES: usize = 250;
+
 /// The largest daily rate, in minor units (ten million of a currency's major unit).
 pub const MAX_DAILY_RATE: u64 = 1_000_000_000;
 
@@ -182,13 +188,33 @@ impl Program {
             }
         }
         problems.check(
-            u64::try_from(self.daily_rate.minor_units).is_ok_and(|rate| rate <= MAX_DAILY_RATE),
-            "dailyRate.minorUnits",
-            ProblemKind::OutOfRange {
-                min: 0,
-                max: MAX_DAILY_RATE,
+            (1..=MAX_RATES).contains(&self.daily_rates.len()),
+            "dailyRates",
+            ProblemKind::Count {
+                min: 1,
+                max: MAX_RATES,
             },
         );
+        let rates = FieldPath::new("dailyRates");
+        for (country, rate) in &self.daily_rates {
+            let at = FieldPath::from(rates.key(country));
+            if crate::directory::country(country).as_deref() != Ok(country.as_str()) {
+                problems.push(
+                    at.clone(),
+                    ProblemKind::UnknownCountry {
+                        value: country.clone(),
+                    },
+                );
+            }
+            problems.check(
+                u64::try_from(rate.minor_units).is_ok_and(|rate| rate <= MAX_DAILY_RATE),
+                at.key("minorUnits"),
+                ProblemKind::OutOfRange {
+                    min: 0,
+                    max: MAX_DAILY_RATE,
+                },
+            );
+        }
         for (field, days, min, max) in [
             ("voucherValidityDays", self.voucher_validity_days, 1, 3650),
             ("renewalWindowDays", self.renewal_window_days, 0, 365),
@@ -232,6 +258,11 @@ impl Program {
                 problems.push(at.key("reason"), kind);
             }
         }
+    }
+
+    /// What one day delivered in `country` is worth, if the program pays for deliveries there.
+    pub fn rate_in(&self, country: &str) -> Option<&Money> {
+        self.daily_rates.get(country)
     }
 
     /// Whether a voucher of `days` is on offer.
@@ -577,7 +608,7 @@ mod tests {
         format!(
             r#"{{"programs":[{{"id":"a","name":{{"en":"A","zh-CN":"A"}},
             "requirements":[{{"kind":"providerAgreement"}}],
-            "dailyRate":{{"minorUnits":1,"currency":"USD"}}{extra}}}]}}"#
+            "dailyRates":{{"US":{{"minorUnits":1,"currency":"USD"}}}}{extra}}}]}}"#
         )
     }
 

@@ -1,6 +1,7 @@
 //! Claims, the payment requests to Microsoft for redeemed vouchers (SPEC §10).
 //!
-//! `amount = Σ daysDelivered × dailyRate` in integer minor units. A claim is `submitted`, then
+//! `amount = Σ daysDelivered × dailyRates[country]` in integer minor units, one program and one
+//! delivery country per claim (SPEC §15.6). A claim is `submitted`, then
 //! `approved` and `paid`, or `rejected` (from `submitted` or `approved`), which puts its vouchers
 //! back to `redeemed` so they can be claimed again inside their window.
 
@@ -53,11 +54,16 @@ pub struct Claim {
     pub partner_id: PartnerId,
     /// The one program of all its vouchers.
     pub program_id: ProgramId,
+    /// The one delivery country of all its vouchers, whose rate it is paid at (SPEC §15.6).
+    /// Absent on claims made before rates were per country.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "wasm", tsify(optional))]
+    pub country: Option<String>,
     /// The partner's invoice number.
     pub invoice_number: String,
     /// The vouchers claimed.
     pub voucher_numbers: Vec<VoucherNumber>,
-    /// `Σ daysDelivered × dailyRate`.
+    /// `Σ daysDelivered × dailyRates[country]`.
     pub amount: Money,
     /// Its state.
     pub state: ClaimState,
@@ -148,30 +154,39 @@ impl ClaimForm {
     }
 }
 
-/// `Σ daysDelivered × dailyRate` over `vouchers` of `program`; `claim.amountOverflow` when it
-/// does not fit.
+/// `Σ daysDelivered × dailyRates[country]` over `vouchers` of `program`, all delivered in one
+/// country (SPEC §15.6): `claim.mixedCountries` when they are not, `voucher.countryNotServed`
+/// for one without a paid country, `claim.amountOverflow` when the sum does not fit.
 pub fn claim_amount<'a>(
     vouchers: impl IntoIterator<Item = &'a Voucher>,
     program: &Program,
 ) -> Result<Money, ProblemKind> {
-    let mut total: i64 = 0;
+    let mut total: Option<Money> = None;
+    let mut country: Option<&str> = None;
     for voucher in vouchers {
-        let days = voucher
-            .completion_report
-            .as_ref()
-            .map_or(0, |r| r.days_delivered);
-        let value = program
-            .daily_rate
-            .times(days)
-            .ok_or(ProblemKind::AmountOverflow)?;
-        total = total
-            .checked_add(value.minor_units)
-            .ok_or(ProblemKind::AmountOverflow)?;
+        let here = voucher.delivery_country();
+        match (country, here) {
+            (Some(first), Some(here)) if first != here => {
+                return Err(ProblemKind::MixedCountries {
+                    country: first.to_owned(),
+                });
+            }
+            _ => country = country.or(here),
+        }
+        let value = voucher.delivered_value(program)?;
+        let sum = match total {
+            None => value.minor_units,
+            Some(total) => total
+                .minor_units
+                .checked_add(value.minor_units)
+                .ok_or(ProblemKind::AmountOverflow)?,
+        };
+        total = Some(Money {
+            minor_units: sum,
+            currency: value.currency,
+        });
     }
-    Ok(Money {
-        minor_units: total,
-        currency: program.daily_rate.currency,
-    })
+    total.ok_or(ProblemKind::Required)
 }
 
 /// The one program of `vouchers` (SPEC §10: a claim covers one program): none is
@@ -211,8 +226,8 @@ pub struct ClaimOutcome {
     pub vouchers: Vec<Transition>,
 }
 
-/// Creates claim `claim_id` on `today` (SPEC §10): 1–25 vouchers of one program, each the
-/// actor's, `redeemed` and inside its claim window.
+/// Creates claim `claim_id` on `today` (SPEC §10, §15.6): 1–25 vouchers of one program and one
+/// delivery country paid a rate, each the actor's, `redeemed` and inside its claim window.
 pub fn create_claim(
     request: &ClaimRequest,
     vouchers: &[Voucher],
@@ -225,6 +240,7 @@ pub fn create_claim(
         return Err(Rejection::one("roles", ProblemKind::Forbidden));
     };
     let mut program: Option<&Program> = None;
+    let mut country: Option<String> = None;
     let mut problems = Problems::new();
     let transitions = batch(&request.voucher_numbers, "voucherNumbers", |number| {
         let (voucher, this_program) =
@@ -241,6 +257,22 @@ pub fn create_claim(
             }
             Some(_) => {}
         }
+        let here = voucher.delivery_country().map(str::to_owned);
+        match (&country, here) {
+            (None, here) => country = here,
+            (Some(first), Some(here)) if first != &here => {
+                return Err(Rejection::one(
+                    "voucherNumber",
+                    ProblemKind::MixedCountries {
+                        country: first.clone(),
+                    },
+                ));
+            }
+            (Some(_), _) => {}
+        }
+        if let Err(kind) = voucher.paid_rate(this_program) {
+            return Err(Rejection::one("voucherNumber", kind));
+        }
         transition(
             voucher,
             &VoucherEvent::CreateClaim(claim_id.clone()),
@@ -256,6 +288,7 @@ pub fn create_claim(
         }
     };
     let amount = program
+        .filter(|_| !transitions.is_empty())
         .map(|p| claim_amount(transitions.iter().map(|t| &t.voucher), p))
         .and_then(|amount| {
             amount
@@ -269,6 +302,7 @@ pub fn create_claim(
                 claim_id: claim_id.clone(),
                 partner_id: partner_id.clone(),
                 program_id: program.id.clone(),
+                country: country.clone(),
                 invoice_number: request.invoice_number.clone(),
                 voucher_numbers: request.voucher_numbers.clone(),
                 amount: amount?,

@@ -356,6 +356,30 @@ pub enum ProblemKind {
         /// The voucher's expiry.
         expires_on: NaiveDate,
     },
+    /// `voucher.locationNotEnrolled`: the reservation's location is not one of the partner's
+    /// locations enrolled in the voucher's program (SPEC §15.4).
+    #[error("location `{id}` is not enrolled in this voucher's program")]
+    LocationNotEnrolled {
+        /// The location id given.
+        id: String,
+    },
+    /// `voucher.countryNotServed`: the program pays no rate for deliveries in the location's
+    /// country, or the location has no country recorded (SPEC §15.1).
+    #[error("{}", match country {
+        Some(country) => format!("the program pays no daily rate for deliveries in `{country}`"),
+        None => "the location has no country recorded: the program administrator records it first".to_owned(),
+    })]
+    CountryNotServed {
+        /// The location's country, if recorded.
+        country: Option<String>,
+    },
+    /// `voucher.fifteenDayCapReached`: the partner holds a 15-day engagement of the program for
+    /// this customer (and division) already (SPEC §15.4).
+    #[error("voucher {voucher_number} already holds a 15-day engagement of this program for this customer: name a customer division that no such engagement names")]
+    FifteenDayCapReached {
+        /// The engagement already held.
+        voucher_number: String,
+    },
     /// `completion.startBeforeReservation`
     #[error("must not be before the reservation on {reserved_on}")]
     DeliveredBeforeReservation {
@@ -416,6 +440,12 @@ pub enum ProblemKind {
     ClaimWindowClosed {
         /// The first day claims were no longer accepted.
         closed_on: NaiveDate,
+    },
+    /// `claim.mixedCountries`: a claim covers one delivery country (SPEC §15.6).
+    #[error("all vouchers of a claim must be delivered in `{country}`")]
+    MixedCountries {
+        /// The delivery country of the first voucher.
+        country: String,
     },
     /// `claim.mixedPrograms`
     #[error("all vouchers of a claim must belong to program `{program_id}`")]
@@ -525,6 +555,13 @@ impl ProblemKind {
             TermsNotAccepted,
             EngagementStartInPast { today: day },
             EngagementEndAfterExpiry { expires_on: day },
+            LocationNotEnrolled { id: text("13") },
+            CountryNotServed {
+                country: Some(text("XX")),
+            },
+            FifteenDayCapReached {
+                voucher_number: text("SAPS0001M365"),
+            },
             DeliveredBeforeReservation { reserved_on: day },
             DeliveredInFuture { today: day },
             DeliveredAfterExpiry { expires_on: day },
@@ -540,6 +577,9 @@ impl ProblemKind {
             TooManyDeliverables { max: 20 },
             NotConfirmed,
             ClaimWindowClosed { closed_on: day },
+            MixedCountries {
+                country: text("CN"),
+            },
             MixedPrograms {
                 program_id: text("private-cloud"),
             },
@@ -604,6 +644,9 @@ impl ProblemKind {
             TermsNotAccepted => "voucher.termsNotAccepted",
             EngagementStartInPast { .. } => "voucher.engagementStartInPast",
             EngagementEndAfterExpiry { .. } => "voucher.engagementEndAfterExpiry",
+            LocationNotEnrolled { .. } => "voucher.locationNotEnrolled",
+            CountryNotServed { .. } => "voucher.countryNotServed",
+            FifteenDayCapReached { .. } => "voucher.fifteenDayCapReached",
             DeliveredBeforeReservation { .. } => "completion.startBeforeReservation",
             DeliveredInFuture { .. } => "completion.endInFuture",
             DeliveredAfterExpiry { .. } => "completion.endAfterExpiry",
@@ -615,6 +658,7 @@ impl ProblemKind {
             NotConfirmed => "redemption.notConfirmed",
             ClaimWindowClosed { .. } => "claim.windowClosed",
             MixedPrograms { .. } => "claim.mixedPrograms",
+            MixedCountries { .. } => "claim.mixedCountries",
             ClaimInvalidTransition { .. } => "claim.invalidTransition",
             AmountOverflow => "claim.amountOverflow",
             Unauthenticated => "access.unauthenticated",
@@ -641,6 +685,7 @@ impl ProblemKind {
             | VoucherExpired { .. }
             | VoucherInvalidTransition { .. }
             | ClaimWindowClosed { .. }
+            | FifteenDayCapReached { .. }
             | AssignmentClosed { .. }
             | RedemptionClosed { .. }
             | StaleVersion { .. }
@@ -731,6 +776,16 @@ impl ProblemKind {
             EngagementEndAfterExpiry { expires_on } => {
                 format!("须早于优惠券过期日 {expires_on}")
             }
+            LocationNotEnrolled { id } => format!("地点 `{id}` 未注册此优惠券的计划"),
+            CountryNotServed {
+                country: Some(country),
+            } => format!("本计划不为在 `{country}` 交付的服务支付日费率"),
+            CountryNotServed { country: None } => {
+                "该地点未记录国家：请先由计划管理员记录".into()
+            }
+            FifteenDayCapReached { voucher_number } => format!(
+                "优惠券 {voucher_number} 已为该客户占用本计划的 15 天服务：请填写其他此类服务未使用的客户部门"
+            ),
             DeliveredBeforeReservation { reserved_on } => {
                 format!("不得早于预订日 {reserved_on}")
             }
@@ -749,6 +804,9 @@ impl ProblemKind {
             ClaimWindowClosed { closed_on } => format!("申领期限已于 {closed_on} 结束"),
             MixedPrograms { program_id } => {
                 format!("一个申领中的所有优惠券都必须属于计划 `{program_id}`")
+            }
+            MixedCountries { country } => {
+                format!("一个申领中的所有优惠券都必须在 `{country}` 交付")
             }
             ClaimInvalidTransition { state, event } => {
                 format!(

@@ -125,7 +125,7 @@ pub struct PreviewLine {
     /// Days delivered per its completion report.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub days_delivered: Option<u32>,
-    /// `daysDelivered × dailyRate`.
+    /// `daysDelivered × dailyRates[country]` of its delivery country, when it is paid one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<Money>,
     /// Whether it can be redeemed now.
@@ -197,8 +197,9 @@ pub fn preview(
                 .and_then(|v| v.completion_report.as_ref())
                 .map(|r| r.days_delivered);
             let value = program
-                .zip(days_delivered)
-                .and_then(|(p, d)| p.daily_rate.times(d));
+                .zip(voucher)
+                .and_then(|(program, voucher)| voucher.delivered_value(program).ok())
+                .filter(|_| days_delivered.is_some());
             let reasons: Vec<Reason> = match &outcome {
                 Ok(_) => Vec::new(),
                 Err(rejection) => rejection

@@ -164,6 +164,12 @@ impl Email {
         }
     }
 
+    /// The mailbox the address names: lower-cased as [`Email::same_mailbox`] compares, so two
+    /// addresses of one mailbox give one key.
+    pub fn mailbox(&self) -> String {
+        lowercase(&self.0)
+    }
+
     /// Whether both name the same mailbox: equal ignoring case (SPEC §2).
     pub fn same_mailbox(&self, other: &Email) -> bool {
         if self.0.is_ascii() && other.0.is_ascii() {

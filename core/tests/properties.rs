@@ -20,11 +20,11 @@ use saps_core::eligibility::{
     self, Competency, ComplianceTraining, Consultant, EligibilityStatus, Exam, ProviderAgreement,
     QualificationFacts,
 };
-use saps_core::enrollment::{self, Enrollment};
-use saps_core::value::{ClaimId, Email, PartnerId, ProgramId, Sha256, VoucherNumber};
+use saps_core::enrollment::{self, Enrollment, Location};
+use saps_core::value::{ClaimId, Email, LocationId, PartnerId, ProgramId, Sha256, VoucherNumber};
 use saps_core::voucher::{
-    Actor, CancelReason, ReserveRequest, UploadEffect, Voucher, VoucherEvent, VoucherState, World,
-    check_upload, transition,
+    Actor, CancelReason, ReserveRequest, Reservation, UploadEffect, Voucher, VoucherEvent,
+    VoucherState, World, check_upload, transition,
 };
 
 fn day(offset: u32) -> NaiveDate {
@@ -78,12 +78,21 @@ fn assigned() -> Voucher {
 fn enrolled() -> Enrollment {
     Enrollment {
         program_id: desktop().id.clone(),
-        location_ids: vec![],
+        location_ids: vec![LocationId::parse("11").unwrap()],
         enrolled_on: day(0),
         expires_on: calendar::add_one_year(day(0)),
         renewed_on: None,
         withdrawn_on: None,
     }
+}
+
+/// The partner's one location, in a country the sample desktop program pays a rate for.
+fn sites() -> Vec<Location> {
+    vec![Location {
+        location_id: LocationId::parse("11").unwrap(),
+        name: "Contoso Shanghai".into(),
+        country: Some("CN".into()),
+    }]
 }
 
 const SHA: &str = "abababababababababababababababababababababababababababababababab";
@@ -146,6 +155,8 @@ fn to_event(step: &Step, today: NaiveDate) -> VoucherEvent {
             accept_terms: *terms,
             engagement_start: calendar::add_days(today, *start_in),
             engagement_end: calendar::add_days(today, start_in + length),
+            location_id: LocationId::parse("11").unwrap(),
+            customer_division: None,
         }),
         Step::Cancel => VoucherEvent::CancelReservation(CancelReason::OfferChanged),
         Step::Report { days, ago } => VoucherEvent::SubmitCompletionReport(CompletionReport {
@@ -220,13 +231,14 @@ proptest! {
         let facts = facts();
         let enrollment = enrolled();
         let uploads = [deliverable()];
+        let sites = sites();
         let mut voucher = assigned();
         let mut today = day(0);
         let mut visited = vec![VoucherState::Assigned];
         for (step, by_admin, wait) in steps {
             today = calendar::add_days(today, wait);
             let actor = if by_admin { Actor::ProgramAdmin } else { partner.clone() };
-            let world = World { today, program: desktop(), enrollment: Some(&enrollment), facts: Some(&facts), uploaded: &uploads };
+            let world = World { today, program: desktop(), enrollment: Some(&enrollment), facts: Some(&facts), uploaded: &uploads, locations: &sites, engagements: &[] };
             let before = voucher.clone();
             match transition(&voucher, &to_event(&step, today), &actor, &world) {
                 Ok(t) => {
@@ -258,10 +270,18 @@ proptest! {
         }
     }
 
-    /// Claim amount = Σ daysDelivered × rate, exactly, in minor units.
+    /// Claim amount = Σ daysDelivered × the delivery country's rate, exactly, in minor units.
     #[test]
-    fn claim_amount_is_the_sum_of_days_times_rate(days in prop::collection::vec(1u32..=20, 1..25)) {
+    fn claim_amount_is_the_sum_of_days_times_rate(
+        days in prop::collection::vec(1u32..=20, 1..25),
+        country in prop::sample::select(desktop().daily_rates.keys().cloned().collect::<Vec<_>>()),
+    ) {
         let vouchers: Vec<Voucher> = days.iter().map(|d| Voucher {
+            reservation: Some(Reservation {
+                reserved_on: day(0), engagement_start: day(0), engagement_end: day(1),
+                location_id: Some(LocationId::parse("11").unwrap()), country: Some(country.clone()),
+                customer_division: None,
+            }),
             completion_report: Some(CompletionReport {
                 delivered_start: day(0), delivered_end: day(1), days_delivered: *d, lead_consultant_id: "c".into(),
                 summary: "s".repeat(20), deliverables: vec![],
@@ -269,9 +289,10 @@ proptest! {
             ..assigned()
         }).collect();
         let amount = claim_amount(&vouchers, desktop()).unwrap();
-        let expected: i64 = days.iter().map(|d| i64::from(*d) * desktop().daily_rate.minor_units).sum();
+        let rate = desktop().rate_in(&country).unwrap();
+        let expected: i64 = days.iter().map(|d| i64::from(*d) * rate.minor_units).sum();
         prop_assert_eq!(amount.minor_units, expected);
-        prop_assert_eq!(amount.currency, desktop().daily_rate.currency);
+        prop_assert_eq!(amount.currency, rate.currency);
     }
 
     /// Eligibility is `active` iff every requirement is met, `notStarted` iff none is.
@@ -485,6 +506,98 @@ proptest! {
                 found || asked != effective,
                 "{:?} created {}, asked {:?} on {}", stored, created, asked, today
             );
+        }
+    }
+}
+
+/// One attempt on a pool of 15-day vouchers: reserve voucher `index` (naming division
+/// `division`, if any) or cancel its reservation, after `wait` days.
+#[derive(Clone, Debug)]
+struct CapStep {
+    index: usize,
+    reserve: bool,
+    division: Option<usize>,
+    wait: u32,
+}
+
+const DIVISIONS: [&str; 3] = ["Finance", "FINANCE ", "Retail"];
+
+fn cap_step() -> impl Strategy<Value = CapStep> {
+    (0usize..5, any::<bool>(), prop::option::of(0usize..DIVISIONS.len()), 0u32..20).prop_map(
+        |(index, reserve, division, wait)| CapStep { index, reserve, division, wait },
+    )
+}
+
+/// The division key of an engaged voucher: its division compared ignoring case and spaces
+/// around, absent as its own key.
+fn division_key(voucher: &Voucher) -> Option<String> {
+    voucher
+        .reservation
+        .as_ref()
+        .and_then(|r| r.customer_division.as_deref())
+        .map(|d| saps_core::value::lowercase(d.trim()))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// The 15-day cap (SPEC §15.4): whatever is reserved and cancelled in any order, one
+    /// customer's engaged 15-day vouchers of a program never share a division (an absent one
+    /// counting as one), and a reservation refused for the cap always had a holder.
+    #[test]
+    fn fifteen_day_engagements_never_share_a_division(steps in prop::collection::vec(cap_step(), 1..40)) {
+        let partner = Actor::PartnerAdmin { partner_id: PartnerId::parse("1001").unwrap() };
+        let enrollment = enrolled();
+        let sites = sites();
+        // Two customers; the second's mailbox is written in two cases.
+        let emails = ["a@contoso.example", "b@fabrikam.example", "B@Fabrikam.example", "a@contoso.example", "b@fabrikam.example"];
+        let mut pool: Vec<Voucher> = emails.iter().enumerate().map(|(i, email)| Voucher {
+            voucher_number: VoucherNumber::parse(&format!("SAPS000{i}CAP")).unwrap(),
+            days: 15,
+            admin_email: Email::parse(email).unwrap(),
+            ..assigned()
+        }).collect();
+        let mut today = day(0);
+        for step in steps {
+            today = calendar::add_days(today, step.wait);
+            let others: Vec<Voucher> = pool.clone();
+            let world = World { enrollment: Some(&enrollment), locations: &sites, engagements: &others, ..World::new(today, desktop()) };
+            let event = if step.reserve {
+                VoucherEvent::Reserve(ReserveRequest {
+                    admin_email: pool[step.index].admin_email.clone(),
+                    accept_terms: true,
+                    engagement_start: today,
+                    engagement_end: today,
+                    location_id: LocationId::parse("11").unwrap(),
+                    customer_division: step.division.map(|d| DIVISIONS[d].trim().to_owned()),
+                })
+            } else {
+                VoucherEvent::CancelReservation(CancelReason::EngagementCancelled)
+            };
+            match transition(&pool[step.index], &event, &partner, &world) {
+                Ok(t) => pool[step.index] = t.voucher,
+                Err(rejection) => {
+                    let capped = rejection.problems().iter().any(|p| p.kind.code() == "voucher.fifteenDayCapReached");
+                    if capped {
+                        let me = &pool[step.index];
+                        let wanted = step.division.map(|d| saps_core::value::lowercase(DIVISIONS[d].trim()));
+                        let holder = pool.iter().any(|v| v.voucher_number != me.voucher_number
+                            && v.customer_key() == me.customer_key()
+                            && v.effective_state(desktop(), today).is_engaged()
+                            && (wanted.is_none() || division_key(v) == wanted));
+                        prop_assert!(holder, "refused for the cap without a holder");
+                    }
+                }
+            }
+            for (i, a) in pool.iter().enumerate() {
+                for b in pool.iter().skip(i + 1) {
+                    let both_engaged = a.effective_state(desktop(), today).is_engaged()
+                        && b.effective_state(desktop(), today).is_engaged();
+                    if both_engaged && a.customer_key() == b.customer_key() {
+                        prop_assert_ne!(division_key(a), division_key(b), "{} and {}", a.voucher_number, b.voucher_number);
+                    }
+                }
+            }
         }
     }
 }

@@ -208,7 +208,9 @@ fn a_claim_whose_amount_overflows_is_refused_at_its_vouchers() {
     let mut catalog: serde_json::Value =
         serde_json::from_str(saps_core::catalog::SAMPLE_CATALOG_JSON).unwrap();
     for program in catalog["programs"].as_array_mut().unwrap() {
-        program["dailyRate"]["minorUnits"] = serde_json::json!(i64::MAX / 2);
+        for rate in program["dailyRates"].as_object_mut().unwrap().values_mut() {
+            rate["minorUnits"] = serde_json::json!(i64::MAX / 2);
+        }
     }
     // Past the catalog's own bound on rates (`from_json` refuses them): read unchecked, as a
     // catalog that slipped past validation would be.

@@ -53,7 +53,7 @@ pub fn claim_form(_: &Env<'_>, form: ClaimForm, _: Nothing) -> Result<ClaimReque
     form.parse()
 }
 
-/// `claimAmount`: `Σ daysDelivered × dailyRate` of vouchers of one program.
+/// `claimAmount`: `Σ daysDelivered × dailyRates[country]` of vouchers of one program and country.
 pub fn claim_amount(env: &Env<'_>, _: Nothing, context: AmountContext) -> Result<Money, Rejection> {
     let program = one_program(&context.vouchers, env.catalog, "context.vouchers")?;
     super::claim_amount(&context.vouchers, program)

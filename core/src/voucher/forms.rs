@@ -1,13 +1,13 @@
 //! The voucher forms (SPEC §7): assignment, validation, reservation and cancellation, each read
 //! from optional fields into a typed request with every problem reported.
 
-use super::{Actor, EventKind, HistoryEntry, Voucher, VoucherState, VoucherView};
+use super::{Actor, EventKind, HistoryEntry, Voucher, VoucherState, VoucherView, World};
 use crate::calendar;
 use crate::catalog::{Catalog, Program};
 use crate::error::{ProblemKind, Problems, Rejection};
 use crate::form;
 use crate::value::Named as _;
-use crate::value::{self, Email, PartnerId, VoucherNumber};
+use crate::value::{self, Email, LocationId, PartnerId, VoucherNumber};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -260,6 +260,13 @@ pub struct ReservationForm {
     /// Last engagement day.
     #[serde(default)]
     pub engagement_end: Option<String>,
+    /// The partner's location to deliver under: one enrolled in the voucher's program, in a
+    /// country the program pays a rate for (SPEC §15.4).
+    #[serde(default)]
+    pub location_id: Option<String>,
+    /// The customer's division the engagement is for (optional, 1–120 characters).
+    #[serde(default)]
+    pub customer_division: Option<String>,
 }
 
 /// A read reservation request.
@@ -280,14 +287,26 @@ pub struct ReserveRequest {
     #[serde(with = "calendar::serde_date")]
     #[cfg_attr(feature = "wasm", tsify(type = "string"))]
     pub engagement_end: NaiveDate,
+    /// The location delivered under.
+    pub location_id: LocationId,
+    /// The customer's division, if named.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "wasm", tsify(optional))]
+    pub customer_division: Option<String>,
 }
 
-/// The reservation form's fields, each parsed on its own (`None` where it failed).
+/// The most characters of a customer division's name.
+pub const MAX_DIVISION_CHARS: usize = 120;
+
+/// The reservation form's fields, each parsed on its own (`None` where it failed; a division
+/// not given is `Some(None)`).
 struct ReservationParts {
     admin_email: Option<Email>,
     accept_terms: Option<bool>,
     start: Option<NaiveDate>,
     end: Option<NaiveDate>,
+    location_id: Option<LocationId>,
+    division: Option<Option<String>>,
 }
 
 impl ReservationForm {
@@ -306,6 +325,23 @@ impl ReservationForm {
                 self.engagement_start.as_deref(),
             ),
             end: form::date(problems, "engagementEnd", self.engagement_end.as_deref()),
+            location_id: form::parsed(
+                problems,
+                "locationId",
+                self.location_id.as_deref(),
+                LocationId::parse,
+            ),
+            // An emptied form field names no division.
+            division: match self.customer_division.as_deref() {
+                None => Some(None),
+                Some(raw) if raw.trim().is_empty() => Some(None),
+                Some(raw) => problems
+                    .take(
+                        "customerDivision",
+                        value::text(raw, 1, MAX_DIVISION_CHARS, false),
+                    )
+                    .map(Some),
+            },
         }
     }
 
@@ -333,17 +369,23 @@ impl ReservationForm {
 }
 
 impl ReservationForm {
-    /// The guards against `voucher` of `program` on whichever fields parse, for a form that has
+    /// The guards against `voucher` in `world` on whichever fields parse, for a form that has
     /// problems of its own (those are not recorded here).
-    pub fn check_against(&self, voucher: &Voucher, program: &Program, problems: &mut Problems) {
+    pub fn check_against(&self, voucher: &Voucher, world: &World<'_>, problems: &mut Problems) {
         let parts = self.parts(&mut Problems::new());
         super::reservation_against(
             voucher,
-            program,
+            world.program,
             parts.admin_email.as_ref(),
             parts.end,
             problems,
         );
+        if let Some(location_id) = &parts.location_id {
+            super::delivery_guards(voucher, location_id, world, problems);
+        }
+        if let Some(division) = &parts.division {
+            super::fifteen_day_cap(voucher, division.as_deref(), world, problems);
+        }
     }
 }
 
@@ -354,6 +396,8 @@ impl ReservationParts {
             accept_terms: self.accept_terms?,
             engagement_start: self.start?,
             engagement_end: self.end?,
+            location_id: self.location_id?,
+            customer_division: self.division?,
         })
     }
 }

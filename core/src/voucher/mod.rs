@@ -17,10 +17,10 @@ use crate::calendar::{self, serde_date};
 use crate::catalog::{Catalog, Program};
 use crate::completion::{self, CompletionReport, Deliverable, ReservedVoucher};
 use crate::eligibility::QualificationFacts;
-use crate::enrollment::Enrollment;
+use crate::enrollment::{Enrollment, Location};
 use crate::error::{ProblemKind, Problems, Rejection};
 use crate::value::Named as _;
-use crate::value::{ClaimId, Email, PartnerId, ProgramId, VoucherNumber};
+use crate::value::{ClaimId, Email, LocationId, Money, PartnerId, ProgramId, VoucherNumber};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -60,6 +60,12 @@ pub enum VoucherState {
 }
 
 impl VoucherState {
+    /// Whether a voucher in this state holds an engagement: reserved, completed, redeemed,
+    /// claimed or paid (SPEC §15.4's count).
+    pub fn is_engaged(self) -> bool {
+        !matches!(self, VoucherState::Assigned | VoucherState::Expired)
+    }
+
     /// Every state.
     pub const ALL: [VoucherState; 7] = [
         VoucherState::Assigned,
@@ -154,6 +160,20 @@ pub struct Reservation {
     #[serde(with = "serde_date")]
     #[cfg_attr(feature = "wasm", tsify(type = "string"))]
     pub engagement_end: NaiveDate,
+    /// The partner's location the engagement is reserved, delivered and invoiced under
+    /// (SPEC §15.4). Absent on reservations made before locations were named.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "wasm", tsify(optional))]
+    pub location_id: Option<LocationId>,
+    /// The delivery country: the location's, whose daily rate pays the engagement. Absent on
+    /// reservations made before locations had countries; such a voucher cannot be claimed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "wasm", tsify(optional))]
+    pub country: Option<String>,
+    /// The customer's division the engagement is for, if named (SPEC §15.4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "wasm", tsify(optional))]
+    pub customer_division: Option<String>,
 }
 
 /// A Software Assurance planning voucher (SPEC §7). Its history lives beside it in the store,
@@ -209,7 +229,51 @@ pub struct Voucher {
     pub version: u64,
 }
 
+/// The engagement length the 15-day cap applies to (SPEC §15.4).
+pub const CAPPED_DAYS: u32 = 15;
+
 impl Voucher {
+    /// Whether the 15-day cap concerns it: a reservation of it needs the partner's other
+    /// 15-day vouchers of the program for the same customer ([`World::engagements`]).
+    pub fn capped(&self) -> bool {
+        self.days == CAPPED_DAYS
+    }
+
+    /// The country the engagement was reserved to be delivered in, if recorded.
+    pub fn delivery_country(&self) -> Option<&str> {
+        self.reservation.as_ref()?.country.as_deref()
+    }
+
+    /// The daily rate `program` pays for its delivery country (SPEC §15.6):
+    /// `voucher.countryNotServed` when it has no delivery country or the program pays no rate
+    /// there.
+    pub fn paid_rate<'p>(&self, program: &'p Program) -> Result<&'p Money, ProblemKind> {
+        let country = self.delivery_country();
+        country
+            .and_then(|country| program.rate_in(country))
+            .ok_or_else(|| ProblemKind::CountryNotServed {
+                country: country.map(str::to_owned),
+            })
+    }
+
+    /// What the delivered days are worth under `program`: `daysDelivered × dailyRates[country]`
+    /// of its delivery country. Fails as [`Voucher::paid_rate`] does, or with
+    /// `claim.amountOverflow` when the value does not fit.
+    pub fn delivered_value(&self, program: &Program) -> Result<Money, ProblemKind> {
+        let days = self
+            .completion_report
+            .as_ref()
+            .map_or(0, |report| report.days_delivered);
+        self.paid_rate(program)?
+            .times(days)
+            .ok_or(ProblemKind::AmountOverflow)
+    }
+
+    /// The customer the 15-day cap counts per (SPEC §15.5): the administrator's mailbox.
+    pub fn customer_key(&self) -> String {
+        self.admin_email.mailbox()
+    }
+
     /// The first day it is no longer valid: the stored `expiresOn` moved by every extension of
     /// its `program` that applies to its creation day (SPEC §15.1). Never before `expiresOn`.
     pub fn expiry(&self, program: &Program) -> NaiveDate {
@@ -457,6 +521,13 @@ pub struct World<'a> {
     pub facts: Option<&'a QualificationFacts>,
     /// Deliverables uploaded for this voucher.
     pub uploaded: &'a [Deliverable],
+    /// The partner's registered locations (a reservation names one, enrolled in the program).
+    pub locations: &'a [Location],
+    /// The partner's other 15-day vouchers of the program for the voucher's customer, as far as
+    /// the store knows them (see [`Voucher::capped`]): the input of the 15-day cap. Vouchers
+    /// that do not count (another customer, not engaged, expired) are ignored, so a superset is
+    /// fine.
+    pub engagements: &'a [Voucher],
 }
 
 impl<'a> World<'a> {
@@ -468,6 +539,8 @@ impl<'a> World<'a> {
             enrollment: None,
             facts: None,
             uploaded: &[],
+            locations: &[],
+            engagements: &[],
         }
     }
 }
@@ -550,7 +623,7 @@ pub fn transition(
     world: &World<'_>,
 ) -> Result<Transition, Rejection> {
     let to = check(voucher, event, actor, world)?;
-    Ok(apply(voucher, event, to, world.today))
+    Ok(apply(voucher, event, to, world))
 }
 
 /// Runs every check of [`transition`] without building the new voucher: the state it would
@@ -667,12 +740,8 @@ pub fn check_kind(
 }
 
 /// Builds the outcome of an event that passed [`check`].
-fn apply(
-    voucher: &Voucher,
-    event: &VoucherEvent,
-    to: VoucherState,
-    today: NaiveDate,
-) -> Transition {
+fn apply(voucher: &Voucher, event: &VoucherEvent, to: VoucherState, world: &World<'_>) -> Transition {
+    let today = world.today;
     let kind = event.kind();
     let mut next = voucher.clone();
     let mut detail = None;
@@ -683,6 +752,13 @@ fn apply(
                 reserved_on: today,
                 engagement_start: request.engagement_start,
                 engagement_end: request.engagement_end,
+                location_id: Some(request.location_id.clone()),
+                country: world
+                    .locations
+                    .iter()
+                    .find(|l| l.location_id == request.location_id)
+                    .and_then(|l| l.country.clone()),
+                customer_division: request.customer_division.clone(),
             });
             let mut engagement = calendar::iso(request.engagement_start);
             engagement.push_str("..");
@@ -781,6 +857,89 @@ fn reserve_guards(
         problems,
     );
     request.check_alone(world.today, problems);
+    delivery_guards(voucher, &request.location_id, world, problems);
+    fifteen_day_cap(voucher, request.customer_division.as_deref(), world, problems);
+}
+
+/// The location a reservation names (SPEC §15.4): one of the partner's locations enrolled in
+/// the voucher's program, in a country the program pays a rate for.
+pub(crate) fn delivery_guards(
+    voucher: &Voucher,
+    location_id: &LocationId,
+    world: &World<'_>,
+    problems: &mut Problems,
+) {
+    // Without an enrollment in the program, `enrollment.notActive` says it all.
+    let Some(enrollment) = world
+        .enrollment
+        .filter(|e| e.program_id == voucher.program_id)
+    else {
+        return;
+    };
+    let enrolled = enrollment.location_ids.contains(location_id);
+    let location = world
+        .locations
+        .iter()
+        .find(|l| &l.location_id == location_id);
+    let Some(location) = location.filter(|_| enrolled) else {
+        problems.push(
+            "locationId",
+            ProblemKind::LocationNotEnrolled {
+                id: location_id.to_string(),
+            },
+        );
+        return;
+    };
+    let served = location
+        .country
+        .as_deref()
+        .is_some_and(|country| world.program.rate_in(country).is_some());
+    problems.check(
+        served,
+        "locationId",
+        ProblemKind::CountryNotServed {
+            country: location.country.clone(),
+        },
+    );
+}
+
+/// The 15-day cap (SPEC §15.4): one 15-day engagement of a program per partner and customer,
+/// unless the new one names a customer division no such engagement names.
+pub(crate) fn fifteen_day_cap(
+    voucher: &Voucher,
+    division: Option<&str>,
+    world: &World<'_>,
+    problems: &mut Problems,
+) {
+    if !voucher.capped() {
+        return;
+    }
+    let customer = voucher.customer_key();
+    let division = division.map(crate::value::lowercase);
+    let held = world.engagements.iter().find(|other| {
+        other.voucher_number != voucher.voucher_number
+            && other.partner_id == voucher.partner_id
+            && other.program_id == voucher.program_id
+            && other.capped()
+            && other.customer_key() == customer
+            && other.effective_state(world.program, world.today).is_engaged()
+            && match &division {
+                None => true,
+                Some(division) => other
+                    .reservation
+                    .as_ref()
+                    .and_then(|r| r.customer_division.as_deref())
+                    .is_some_and(|theirs| &crate::value::lowercase(theirs) == division),
+            }
+    });
+    if let Some(held) = held {
+        problems.push(
+            "customerDivision",
+            ProblemKind::FifteenDayCapReached {
+                voucher_number: held.voucher_number.to_string(),
+            },
+        );
+    }
 }
 
 /// The reservation's guards against the voucher, on whichever fields are known: the

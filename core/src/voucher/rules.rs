@@ -10,7 +10,7 @@ use super::{
 use crate::catalog::Program;
 use crate::completion::{CompletionReport, CompletionReportForm, Deliverable};
 use crate::eligibility::QualificationFacts;
-use crate::enrollment::Enrollment;
+use crate::enrollment::{Enrollment, Location};
 use crate::error::{ProblemKind, Problems, Rejection};
 use crate::rule::{Env, Nothing};
 use crate::value::ClaimId;
@@ -45,6 +45,13 @@ pub struct VoucherContext {
     /// The deliverables uploaded for the voucher.
     #[serde(default)]
     pub uploaded: Vec<Deliverable>,
+    /// The partner's registered locations.
+    #[serde(default)]
+    pub locations: Vec<Location>,
+    /// The partner's other 15-day vouchers of the program for the voucher's customer (the
+    /// 15-day cap's input; only a 15-day voucher's reservation needs them).
+    #[serde(default)]
+    pub engagements: Vec<Voucher>,
 }
 
 impl VoucherContext {
@@ -56,6 +63,8 @@ impl VoucherContext {
             enrollment: None,
             facts: None,
             uploaded: Vec::new(),
+            locations: Vec::new(),
+            engagements: Vec::new(),
         }
     }
 }
@@ -252,7 +261,7 @@ fn apply(
     context: &VoucherContext,
     kind: EventKind,
     event: Result<VoucherEvent, Rejection>,
-    partial_guards: impl FnOnce(&Voucher, &Program, &mut Problems),
+    partial_guards: impl FnOnce(&Voucher, &World<'_>, &mut Problems),
 ) -> Result<Transition, Rejection> {
     let voucher = visible_voucher(context)?;
     let world = World {
@@ -261,6 +270,8 @@ fn apply(
         enrollment: context.enrollment.as_ref(),
         facts: context.facts.as_ref(),
         uploaded: &context.uploaded,
+        locations: &context.locations,
+        engagements: &context.engagements,
     };
     match event {
         Ok(event) => super::transition(voucher, &event, &context.actor, &world),
@@ -271,7 +282,7 @@ fn apply(
                 Err(refusal) => return Err(refusal),
                 Ok(_) => {
                     problems.absorb(request);
-                    partial_guards(voucher, world.program, &mut problems);
+                    partial_guards(voucher, &world, &mut problems);
                 }
             }
             problems.finish_with(|| None)
@@ -291,8 +302,8 @@ pub fn reserve(
         &context,
         EventKind::Reserve,
         event,
-        |voucher, program, problems| {
-            form.check_against(voucher, program, problems);
+        |voucher, world, problems| {
+            form.check_against(voucher, world, problems);
         },
     )
 }
