@@ -35,6 +35,8 @@
 //!     accept_terms: Some(false),
 //!     engagement_start: Some("2026-03-10".into()),
 //!     engagement_end: Some("2026-03-12".into()),
+//!     location_id: Some("11".into()),
+//!     customer_division: None,
 //! }
 //! .parse()?;
 //! let actor = Actor::PartnerAdmin { partner_id: PartnerId::parse("1001")? };
