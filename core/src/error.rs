@@ -375,7 +375,9 @@ pub enum ProblemKind {
     },
     /// `voucher.fifteenDayCapReached`: the partner holds a 15-day engagement of the program for
     /// this customer (and division) already (SPEC §15.4).
-    #[error("voucher {voucher_number} already holds a 15-day engagement of this program for this customer: name a customer division that no such engagement names")]
+    #[error(
+        "voucher {voucher_number} already holds a 15-day engagement of this program for this customer: name a customer division that no such engagement names"
+    )]
     FifteenDayCapReached {
         /// The engagement already held.
         voucher_number: String,
@@ -780,9 +782,7 @@ impl ProblemKind {
             CountryNotServed {
                 country: Some(country),
             } => format!("本计划不为在 `{country}` 交付的服务支付日费率"),
-            CountryNotServed { country: None } => {
-                "该地点未记录国家：请先由计划管理员记录".into()
-            }
+            CountryNotServed { country: None } => "该地点未记录国家：请先由计划管理员记录".into(),
             FifteenDayCapReached { voucher_number } => format!(
                 "优惠券 {voucher_number} 已为该客户占用本计划的 15 天服务：请填写其他此类服务未使用的客户部门"
             ),

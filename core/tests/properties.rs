@@ -23,7 +23,7 @@ use saps_core::eligibility::{
 use saps_core::enrollment::{self, Enrollment, Location};
 use saps_core::value::{ClaimId, Email, LocationId, PartnerId, ProgramId, Sha256, VoucherNumber};
 use saps_core::voucher::{
-    Actor, CancelReason, ReserveRequest, Reservation, UploadEffect, Voucher, VoucherEvent,
+    Actor, CancelReason, Reservation, ReserveRequest, UploadEffect, Voucher, VoucherEvent,
     VoucherState, World, check_upload, transition,
 };
 
@@ -523,9 +523,18 @@ struct CapStep {
 const DIVISIONS: [&str; 3] = ["Finance", "FINANCE ", "Retail"];
 
 fn cap_step() -> impl Strategy<Value = CapStep> {
-    (0usize..5, any::<bool>(), prop::option::of(0usize..DIVISIONS.len()), 0u32..20).prop_map(
-        |(index, reserve, division, wait)| CapStep { index, reserve, division, wait },
+    (
+        0usize..5,
+        any::<bool>(),
+        prop::option::of(0usize..DIVISIONS.len()),
+        0u32..20,
     )
+        .prop_map(|(index, reserve, division, wait)| CapStep {
+            index,
+            reserve,
+            division,
+            wait,
+        })
 }
 
 /// The division key of an engaged voucher: its division compared ignoring case and spaces

@@ -370,13 +370,21 @@ async fn bench_backend(
                     accept_terms: Some(true),
                     engagement_start: Some("2026-06-10".into()),
                     engagement_end: Some("2026-06-12".into()),
+                    location_id: Some("11".into()),
+                    customer_division: None,
                 }
                 .parse()
                 .unwrap();
                 let enrollment = enrollment("desktop");
                 let program = catalog().program(&current.program_id).unwrap();
+                let sites = [saps_core::enrollment::Location {
+                    location_id: LocationId::parse("11").unwrap(),
+                    name: "Contoso Shanghai".into(),
+                    country: Some("CN".into()),
+                }];
                 let world = World {
                     enrollment: Some(&enrollment),
+                    locations: &sites,
                     ..World::new(today(), program)
                 };
                 let transition = voucher::transition(

@@ -33,7 +33,7 @@ async fn history_is_paged(server: Server) {
             .signed_as("partner_admin")
             .json(
                 &json!({ "adminEmail": "admin@contoso.example", "acceptTerms": true,
-                "engagementStart": "2026-06-02", "engagementEnd": "2026-06-03" }),
+                "locationId": "11", "engagementStart": "2026-06-02", "engagementEnd": "2026-06-03" }),
             )
             .send()
             .await
@@ -115,7 +115,7 @@ async fn history_is_paged(server: Server) {
         .signed_as("partner_admin")
         .json(
             &json!({ "adminEmail": "admin@contoso.example", "acceptTerms": true,
-            "engagementStart": "2026-06-03", "engagementEnd": "2026-06-04" }),
+            "locationId": "11", "engagementStart": "2026-06-03", "engagementEnd": "2026-06-04" }),
         )
         .send()
         .await
@@ -179,7 +179,7 @@ async fn uploads_are_capped_and_only_while_the_report_is_open(server: Server) {
         .signed_as("partner_admin")
         .json(
             &json!({ "adminEmail": "admin@contoso.example", "acceptTerms": true,
-            "engagementStart": "2026-06-02", "engagementEnd": "2026-06-03" }),
+            "locationId": "11", "engagementStart": "2026-06-02", "engagementEnd": "2026-06-03" }),
         )
         .send()
         .await

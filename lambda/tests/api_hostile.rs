@@ -126,7 +126,7 @@ async fn seed(server: &Server) {
         .signed_as("partner_admin")
         .json(
             &json!({ "adminEmail": "admin@contoso.example", "acceptTerms": true,
-            "engagementStart": "2026-06-02", "engagementEnd": "2026-06-03" }),
+            "locationId": "11", "engagementStart": "2026-06-02", "engagementEnd": "2026-06-03" }),
         )
         .send()
         .await

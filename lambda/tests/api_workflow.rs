@@ -64,7 +64,7 @@ async fn assign(server: &Server, number: &str, partner: &str, days: u32) {
 
 fn reservation(start: &str, end: &str) -> Value {
     json!({ "adminEmail": "IT-Admin@Northwind.example", "acceptTerms": true,
-        "engagementStart": start, "engagementEnd": end })
+        "locationId": "11", "engagementStart": start, "engagementEnd": end })
 }
 
 async fn state_of(server: &Server, number: &str) -> String {
@@ -338,10 +338,12 @@ async fn whole_workflow(server: Server) {
         .await
         .expect(201)
         .json();
+    // Delivered under location 11, in China: 3 days at the sample's CN rate.
     assert_eq!(
         claim["amount"],
-        json!({ "minorUnits": 360000, "currency": "USD" })
+        json!({ "minorUnits": 252000, "currency": "USD" })
     );
+    assert_eq!(claim["country"], "CN");
     assert_eq!(claim["state"], "submitted");
     let retried = server
         .post("/v1/claims")

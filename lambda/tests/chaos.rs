@@ -130,7 +130,7 @@ impl Client {
 
 fn reservation(start: &str, end: &str) -> Value {
     json!({ "adminEmail": "admin@contoso.example", "acceptTerms": true,
-        "engagementStart": start, "engagementEnd": end })
+        "locationId": "11", "engagementStart": start, "engagementEnd": end })
 }
 
 fn cycle_number(worker: usize, i: usize) -> String {

@@ -326,7 +326,7 @@ async fn bootstrap_answers_api_gateway_v2_events() {
     assert_eq!(status, 201, "{response}");
     let start = saps_core::calendar::add_days(today, 5);
     let reservation = json!({ "adminEmail": "it-admin@northwind.example", "acceptTerms": true,
-        "engagementStart": start.to_string(), "engagementEnd": start.to_string() })
+        "locationId": "11", "engagementStart": start.to_string(), "engagementEnd": start.to_string() })
     .to_string();
     let (status, body, response) = lambda
         .invoke(event(

@@ -740,7 +740,12 @@ pub fn check_kind(
 }
 
 /// Builds the outcome of an event that passed [`check`].
-fn apply(voucher: &Voucher, event: &VoucherEvent, to: VoucherState, world: &World<'_>) -> Transition {
+fn apply(
+    voucher: &Voucher,
+    event: &VoucherEvent,
+    to: VoucherState,
+    world: &World<'_>,
+) -> Transition {
     let today = world.today;
     let kind = event.kind();
     let mut next = voucher.clone();
@@ -858,7 +863,12 @@ fn reserve_guards(
     );
     request.check_alone(world.today, problems);
     delivery_guards(voucher, &request.location_id, world, problems);
-    fifteen_day_cap(voucher, request.customer_division.as_deref(), world, problems);
+    fifteen_day_cap(
+        voucher,
+        request.customer_division.as_deref(),
+        world,
+        problems,
+    );
 }
 
 /// The location a reservation names (SPEC §15.4): one of the partner's locations enrolled in
@@ -922,7 +932,9 @@ pub(crate) fn fifteen_day_cap(
             && other.program_id == voucher.program_id
             && other.capped()
             && other.customer_key() == customer
-            && other.effective_state(world.program, world.today).is_engaged()
+            && other
+                .effective_state(world.program, world.today)
+                .is_engaged()
             && match &division {
                 None => true,
                 Some(division) => other

@@ -216,7 +216,7 @@ impl Plain {
 fn conflict_field(item: &ConflictItem) -> &'static str {
     match item {
         ConflictItem::Partner(_) => "partnerId",
-        ConflictItem::Voucher(_) => "voucherNumber",
+        ConflictItem::Voucher(_) | ConflictItem::Engagements(_) => "voucherNumber",
         ConflictItem::Claim(_) => "claimId",
         ConflictItem::Program(_) => "programId",
         ConflictItem::IdempotencyKey(_) => "Idempotency-Key",

@@ -8,7 +8,7 @@ use super::problem::{ApiError, HttpProblem};
 use super::rules::{self, QueryForm, partner_in_path};
 use super::{AppState, Services};
 use crate::store::vouchers as store_vouchers;
-use crate::store::{Commit, ConflictItem, StoreError, Upload, VoucherQuery};
+use crate::store::{Commit, ConflictItem, Engagements, StoreError, Upload, VoucherQuery};
 use axum::Json;
 use axum::extract::{Request, State};
 use axum::http::{StatusCode, header};
@@ -393,12 +393,14 @@ pub async fn validate(
 /// A voucher transition rule of core.
 type TransitionRule<F> = fn(&Env<'_>, F, VoucherContext) -> Result<Transition, Rejection>;
 
-/// Runs a voucher transition rule on the body and commits its outcome, keyed when asked.
+/// Runs a voucher transition rule on the body and commits its outcome with what `commit`
+/// already holds, keyed when asked.
 async fn transition<F: DeserializeOwned>(
     s: &Services,
     rule: TransitionRule<F>,
     body: JsonBody,
     context: VoucherContext,
+    commit: Commit,
     keyed: Option<&Keyed>,
     locale: Locale,
 ) -> Result<Response, ApiError> {
@@ -413,7 +415,7 @@ async fn transition<F: DeserializeOwned>(
     let answer = view(&catalog, &outcome.voucher, &actor, today)?;
     let commit = Commit {
         transitions: vec![outcome],
-        ..Commit::default()
+        ..commit
     };
     commit_and_answer(s.store.as_ref(), commit, keyed, StatusCode::OK, answer).await
 }
@@ -473,12 +475,32 @@ async fn reserve_voucher(
             .iter()
             .find(|e| e.program_id == voucher.program_id)
     });
+    // The 15-day cap's input, read (and written back on its version) only for a voucher the
+    // cap concerns, so other reservations cost what they did.
+    let (engagements, others) = if voucher.capped() {
+        let empty = Engagements::of(&voucher);
+        let held = s.store.engagements(&empty).await?.unwrap_or(empty);
+        let others = if held.voucher_numbers.is_empty() {
+            Vec::new()
+        } else {
+            s.store.vouchers(&held.voucher_numbers).await?
+        };
+        (Some(held.reserving(&voucher.voucher_number)), others)
+    } else {
+        (None, Vec::new())
+    };
     let context = VoucherContext {
         enrollment: enrollment.cloned(),
+        locations: partner.map(|p| p.locations).unwrap_or_default(),
+        engagements: others,
         ..VoucherContext::new(actor, Some(voucher))
     };
     let reserve = voucher_rules::reserve;
-    transition(s, reserve, body, context, keyed, locale).await
+    let commit = Commit {
+        engagements,
+        ..Commit::default()
+    };
+    transition(s, reserve, body, context, commit, keyed, locale).await
 }
 
 /// `DELETE /v1/vouchers/{voucherNumber}/reservation`: `{reason}`; back to `assigned`.
@@ -505,7 +527,7 @@ pub async fn cancel(
     let (voucher, actor) = visible(&s, &caller, &number, Operation::ManagePartner).await?;
     let context = VoucherContext::new(actor, Some(voucher));
     let cancel = voucher_rules::cancel_reservation;
-    transition(&s, cancel, body, context, None, locale).await
+    transition(&s, cancel, body, context, Commit::default(), None, locale).await
 }
 
 /// `POST /v1/vouchers/{voucherNumber}/completion-report` (SPEC §8).
@@ -543,7 +565,7 @@ pub async fn complete(
         ..VoucherContext::new(actor, Some(voucher))
     };
     let submit = voucher_rules::submit_completion_report;
-    transition(&s, submit, body, context, None, locale).await
+    transition(&s, submit, body, context, Commit::default(), None, locale).await
 }
 
 /// Whether an upload may start, before a byte of it is read: the caller, then core's rule on

@@ -75,6 +75,9 @@ pub enum ConflictItem {
     Claim(ClaimId),
     /// A catalog program (version moved, or it exists already).
     Program(ProgramId),
+    /// A partner's 15-day engagements of one program for one customer (another reservation
+    /// counted against the cap first).
+    Engagements(String),
     /// The idempotency key was used by another request first.
     IdempotencyKey(String),
     /// The backend did not say which item (it still wrote nothing).
@@ -88,6 +91,7 @@ impl std::fmt::Display for ConflictItem {
             ConflictItem::Voucher(n) => write!(f, "voucher {n}"),
             ConflictItem::Claim(id) => write!(f, "claim {id}"),
             ConflictItem::Program(id) => write!(f, "program {id}"),
+            ConflictItem::Engagements(key) => write!(f, "engagements {key}"),
             ConflictItem::IdempotencyKey(k) => write!(f, "idempotency key {k}"),
             ConflictItem::Unknown => f.write_str("an item"),
         }
@@ -227,6 +231,54 @@ impl IdempotencyRecord {
     }
 }
 
+/// The 15-day vouchers one partner has reserved for one customer in one program: what the
+/// 15-day cap (SPEC §15.4) reads, by key. It only grows (a cancelled or expired voucher stays
+/// listed; core judges each one as it is on the day), and every reservation of a 15-day voucher
+/// writes it on its version, so two reservations racing for one cap cannot both pass.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Engagements {
+    /// The partner.
+    pub partner_id: PartnerId,
+    /// The program.
+    pub program_id: ProgramId,
+    /// The customer, as [`Voucher::customer_key`] names it.
+    pub customer: String,
+    /// Every 15-day voucher of theirs ever reserved, in order.
+    pub voucher_numbers: Vec<VoucherNumber>,
+    /// Optimistic-concurrency version: 1 when first written, +1 per reservation.
+    pub version: u64,
+}
+
+impl Engagements {
+    /// The (empty, unstored) engagements `voucher` counts among.
+    pub fn of(voucher: &Voucher) -> Engagements {
+        Engagements {
+            partner_id: voucher.partner_id.clone(),
+            program_id: voucher.program_id.clone(),
+            customer: voucher.customer_key(),
+            voucher_numbers: Vec::new(),
+            version: 0,
+        }
+    }
+
+    /// Its key: partner, program and customer (the customer last, as it may hold any
+    /// character).
+    pub fn key(&self) -> String {
+        format!("{}#{}#{}", self.partner_id, self.program_id, self.customer)
+    }
+
+    /// The next version, listing `number` (once).
+    pub fn reserving(&self, number: &VoucherNumber) -> Engagements {
+        let mut next = self.clone();
+        if !next.voucher_numbers.contains(number) {
+            next.voucher_numbers.push(number.clone());
+        }
+        next.version = self.version.saturating_add(1);
+        next
+    }
+}
+
 /// Everything one request changes, written atomically: either every item or none.
 ///
 /// Each versioned item carries its *new* version `n` and is written only if the stored one is
@@ -249,6 +301,8 @@ pub struct Commit {
     pub idempotency: Option<IdempotencyRecord>,
     /// Catalog programs written (the program admin's change, or the seed of an empty store).
     pub programs: Vec<ProgramSave>,
+    /// The 15-day engagements a reservation counts against, at their next version.
+    pub engagements: Option<Engagements>,
 }
 
 /// A catalog program to store: version 1 is new (its id must be unused), any other replaces
@@ -324,6 +378,10 @@ pub struct VoucherQuery {
 pub trait Store: Send + Sync {
     /// One partner, with its version.
     async fn partner(&self, id: &PartnerId) -> StoreResult<Option<Partner>>;
+
+    /// The 15-day engagements of `key`'s partner, program and customer ([`Engagements::key`]);
+    /// `None` before the first is reserved.
+    async fn engagements(&self, key: &Engagements) -> StoreResult<Option<Engagements>>;
 
     /// Up to `limit` directory candidates after `after`, in directory order (lower-case company
     /// name, then partner id), from the index `filter` names. The records are candidates:

@@ -9,8 +9,8 @@
 
 use super::directory::{self, DirectoryKey, DirectoryRecord};
 use super::{
-    Commit, ConflictItem, IdempotencyRecord, Partner, ProgramSave, Store, StoreError, StoreResult,
-    VoucherPage, VoucherQuery, catalog_order, decode_list_cursor, encode_list_cursor,
+    Commit, ConflictItem, Engagements, IdempotencyRecord, Partner, ProgramSave, Store, StoreError,
+    StoreResult, VoucherPage, VoucherQuery, catalog_order, decode_list_cursor, encode_list_cursor,
     voucher_list_key,
 };
 use async_trait::async_trait;
@@ -90,6 +90,11 @@ CREATE TABLE IF NOT EXISTS uploads (
     doc TEXT NOT NULL,
     PRIMARY KEY (voucher_number, file_name)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS engagements (
+    engagements_key TEXT PRIMARY KEY,
+    version INTEGER NOT NULL,
+    doc TEXT NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS claims (
     claim_id TEXT PRIMARY KEY,
     version INTEGER NOT NULL,
@@ -137,6 +142,26 @@ fn migrate(connection: &Connection) -> StoreResult<()> {
         tx.execute_batch("PRAGMA user_version = 1")
             .map_err(unavailable)?;
         tx.commit().map_err(unavailable)?;
+    }
+    // Version 2: programs stored with one `dailyRate` (before rates per delivery country,
+    // SPEC §15.1) cannot be read. No country can be assumed for them, so they are dropped and
+    // the catalog is seeded again from the sample when none is left.
+    if version < 2 {
+        let dropped = connection
+            .execute(
+                "DELETE FROM programs WHERE json_extract(doc, '$.program.dailyRates') IS NULL",
+                [],
+            )
+            .map_err(unavailable)?;
+        if dropped > 0 {
+            tracing::warn!(
+                dropped,
+                "dropped stored programs with a single dailyRate; re-create them with dailyRates"
+            );
+        }
+        connection
+            .execute_batch("PRAGMA user_version = 2")
+            .map_err(unavailable)?;
     }
     Ok(())
 }
@@ -488,6 +513,21 @@ fn write_voucher(tx: &Connection, voucher: &Voucher, history: &HistoryEntry) -> 
 }
 
 fn apply(tx: &Connection, commit: &Commit) -> StoreResult<()> {
+    if let Some(engagements) = &commit.engagements {
+        let key = engagements.key();
+        versioned_write(
+            tx,
+            (
+                "INSERT INTO engagements (engagements_key, version, doc) VALUES (?1, ?2, ?3)",
+                "UPDATE engagements SET version = ?2, doc = ?3
+                 WHERE engagements_key = ?1 AND version = ?4",
+            ),
+            &key,
+            engagements.version,
+            &to_doc(engagements)?,
+            || ConflictItem::Engagements(key.clone()),
+        )?;
+    }
     for save in &commit.programs {
         let id = &save.program.id;
         versioned_write(
@@ -862,6 +902,18 @@ impl Store for SqliteStore {
                 None
             };
             Ok(VoucherPage { items, next_cursor })
+        })
+        .await
+    }
+
+    async fn engagements(&self, key: &Engagements) -> StoreResult<Option<Engagements>> {
+        let key = key.key();
+        self.read(move |c| {
+            one_doc(
+                c,
+                "SELECT doc FROM engagements WHERE engagements_key = ?1",
+                key.as_str(),
+            )
         })
         .await
     }

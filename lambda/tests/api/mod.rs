@@ -311,7 +311,7 @@ pub async fn assign_all(server: &Server, numbers: &[String]) {
 /// A reservation of 2026-06-02 to 2026-06-04, terms accepted.
 pub fn reservation() -> Value {
     serde_json::json!({ "adminEmail": "admin@contoso.example", "acceptTerms": true,
-        "engagementStart": "2026-06-02", "engagementEnd": "2026-06-04" })
+        "locationId": "11", "engagementStart": "2026-06-02", "engagementEnd": "2026-06-04" })
 }
 
 /// Each of `numbers` (assigned on 2026-06-01) reserved, delivered and reported complete with one

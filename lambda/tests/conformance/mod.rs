@@ -13,7 +13,7 @@ use saps_core::catalog::Catalog;
 use saps_core::claim::{self, ClaimDecision, ClaimRequest};
 use saps_core::completion::{CompletionReport, Deliverable, MediaType};
 use saps_core::directory::{self, Profile, SearchForm};
-use saps_core::enrollment::Enrollment;
+use saps_core::enrollment::{Enrollment, Location};
 use saps_core::redemption;
 use saps_core::value::{ClaimId, Email, LocationId, PartnerId, ProgramId, Sha256, VoucherNumber};
 use saps_core::voucher::{
@@ -23,8 +23,8 @@ use saps_core::voucher::{
 use saps_lambda::store::directory as store_directory;
 use saps_lambda::store::vouchers as store_vouchers;
 use saps_lambda::store::{
-    Commit, ConflictItem, IdempotencyRecord, Partner, PartnerSave, ProgramSave, Store, StoreError,
-    Upload, VoucherQuery,
+    Commit, ConflictItem, Engagements, IdempotencyRecord, Partner, PartnerSave, ProgramSave, Store,
+    StoreError, Upload, VoucherQuery,
 };
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -41,7 +41,7 @@ macro_rules! conformance_suite {
             voucher_pagination_has_no_gaps, directory_pagination_matches_core,
             directory_follows_profile_and_enrollments, history_is_append_only,
             expired_idempotency_keys_are_free_again, uploads_are_capped_atomically,
-            catalog_programs_are_versioned);
+            catalog_programs_are_versioned, fifteen_day_cap_race_has_one_winner);
     };
     (@tests $make:expr; $($check:ident),*) => {
         $(
@@ -124,24 +124,47 @@ pub fn enrollment() -> Enrollment {
     }
 }
 
+/// The partner's one location, enrolled by [`enrollment`], in China.
+pub fn sites() -> Vec<Location> {
+    vec![Location {
+        location_id: LocationId::parse("11").expect("location"),
+        name: "Contoso Shanghai".into(),
+        country: Some("CN".into()),
+    }]
+}
+
 /// Core's reservation of `voucher` by its partner on [`TODAY`].
 pub fn reserve(voucher: &Voucher) -> Transition {
+    reserve_among(voucher, &[]).expect("reserve")
+}
+
+/// Core's reservation of `voucher` on [`TODAY`], with the partner's other 15-day vouchers of
+/// the customer as the cap's input.
+pub fn reserve_among(
+    voucher: &Voucher,
+    engagements: &[Voucher],
+) -> Result<Transition, saps_core::error::Rejection> {
     let request = ReservationForm {
         admin_email: Some("it-admin@contoso.example".into()),
         accept_terms: Some(true),
         engagement_start: Some("2026-06-10".into()),
         engagement_end: Some("2026-06-12".into()),
+        location_id: Some("11".into()),
+        customer_division: None,
     }
     .parse()
     .expect("reservation form");
     let enrollment = enrollment();
     let program = catalog().program(&voucher.program_id).expect("program");
+    let sites = sites();
     let world = World {
         enrollment: Some(&enrollment),
+        locations: &sites,
+        engagements,
         ..World::new(today(), program)
     };
     let actor = admin(voucher.partner_id.as_str());
-    voucher::transition(voucher, &VoucherEvent::Reserve(request), &actor, &world).expect("reserve")
+    voucher::transition(voucher, &VoucherEvent::Reserve(request), &actor, &world)
 }
 
 /// Core's cancellation of `voucher`'s reservation on [`TODAY`].
@@ -177,6 +200,9 @@ pub fn completed(voucher_number: &str, partner: &str) -> (Voucher, HistoryEntry)
         reserved_on: date("2026-05-02"),
         engagement_start: date("2026-05-10"),
         engagement_end: date("2026-05-12"),
+        location_id: Some(LocationId::parse("11").expect("location")),
+        country: Some("CN".into()),
+        customer_division: None,
     });
     voucher.completion_report = Some(CompletionReport {
         delivered_start: date("2026-05-10"),
@@ -627,6 +653,7 @@ pub async fn commits_are_all_or_nothing(store: Arc<dyn Store>) {
             idempotency: Some(idempotency("key-2", "never")),
             claim: None,
             programs: vec![program_save(9, "project-server", 1)],
+            engagements: Some(Engagements::of(&fresh).reserving(&fresh.voucher_number)),
         })
         .await;
     assert!(
@@ -648,6 +675,10 @@ pub async fn commits_are_all_or_nothing(store: Arc<dyn Store>) {
     );
     assert_eq!(load(store, "SAPS0003TEST").await, reserved.voucher);
     assert_eq!(store.programs().await.unwrap(), vec![]);
+    assert_eq!(
+        store.engagements(&Engagements::of(&fresh)).await.unwrap(),
+        None
+    );
     let listed = store_directory::search(
         store,
         catalog(),
@@ -693,6 +724,72 @@ pub async fn reservation_race_has_one_winner(store: Arc<dyn Store>) {
     let stored = load(&*store, "SAPS0005RACE").await;
     assert_eq!((stored.state, stored.version), (VoucherState::Reserved, 2));
     assert_eq!(line_counts(&*store, &voucher.voucher_number).await, (2, 1));
+}
+
+/// Two 15-day vouchers of one customer, reserved by racers at once: the engagements item is
+/// written on its version with each reservation, so one reservation wins, and afterwards
+/// core refuses the other voucher from what the store reads.
+pub async fn fifteen_day_cap_race_has_one_winner(store: Arc<dyn Store>) {
+    let numbers = ["SAPS0006CAP", "SAPS0007CAP"];
+    let mut fifteen = Vec::new();
+    for n in numbers {
+        let (mut voucher, history) = assigned(n, "1001", today());
+        voucher.days = 15;
+        fifteen.push((voucher, history));
+    }
+    insert(&*store, fifteen).await;
+    let reserve_with_cap = |store: Arc<dyn Store>, n: &'static str| async move {
+        let voucher = load(&*store, n).await;
+        let empty = Engagements::of(&voucher);
+        let held = store.engagements(&empty).await?.unwrap_or(empty);
+        let others = store.vouchers(&held.voucher_numbers).await?;
+        Ok::<_, StoreError>((voucher, held, others))
+    };
+    let start = Arc::new(tokio::sync::Barrier::new(16));
+    let racers: Vec<_> = (0..16)
+        .map(|i| {
+            let store = Arc::clone(&store);
+            let start = Arc::clone(&start);
+            let n = numbers[i % 2];
+            tokio::spawn(async move {
+                let (voucher, held, others) = reserve_with_cap(Arc::clone(&store), n).await?;
+                let transition = reserve_among(&voucher, &others).expect("nothing held yet");
+                start.wait().await;
+                store
+                    .commit(Commit {
+                        transitions: vec![transition],
+                        engagements: Some(held.reserving(&voucher.voucher_number)),
+                        ..Commit::default()
+                    })
+                    .await
+            })
+        })
+        .collect();
+    let mut wins = 0;
+    for racer in racers {
+        match racer.await.expect("racer finished") {
+            Ok(()) => wins += 1,
+            Err(StoreError::Conflict { .. }) => {}
+            Err(other) => panic!("a racer failed otherwise: {other}"),
+        }
+    }
+    assert_eq!(wins, 1, "exactly one 15-day reservation wins");
+    let stored = store
+        .engagements(&Engagements::of(&load(&*store, numbers[0]).await))
+        .await
+        .unwrap()
+        .expect("engagements stored");
+    assert_eq!((stored.version, stored.voucher_numbers.len()), (1, 1));
+    let loser = numbers
+        .into_iter()
+        .find(|n| stored.voucher_numbers[0].as_str() != *n)
+        .expect("a loser");
+    let (voucher, _, others) = reserve_with_cap(Arc::clone(&store), loser).await.unwrap();
+    let refused = reserve_among(&voucher, &others).expect_err("the cap is reached");
+    assert_eq!(
+        refused.problems()[0].kind.code(),
+        "voucher.fifteenDayCapReached"
+    );
 }
 
 fn batch_numbers(prefix: &str, count: usize) -> Vec<String> {

@@ -8,8 +8,8 @@ mod directory_index;
 
 use super::directory::{self, DirectoryKey, IndexEntry};
 use super::{
-    Commit, ConflictItem, IdempotencyRecord, Partner, ProgramSave, Store, StoreError, StoreResult,
-    VoucherPage, VoucherQuery, catalog_order, decode_list_cursor, encode_list_cursor,
+    Commit, ConflictItem, Engagements, IdempotencyRecord, Partner, ProgramSave, Store, StoreError,
+    StoreResult, VoucherPage, VoucherQuery, catalog_order, decode_list_cursor, encode_list_cursor,
     voucher_list_key,
 };
 use async_trait::async_trait;
@@ -86,6 +86,15 @@ const CATALOG_PK: &str = "CATALOG";
 
 fn program_key(id: &ProgramId) -> Item {
     key(CATALOG_PK.to_owned(), format!("PROGRAM#{id}"))
+}
+
+/// A partner's 15-day engagements live in the partner's partition of them, one item per
+/// program and customer.
+fn engagements_key(engagements: &Engagements) -> Item {
+    key(
+        format!("PARTNER#{}#ENGAGEMENTS", engagements.partner_id),
+        format!("{}#{}", engagements.program_id, engagements.customer),
+    )
 }
 
 fn claim_key(id: &ClaimId) -> Item {
@@ -801,6 +810,10 @@ impl Store for DynamoStore {
         })
     }
 
+    async fn engagements(&self, key: &Engagements) -> StoreResult<Option<Engagements>> {
+        self.get(engagements_key(key)).await
+    }
+
     async fn claim(&self, id: &ClaimId) -> StoreResult<Option<Claim>> {
         self.get(claim_key(id)).await
     }
@@ -837,6 +850,14 @@ impl Store for DynamoStore {
             table: &self.table,
             writes: Vec::new(),
         };
+        if let Some(engagements) = &commit.engagements {
+            tx.versioned(
+                engagements_key(engagements),
+                engagements.version,
+                to_doc(engagements)?,
+                ConflictItem::Engagements(engagements.key()),
+            )?;
+        }
         for save in &commit.programs {
             let id = &save.program.id;
             tx.versioned(
