@@ -21,7 +21,8 @@ function voucher(today, n, state) {
     expiresOn: shift(today, 140),
     state,
     version: 3,
-    reservation: { reservedOn: shift(today, -30), engagementStart: shift(today, -20), engagementEnd: shift(today, -18) },
+    reservation: { reservedOn: shift(today, -30), engagementStart: shift(today, -20), engagementEnd: shift(today, -18),
+      locationId: "11", country: "CN" },
     completionReport: {
       deliveredStart: shift(today, -20),
       deliveredEnd: shift(today, -18),

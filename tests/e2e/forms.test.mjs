@@ -95,7 +95,7 @@ const cases = [
     bad: { adminEmail: "nobody", engagementStart: "2026-03-12", engagementEnd: "2026-03-10" },
     expected: (locale) => rules.checkReservationForm({ adminEmail: "nobody", acceptTerms: false,
       engagementStart: "2026-03-12", engagementEnd: "2026-03-10" }, TODAY, locale),
-    good: { adminEmail: "it-admin@contoso.example", engagementEnd: "2026-03-14", acceptTerms: true },
+    good: { adminEmail: "it-admin@contoso.example", engagementEnd: "2026-03-14", acceptTerms: true, locationId: "11" },
   },
   {
     form: "cancellation",

@@ -163,7 +163,8 @@ test("validate, reserve, cancel, reserve again, report completion with a deliver
   assert.match(validated.result, new RegExp(`${VOUCHER} Northwind Traders — State: Assigned`));
   assert.equal(await form("reservation").locator("[data-current-voucher]").textContent(), VOUCHER);
 
-  const reserved = await submit("reservation", { engagementStart: TODAY, engagementEnd: TODAY, acceptTerms: true });
+  const reserved = await submit("reservation", { engagementStart: TODAY, engagementEnd: TODAY, acceptTerms: true,
+    locationId: "11", customerDivision: "Retail" });
   assert.match(reserved.result, /State: Reserved/);
   await listedState(VOUCHER, "Reserved");
 
@@ -226,7 +227,9 @@ test("a claim whose answer is lost is retried under the same key and replayed", 
   const claim = await api(`/v1/claims/${encodeURIComponent(claimId)}`, "partner_admin");
   assert.deepStrictEqual(claim.voucherNumbers, [VOUCHER]);
   const programs = rules.run("programs", {}, TODAY, "en").output;
-  const rate = programs.find((p) => p.id === "desktop").dailyRate;
+  // Delivered under location 11, Contoso Shanghai: paid at the CN rate.
+  assert.equal(claim.country, "CN");
+  const rate = programs.find((p) => p.id === "desktop").dailyRates.CN;
   assert.deepStrictEqual(claim.amount, { minorUnits: rate.minorUnits, currency: rate.currency }, "1 day delivered");
   const shown = (rate.minorUnits / 100).toFixed(2);
   assert.match(retried.result, new RegExp(`Claim amount: ${shown} ${rate.currency} — State: Submitted`));

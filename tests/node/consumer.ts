@@ -33,6 +33,7 @@ export async function demo(locale: Locale): Promise<string[]> {
     acceptTerms: true,
     engagementStart: "2026-03-10",
     engagementEnd: "2026-03-12",
+    locationId: "11",
   };
   const reserved: RuleAnswer<ReserveRequest> = checkReservationForm(form, "2026-03-02", locale);
   if (reserved.type === "success") {
