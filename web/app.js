@@ -143,6 +143,9 @@ const forms = {
     const amount = rules.claimAmount({ context: { vouchers } }, state.today, state.locale);
     return amount.type === "success" ? { ...checked, amount: amount.output } : amount;
   },
+  // Registering needs the store's word that a voucher of the program was redeemed: the server
+  // checks the whole form (rule registerPayee).
+  payee: (fields) => ({ type: "success", output: fields }),
   // Deciding needs the stored claim: the server checks the reference and the reason.
   decision: (fields) => (fields.claimId ? { type: "success", output: fields }
     : pageFailure("field.required", "claimIdRequired", "claimId")),
@@ -208,6 +211,8 @@ const senders = {
     return call("POST", `${voucherPath()}/completion-report`, { json: fields });
   },
   redemption: (fields, form) => withKey(form, (key) => call("POST", "/v1/redemptions", { json: fields, key })),
+  payee: ({ programId = "", ...fields }) =>
+    call("PUT", `${partnerPath()}/payees/${encodeURIComponent(programId)}`, { json: fields }),
   claim: (fields, form) => withKey(form, (key) => call("POST", "/v1/claims", { json: fields, key })),
   decision({ claimId, decision, reason, paymentReference }) {
     const body = decision === "reject" ? { reason } : decision === "pay" ? { paymentReference } : {};
@@ -332,6 +337,8 @@ function describeReply(name, reply) {
       ? `<ul data-directory>${out.items.map(describeEntry).join("")}</ul>` : `<p>${t("noPartners")}</p>`; break;
     case "redemption": summary = out.vouchers.map(voucherLine).join(""); break;
     case "claim": case "decision": summary = claimLine(out); break;
+    case "payee": summary = `<p>${t("payeeRegistered")}: <strong data-payee>${escape(out.payeeName)}</strong>`
+      + ` — ${escape(out.programId)} — ${escape(out.country)}, ${escape(out.currency)}</p>`; break;
     default: summary = voucherLine(out);
   }
   const replayed = reply.replayed ? ` <span data-replayed>(${t("replayed")})</span>` : "";

@@ -10,11 +10,11 @@ use saps_core::completion::CompletionReport;
 use saps_core::eligibility::{
     self, Competency, ComplianceTraining, Consultant, Exam, ProviderAgreement, QualificationFacts,
 };
-use saps_core::enrollment::Enrollment;
+use saps_core::enrollment::{Enrollment, Location};
 use saps_core::error::Locale;
 use saps_core::json;
 use saps_core::redemption;
-use saps_core::value::{Email, PartnerId, ProgramId, VoucherNumber};
+use saps_core::value::{Email, LocationId, PartnerId, ProgramId, VoucherNumber};
 use saps_core::voucher::{
     Actor, ReserveRequest, Voucher, VoucherEvent, VoucherState, World, transition,
 };
@@ -101,7 +101,7 @@ fn benches(c: &mut Criterion) {
     };
     let enrollment = Enrollment {
         program_id: program.id.clone(),
-        location_ids: vec![],
+        location_ids: vec![LocationId::parse("11").expect("id")],
         enrolled_on: date(2026, 1, 1),
         expires_on: date(2027, 1, 1),
         renewed_on: None,
@@ -114,9 +114,17 @@ fn benches(c: &mut Criterion) {
         accept_terms: true,
         engagement_start: date(2026, 3, 10),
         engagement_end: date(2026, 3, 12),
+        location_id: LocationId::parse("11").expect("id"),
+        customer_division: None,
     });
+    let sites = [Location {
+        location_id: LocationId::parse("11").expect("id"),
+        name: "Contoso Shanghai".into(),
+        country: Some("CN".into()),
+    }];
     let world = World {
         enrollment: Some(&enrollment),
+        locations: &sites,
         ..World::new(today, program)
     };
     c.bench_function("voucher transition (reserve)", |b| {

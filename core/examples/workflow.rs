@@ -11,6 +11,7 @@ use saps_core::eligibility::{
     self, Competency, ComplianceTraining, Consultant, Exam, ProviderAgreement, QualificationFacts,
 };
 use saps_core::enrollment::{self, Location};
+use saps_core::payee::{self, PayeeForm};
 use saps_core::error::{Locale, Rejection};
 use saps_core::redemption::{self, RedemptionForm};
 use saps_core::value::{ClaimId, LocationId, PartnerId, ProgramId};
@@ -348,16 +349,43 @@ fn main() -> Result<(), Box<dyn Error>> {
         .voucher;
     println!("  ✓ {:?} on {:?}", v.state, v.redeemed_on);
 
-    println!("9. Claim, approve, pay");
+    println!("9. Register the payee, claim, approve, pay");
     let request = ClaimForm {
         voucher_numbers: Some(vec!["SAPS0001M365".into()]),
         invoice_number: Some("INV-2026/001".into()),
     }
     .parse()?;
     let claim_id = ClaimId::parse("CLM-1")?;
+    expect_refusal(
+        "claiming before a payee is registered",
+        claim::create_claim(
+            &request,
+            std::slice::from_ref(&v),
+            &[],
+            &partner,
+            catalog,
+            &claim_id,
+            date("2026-03-05")?,
+        ),
+    )?;
+    let payee = payee::register(
+        &PayeeForm {
+            payee_name: Some("Contoso Consulting Ltd".into()),
+            country: Some("CN".into()),
+            currency: Some("CNY".into()),
+            tax_id: None,
+        },
+        "desktop",
+        true,
+        catalog,
+        date("2026-03-05")?,
+    )?;
+    println!("  ✓ payee {} for {}", payee.payee_name, payee.program_id);
+    let payees = [payee.program_id];
     let created = claim::create_claim(
         &request,
         std::slice::from_ref(&v),
+        &payees,
         &partner,
         catalog,
         &claim_id,
@@ -373,6 +401,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         claim::create_claim(
             &request,
             &claimed,
+            &payees,
             &partner,
             catalog,
             &ClaimId::parse("CLM-2")?,

@@ -82,6 +82,8 @@ pub enum Operation {
     AssignVoucher,
     /// Approve, reject or pay a claim (program admin).
     DecideClaim,
+    /// Register the partner's payee for a program (its global admin, SPEC §15.6).
+    RegisterPayee,
 }
 
 impl Principal {
@@ -152,6 +154,7 @@ pub fn authorize(
                 || (own_partner && (principal.administers() || principal.has(Role::PartnerUser)))
         }
         Operation::ManagePartner => own_partner && principal.administers(),
+        Operation::RegisterPayee => own_partner && principal.has(Role::GlobalAdmin),
         Operation::MaintainQualifications
         | Operation::MaintainCatalog
         | Operation::AssignVoucher

@@ -227,10 +227,12 @@ pub struct ClaimOutcome {
 }
 
 /// Creates claim `claim_id` on `today` (SPEC §10, §15.6): 1–25 vouchers of one program and one
-/// delivery country paid a rate, each the actor's, `redeemed` and inside its claim window.
+/// delivery country paid a rate, each the actor's, `redeemed` and inside its claim window, for
+/// a program among `payees` (those the partner registered a payee for).
 pub fn create_claim(
     request: &ClaimRequest,
     vouchers: &[Voucher],
+    payees: &[ProgramId],
     actor: &Actor,
     catalog: &Catalog,
     claim_id: &ClaimId,
@@ -287,6 +289,16 @@ pub fn create_claim(
             Vec::new()
         }
     };
+    if let Some(program) = program
+        && !payees.contains(&program.id)
+    {
+        problems.push(
+            "voucherNumbers",
+            ProblemKind::PayeeNotRegistered {
+                program_id: program.id.to_string(),
+            },
+        );
+    }
     let amount = program
         .filter(|_| !transitions.is_empty())
         .map(|p| claim_amount(transitions.iter().map(|t| &t.voucher), p))

@@ -443,6 +443,21 @@ pub enum ProblemKind {
         /// The first day claims were no longer accepted.
         closed_on: NaiveDate,
     },
+    /// `claim.payeeNotRegistered`: no payee is registered for the claim's program (SPEC §15.6).
+    #[error(
+        "no payee is registered for program `{program_id}`: the global admin registers one first"
+    )]
+    PayeeNotRegistered {
+        /// The claim's program.
+        program_id: String,
+    },
+    /// `payee.nothingRedeemed`: a payee is registered after the program's first redeemed
+    /// voucher (SPEC §15.6).
+    #[error("a payee can be registered once a voucher of program `{program_id}` is redeemed")]
+    NothingRedeemed {
+        /// The program.
+        program_id: String,
+    },
     /// `claim.mixedCountries`: a claim covers one delivery country (SPEC §15.6).
     #[error("all vouchers of a claim must be delivered in `{country}`")]
     MixedCountries {
@@ -582,6 +597,12 @@ impl ProblemKind {
             MixedCountries {
                 country: text("CN"),
             },
+            PayeeNotRegistered {
+                program_id: text("desktop"),
+            },
+            NothingRedeemed {
+                program_id: text("desktop"),
+            },
             MixedPrograms {
                 program_id: text("private-cloud"),
             },
@@ -661,6 +682,8 @@ impl ProblemKind {
             ClaimWindowClosed { .. } => "claim.windowClosed",
             MixedPrograms { .. } => "claim.mixedPrograms",
             MixedCountries { .. } => "claim.mixedCountries",
+            PayeeNotRegistered { .. } => "claim.payeeNotRegistered",
+            NothingRedeemed { .. } => "payee.nothingRedeemed",
             ClaimInvalidTransition { .. } => "claim.invalidTransition",
             AmountOverflow => "claim.amountOverflow",
             Unauthenticated => "access.unauthenticated",
@@ -688,6 +711,8 @@ impl ProblemKind {
             | VoucherInvalidTransition { .. }
             | ClaimWindowClosed { .. }
             | FifteenDayCapReached { .. }
+            | PayeeNotRegistered { .. }
+            | NothingRedeemed { .. }
             | AssignmentClosed { .. }
             | RedemptionClosed { .. }
             | StaleVersion { .. }
@@ -807,6 +832,12 @@ impl ProblemKind {
             }
             MixedCountries { country } => {
                 format!("一个申领中的所有优惠券都必须在 `{country}` 交付")
+            }
+            PayeeNotRegistered { program_id } => {
+                format!("计划 `{program_id}` 尚未登记收款方：请先由全局管理员登记")
+            }
+            NothingRedeemed { program_id } => {
+                format!("计划 `{program_id}` 有优惠券兑换后才能登记收款方")
             }
             ClaimInvalidTransition { state, event } => {
                 format!(

@@ -61,6 +61,7 @@ pub mod enrollment;
 pub mod error;
 pub mod form;
 pub mod json;
+pub mod payee;
 pub mod redemption;
 pub mod rule;
 pub mod value;

@@ -309,6 +309,17 @@ async fn whole_workflow(server: Server) {
         .await
         .expect(422);
     assert_eq!(unconfirmed.code(), "redemption.notConfirmed");
+    // The payee is registered after the program's first redemption, by the global admin.
+    let payee = json!({ "payeeName": "Contoso Consulting Ltd", "country": "CN",
+        "currency": "CNY", "taxId": "91310000MA1FL4XX1X" });
+    let early = server
+        .put("/v1/partners/1001/payees/desktop")
+        .signed_as("global_admin")
+        .json(&payee)
+        .send()
+        .await
+        .expect(409);
+    assert_eq!(early.code(), "payee.nothingRedeemed");
     server
         .post("/v1/redemptions")
         .signed_as("partner_admin")
@@ -317,6 +328,54 @@ async fn whole_workflow(server: Server) {
         .await
         .expect(200);
     assert_eq!(state_of(&server, "SAPS0001M365").await, "redeemed");
+
+    let unregistered = server
+        .post("/v1/claims")
+        .signed_as("partner_admin")
+        .header("Idempotency-Key", "claim-before-payee")
+        .json(&json!({ "voucherNumbers": ["SAPS0001M365"], "invoiceNumber": "INV-2026/0041" }))
+        .send()
+        .await
+        .expect(409);
+    assert_eq!(unregistered.code(), "claim.payeeNotRegistered");
+    assert_eq!(state_of(&server, "SAPS0001M365").await, "redeemed");
+    let by_partner_admin = server
+        .put("/v1/partners/1001/payees/desktop")
+        .signed_as("partner_admin")
+        .json(&payee)
+        .send()
+        .await
+        .expect(403);
+    assert_eq!(by_partner_admin.code(), "access.forbidden");
+    server
+        .get("/v1/partners/1001/payees/desktop")
+        .signed_as("partner_user")
+        .send()
+        .await
+        .expect(404);
+    let registered = server
+        .put("/v1/partners/1001/payees/desktop")
+        .signed_as("global_admin")
+        .json(&payee)
+        .send()
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(registered["country"], "CN");
+    let read = server
+        .get("/v1/partners/1001/payees/desktop")
+        .signed_as("partner_user")
+        .send()
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(read, registered);
+    server
+        .get("/v1/partners/1001/payees/desktop")
+        .signed_as("other_partner_admin")
+        .send()
+        .await
+        .expect(404);
 
     // Claim: the key is required; a retry answers the same claim; another body is refused.
     let claim_body =

@@ -203,6 +203,16 @@ test("preview, confirm and redeem", async () => {
   await listedState(VOUCHER, "Redeemed");
 });
 
+test("the global admin registers the payee for the program once a voucher is redeemed", async () => {
+  const payee = { programId: "desktop", payeeName: "Contoso Consulting Ltd", country: "cn", currency: "CNY" };
+  const refused = await submit("payee", payee);
+  assert.equal(refused.result, null, "a partner admin may not register the payee");
+  await signIn("global_admin");
+  const registered = await submit("payee");
+  assert.match(registered.result, /Payee registered: Contoso Consulting Ltd — desktop — CN, CNY/);
+  await signIn("partner_admin");
+});
+
 test("a claim whose answer is lost is retried under the same key and replayed", async () => {
   const keys = [];
   await page.route("**/v1/claims", async (route) => {

@@ -88,6 +88,7 @@ pub fn create_claim(
     super::create_claim(
         &request,
         &context.vouchers,
+        &context.payees,
         &context.actor,
         env.catalog,
         &claim_id,

@@ -4,7 +4,9 @@
 use super::{Encoder, split};
 use crate::error::{ProblemKind, Rejection};
 use crate::rule::Env;
-use crate::{access, catalog, claim, directory, eligibility, enrollment, redemption, voucher};
+use crate::{
+    access, catalog, claim, directory, eligibility, enrollment, payee, redemption, voucher,
+};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -108,6 +110,7 @@ rules! {
         "approveClaim" => claim::rules::approve_claim,
         "rejectClaim" => claim::rules::reject_claim,
         "payClaim" => claim::rules::pay_claim,
+        "registerPayee" => payee::register_payee,
         "authorize" => access::rules::authorize,
         // The program admin's catalog form runs it from pkg/all: reading a whole program
         // would add 40 KB to the partners' form module.

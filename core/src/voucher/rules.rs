@@ -13,7 +13,7 @@ use crate::eligibility::QualificationFacts;
 use crate::enrollment::{Enrollment, Location};
 use crate::error::{ProblemKind, Problems, Rejection};
 use crate::rule::{Env, Nothing};
-use crate::value::ClaimId;
+use crate::value::{ClaimId, ProgramId};
 use serde::{Deserialize, Serialize};
 
 /// Whether the voucher number is already taken.
@@ -82,6 +82,9 @@ pub struct VouchersContext {
     /// The id of a claim to create.
     #[serde(default)]
     pub claim_id: Option<ClaimId>,
+    /// The programs the partner registered a payee for (a claim needs its program's).
+    #[serde(default)]
+    pub payees: Vec<ProgramId>,
 }
 
 /// The voucher list filter.

@@ -11,6 +11,7 @@ pub mod identity;
 pub mod log;
 pub mod openapi;
 mod partners;
+mod payees;
 pub mod problem;
 mod redemptions;
 mod rules;
@@ -87,6 +88,10 @@ pub fn router(services: Services) -> Router {
         .route(
             "/partners/{partner_id}/profile",
             put(partners::put_profile).get(partners::profile),
+        )
+        .route(
+            "/partners/{partner_id}/payees/{program_id}",
+            put(payees::register).get(payees::read),
         )
         .route("/directory", get(partners::directory))
         .route("/vouchers", post(vouchers::assign))

@@ -1,7 +1,7 @@
 //! The OpenAPI 3.1 document of the API, generated from the handlers' annotations and core's
 //! form types.
 
-use super::{partners, redemptions, rules, vouchers};
+use super::{partners, payees, redemptions, rules, vouchers};
 use axum::http::header;
 use axum::response::IntoResponse;
 use saps_core::error::Failure;
@@ -94,6 +94,8 @@ impl Modify for OpenFlattenedParts {
         redemptions::create_claim,
         redemptions::claim,
         redemptions::decide,
+        payees::register,
+        payees::read,
         rules::evaluate,
     ),
     components(schemas(Failure)),

@@ -89,6 +89,7 @@ fn batch_context(actor: Actor, vouchers: Vec<Voucher>) -> VouchersContext {
         actor,
         vouchers,
         claim_id: None,
+        payees: Vec::new(),
     }
 }
 
@@ -149,8 +150,16 @@ async fn redeem_batch(
         .iter()
         .map(|t| super::vouchers::view(&catalog, &t.voucher, &actor, today))
         .collect::<Result<Vec<_>, _>>()?;
+    let mut redeemed_programs: Vec<_> = redeemed
+        .vouchers
+        .iter()
+        .map(|t| (t.voucher.partner_id.clone(), t.voucher.program_id.clone()))
+        .collect();
+    redeemed_programs.sort();
+    redeemed_programs.dedup();
     let commit = Commit {
         transitions: redeemed.vouchers,
+        redeemed_programs,
         ..Commit::default()
     };
     commit_and_answer(
@@ -216,11 +225,21 @@ async fn claim_batch(
     let claim_id = keyed.derived_id("C");
     let form: ClaimForm = rules::form(body)?;
     let vouchers = selected(s, form.voucher_numbers.as_deref()).await?;
+    let payees = match &actor {
+        Actor::PartnerAdmin { partner_id } | Actor::PartnerUser { partner_id } => s
+            .store
+            .partner(partner_id)
+            .await?
+            .map(|p| p.payees.into_iter().map(|payee| payee.program_id).collect())
+            .unwrap_or_default(),
+        Actor::ProgramAdmin => Vec::new(),
+    };
     let context = VouchersContext {
         claim_id: Some(
             ClaimId::parse(&claim_id)
                 .map_err(|e| ApiError::Internal(format!("derived claim id {claim_id}: {e}")))?,
         ),
+        payees,
         ..batch_context(actor, vouchers)
     };
     let catalog = s.catalog().await?;

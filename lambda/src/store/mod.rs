@@ -19,6 +19,7 @@ use saps_core::completion::Deliverable;
 use saps_core::directory::Profile;
 use saps_core::eligibility::QualificationFacts;
 use saps_core::enrollment::{Enrollment, Location};
+use saps_core::payee::Payee;
 use saps_core::value::{ClaimId, LocationId, PartnerId, ProgramId, Sha256, VoucherNumber};
 use saps_core::voucher::{
     CustomerNotification, HistoryEntry, Transition, UploadEffect, Voucher, VoucherState,
@@ -155,6 +156,9 @@ pub struct Partner {
     /// The directory profile, once published.
     #[serde(default)]
     pub profile: Option<Profile>,
+    /// The payee registered per program (SPEC §15.6), at most one each.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub payees: Vec<Payee>,
     /// Optimistic-concurrency version: 1 when first written, +1 per save.
     pub version: u64,
 }
@@ -168,6 +172,7 @@ impl Partner {
             facts: QualificationFacts::default(),
             enrollments: Vec::new(),
             profile: None,
+            payees: Vec::new(),
             version: 0,
         }
     }
@@ -303,6 +308,9 @@ pub struct Commit {
     pub programs: Vec<ProgramSave>,
     /// The 15-day engagements a reservation counts against, at their next version.
     pub engagements: Option<Engagements>,
+    /// Programs a partner redeemed a voucher of (a redemption's): recorded once, by key, for
+    /// the payee registration's "after its first redeemed voucher" (SPEC §15.6).
+    pub redeemed_programs: Vec<(PartnerId, ProgramId)>,
 }
 
 /// A catalog program to store: version 1 is new (its id must be unused), any other replaces
@@ -378,6 +386,9 @@ pub struct VoucherQuery {
 pub trait Store: Send + Sync {
     /// One partner, with its version.
     async fn partner(&self, id: &PartnerId) -> StoreResult<Option<Partner>>;
+
+    /// Whether `partner` has redeemed a voucher of `program` ([`Commit::redeemed_programs`]).
+    async fn has_redeemed(&self, partner: &PartnerId, program: &ProgramId) -> StoreResult<bool>;
 
     /// The 15-day engagements of `key`'s partner, program and customer ([`Engagements::key`]);
     /// `None` before the first is reserved.

@@ -19,7 +19,7 @@ use saps_core::catalog::Program;
 use saps_core::claim::Claim;
 use saps_core::completion::Deliverable;
 use saps_core::value::Named as _;
-use saps_core::value::{ClaimId, PartnerId, Sha256, VoucherNumber};
+use saps_core::value::{ClaimId, PartnerId, ProgramId, Sha256, VoucherNumber};
 use saps_core::voucher::ExpiryBound;
 use saps_core::voucher::{CustomerNotification, HistoryEntry, UploadEffect, Voucher};
 use serde::Serialize;
@@ -94,6 +94,11 @@ CREATE TABLE IF NOT EXISTS engagements (
     engagements_key TEXT PRIMARY KEY,
     version INTEGER NOT NULL,
     doc TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS redeemed_programs (
+    partner_id TEXT NOT NULL,
+    program_id TEXT NOT NULL,
+    PRIMARY KEY (partner_id, program_id)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS claims (
     claim_id TEXT PRIMARY KEY,
@@ -513,6 +518,13 @@ fn write_voucher(tx: &Connection, voucher: &Voucher, history: &HistoryEntry) -> 
 }
 
 fn apply(tx: &Connection, commit: &Commit) -> StoreResult<()> {
+    for (partner, program) in &commit.redeemed_programs {
+        tx.execute(
+            "INSERT OR IGNORE INTO redeemed_programs (partner_id, program_id) VALUES (?1, ?2)",
+            params![partner.as_str(), program.as_str()],
+        )
+        .map_err(unavailable)?;
+    }
     if let Some(engagements) = &commit.engagements {
         let key = engagements.key();
         versioned_write(
@@ -902,6 +914,20 @@ impl Store for SqliteStore {
                 None
             };
             Ok(VoucherPage { items, next_cursor })
+        })
+        .await
+    }
+
+    async fn has_redeemed(&self, partner: &PartnerId, program: &ProgramId) -> StoreResult<bool> {
+        let (partner, program) = (partner.clone(), program.clone());
+        self.read(move |c| {
+            c.query_row(
+                "SELECT COUNT(*) FROM redeemed_programs WHERE partner_id = ?1 AND program_id = ?2",
+                params![partner.as_str(), program.as_str()],
+                |row| row.get::<_, i64>(0),
+            )
+            .map(|count| count > 0)
+            .map_err(unavailable)
         })
         .await
     }

@@ -352,12 +352,28 @@ pub async fn complete_all(server: &Server, numbers: &[String]) {
     }
 }
 
-/// Redeems `numbers` in one confirmed batch.
+/// Redeems `numbers` in one confirmed batch, then registers partner 1001's payee for desktop
+/// (its global admin's step, open once a voucher is redeemed) so they can be claimed.
 pub async fn redeem_all(server: &Server, numbers: &[String]) {
     server
         .post("/v1/redemptions")
         .signed_as("partner_admin")
         .json(&serde_json::json!({ "voucherNumbers": numbers, "confirm": true }))
+        .send()
+        .await
+        .expect(200);
+    register_payee(server).await;
+}
+
+/// Partner 1001's payee for desktop, registered by its global admin.
+pub async fn register_payee(server: &Server) {
+    server
+        .put("/v1/partners/1001/payees/desktop")
+        .signed_as("global_admin")
+        .json(
+            &serde_json::json!({ "payeeName": "Contoso Consulting Ltd", "country": "CN",
+            "currency": "CNY" }),
+        )
         .send()
         .await
         .expect(200);

@@ -41,7 +41,8 @@ macro_rules! conformance_suite {
             voucher_pagination_has_no_gaps, directory_pagination_matches_core,
             directory_follows_profile_and_enrollments, history_is_append_only,
             expired_idempotency_keys_are_free_again, uploads_are_capped_atomically,
-            catalog_programs_are_versioned, fifteen_day_cap_race_has_one_winner);
+            catalog_programs_are_versioned, fifteen_day_cap_race_has_one_winner,
+            redeemed_programs_are_recorded_once);
     };
     (@tests $make:expr; $($check:ident),*) => {
         $(
@@ -654,6 +655,7 @@ pub async fn commits_are_all_or_nothing(store: Arc<dyn Store>) {
             claim: None,
             programs: vec![program_save(9, "project-server", 1)],
             engagements: Some(Engagements::of(&fresh).reserving(&fresh.voucher_number)),
+            redeemed_programs: vec![(id.clone(), program())],
         })
         .await;
     assert!(
@@ -792,6 +794,31 @@ pub async fn fifteen_day_cap_race_has_one_winner(store: Arc<dyn Store>) {
     );
 }
 
+/// A redemption records its partner's program by key; recording it again (a later batch)
+/// changes nothing and conflicts with nothing.
+pub async fn redeemed_programs_are_recorded_once(store: Arc<dyn Store>) {
+    let partner = partner_id("1001");
+    assert!(!store.has_redeemed(&partner, &program()).await.unwrap());
+    for _ in 0..2 {
+        store
+            .commit(Commit {
+                redeemed_programs: vec![(partner.clone(), program())],
+                ..Commit::default()
+            })
+            .await
+            .unwrap();
+        assert!(store.has_redeemed(&partner, &program()).await.unwrap());
+    }
+    let other = ProgramId::parse("sharepoint").expect("program");
+    assert!(!store.has_redeemed(&partner, &other).await.unwrap());
+    assert!(
+        !store
+            .has_redeemed(&partner_id("1002"), &program())
+            .await
+            .unwrap()
+    );
+}
+
 fn batch_numbers(prefix: &str, count: usize) -> Vec<String> {
     (0..count).map(|i| format!("{prefix}{i:04}")).collect()
 }
@@ -883,6 +910,7 @@ fn claim_commit(vouchers: &[Voucher], claim_id: &str, key: &str) -> Commit {
     let outcome = claim::create_claim(
         &request,
         vouchers,
+        &[program()],
         &admin("1001"),
         catalog(),
         &claim_id,

@@ -97,6 +97,11 @@ fn engagements_key(engagements: &Engagements) -> Item {
     )
 }
 
+/// A partner redeemed a voucher of a program: a marker in the partner's partition.
+fn redeemed_key(partner: &PartnerId, program: &ProgramId) -> Item {
+    key(format!("PARTNER#{partner}"), format!("REDEEMED#{program}"))
+}
+
 fn claim_key(id: &ClaimId) -> Item {
     key(format!("CLAIM#{id}"), "CLAIM")
 }
@@ -810,6 +815,19 @@ impl Store for DynamoStore {
         })
     }
 
+    async fn has_redeemed(&self, partner: &PartnerId, program: &ProgramId) -> StoreResult<bool> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(redeemed_key(partner, program)))
+            .projection_expression(PK)
+            .send()
+            .await
+            .map_err(sdk_error)?;
+        Ok(output.item.is_some())
+    }
+
     async fn engagements(&self, key: &Engagements) -> StoreResult<Option<Engagements>> {
         self.get(engagements_key(key)).await
     }
@@ -850,6 +868,10 @@ impl Store for DynamoStore {
             table: &self.table,
             writes: Vec::new(),
         };
+        for (partner, program) in &commit.redeemed_programs {
+            // Unconditional: writing the marker again changes nothing.
+            tx.put(redeemed_key(partner, program), None, ConflictItem::Unknown)?;
+        }
         if let Some(engagements) = &commit.engagements {
             tx.versioned(
                 engagements_key(engagements),
