@@ -11,8 +11,8 @@ use saps_core::eligibility::{
     self, Competency, ComplianceTraining, Consultant, Exam, ProviderAgreement, QualificationFacts,
 };
 use saps_core::enrollment::{self, Location};
-use saps_core::payee::{self, PayeeForm};
 use saps_core::error::{Locale, Rejection};
+use saps_core::payee::{self, PayeeForm};
 use saps_core::redemption::{self, RedemptionForm};
 use saps_core::value::{ClaimId, LocationId, PartnerId, ProgramId};
 use saps_core::voucher::{

@@ -36,6 +36,29 @@ pub enum ClaimState {
 }
 
 impl ClaimState {
+    /// Every state, in the order a claim moves through them.
+    pub const ALL: [ClaimState; 4] = [
+        ClaimState::Submitted,
+        ClaimState::Approved,
+        ClaimState::Paid,
+        ClaimState::Rejected,
+    ];
+
+    /// Reads a list filter (`?state=`): a state's wire name, or none (absent or empty).
+    pub fn parse_filter(raw: Option<&str>) -> Result<Option<ClaimState>, ProblemKind> {
+        match raw.map(str::trim) {
+            None | Some("") => Ok(None),
+            Some(raw) => ClaimState::ALL
+                .into_iter()
+                .find(|state| state.name() == raw)
+                .map(Some)
+                .ok_or_else(|| ProblemKind::UnknownValue {
+                    value: raw.to_owned(),
+                    allowed: "submitted, approved, paid, rejected",
+                }),
+        }
+    }
+
     /// Whether the claim still holds its vouchers.
     pub fn is_open(self) -> bool {
         matches!(self, ClaimState::Submitted | ClaimState::Approved)

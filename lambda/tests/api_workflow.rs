@@ -440,6 +440,45 @@ async fn whole_workflow(server: Server) {
         .await
         .expect(404);
     assert_eq!(hidden.code(), "access.notFound");
+    // The partner's list and the program admin's queue of submitted claims both hold it.
+    let listed = server
+        .get("/v1/partners/1001/claims?state=submitted")
+        .signed_as("partner_user")
+        .send()
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(listed["items"][0]["claimId"], claim_id);
+    let queue = server
+        .get("/v1/claims?state=submitted&limit=10")
+        .signed_as("program_admin")
+        .send()
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(queue["items"].as_array().unwrap().len(), 1);
+    assert_eq!(queue["items"][0]["claimId"], claim_id);
+    let not_theirs = server
+        .get("/v1/claims?state=submitted")
+        .signed_as("partner_admin")
+        .send()
+        .await
+        .expect(403);
+    assert_eq!(not_theirs.code(), "access.forbidden");
+    let other = server
+        .get("/v1/partners/1001/claims")
+        .signed_as("other_partner_admin")
+        .send()
+        .await
+        .expect(404);
+    assert_eq!(other.code(), "access.notFound");
+    let unknown_state = server
+        .get("/v1/claims?state=lost")
+        .signed_as("program_admin")
+        .send()
+        .await
+        .expect(422);
+    assert_eq!(unknown_state.code(), "field.unknownValue");
     server
         .post(&format!("/v1/claims/{claim_id}/approve"))
         .signed_as("partner_admin")

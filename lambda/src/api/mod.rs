@@ -5,6 +5,7 @@
 //! decides on, run core's JSON entry point (`rules::decide`), commit what it produced in one
 //! conditional write, answer. Every failure goes through [`problem::ApiError`].
 
+mod claim_lists;
 pub mod extract;
 mod idempotency;
 pub mod identity;
@@ -113,7 +114,14 @@ pub fn router(services: Services) -> Router {
         )
         .route("/redemptions/preview", post(redemptions::preview))
         .route("/redemptions", post(redemptions::redeem))
-        .route("/claims", post(redemptions::create_claim))
+        .route(
+            "/claims",
+            post(redemptions::create_claim).get(claim_lists::queue),
+        )
+        .route(
+            "/partners/{partner_id}/claims",
+            get(claim_lists::partner_claims),
+        )
         .route("/claims/{claim_id}", get(redemptions::claim))
         .route("/claims/{claim_id}/{decision}", post(redemptions::decide))
         .route_layer(middleware::from_fn(log::remember_route))

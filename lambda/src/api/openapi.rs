@@ -1,7 +1,7 @@
 //! The OpenAPI 3.1 document of the API, generated from the handlers' annotations and core's
 //! form types.
 
-use super::{partners, payees, redemptions, rules, vouchers};
+use super::{claim_lists, partners, payees, redemptions, rules, vouchers};
 use axum::http::header;
 use axum::response::IntoResponse;
 use saps_core::error::Failure;
@@ -96,6 +96,8 @@ impl Modify for OpenFlattenedParts {
         redemptions::decide,
         payees::register,
         payees::read,
+        claim_lists::partner_claims,
+        claim_lists::queue,
         rules::evaluate,
     ),
     components(schemas(Failure)),

@@ -211,7 +211,7 @@ pub struct PageQuery {
 }
 
 /// A page size asked for, 1–[`MAX_PAGE`] ([`DEFAULT_PAGE`] when none is asked).
-fn page_limit(asked: Option<u64>) -> Result<usize, ApiError> {
+pub(super) fn page_limit(asked: Option<u64>) -> Result<usize, ApiError> {
     let limit = asked.unwrap_or(DEFAULT_PAGE);
     if !(1..=MAX_PAGE).contains(&limit) {
         return Err(ApiError::one(

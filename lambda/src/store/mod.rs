@@ -14,7 +14,7 @@ pub mod vouchers;
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use saps_core::catalog::Program;
-use saps_core::claim::Claim;
+use saps_core::claim::{Claim, ClaimState};
 use saps_core::completion::Deliverable;
 use saps_core::directory::Profile;
 use saps_core::eligibility::QualificationFacts;
@@ -380,6 +380,48 @@ pub struct VoucherQuery {
     pub extension_days: u32,
 }
 
+/// Which claims to list (SPEC §15.7): one partner's or everyone's (the program admin's queue),
+/// in one state or all, oldest first (by submission day, then id).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClaimQuery {
+    /// Only this partner's claims.
+    pub partner: Option<PartnerId>,
+    /// Only claims in this state.
+    pub state: Option<ClaimState>,
+    /// Page size, at least 1.
+    pub limit: usize,
+}
+
+/// A page of claims, with the cursor of the next page.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClaimPage {
+    /// The claims, oldest first.
+    pub items: Vec<Claim>,
+    /// Opaque; pass back for the next page. Absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// Where a claim stands in its lists: `YYYY-MM-DD#CLAIMID`, so lists run oldest first and a
+/// cursor is a key like a voucher list's.
+pub(crate) fn claim_list_key(claim: &Claim) -> String {
+    format!("{}#{}", claim.submitted_on, claim.claim_id)
+}
+
+/// The first `limit` of `merged` (several key ranges read with `limit + 1` each) in key order,
+/// with the cursor after the last when more remain.
+pub(crate) fn claim_page(mut merged: Vec<(String, Claim)>, limit: usize) -> ClaimPage {
+    merged.sort_by(|a, b| a.0.cmp(&b.0));
+    let more = merged.len() > limit;
+    merged.truncate(limit);
+    let next_cursor = more
+        .then(|| merged.last().map(|(key, _)| encode_list_cursor(key)))
+        .flatten();
+    ClaimPage {
+        items: merged.into_iter().map(|(_, claim)| claim).collect(),
+        next_cursor,
+    }
+}
+
 /// The storage port. Reads are single-key or index queries (never scans); the only write is
 /// [`Store::commit`].
 #[async_trait]
@@ -461,6 +503,10 @@ pub trait Store: Send + Sync {
 
     /// One claim.
     async fn claim(&self, id: &ClaimId) -> StoreResult<Option<Claim>>;
+
+    /// A page of claims after `cursor` (a page's `next_cursor`), by index: the partner's (and
+    /// state's), or a state's across partners.
+    async fn claims(&self, query: &ClaimQuery, cursor: Option<&str>) -> StoreResult<ClaimPage>;
 
     /// The digests of every voucher's uploaded deliverables: the blobs still needed (a full
     /// read, for the blob sweep).

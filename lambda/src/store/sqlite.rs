@@ -9,9 +9,9 @@
 
 use super::directory::{self, DirectoryKey, DirectoryRecord};
 use super::{
-    Commit, ConflictItem, Engagements, IdempotencyRecord, Partner, ProgramSave, Store, StoreError,
-    StoreResult, VoucherPage, VoucherQuery, catalog_order, decode_list_cursor, encode_list_cursor,
-    voucher_list_key,
+    ClaimPage, ClaimQuery, Commit, ConflictItem, Engagements, IdempotencyRecord, Partner,
+    ProgramSave, Store, StoreError, StoreResult, VoucherPage, VoucherQuery, catalog_order,
+    claim_page, decode_list_cursor, encode_list_cursor, voucher_list_key,
 };
 use async_trait::async_trait;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
@@ -105,6 +105,11 @@ CREATE TABLE IF NOT EXISTS claims (
     version INTEGER NOT NULL,
     doc TEXT NOT NULL
 ) WITHOUT ROWID;
+-- The claims lists (SPEC §15.7) read these, by partner and state or by state, oldest first.
+CREATE INDEX IF NOT EXISTS claims_by_partner ON claims (json_extract(doc, '$.partnerId'),
+    json_extract(doc, '$.state'), json_extract(doc, '$.submittedOn'), claim_id);
+CREATE INDEX IF NOT EXISTS claims_by_state ON claims (json_extract(doc, '$.state'),
+    json_extract(doc, '$.submittedOn'), claim_id);
 CREATE TABLE IF NOT EXISTS idempotency (
     scope TEXT NOT NULL,
     key TEXT NOT NULL,
@@ -948,6 +953,41 @@ impl Store for SqliteStore {
         let id = id.clone();
         self.read(move |c| one_doc(c, "SELECT doc FROM claims WHERE claim_id = ?1", id.as_str()))
             .await
+    }
+
+    async fn claims(&self, query: &ClaimQuery, cursor: Option<&str>) -> StoreResult<ClaimPage> {
+        let after = cursor.map(decode_list_cursor).transpose()?;
+        let partner = query.partner.as_ref().map(|p| p.as_str().to_owned());
+        let state = query.state.map(|s| s.name());
+        let limit = query.limit.max(1);
+        let fetch = i64::try_from(limit + 1).unwrap_or(i64::MAX);
+        let merged = self
+            .read(move |c| {
+                let mut statement = c
+                    .prepare_cached(
+                        "SELECT json_extract(doc, '$.submittedOn') || '#' || claim_id, doc
+                         FROM claims
+                         WHERE (?1 IS NULL OR json_extract(doc, '$.partnerId') = ?1)
+                           AND (?2 IS NULL OR json_extract(doc, '$.state') = ?2)
+                           AND (?3 IS NULL
+                                OR json_extract(doc, '$.submittedOn') || '#' || claim_id > ?3)
+                         ORDER BY json_extract(doc, '$.submittedOn'), claim_id
+                         LIMIT ?4",
+                    )
+                    .map_err(unavailable)?;
+                let rows = statement
+                    .query_map(params![partner, state, after, fetch], |row| {
+                        Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
+                    })
+                    .map_err(unavailable)?;
+                rows.map(|row| {
+                    let (key, doc) = row.map_err(unavailable)?;
+                    Ok((key.clone(), from_doc::<Claim>(&key, &doc)?))
+                })
+                .collect::<StoreResult<Vec<_>>>()
+            })
+            .await?;
+        Ok(claim_page(merged, limit))
     }
 
     async fn uploaded_digests(&self) -> StoreResult<std::collections::BTreeSet<Sha256>> {

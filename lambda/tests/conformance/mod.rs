@@ -10,7 +10,7 @@
 use chrono::{Days, NaiveDate};
 use saps_core::calendar;
 use saps_core::catalog::Catalog;
-use saps_core::claim::{self, ClaimDecision, ClaimRequest};
+use saps_core::claim::{self, Claim, ClaimDecision, ClaimRequest, ClaimState};
 use saps_core::completion::{CompletionReport, Deliverable, MediaType};
 use saps_core::directory::{self, Profile, SearchForm};
 use saps_core::enrollment::{Enrollment, Location};
@@ -23,8 +23,8 @@ use saps_core::voucher::{
 use saps_lambda::store::directory as store_directory;
 use saps_lambda::store::vouchers as store_vouchers;
 use saps_lambda::store::{
-    Commit, ConflictItem, Engagements, IdempotencyRecord, Partner, PartnerSave, ProgramSave, Store,
-    StoreError, Upload, VoucherQuery,
+    ClaimQuery, Commit, ConflictItem, Engagements, IdempotencyRecord, Partner, PartnerSave,
+    ProgramSave, Store, StoreError, Upload, VoucherQuery,
 };
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -42,7 +42,7 @@ macro_rules! conformance_suite {
             directory_follows_profile_and_enrollments, history_is_append_only,
             expired_idempotency_keys_are_free_again, uploads_are_capped_atomically,
             catalog_programs_are_versioned, fifteen_day_cap_race_has_one_winner,
-            redeemed_programs_are_recorded_once);
+            redeemed_programs_are_recorded_once, claims_list_by_partner_and_state);
     };
     (@tests $make:expr; $($check:ident),*) => {
         $(
@@ -817,6 +817,121 @@ pub async fn redeemed_programs_are_recorded_once(store: Arc<dyn Store>) {
             .await
             .unwrap()
     );
+}
+
+fn stored_claim(id: &str, partner: &str, state: ClaimState, submitted_on: &str) -> Claim {
+    Claim {
+        claim_id: ClaimId::parse(id).expect("claim id"),
+        partner_id: partner_id(partner),
+        program_id: program(),
+        country: Some("CN".into()),
+        invoice_number: format!("INV-{id}"),
+        voucher_numbers: vec![number("SAPS0001LIST")],
+        amount: saps_core::value::Money {
+            minor_units: 84_000,
+            currency: saps_core::value::Currency::parse("USD").expect("currency"),
+        },
+        state,
+        submitted_on: date(submitted_on),
+        decided_on: None,
+        payment_reference: None,
+        rejection_reason: None,
+        version: 1,
+    }
+}
+
+/// Every page of `query`, walked with its cursors.
+async fn all_claims(store: &dyn Store, query: &ClaimQuery) -> Vec<String> {
+    let mut ids = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let page = store.claims(query, cursor.as_deref()).await.unwrap();
+        assert!(page.items.len() <= query.limit);
+        ids.extend(page.items.iter().map(|c| c.claim_id.to_string()));
+        match page.next_cursor {
+            Some(next) => cursor = Some(next),
+            None => return ids,
+        }
+    }
+}
+
+/// The claims lists (SPEC §15.7) read by index: a partner's, in a state or all, and the program
+/// admin's queue of a state across partners; oldest first, pages without gaps, and a claim
+/// moves between state lists when it is decided.
+pub async fn claims_list_by_partner_and_state(store: Arc<dyn Store>) {
+    let store = &*store;
+    let claims = [
+        stored_claim("L-3", "1001", ClaimState::Submitted, "2026-05-03"),
+        stored_claim("L-1", "1001", ClaimState::Submitted, "2026-05-01"),
+        stored_claim("L-2", "1001", ClaimState::Approved, "2026-05-02"),
+        stored_claim("L-4", "1002", ClaimState::Submitted, "2026-05-02"),
+        stored_claim("L-5", "1001", ClaimState::Paid, "2026-04-30"),
+    ];
+    for claim in &claims {
+        store
+            .commit(Commit {
+                claim: Some(claim.clone()),
+                ..Commit::default()
+            })
+            .await
+            .unwrap();
+    }
+    let query = |partner: Option<&str>, state: Option<ClaimState>, limit: usize| ClaimQuery {
+        partner: partner.map(partner_id),
+        state,
+        limit,
+    };
+    for limit in [1, 2, 50] {
+        assert_eq!(
+            all_claims(store, &query(Some("1001"), None, limit)).await,
+            ["L-5", "L-1", "L-2", "L-3"],
+            "partner 1001, pages of {limit}"
+        );
+        assert_eq!(
+            all_claims(
+                store,
+                &query(Some("1001"), Some(ClaimState::Submitted), limit)
+            )
+            .await,
+            ["L-1", "L-3"]
+        );
+        assert_eq!(
+            all_claims(store, &query(None, Some(ClaimState::Submitted), limit)).await,
+            ["L-1", "L-4", "L-3"],
+            "the queue across partners"
+        );
+        assert_eq!(
+            all_claims(store, &query(None, None, limit)).await,
+            ["L-5", "L-1", "L-2", "L-4", "L-3"]
+        );
+    }
+    assert_eq!(
+        all_claims(store, &query(Some("1002"), Some(ClaimState::Approved), 5)).await,
+        Vec::<String>::new()
+    );
+    // Approving L-1 moves it from the submitted lists to the approved ones.
+    let mut approved = claims[1].clone();
+    approved.state = ClaimState::Approved;
+    approved.version = 2;
+    store
+        .commit(Commit {
+            claim: Some(approved),
+            ..Commit::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        all_claims(store, &query(None, Some(ClaimState::Submitted), 10)).await,
+        ["L-4", "L-3"]
+    );
+    assert_eq!(
+        all_claims(store, &query(Some("1001"), Some(ClaimState::Approved), 10)).await,
+        ["L-1", "L-2"]
+    );
+    let bad = store
+        .claims(&query(None, None, 5), Some("not-a-cursor"))
+        .await;
+    assert!(matches!(bad, Err(StoreError::InvalidCursor)), "{bad:?}");
 }
 
 fn batch_numbers(prefix: &str, count: usize) -> Vec<String> {

@@ -8,10 +8,11 @@ mod directory_index;
 
 use super::directory::{self, DirectoryKey, IndexEntry};
 use super::{
-    Commit, ConflictItem, Engagements, IdempotencyRecord, Partner, ProgramSave, Store, StoreError,
-    StoreResult, VoucherPage, VoucherQuery, catalog_order, decode_list_cursor, encode_list_cursor,
-    voucher_list_key,
+    ClaimPage, ClaimQuery, Commit, ConflictItem, Engagements, IdempotencyRecord, Partner,
+    ProgramSave, Store, StoreError, StoreResult, VoucherPage, VoucherQuery, catalog_order,
+    decode_list_cursor, encode_list_cursor, voucher_list_key,
 };
+use super::{claim_list_key, claim_page};
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::config::interceptors::BeforeTransmitInterceptorContextRef;
@@ -23,7 +24,7 @@ use aws_sdk_dynamodb::types::{
     ScalarAttributeType, TransactWriteItem, Update,
 };
 use saps_core::catalog::Program;
-use saps_core::claim::Claim;
+use saps_core::claim::{Claim, ClaimState};
 use saps_core::completion::Deliverable;
 use saps_core::value::Named as _;
 use saps_core::value::{ClaimId, PartnerId, ProgramId, Sha256, VoucherNumber};
@@ -100,6 +101,16 @@ fn engagements_key(engagements: &Engagements) -> Item {
 /// A partner redeemed a voucher of a program: a marker in the partner's partition.
 fn redeemed_key(partner: &PartnerId, program: &ProgramId) -> Item {
     key(format!("PARTNER#{partner}"), format!("REDEEMED#{program}"))
+}
+
+/// A partner's claims in one state (GSI1), oldest first.
+fn partner_claims_pk(partner: &PartnerId, state: ClaimState) -> String {
+    format!("PARTNER#{partner}#CLAIMS#{}", state.name())
+}
+
+/// Every partner's claims in one state (GSI2): the program admin's queue, oldest first.
+fn claims_pk(state: ClaimState) -> String {
+    format!("CLAIMS#{}", state.name())
 }
 
 fn claim_key(id: &ClaimId) -> Item {
@@ -552,13 +563,13 @@ impl DynamoStore {
     }
 
     /// Up to `limit` vouchers of one list partition with a key in `[low, high)`, in order.
-    async fn list_segment(
+    async fn list_segment<T: DeserializeOwned>(
         &self,
         (index, partition, key_name): (&str, String, &str),
         low: Option<&str>,
         high: Option<&str>,
         limit: usize,
-    ) -> StoreResult<Vec<(String, Voucher)>> {
+    ) -> StoreResult<Vec<(String, T)>> {
         let condition = match (low, high) {
             (Some(low), Some(high)) if low >= high => return Ok(Vec::new()),
             (Some(_), Some(_)) => "#pk = :pk AND #sk BETWEEN :low AND :high",
@@ -566,7 +577,7 @@ impl DynamoStore {
             (None, Some(_)) => "#pk = :pk AND #sk < :high",
             (None, None) => "#pk = :pk",
         };
-        let mut found: Vec<(String, Voucher)> = Vec::new();
+        let mut found: Vec<(String, T)> = Vec::new();
         let mut start: Option<Item> = None;
         let limit_i32 = i32::try_from(limit).unwrap_or(i32::MAX);
         loop {
@@ -836,6 +847,32 @@ impl Store for DynamoStore {
         self.get(claim_key(id)).await
     }
 
+    /// One `Query` per state asked for (four without a state), each from the cursor on; the
+    /// pages merge in key order.
+    async fn claims(&self, query: &ClaimQuery, cursor: Option<&str>) -> StoreResult<ClaimPage> {
+        let after = cursor.map(decode_list_cursor).transpose()?;
+        // Keys are `YYYY-MM-DD#CLAIMID` over [0-9A-Za-z#_-]: `after + "!"` is the least key
+        // above `after`.
+        let low = after.map(|a| format!("{a}!"));
+        let limit = query.limit.max(1);
+        let states = match query.state {
+            Some(state) => vec![state],
+            None => ClaimState::ALL.to_vec(),
+        };
+        let mut merged: Vec<(String, Claim)> = Vec::new();
+        for state in states {
+            let partition = match &query.partner {
+                Some(partner) => (BY_STATE_INDEX, partner_claims_pk(partner, state), "GSI1"),
+                None => (BY_PARTNER_INDEX, claims_pk(state), "GSI2"),
+            };
+            merged.extend(
+                self.list_segment(partition, low.as_deref(), None, limit + 1)
+                    .await?,
+            );
+        }
+        Ok(claim_page(merged, limit))
+    }
+
     /// A `Scan` of the upload lines: the whole table is read (filtered server-side), which a
     /// periodic blob sweep can afford and a request never does.
     async fn uploaded_digests(&self) -> StoreResult<std::collections::BTreeSet<Sha256>> {
@@ -931,12 +968,16 @@ impl Store for DynamoStore {
         }
         if let Some(claim) = &commit.claim {
             let guards = ConflictItem::Claim(claim.claim_id.clone());
-            tx.versioned(
-                claim_key(&claim.claim_id),
-                claim.version,
-                to_doc(claim)?,
-                guards,
-            )?;
+            let list_key = claim_list_key(claim);
+            let mut item = claim_key(&claim.claim_id);
+            item.insert(
+                "GSI1PK".into(),
+                s(partner_claims_pk(&claim.partner_id, claim.state)),
+            );
+            item.insert("GSI1SK".into(), s(list_key.clone()));
+            item.insert("GSI2PK".into(), s(claims_pk(claim.state)));
+            item.insert("GSI2SK".into(), s(list_key));
+            tx.versioned(item, claim.version, to_doc(claim)?, guards)?;
         }
         for upload in &commit.uploads {
             let number = &upload.voucher_number;
