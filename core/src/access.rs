@@ -3,6 +3,7 @@
 //! A partner principal never learns that another partner's data exists: acting on it answers
 //! `access.notFound` (404), checked before the role so the answer does not depend on it.
 
+pub mod grants;
 pub mod rules;
 
 use crate::error::{ProblemKind, Rejection};
@@ -43,6 +44,45 @@ impl Role {
     }
 }
 
+/// What a partner's admin may grant a partner user (SPEC §15.3).
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+)]
+#[strum(serialize_all = "camelCase")]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum Grant {
+    /// The voucher tool: validate, reserve, cancel, report completion, upload deliverables,
+    /// redeem, list and export vouchers.
+    VoucherTool,
+}
+
+impl Grant {
+    const ALLOWED: &'static str = "voucherTool";
+
+    /// Reads a wire name.
+    pub fn parse(raw: &str) -> Result<Grant, ProblemKind> {
+        match raw.trim() {
+            "voucherTool" => Ok(Grant::VoucherTool),
+            other => Err(ProblemKind::UnknownValue {
+                value: other.to_owned(),
+                allowed: Grant::ALLOWED,
+            }),
+        }
+    }
+}
+
 /// An authenticated caller.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -57,6 +97,12 @@ pub struct Principal {
     /// Roles held.
     #[serde(default)]
     pub roles: Vec<Role>,
+    /// What the partner's admins granted this user, as stored for the partner (never read
+    /// from a token: the server fills it on each request, so a grant or revocation takes
+    /// effect on the next one).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "wasm", tsify(optional))]
+    pub grants: Vec<Grant>,
 }
 
 /// What a request wants to do (SPEC §1 and the "who" column of §12).
@@ -84,6 +130,11 @@ pub enum Operation {
     DecideClaim,
     /// Register the partner's payee for a program (its global admin, SPEC §15.6).
     RegisterPayee,
+    /// Use the voucher tool on the partner's vouchers: its admins, and partner users granted
+    /// `voucherTool` (SPEC §15.3).
+    UseVoucherTool,
+    /// Grant, revoke and list access to the voucher tool (the partner's admins).
+    ManageAccess,
 }
 
 impl Principal {
@@ -106,10 +157,17 @@ impl Principal {
         self.has(Role::GlobalAdmin) || self.has(Role::PartnerAdmin)
     }
 
-    /// How this principal acts as a partner (an admin first), if it is one.
+    /// Whether it may use its partner's voucher tool: an admin, or a partner user granted it.
+    pub fn uses_voucher_tool(&self) -> bool {
+        self.administers()
+            || (self.has(Role::PartnerUser) && self.grants.contains(&Grant::VoucherTool))
+    }
+
+    /// How this principal acts as a partner, if it is one: an admin, or a user granted the
+    /// voucher tool, acts on vouchers ([`Actor::PartnerAdmin`]); any other partner user reads.
     pub fn partner_actor(&self) -> Option<Actor> {
         let partner_id = self.partner_id.clone()?;
-        if self.administers() {
+        if self.uses_voucher_tool() {
             Some(Actor::PartnerAdmin { partner_id })
         } else if self.has(Role::PartnerUser) {
             Some(Actor::PartnerUser { partner_id })
@@ -155,6 +213,8 @@ pub fn authorize(
         }
         Operation::ManagePartner => own_partner && principal.administers(),
         Operation::RegisterPayee => own_partner && principal.has(Role::GlobalAdmin),
+        Operation::UseVoucherTool => own_partner && principal.uses_voucher_tool(),
+        Operation::ManageAccess => own_partner && principal.administers(),
         Operation::MaintainQualifications
         | Operation::MaintainCatalog
         | Operation::AssignVoucher

@@ -44,6 +44,7 @@ pub fn principals() -> Vec<(&'static str, Principal)> {
                 sub: "mei@contoso-consulting.example".into(),
                 partner_id: partner(PARTNER),
                 roles: vec![Role::GlobalAdmin],
+                grants: Vec::new(),
             },
         ),
         (
@@ -52,6 +53,7 @@ pub fn principals() -> Vec<(&'static str, Principal)> {
                 sub: "ana@contoso-consulting.example".into(),
                 partner_id: partner(PARTNER),
                 roles: vec![Role::PartnerAdmin],
+                grants: Vec::new(),
             },
         ),
         (
@@ -60,6 +62,7 @@ pub fn principals() -> Vec<(&'static str, Principal)> {
                 sub: "li@contoso-consulting.example".into(),
                 partner_id: partner(PARTNER),
                 roles: vec![Role::PartnerUser],
+                grants: Vec::new(),
             },
         ),
         (
@@ -68,6 +71,7 @@ pub fn principals() -> Vec<(&'static str, Principal)> {
                 sub: "ops@planning-services.example".into(),
                 partner_id: None,
                 roles: vec![Role::ProgramAdmin],
+                grants: Vec::new(),
             },
         ),
         (
@@ -76,6 +80,7 @@ pub fn principals() -> Vec<(&'static str, Principal)> {
                 sub: "sam@fabrikam-advisory.example".into(),
                 partner_id: partner(OTHER_PARTNER),
                 roles: vec![Role::PartnerAdmin],
+                grants: Vec::new(),
             },
         ),
     ]

@@ -73,6 +73,7 @@ fn token(partner: Option<&str>, role: Role) -> String {
         sub: "chaos@example.test".into(),
         partner_id: partner.map(|p| PartnerId::parse(p).unwrap()),
         roles: vec![role],
+        grants: Vec::new(),
     };
     Hs256Keys::new(SECRET.as_bytes())
         .issue(&principal, 4_000_000_000)

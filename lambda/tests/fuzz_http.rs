@@ -98,6 +98,7 @@ fn fixture() -> &'static Fixture {
             sub: "fuzz@example.test".into(),
             partner_id: partner.map(|p| PartnerId::parse(p).expect("partner id")),
             roles,
+            grants: Vec::new(),
         };
         let tokens = [
             principal(Some("1001"), vec![Role::PartnerAdmin]),

@@ -112,6 +112,7 @@ rules! {
         "payClaim" => claim::rules::pay_claim,
         "registerPayee" => payee::register_payee,
         "authorize" => access::rules::authorize,
+        "setGrants" => access::grants::set_grants,
         // The program admin's catalog form runs it from pkg/all: reading a whole program
         // would add 40 KB to the partners' form module.
         "updateProgram" => catalog::rules::update_program,

@@ -113,6 +113,7 @@ fn principal_of<'a>(
         sub,
         partner_id,
         roles,
+        grants: Vec::new(),
     })
 }
 
@@ -245,6 +246,7 @@ mod tests {
             sub: "ana".into(),
             partner_id: Some(PartnerId::parse("1001").unwrap()),
             roles: vec![Role::PartnerAdmin],
+            grants: Vec::new(),
         };
         let token = keys.issue(&principal, 4_000_000_000).unwrap();
         assert_eq!(keys.verify(&token), Some(principal.clone()));

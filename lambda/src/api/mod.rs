@@ -5,6 +5,7 @@
 //! decides on, run core's JSON entry point (`rules::decide`), commit what it produced in one
 //! conditional write, answer. Every failure goes through [`problem::ApiError`].
 
+mod access;
 mod claim_lists;
 pub mod extract;
 mod idempotency;
@@ -93,6 +94,11 @@ pub fn router(services: Services) -> Router {
         .route(
             "/partners/{partner_id}/payees/{program_id}",
             put(payees::register).get(payees::read),
+        )
+        .route("/partners/{partner_id}/access", get(access::list))
+        .route(
+            "/partners/{partner_id}/access/{user_sub}",
+            put(access::put).delete(access::revoke),
         )
         .route("/directory", get(partners::directory))
         .route("/vouchers", post(vouchers::assign))

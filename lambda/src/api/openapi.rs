@@ -1,7 +1,7 @@
 //! The OpenAPI 3.1 document of the API, generated from the handlers' annotations and core's
 //! form types.
 
-use super::{claim_lists, partners, payees, redemptions, rules, vouchers};
+use super::{access, claim_lists, partners, payees, redemptions, rules, vouchers};
 use axum::http::header;
 use axum::response::IntoResponse;
 use saps_core::error::Failure;
@@ -97,6 +97,9 @@ impl Modify for OpenFlattenedParts {
         payees::register,
         payees::read,
         claim_lists::partner_claims,
+        access::list,
+        access::put,
+        access::revoke,
         claim_lists::queue,
         rules::evaluate,
     ),

@@ -72,7 +72,7 @@ pub async fn preview(
     Lang(locale): Lang,
     body: JsonBody,
 ) -> Result<Json<Preview>, ApiError> {
-    let (_, actor) = partner_admin(&caller)?;
+    let (_, actor) = super::vouchers::tool_user(&s, &caller).await?;
     let form: PreviewForm = rules::form(body)?;
     let vouchers = selected(&s, form.voucher_numbers.as_deref()).await?;
     let catalog = s.catalog().await?;
@@ -115,7 +115,7 @@ pub async fn redeem(
     key: IdempotencyKey,
     body: JsonBody,
 ) -> Result<Response, ApiError> {
-    let (principal, actor) = partner_admin(&caller)?;
+    let (principal, actor) = super::vouchers::tool_user(&s, &caller).await?;
     let keyed = principal.partner_id.as_ref().and_then(|partner| {
         key.bind(
             s.clock.unix_seconds(),

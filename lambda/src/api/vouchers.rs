@@ -15,7 +15,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use http_body_util::{BodyDataStream, BodyExt as _};
-use saps_core::access::Operation;
+use saps_core::access::{Operation, Principal};
 use saps_core::catalog::Catalog;
 use saps_core::completion::{self, Deliverable, MAX_DELIVERABLE_BYTES, MediaType};
 use saps_core::directory::Page;
@@ -42,17 +42,42 @@ async fn visible(
     raw: &str,
     operation: Operation,
 ) -> Result<(Voucher, Actor), ApiError> {
-    let principal = caller.authenticated()?;
+    caller.authenticated()?;
     let number = VoucherNumber::parse(raw).map_err(|_| not_found())?;
     let voucher = s.store.voucher(&number).await?.ok_or_else(not_found)?;
+    let caller = if operation == Operation::UseVoucherTool {
+        super::access::with_grants(s, caller, &voucher.partner_id).await?
+    } else {
+        caller.clone()
+    };
     match caller.authorize(operation, Some(&voucher.partner_id)) {
         Err(ApiError::Rejected(r)) if r.category() == Category::NotFound => return Err(not_found()),
         other => other?,
     };
-    let actor = principal
+    let actor = caller
+        .authenticated()?
         .actor_for(&voucher.partner_id)
         .ok_or_else(not_found)?;
     Ok((voucher, actor))
+}
+
+/// The caller as a voucher-tool user of its own partner (an admin, or a partner user granted
+/// the tool), with the actor it acts as.
+pub(super) async fn tool_user(
+    s: &Services,
+    caller: &Caller,
+) -> Result<(Principal, Actor), ApiError> {
+    let own = caller.authenticated()?.partner_id.clone();
+    let caller = match &own {
+        Some(own) => super::access::with_grants(s, caller, own).await?,
+        None => caller.clone(),
+    };
+    caller.authorize(Operation::UseVoucherTool, own.as_ref())?;
+    let principal = caller.authenticated()?.clone();
+    let actor = principal
+        .partner_actor()
+        .ok_or_else(|| ApiError::one("roles", ProblemKind::Forbidden))?;
+    Ok((principal, actor))
 }
 
 /// The voucher as `actor` reads it on `today` (one date per request: the one its rule ran on).
@@ -367,12 +392,7 @@ pub async fn validate(
     Lang(locale): Lang,
     body: JsonBody,
 ) -> Result<Json<VoucherView>, ApiError> {
-    let principal = caller.authenticated()?;
-    let own = principal.partner_id.clone();
-    caller.authorize(Operation::ManagePartner, own.as_ref())?;
-    let actor = principal
-        .partner_actor()
-        .ok_or_else(|| ApiError::one("roles", ProblemKind::Forbidden))?;
+    let (_, actor) = tool_user(&s, &caller).await?;
     let form: voucher::ValidationForm = rules::form(body)?;
     let number = form
         .voucher_number
@@ -444,7 +464,7 @@ pub async fn reserve(
     key: IdempotencyKey,
     body: JsonBody,
 ) -> Result<Response, ApiError> {
-    let (voucher, actor) = visible(&s, &caller, &number, Operation::ManagePartner).await?;
+    let (voucher, actor) = visible(&s, &caller, &number, Operation::UseVoucherTool).await?;
     let route = format!("/v1/vouchers/{}/reservation", voucher.voucher_number);
     let keyed = key.bind(
         s.clock.unix_seconds(),
@@ -524,7 +544,7 @@ pub async fn cancel(
     Path(number): Path<String>,
     body: JsonBody,
 ) -> Result<Response, ApiError> {
-    let (voucher, actor) = visible(&s, &caller, &number, Operation::ManagePartner).await?;
+    let (voucher, actor) = visible(&s, &caller, &number, Operation::UseVoucherTool).await?;
     let context = VoucherContext::new(actor, Some(voucher));
     let cancel = voucher_rules::cancel_reservation;
     transition(&s, cancel, body, context, Commit::default(), None, locale).await
@@ -551,7 +571,7 @@ pub async fn complete(
     Path(number): Path<String>,
     body: JsonBody,
 ) -> Result<Response, ApiError> {
-    let (voucher, actor) = visible(&s, &caller, &number, Operation::ManagePartner).await?;
+    let (voucher, actor) = visible(&s, &caller, &number, Operation::UseVoucherTool).await?;
     let facts = s
         .store
         .partner(&voucher.partner_id)
@@ -578,7 +598,7 @@ async fn accept_upload(
     file_name: String,
     headers: &axum::http::HeaderMap,
 ) -> Result<(VoucherNumber, voucher_rules::AcceptedUpload, MediaType), ApiError> {
-    let (voucher, actor) = visible(s, caller, number, Operation::ManagePartner).await?;
+    let (voucher, actor) = visible(s, caller, number, Operation::UseVoucherTool).await?;
     let number = voucher.voucher_number.clone();
     let context = VoucherContext {
         uploaded: s.store.uploads(&number).await?,

@@ -13,6 +13,7 @@ pub mod vouchers;
 
 use async_trait::async_trait;
 use chrono::NaiveDate;
+use saps_core::access::grants::{AccessChange, AccessGrant};
 use saps_core::catalog::Program;
 use saps_core::claim::{Claim, ClaimState};
 use saps_core::completion::Deliverable;
@@ -159,6 +160,9 @@ pub struct Partner {
     /// The payee registered per program (SPEC §15.6), at most one each.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub payees: Vec<Payee>,
+    /// Partner users granted the voucher tool (SPEC §15.3), by `sub`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub access: Vec<AccessGrant>,
     /// Optimistic-concurrency version: 1 when first written, +1 per save.
     pub version: u64,
 }
@@ -173,6 +177,7 @@ impl Partner {
             enrollments: Vec::new(),
             profile: None,
             payees: Vec::new(),
+            access: Vec::new(),
             version: 0,
         }
     }
@@ -308,6 +313,9 @@ pub struct Commit {
     pub programs: Vec<ProgramSave>,
     /// The 15-day engagements a reservation counts against, at their next version.
     pub engagements: Option<Engagements>,
+    /// A change of the saved partner's grants: an append-only audit line under the partner,
+    /// at the partner's new version (so [`Commit::partner`] must be set).
+    pub access_change: Option<AccessChange>,
     /// Programs a partner redeemed a voucher of (a redemption's): recorded once, by key, for
     /// the payee registration's "after its first redeemed voucher" (SPEC §15.6).
     pub redeemed_programs: Vec<(PartnerId, ProgramId)>,
@@ -428,6 +436,9 @@ pub(crate) fn claim_page(mut merged: Vec<(String, Claim)>, limit: usize) -> Clai
 pub trait Store: Send + Sync {
     /// One partner, with its version.
     async fn partner(&self, id: &PartnerId) -> StoreResult<Option<Partner>>;
+
+    /// The partner's audit of grant changes, oldest first.
+    async fn access_audit(&self, partner: &PartnerId) -> StoreResult<Vec<AccessChange>>;
 
     /// Whether `partner` has redeemed a voucher of `program` ([`Commit::redeemed_programs`]).
     async fn has_redeemed(&self, partner: &PartnerId, program: &ProgramId) -> StoreResult<bool>;

@@ -15,6 +15,7 @@ use super::{
 };
 use async_trait::async_trait;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use saps_core::access::grants::AccessChange;
 use saps_core::catalog::Program;
 use saps_core::claim::Claim;
 use saps_core::completion::Deliverable;
@@ -95,6 +96,16 @@ CREATE TABLE IF NOT EXISTS engagements (
     version INTEGER NOT NULL,
     doc TEXT NOT NULL
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS access_audit (
+    partner_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    doc TEXT NOT NULL,
+    PRIMARY KEY (partner_id, version)
+) WITHOUT ROWID;
+CREATE TRIGGER IF NOT EXISTS access_audit_no_update BEFORE UPDATE ON access_audit
+    BEGIN SELECT RAISE(ABORT, 'the access audit is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS access_audit_no_delete BEFORE DELETE ON access_audit
+    BEGIN SELECT RAISE(ABORT, 'the access audit is append-only'); END;
 CREATE TABLE IF NOT EXISTS redeemed_programs (
     partner_id TEXT NOT NULL,
     program_id TEXT NOT NULL,
@@ -559,6 +570,22 @@ fn apply(tx: &Connection, commit: &Commit) -> StoreResult<()> {
             || ConflictItem::Program(id.clone()),
         )?;
     }
+    if let (Some(change), Some(save)) = (&commit.access_change, &commit.partner) {
+        let version = i64::try_from(save.next.version).map_err(unavailable)?;
+        match tx.execute(
+            "INSERT INTO access_audit (partner_id, version, doc) VALUES (?1, ?2, ?3)",
+            params![save.next.partner_id.as_str(), version, to_doc(change)?],
+        ) {
+            Ok(_) => {}
+            Err(e) if is_duplicate(&e) => {
+                return Err(conflict(
+                    ConflictItem::Partner(save.next.partner_id.clone()),
+                    "audit line exists",
+                ));
+            }
+            Err(e) => return Err(unavailable(e)),
+        }
+    }
     if let Some(save) = &commit.partner {
         let partner = &save.next;
         versioned_write(
@@ -919,6 +946,19 @@ impl Store for SqliteStore {
                 None
             };
             Ok(VoucherPage { items, next_cursor })
+        })
+        .await
+    }
+
+    async fn access_audit(&self, partner: &PartnerId) -> StoreResult<Vec<AccessChange>> {
+        let partner = partner.as_str().to_owned();
+        self.read(move |c| {
+            docs(
+                c,
+                "SELECT doc FROM access_audit WHERE partner_id = ?1 ORDER BY version",
+                [partner.as_str()],
+                "access_audit",
+            )
         })
         .await
     }

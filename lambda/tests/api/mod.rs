@@ -134,6 +134,7 @@ pub fn principal(partner: Option<&str>, roles: &[Role]) -> Principal {
         sub: "someone@example.test".into(),
         partner_id: partner.map(|p| PartnerId::parse(p).expect("partner id")),
         roles: roles.to_vec(),
+        grants: Vec::new(),
     }
 }
 

@@ -8,6 +8,8 @@
 #![allow(dead_code)]
 
 use chrono::{Days, NaiveDate};
+use saps_core::access::Grant;
+use saps_core::access::grants::AccessChange;
 use saps_core::calendar;
 use saps_core::catalog::Catalog;
 use saps_core::claim::{self, Claim, ClaimDecision, ClaimRequest, ClaimState};
@@ -656,6 +658,13 @@ pub async fn commits_are_all_or_nothing(store: Arc<dyn Store>) {
             programs: vec![program_save(9, "project-server", 1)],
             engagements: Some(Engagements::of(&fresh).reserving(&fresh.voucher_number)),
             redeemed_programs: vec![(id.clone(), program())],
+            access_change: Some(AccessChange {
+                on: today(),
+                by: "ana@contoso.example".into(),
+                user_sub: "li@contoso.example".into(),
+                before: vec![],
+                after: vec![Grant::VoucherTool],
+            }),
         })
         .await;
     assert!(

@@ -23,6 +23,7 @@ use aws_sdk_dynamodb::types::{
     KeySchemaElement, KeyType, KeysAndAttributes, Projection, ProjectionType, Put,
     ScalarAttributeType, TransactWriteItem, Update,
 };
+use saps_core::access::grants::AccessChange;
 use saps_core::catalog::Program;
 use saps_core::claim::{Claim, ClaimState};
 use saps_core::completion::Deliverable;
@@ -826,6 +827,24 @@ impl Store for DynamoStore {
         })
     }
 
+    async fn access_audit(&self, partner: &PartnerId) -> StoreResult<Vec<AccessChange>> {
+        let mut items = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("PK = :pk AND begins_with(SK, :audit)")
+            .expression_attribute_values(":pk", s(format!("PARTNER#{partner}")))
+            .expression_attribute_values(":audit", s("AUDIT#".to_owned()))
+            .into_paginator()
+            .items()
+            .send();
+        let mut changes = Vec::new();
+        while let Some(item) = items.try_next().await.map_err(sdk_error)? {
+            changes.push(from_item(&item)?);
+        }
+        Ok(changes)
+    }
+
     async fn has_redeemed(&self, partner: &PartnerId, program: &ProgramId) -> StoreResult<bool> {
         let output = self
             .client
@@ -924,6 +943,19 @@ impl Store for DynamoStore {
                 save.program.version,
                 to_doc(save)?,
                 ConflictItem::Program(id.clone()),
+            )?;
+        }
+        if let (Some(change), Some(save)) = (&commit.access_change, &commit.partner) {
+            let partner = &save.next;
+            let mut item = key(
+                format!("PARTNER#{}", partner.partner_id),
+                line_sk("AUDIT", partner.version),
+            );
+            item.insert(DOC.to_owned(), to_doc(change)?);
+            tx.put(
+                item,
+                Some(None),
+                ConflictItem::Partner(partner.partner_id.clone()),
             )?;
         }
         if let Some(save) = &commit.partner {
