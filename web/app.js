@@ -127,8 +127,8 @@ const forms = {
       return rules.checkRedemptionForm({ ...fields, confirm: true }, state.today, state.locale);
     }
     if (!state.previewed) {
-      const { actor, vouchers } = sample();
-      return rules.redemptionPreview({ voucherNumbers: fields.voucherNumbers, context: { actor, vouchers } },
+      const { actor, vouchers, enrollments } = sample();
+      return rules.redemptionPreview({ voucherNumbers: fields.voucherNumbers, context: { actor, vouchers, enrollments } },
         state.today, state.locale);
     }
     return rules.checkRedemptionForm({ confirm: false, ...fields }, state.today, state.locale);

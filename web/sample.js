@@ -39,6 +39,8 @@ export function sampleState(today) {
   return {
     actor: { role: "partner_admin", partnerId: "1001" },
     partnerLocations: ["11", "12", "13"],
+    // Redeeming needs a current enrollment in the voucher's program (SPEC §15.3).
+    enrollments: [{ programId: "desktop", locationIds: ["11"], enrolledOn: shift(today, -60), expiresOn: shift(today, 305) }],
     vouchers: [1, 2, 3].map((n) => voucher(today, n, "completed"))
       .concat([4, 5].map((n) => voucher(today, n, "redeemed"))),
   };

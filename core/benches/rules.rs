@@ -146,6 +146,7 @@ fn benches(c: &mut Criterion) {
             redemption::preview(
                 black_box(&selection),
                 black_box(&batch),
+                std::slice::from_ref(&enrollment),
                 &partner,
                 catalog,
                 today,
@@ -156,10 +157,11 @@ fn benches(c: &mut Criterion) {
 
     let input = serde_json::json!({
         "adminEmail": "admin@contoso.example", "acceptTerms": true,
-        "engagementStart": "2026-03-10", "engagementEnd": "2026-03-12",
+        "engagementStart": "2026-03-10", "engagementEnd": "2026-03-12", "locationId": "11",
         "context": {"actor": {"role": "partner_admin", "partnerId": "1001"},
                     "voucher": serde_json::to_value(&assigned).expect("json"),
-                    "enrollment": serde_json::to_value(&enrollment).expect("json")}
+                    "enrollment": serde_json::to_value(&enrollment).expect("json"),
+                    "locations": serde_json::to_value(sites).expect("json")}
     })
     .to_string();
     c.bench_function("JSON entry point round trip (reserve)", |b| {

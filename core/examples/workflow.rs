@@ -208,14 +208,14 @@ fn main() -> Result<(), Box<dyn Error>> {
     .parse()?;
     expect_refusal(
         "validating with another email",
-        voucher::validate(Some(&v), &wrong, &partner, program, date("2026-02-01")?),
+        voucher::validate(Some(&v), &wrong, &partner, &world_on("2026-02-01")?),
     )?;
     let right = ValidationForm {
         voucher_number: Some("SAPS 0001 M365".into()),
         admin_email: Some("it-admin@CONTOSO.example".into()),
     }
     .parse()?;
-    let view = voucher::validate(Some(&v), &right, &partner, program, date("2026-02-01")?)?;
+    let view = voucher::validate(Some(&v), &right, &partner, &world_on("2026-02-01")?)?;
     println!("  ✓ valid; next actions {:?}", view.allowed_actions);
     let reserve = |end: &str| -> Result<VoucherEvent, Rejection> {
         Ok(VoucherEvent::Reserve(
@@ -313,6 +313,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     let preview = redemption::preview(
         &selection,
         &vouchers,
+        std::slice::from_ref(&enrolled),
         &partner,
         catalog,
         date("2026-03-01")?,
@@ -338,6 +339,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     let redeemed = redemption::redeem(
         &selection,
         &vouchers,
+        std::slice::from_ref(&enrolled),
         &partner,
         catalog,
         date("2026-03-01")?,

@@ -2,7 +2,8 @@
 
 pub mod rules;
 
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, Program};
+use crate::enrollment::Enrollment;
 use crate::error::{FieldPath, Locale, ProblemKind, Problems, Rejection};
 use crate::form;
 use crate::value::{Money, ProgramId, VoucherNumber};
@@ -176,6 +177,7 @@ pub(crate) fn find<'a>(
 pub fn preview(
     selection: &[VoucherNumber],
     vouchers: &[Voucher],
+    enrollments: &[Enrollment],
     actor: &Actor,
     catalog: &Catalog,
     today: NaiveDate,
@@ -187,7 +189,7 @@ pub fn preview(
         .map(|number| {
             let (voucher, program, outcome) = match find(number, vouchers, actor, catalog) {
                 Ok((voucher, program)) => {
-                    let world = World::new(today, program);
+                    let world = world_of(today, program, enrollments);
                     let verdict = voucher::check(voucher, &VoucherEvent::Redeem, actor, &world);
                     (Some(voucher), Some(program), verdict)
                 }
@@ -245,6 +247,7 @@ fn add_to_totals(totals: &mut Vec<Money>, value: &Money) {
 pub fn redeem(
     selection: &[VoucherNumber],
     vouchers: &[Voucher],
+    enrollments: &[Enrollment],
     actor: &Actor,
     catalog: &Catalog,
     today: NaiveDate,
@@ -255,9 +258,21 @@ pub fn redeem(
             voucher,
             &VoucherEvent::Redeem,
             actor,
-            &World::new(today, program),
+            &world_of(today, program, enrollments),
         )
     })
+}
+
+/// The world of a batch's voucher of `program`: the partner's enrollment in it, if any.
+fn world_of<'a>(
+    today: NaiveDate,
+    program: &'a Program,
+    enrollments: &'a [Enrollment],
+) -> World<'a> {
+    World {
+        enrollment: enrollments.iter().find(|e| e.program_id == program.id),
+        ..World::new(today, program)
+    }
 }
 
 /// The guard of one voucher of a batch, on its own: it is the actor's and `event` may apply
@@ -266,12 +281,14 @@ pub fn guard(
     number: &VoucherNumber,
     event: &VoucherEvent,
     vouchers: &[Voucher],
+    enrollments: &[Enrollment],
     actor: &Actor,
     catalog: &Catalog,
     today: NaiveDate,
 ) -> Result<(), Rejection> {
     let (voucher, program) = find(number, vouchers, actor, catalog).map_err(|(_, r)| r)?;
-    voucher::check(voucher, event, actor, &World::new(today, program)).map(|_| ())
+    let world = world_of(today, program, enrollments);
+    voucher::check(voucher, event, actor, &world).map(|_| ())
 }
 
 /// For a selection that has problems of its own (SPEC §11, every problem at once): each entry

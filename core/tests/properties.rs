@@ -201,8 +201,10 @@ proptest! {
         let uploaded: Vec<Deliverable> = (0..held)
             .map(|i| Deliverable { file_name: format!("file-{i}.pdf"), ..deliverable() })
             .collect();
-        let new = check_upload(&voucher, desktop(), &uploaded, "another.pdf", day(1));
-        let known = check_upload(&voucher, desktop(), &uploaded, "file-0.pdf", day(1));
+        let enrollment = enrolled();
+        let world = World { enrollment: Some(&enrollment), uploaded: &uploaded, ..World::new(day(1), desktop()) };
+        let new = check_upload(&voucher, &world, "another.pdf");
+        let known = check_upload(&voucher, &world, "file-0.pdf");
         if state != VoucherState::Reserved {
             let code = new.unwrap_err().problems()[0].kind.code();
             prop_assert_eq!(code, "voucher.invalidTransition");

@@ -417,9 +417,15 @@ async fn bench_backend(
                         .map(|n| VoucherNumber::parse(&format!("SAPSRED{n:06}")).unwrap())
                         .collect();
                     let current = s.vouchers(&selection).await.unwrap();
-                    let transitions =
-                        redemption::redeem(&selection, &current, &admin(), catalog(), today())
-                            .unwrap();
+                    let transitions = redemption::redeem(
+                        &selection,
+                        &current,
+                        &[enrollment("desktop")],
+                        &admin(),
+                        catalog(),
+                        today(),
+                    )
+                    .unwrap();
                     s.commit(Commit {
                         transitions,
                         ..Commit::default()

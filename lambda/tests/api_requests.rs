@@ -68,7 +68,7 @@ async fn each_write_is_one_transaction_plus_the_reads_its_rule_needs() {
 
     let batch = &numbers[..25];
     api::complete_all(&server, batch).await;
-    // A redemption of 25 reads the batch at once and writes once.
+    // A redemption of 25 reads the batch at once and writes once...
     counter.take();
     server
         .post("/v1/redemptions")
@@ -79,9 +79,14 @@ async fn each_write_is_one_transaction_plus_the_reads_its_rule_needs() {
         .await
         .expect(200);
     let redeem = counter.take();
+    // ...and reads the partner once, for its enrollments (SPEC §15.3).
     assert_eq!(
         redeem,
-        counts(&[("BatchGetItem", 1), ("TransactWriteItems", 1)]),
+        counts(&[
+            ("GetItem", 1),
+            ("BatchGetItem", 1),
+            ("TransactWriteItems", 1)
+        ]),
         "redemption of 25"
     );
 

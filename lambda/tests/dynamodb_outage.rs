@@ -206,6 +206,7 @@ async fn an_outage_changes_nothing_by_halves() {
     let transitions = redemption::redeem(
         &batch,
         &completed,
+        &[conformance::enrollment()],
         &conformance::admin("1001"),
         conformance::catalog(),
         conformance::today(),

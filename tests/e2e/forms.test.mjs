@@ -116,7 +116,7 @@ const cases = [
     bad: { voucherNumbers: "SAPS0001DEMO, saps-0001-demo, x" },
     submit: "preview",
     expected: (locale) => rules.redemptionPreview({ voucherNumbers: ["SAPS0001DEMO", "saps-0001-demo", "x"],
-      context: { actor: sample.actor, vouchers: sample.vouchers } }, TODAY, locale),
+      context: { actor: sample.actor, vouchers: sample.vouchers, enrollments: sample.enrollments } }, TODAY, locale),
     good: { voucherNumbers: "SAPS0001DEMO, SAPS0002DEMO" },
     confirm: true,
   },

@@ -171,7 +171,8 @@ fn typed_functions_answer_like_run() {
         "adminEmail": "it-admin@contoso.example",
         "acceptTerms": false,
         "engagementStart": "2026-03-12",
-        "engagementEnd": "2026-03-10"
+        "engagementEnd": "2026-03-10",
+        "locationId": "11"
     });
     for locale in ["en", "zh-CN"] {
         let typed = from_js(

@@ -80,7 +80,7 @@ pub fn create_claim(
             let raw = form.voucher_numbers.as_deref();
             guard_entries(raw, "voucherNumbers", &mut problems, |number| {
                 let (vouchers, actor) = (&context.vouchers, &context.actor);
-                guard(number, &event, vouchers, actor, env.catalog, env.today)
+                guard(number, &event, vouchers, &[], actor, env.catalog, env.today)
             });
             return problems.finish_with(|| None);
         }

@@ -61,6 +61,7 @@ pub fn redemption_preview(
     Ok(preview(
         &selection,
         &context.vouchers,
+        &context.enrollments,
         &context.actor,
         env.catalog,
         env.today,
@@ -87,6 +88,7 @@ pub fn redeem(
                     number,
                     &VoucherEvent::Redeem,
                     vouchers,
+                    &context.enrollments,
                     actor,
                     env.catalog,
                     env.today,
@@ -98,6 +100,7 @@ pub fn redeem(
     let vouchers = redeem_all(
         &selection,
         &context.vouchers,
+        &context.enrollments,
         &context.actor,
         env.catalog,
         env.today,

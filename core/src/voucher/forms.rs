@@ -200,15 +200,16 @@ impl ValidationForm {
     }
 }
 
-/// Validates a voucher for `actor` on `today` (SPEC §7, read only): it exists, is the actor's,
-/// is `assigned`, the administrator email matches, and it has not expired.
+/// Validates a voucher for `actor` in `world` (SPEC §7, §15.3, read only): it exists, is the
+/// actor's, is `assigned`, the administrator email matches, it has not expired, and the
+/// partner's enrollment in its program is current.
 pub fn validate(
     voucher: Option<&Voucher>,
     request: &ValidationRequest,
     actor: &Actor,
-    program: &Program,
-    today: NaiveDate,
+    world: &World<'_>,
 ) -> Result<VoucherView, Rejection> {
+    let (program, today) = (world.program, world.today);
     let Some(voucher) =
         voucher.filter(|v| v.voucher_number == request.voucher_number && actor.can_see(v))
     else {
@@ -238,6 +239,11 @@ pub fn validate(
         request.admin_email.same_mailbox(&voucher.admin_email),
         "adminEmail",
         ProblemKind::AdminEmailMismatch,
+    );
+    problems.check(
+        super::enrolled_on(world.enrollment, program, today),
+        "voucherNumber",
+        ProblemKind::EnrollmentNotActive { on: today },
     );
     problems.finish(voucher.view(actor, program, today))
 }

@@ -454,6 +454,18 @@ pub enum EventKind {
 }
 
 impl EventKind {
+    /// Whether it is a voucher-tool action of the partner's (reserve, cancel, report
+    /// completion, redeem), which needs a current enrollment in the voucher's program.
+    pub fn is_tool_action(self) -> bool {
+        matches!(
+            self,
+            EventKind::Reserve
+                | EventKind::CancelReservation
+                | EventKind::SubmitCompletionReport
+                | EventKind::Redeem
+        )
+    }
+
     /// The state the event applies to, and the state it leads to.
     pub fn edge(self) -> Option<(VoucherState, VoucherState)> {
         use VoucherState::*;
@@ -468,6 +480,14 @@ impl EventKind {
             EventKind::ClaimRejected => Some((Claimed, Redeemed)),
         }
     }
+}
+
+/// Whether `enrollment` is the partner's current (`active` or `renewalDue`) enrollment in
+/// `program` on `today`: what every voucher-tool action needs (SPEC §15.3).
+pub fn enrolled_on(enrollment: Option<&Enrollment>, program: &Program, today: NaiveDate) -> bool {
+    enrollment
+        .filter(|e| e.program_id == program.id)
+        .is_some_and(|e| e.status(program, today).is_current())
 }
 
 /// Something that happens to an existing voucher.
@@ -716,13 +736,9 @@ pub fn check_kind(
             },
         );
     }
-    if kind == EventKind::Reserve {
-        let enrolled = world
-            .enrollment
-            .filter(|e| e.program_id == voucher.program_id)
-            .is_some_and(|e| e.status(world.program, world.today).is_current());
+    if kind.is_tool_action() {
         problems.check(
-            enrolled,
+            enrolled_on(world.enrollment, world.program, world.today),
             "voucherNumber",
             ProblemKind::EnrollmentNotActive { on: world.today },
         );
@@ -1013,17 +1029,23 @@ pub enum UploadEffect {
     Replaces,
 }
 
-/// Whether a deliverable named `file_name` may be uploaded for `voucher` on `today` (SPEC §8):
-/// only while its completion report can still be written (the voucher is reserved), and at most
-/// [`completion::MAX_DELIVERABLES`] files per voucher, so an upload beside `uploaded` either
-/// replaces one of them or adds one under the cap.
+/// Whether a deliverable named `file_name` may be uploaded for `voucher` in `world` (SPEC §8,
+/// §15.3): under a current enrollment in its program, only while its completion report can
+/// still be written (the voucher is reserved), and at most
+/// [`completion::MAX_DELIVERABLES`] files per voucher, so an upload beside those uploaded
+/// (`world.uploaded`) either replaces one of them or adds one under the cap.
 pub fn check_upload(
     voucher: &Voucher,
-    program: &Program,
-    uploaded: &[Deliverable],
+    world: &World<'_>,
     file_name: &str,
-    today: NaiveDate,
 ) -> Result<UploadEffect, Rejection> {
+    let (program, today, uploaded) = (world.program, world.today, world.uploaded);
+    if !enrolled_on(world.enrollment, program, today) {
+        return Err(Rejection::one(
+            "voucherNumber",
+            ProblemKind::EnrollmentNotActive { on: today },
+        ));
+    }
     let state = voucher.effective_state(program, today);
     if state != VoucherState::Reserved {
         return Err(Rejection::one(

@@ -85,6 +85,9 @@ pub struct VouchersContext {
     /// The programs the partner registered a payee for (a claim needs its program's).
     #[serde(default)]
     pub payees: Vec<ProgramId>,
+    /// The partner's enrollments (redeeming needs a current one in the voucher's program).
+    #[serde(default)]
+    pub enrollments: Vec<Enrollment>,
 }
 
 /// The voucher list filter.
@@ -173,7 +176,11 @@ pub fn validate(
         ));
     };
     let program = program_of(env, voucher)?;
-    super::validate(Some(voucher), &request, &context.actor, program, env.today)
+    let world = World {
+        enrollment: context.enrollment.as_ref(),
+        ..World::new(env.today, program)
+    };
+    super::validate(Some(voucher), &request, &context.actor, &world)
 }
 
 /// `reservationForm`: the form and every rule that needs no voucher.
@@ -242,7 +249,12 @@ pub fn upload_deliverable(
         }
     };
     let program = program_of(env, voucher)?;
-    let effect = super::check_upload(voucher, program, &context.uploaded, &file_name, env.today)?;
+    let world = World {
+        enrollment: context.enrollment.as_ref(),
+        uploaded: &context.uploaded,
+        ..World::new(env.today, program)
+    };
+    let effect = super::check_upload(voucher, &world, &file_name)?;
     Ok(AcceptedUpload { file_name, effect })
 }
 

@@ -14,6 +14,7 @@ use axum::response::Response;
 use saps_core::access::{Operation, Principal};
 use saps_core::claim::rules::{self as claim_rules, ClaimContext, DecisionForm};
 use saps_core::claim::{Claim, ClaimForm, ClaimOutcome};
+use saps_core::enrollment::Enrollment;
 use saps_core::error::{Category, Locale, ProblemKind};
 use saps_core::redemption::Preview;
 use saps_core::redemption::rules::{self as redemption_rules, PreviewForm};
@@ -75,11 +76,15 @@ pub async fn preview(
     let (_, actor) = super::vouchers::tool_user(&s, &caller).await?;
     let form: PreviewForm = rules::form(body)?;
     let vouchers = selected(&s, form.voucher_numbers.as_deref()).await?;
+    let enrollments = enrollments_of(&s, &actor).await?;
     let catalog = s.catalog().await?;
     Ok(Json(redemption_rules::redemption_preview(
         &rules::env(&catalog, s.clock.today(), locale),
         form,
-        batch_context(actor, vouchers),
+        VouchersContext {
+            enrollments,
+            ..batch_context(actor, vouchers)
+        },
     )?))
 }
 
@@ -90,7 +95,21 @@ fn batch_context(actor: Actor, vouchers: Vec<Voucher>) -> VouchersContext {
         vouchers,
         claim_id: None,
         payees: Vec::new(),
+        enrollments: Vec::new(),
     }
+}
+
+/// The acting partner's enrollments: redeeming needs a current one in each voucher's program.
+async fn enrollments_of(s: &Services, actor: &Actor) -> Result<Vec<Enrollment>, ApiError> {
+    Ok(match actor {
+        Actor::PartnerAdmin { partner_id } | Actor::PartnerUser { partner_id } => s
+            .store
+            .partner(partner_id)
+            .await?
+            .map(|p| p.enrollments)
+            .unwrap_or_default(),
+        Actor::ProgramAdmin => Vec::new(),
+    })
 }
 
 /// `POST /v1/redemptions`: `{voucherNumbers, confirm: true}`, all or nothing; `Idempotency-Key`
@@ -142,7 +161,10 @@ async fn redeem_batch(
     let form: saps_core::redemption::RedemptionForm = rules::form(body)?;
     let vouchers = selected(s, form.voucher_numbers.as_deref()).await?;
     let today = s.clock.today();
-    let context = batch_context(actor.clone(), vouchers);
+    let context = VouchersContext {
+        enrollments: enrollments_of(s, &actor).await?,
+        ..batch_context(actor.clone(), vouchers)
+    };
     let catalog = s.catalog().await?;
     let redeemed = redemption_rules::redeem(&rules::env(&catalog, today, locale), form, context)?;
     let answer = redeemed

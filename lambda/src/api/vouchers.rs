@@ -19,6 +19,7 @@ use saps_core::access::{Operation, Principal};
 use saps_core::catalog::Catalog;
 use saps_core::completion::{self, Deliverable, MAX_DELIVERABLE_BYTES, MediaType};
 use saps_core::directory::Page;
+use saps_core::enrollment::Enrollment;
 use saps_core::error::{Category, Locale, ProblemKind, Rejection};
 use saps_core::rule::Env;
 use saps_core::value::VoucherNumber;
@@ -78,6 +79,16 @@ pub(super) async fn tool_user(
         .partner_actor()
         .ok_or_else(|| ApiError::one("roles", ProblemKind::Forbidden))?;
     Ok((principal, actor))
+}
+
+/// The owner's enrollment in the voucher's program: every voucher-tool action needs a current
+/// one (SPEC §15.3).
+async fn enrollment_for(s: &Services, voucher: &Voucher) -> Result<Option<Enrollment>, ApiError> {
+    Ok(s.store.partner(&voucher.partner_id).await?.and_then(|p| {
+        p.enrollments
+            .into_iter()
+            .find(|e| e.program_id == voucher.program_id)
+    }))
 }
 
 /// The voucher as `actor` reads it on `today` (one date per request: the one its rule ran on).
@@ -402,11 +413,18 @@ pub async fn validate(
         Some(n) => s.store.voucher(n).await?,
         None => None,
     };
+    let enrollment = match voucher.as_ref().filter(|v| actor.can_see(v)) {
+        Some(voucher) => enrollment_for(&s, voucher).await?,
+        None => None,
+    };
     let catalog = s.catalog().await?;
     Ok(Json(voucher_rules::validate(
         &rules::env(&catalog, s.clock.today(), locale),
         form,
-        VoucherContext::new(actor, voucher),
+        VoucherContext {
+            enrollment,
+            ..VoucherContext::new(actor, voucher)
+        },
     )?))
 }
 
@@ -545,7 +563,10 @@ pub async fn cancel(
     body: JsonBody,
 ) -> Result<Response, ApiError> {
     let (voucher, actor) = visible(&s, &caller, &number, Operation::UseVoucherTool).await?;
-    let context = VoucherContext::new(actor, Some(voucher));
+    let context = VoucherContext {
+        enrollment: enrollment_for(&s, &voucher).await?,
+        ..VoucherContext::new(actor, Some(voucher))
+    };
     let cancel = voucher_rules::cancel_reservation;
     transition(&s, cancel, body, context, Commit::default(), None, locale).await
 }
@@ -572,15 +593,18 @@ pub async fn complete(
     body: JsonBody,
 ) -> Result<Response, ApiError> {
     let (voucher, actor) = visible(&s, &caller, &number, Operation::UseVoucherTool).await?;
-    let facts = s
-        .store
-        .partner(&voucher.partner_id)
-        .await?
-        .map(|p| p.facts)
-        .unwrap_or_default();
+    let partner = s.store.partner(&voucher.partner_id).await?;
+    let enrollment = partner.as_ref().and_then(|p| {
+        p.enrollments
+            .iter()
+            .find(|e| e.program_id == voucher.program_id)
+            .cloned()
+    });
+    let facts = partner.map(|p| p.facts).unwrap_or_default();
     let uploaded = s.store.uploads(&voucher.voucher_number).await?;
     let context = VoucherContext {
         facts: Some(facts),
+        enrollment,
         uploaded,
         ..VoucherContext::new(actor, Some(voucher))
     };
@@ -602,6 +626,7 @@ async fn accept_upload(
     let number = voucher.voucher_number.clone();
     let context = VoucherContext {
         uploaded: s.store.uploads(&number).await?,
+        enrollment: enrollment_for(s, &voucher).await?,
         ..VoucherContext::new(actor, Some(voucher))
     };
     let form = UploadForm {

@@ -174,11 +174,16 @@ pub fn reserve_among(
 pub fn cancel(voucher: &Voucher) -> Transition {
     let program = catalog().program(&voucher.program_id).expect("program");
     let actor = admin(voucher.partner_id.as_str());
+    let enrollment = enrollment();
+    let world = World {
+        enrollment: Some(&enrollment),
+        ..World::new(today(), program)
+    };
     voucher::transition(
         voucher,
         &VoucherEvent::CancelReservation(CancelReason::OfferChanged),
         &actor,
-        &World::new(today(), program),
+        &world,
     )
     .expect("cancel")
 }
@@ -258,8 +263,15 @@ pub async fn line_counts(store: &dyn Store, number: &VoucherNumber) -> (usize, u
 /// What the API does to redeem `selection`: one batch read, core's decision, one commit.
 pub async fn redeem(store: &dyn Store, selection: &[VoucherNumber]) -> Result<(), StoreError> {
     let current = store.vouchers(selection).await.unwrap();
-    let transitions =
-        redemption::redeem(selection, &current, &admin("1001"), catalog(), today()).unwrap();
+    let transitions = redemption::redeem(
+        selection,
+        &current,
+        &[enrollment()],
+        &admin("1001"),
+        catalog(),
+        today(),
+    )
+    .unwrap();
     store
         .commit(Commit {
             transitions,
@@ -958,13 +970,21 @@ pub async fn redemption_batch_is_all_or_nothing(store: Arc<dyn Store>) {
     let selection: Vec<VoucherNumber> = numbers.iter().map(|n| number(n)).collect();
     let before = store.vouchers(&selection).await.unwrap();
     assert_eq!(before.len(), 25);
-    let transitions = redemption::redeem(&selection, &before, &admin("1001"), catalog(), today())
-        .expect("redeemable");
+    let transitions = redemption::redeem(
+        &selection,
+        &before,
+        &[enrollment()],
+        &admin("1001"),
+        catalog(),
+        today(),
+    )
+    .expect("redeemable");
 
     // Meanwhile one voucher of the batch is redeemed on its own.
     let lone = redemption::redeem(
         &selection[12..13],
         &before,
+        &[enrollment()],
         &admin("1001"),
         catalog(),
         today(),
