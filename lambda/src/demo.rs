@@ -1,10 +1,12 @@
 //! Sample data for `saps-server --demo`: two partners, one ready to enroll in Microsoft 365
-//! with vouchers waiting, one already listed in the directory, and a token per role. Dates
-//! follow the day the demo is loaded, so the walk works on any day.
+//! with vouchers waiting and a partner user granted its voucher tool, one already listed in
+//! the directory, and a token per role. Dates follow the day the demo is loaded, so the walk
+//! works on any day.
 
 use crate::store::{Commit, Partner, PartnerSave, Store, StoreError};
 use chrono::NaiveDate;
-use saps_core::access::{Principal, Role};
+use saps_core::access::grants;
+use saps_core::access::{Grant, Principal, Role};
 use saps_core::calendar::{add_days, sub_days};
 use saps_core::catalog::Catalog;
 use saps_core::directory::ProfileForm;
@@ -16,6 +18,8 @@ use serde_json::json;
 
 /// The partner a newcomer plays.
 pub const PARTNER: &str = "1001";
+/// A partner user of [`PARTNER`] its admin granted the voucher tool (SPEC §15.3).
+pub const TOOL_USER: &str = "wei@contoso-consulting.example";
 /// A second partner, already listed, whose data the first may never see.
 pub const OTHER_PARTNER: &str = "1002";
 
@@ -60,6 +64,15 @@ pub fn principals() -> Vec<(&'static str, Principal)> {
             "partner_user",
             Principal {
                 sub: "li@contoso-consulting.example".into(),
+                partner_id: partner(PARTNER),
+                roles: vec![Role::PartnerUser],
+                grants: Vec::new(),
+            },
+        ),
+        (
+            "tool_user",
+            Principal {
+                sub: TOOL_USER.into(),
                 partner_id: partner(PARTNER),
                 roles: vec![Role::PartnerUser],
                 grants: Vec::new(),
@@ -142,6 +155,15 @@ pub async fn load(
         ("13", "Contoso Seattle", "US"),
     ])?;
     contoso.facts = facts(today)?;
+    let granted = grants::set(
+        &[],
+        TOOL_USER,
+        vec![Grant::VoucherTool],
+        "ana@contoso-consulting.example",
+        sub_days(today, 1),
+    )
+    .map_err(invalid)?;
+    contoso.access = granted.grants;
 
     let mut fabrikam =
         Partner::new(PartnerId::parse(OTHER_PARTNER).map_err(invalid)?).next_version();
@@ -207,6 +229,7 @@ pub async fn load(
                 previous: None,
                 next: contoso,
             }),
+            access_change: granted.change,
             ..Commit::default()
         })
         .await?;

@@ -123,7 +123,8 @@ async function api(path, role) {
 
 test("the page offers the demo roles and lists the partner's vouchers", async () => {
   const roles = await page.locator("#role option").evaluateAll((els) => els.map((el) => el.value));
-  assert.deepStrictEqual(roles, ["", "global_admin", "other_partner_admin", "partner_admin", "partner_user", "program_admin"]);
+  assert.deepStrictEqual(roles, ["", "global_admin", "other_partner_admin", "partner_admin", "partner_user", "program_admin",
+    "tool_user"]);
   await signIn("partner_admin");
   assert.equal(await page.inputValue("#partner"), "1001");
   await listedState(VOUCHER, "Assigned");
@@ -262,6 +263,14 @@ test("another partner cannot see the voucher; a read-only user cannot enroll; er
   const hidden = await submit("validation", { voucherNumber: "DEMOM3650002", adminEmail: NORTHWIND });
   assert.equal(hidden.result, null);
   assert.equal(hidden.messages.length, 1, "not found, exactly as an unknown voucher");
+
+  // The demo's partner user granted the voucher tool validates; one without the grant cannot.
+  await signIn("tool_user");
+  const granted = await submit("validation", { voucherNumber: "DEMOM3650002", adminEmail: NORTHWIND });
+  assert.match(granted.result, /DEMOM3650002 Northwind Traders — State: Assigned/);
+  await signIn("partner_user");
+  const ungranted = await submit("validation");
+  assert.equal(ungranted.result, null, "without the grant the voucher tool is closed");
 
   await signIn("partner_user");
   await page.click('[data-locale="zh-CN"]');
