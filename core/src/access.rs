@@ -7,7 +7,7 @@ pub mod grants;
 pub mod rules;
 
 use crate::error::{ProblemKind, Rejection};
-use crate::value::PartnerId;
+use crate::value::{CustomerId, PartnerId};
 use crate::voucher::Actor;
 use serde::{Deserialize, Serialize};
 
@@ -27,15 +27,18 @@ pub enum Role {
     PartnerUser,
     /// The program operator.
     ProgramAdmin,
+    /// A customer's voucher administrator (SPEC §15.3): its token carries `customerId`.
+    CustomerAdmin,
 }
 
 impl Role {
     /// Every role.
-    pub const ALL: [Role; 4] = [
+    pub const ALL: [Role; 5] = [
         Role::GlobalAdmin,
         Role::PartnerAdmin,
         Role::PartnerUser,
         Role::ProgramAdmin,
+        Role::CustomerAdmin,
     ];
 
     /// The wire name, as tokens carry it (`global_admin`, …).
@@ -94,6 +97,10 @@ pub struct Principal {
     /// The partner a partner employee belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partner_id: Option<PartnerId>,
+    /// The customer a customer's voucher administrator acts for (SPEC §15.5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "wasm", tsify(optional))]
+    pub customer_id: Option<CustomerId>,
     /// Roles held.
     #[serde(default)]
     pub roles: Vec<Role>,
@@ -135,6 +142,13 @@ pub enum Operation {
     UseVoucherTool,
     /// Grant, revoke and list access to the voucher tool (the partner's admins).
     ManageAccess,
+    /// Register or change a customer and its entitlements (program admin, SPEC §15.5).
+    RegisterCustomer,
+    /// Read a customer's pools and vouchers (its voucher administrator, or a program admin).
+    ReadCustomer,
+    /// Create vouchers from a customer's pool and assign them to partners (its voucher
+    /// administrator).
+    UseCustomerPool,
 }
 
 impl Principal {
@@ -218,7 +232,48 @@ pub fn authorize(
         Operation::MaintainQualifications
         | Operation::MaintainCatalog
         | Operation::AssignVoucher
-        | Operation::DecideClaim => program_admin,
+        | Operation::DecideClaim
+        | Operation::RegisterCustomer => program_admin,
+        // A customer's operations name no partner: [`authorize_customer`] decides them.
+        Operation::ReadCustomer | Operation::UseCustomerPool => false,
+    };
+    if allowed {
+        Ok(())
+    } else {
+        Err(Rejection::one("roles", ProblemKind::Forbidden))
+    }
+}
+
+/// Decides whether `principal` may perform `operation` on the data of `customer` (SPEC §15.3,
+/// §15.5): `access.unauthenticated` (401); `access.notFound` (404) for a customer's
+/// administrator asking about another customer; `access.forbidden` (403) for a role that may
+/// not. Operations on partners' data are [`authorize`]'s.
+pub fn authorize_customer(
+    principal: Option<&Principal>,
+    operation: Operation,
+    customer: &CustomerId,
+) -> Result<(), Rejection> {
+    let Some(principal) = principal else {
+        return Err(Rejection::one(
+            "authorization",
+            ProblemKind::Unauthenticated,
+        ));
+    };
+    let program_admin = principal.has(Role::ProgramAdmin);
+    let customer_admin = principal.has(Role::CustomerAdmin);
+    if !program_admin
+        && customer_admin
+        && let Some(own) = principal.customer_id.as_ref()
+        && own != customer
+    {
+        return Err(Rejection::one("customerId", ProblemKind::NotFound));
+    }
+    let own_customer = customer_admin && principal.customer_id.as_ref() == Some(customer);
+    let allowed = match operation {
+        Operation::RegisterCustomer => program_admin,
+        Operation::ReadCustomer => program_admin || own_customer,
+        Operation::UseCustomerPool => own_customer,
+        _ => false,
     };
     if allowed {
         Ok(())

@@ -250,6 +250,13 @@ pub enum ProblemKind {
         /// The last day vouchers could be created or assigned.
         last_assign_on: NaiveDate,
     },
+    /// `customer.poolTooSmall`: a voucher of more days than the customer's pool has left for
+    /// the program (SPEC §15.5).
+    #[error("the customer's planning-day pool for this program has {balance} days left")]
+    PoolTooSmall {
+        /// The days left in the pool.
+        balance: u32,
+    },
     /// `program.redemptionClosed`: the program's `lastRedeemOn` has passed.
     #[error("the program stopped redeeming vouchers after {last_redeem_on}")]
     RedemptionClosed {
@@ -563,6 +570,7 @@ impl ProblemKind {
             Withdrawn { on: day },
             VoucherNotFound,
             VoucherNumberInUse,
+            PoolTooSmall { balance: 2 },
             AdminEmailMismatch,
             VoucherExpired { expires_on: day },
             VoucherInvalidTransition {
@@ -661,6 +669,7 @@ impl ProblemKind {
             Withdrawn { .. } => "enrollment.withdrawn",
             VoucherNotFound => "voucher.notFound",
             VoucherNumberInUse => "voucher.numberInUse",
+            PoolTooSmall { .. } => "customer.poolTooSmall",
             AdminEmailMismatch => "voucher.adminEmailMismatch",
             VoucherExpired { .. } => "voucher.expired",
             VoucherInvalidTransition { .. } => "voucher.invalidTransition",
@@ -707,6 +716,7 @@ impl ProblemKind {
             | RenewalClosed { .. }
             | Withdrawn { .. }
             | VoucherNumberInUse
+            | PoolTooSmall { .. }
             | VoucherExpired { .. }
             | VoucherInvalidTransition { .. }
             | ClaimWindowClosed { .. }
@@ -789,6 +799,7 @@ impl ProblemKind {
             Withdrawn { on } => format!("注册已于 {on} 撤销：请重新注册"),
             VoucherNotFound => "没有此优惠券".into(),
             VoucherNumberInUse => "此优惠券编号已被使用".into(),
+            PoolTooSmall { balance } => format!("客户此计划的规划日池仅剩 {balance} 天"),
             AdminEmailMismatch => "与优惠券管理员的电子邮件不符".into(),
             VoucherExpired { expires_on } => format!("优惠券已于 {expires_on} 过期"),
             VoucherInvalidTransition { state, event } => {
@@ -856,6 +867,7 @@ impl ProblemKind {
 
 fn zh_state(state: &str) -> &str {
     match state {
+        "created" => "已创建",
         "assigned" => "已分配",
         "reserved" => "已预订",
         "completed" => "已完成",
@@ -872,6 +884,7 @@ fn zh_state(state: &str) -> &str {
 
 fn zh_event(event: &str) -> &str {
     match event {
+        "assign" => "分配",
         "validate" => "验证",
         "reserve" => "预订",
         "cancelReservation" => "取消预订",

@@ -55,6 +55,7 @@ pub mod calendar;
 pub mod catalog;
 pub mod claim;
 pub mod completion;
+pub mod customer;
 pub mod directory;
 pub mod eligibility;
 pub mod enrollment;

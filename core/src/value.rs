@@ -77,6 +77,10 @@ string_value!(
     LocationId
 );
 string_value!(
+    /// A customer id: 1–10 digits (SPEC §15.5).
+    CustomerId
+);
+string_value!(
     /// A voucher number, normalised: trimmed, spaces and hyphens removed, upper-cased, then
     /// 8–16 characters of `[A-Z0-9]` (SPEC §2).
     VoucherNumber
@@ -111,6 +115,13 @@ impl PartnerId {
     /// Parses 1–10 digits, surrounding spaces ignored.
     pub fn parse(text: &str) -> Result<PartnerId, ProblemKind> {
         digits_id(text).map(PartnerId)
+    }
+}
+
+impl CustomerId {
+    /// Parses 1–10 digits, surrounding spaces ignored.
+    pub fn parse(text: &str) -> Result<CustomerId, ProblemKind> {
+        digits_id(text).map(CustomerId)
     }
 }
 

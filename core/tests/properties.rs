@@ -63,7 +63,8 @@ fn assigned() -> Voucher {
         days: 5,
         customer_name: "Contoso".into(),
         admin_email: Email::parse("admin@contoso.example").unwrap(),
-        partner_id: PartnerId::parse("1001").unwrap(),
+        partner_id: Some(PartnerId::parse("1001").unwrap()),
+        customer_id: None,
         created_on: day(0),
         expires_on: day(180),
         state: VoucherState::Assigned,
@@ -177,6 +178,7 @@ fn to_event(step: &Step, today: NaiveDate) -> VoucherEvent {
 
 fn rank(state: VoucherState) -> u8 {
     match state {
+        VoucherState::Created => 0,
         VoucherState::Assigned => 0,
         VoucherState::Reserved => 1,
         VoucherState::Completed => 2,
@@ -610,5 +612,107 @@ proptest! {
                 }
             }
         }
+    }
+}
+
+/// One step of a customer's pool: draw a voucher, or let time pass (vouchers expire), or
+/// report one voucher's engagement as completed (its days stay used after expiry).
+#[derive(Clone, Debug)]
+enum PoolStep {
+    Draw { days: u32 },
+    Wait { days: u32 },
+    Complete { index: usize },
+}
+
+fn pool_step() -> impl Strategy<Value = PoolStep> {
+    prop_oneof![
+        3 => prop::sample::select(vec![1u32, 3, 5, 10, 15]).prop_map(|days| PoolStep::Draw { days }),
+        1 => (1u32..200).prop_map(|days| PoolStep::Wait { days }),
+        1 => (0usize..64).prop_map(|index| PoolStep::Complete { index }),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// The pool (SPEC §15.5): whatever is drawn, waited and completed, a draw is accepted
+    /// exactly when its days fit the balance; the balance never goes below zero, and it always
+    /// equals the entitlement less the days of the vouchers that have not returned, counted
+    /// afresh from the vouchers (so it cannot drift from them).
+    #[test]
+    fn pool_balance_never_negative_and_never_drifts(
+        entitlement in 0u32..60,
+        sa_days in 0u32..900,
+        steps in prop::collection::vec(pool_step(), 1..60),
+    ) {
+        use saps_core::customer::{self, Customer, Entitlement, PoolVoucherForm};
+        use saps_core::value::CustomerId;
+        let customer = Customer {
+            customer_id: CustomerId::parse("5001").unwrap(),
+            name: "Fabrikam Inc".into(),
+            country: "CN".into(),
+            admin_email: Email::parse("sa-admin@fabrikam.example").unwrap(),
+            sa_ends_on: day(sa_days),
+            entitlements: vec![Entitlement { program_id: desktop().id.clone(), days: entitlement }],
+            version: 1,
+        };
+        let mut vouchers: Vec<Voucher> = Vec::new();
+        let mut today = day(0);
+        for step in steps {
+            match step {
+                PoolStep::Wait { days } => today = calendar::add_days(today, days),
+                PoolStep::Complete { index } => {
+                    let count = vouchers.len();
+                    if let Some(v) = vouchers.get_mut(index % count.max(1))
+                        && v.effective_state(desktop(), today) != VoucherState::Expired
+                    {
+                        v.state = VoucherState::Completed;
+                        v.completion_report = Some(report());
+                    }
+                }
+                PoolStep::Draw { days } => {
+                    let before = customer::pools(&customer, &vouchers, catalog(), today);
+                    let balance = before[0].balance;
+                    let form = PoolVoucherForm {
+                        program_id: Some("desktop".into()),
+                        days: Some(u64::from(days)),
+                        partner_id: None,
+                    };
+                    let number = VoucherNumber::parse(&format!("POOL{:08}", vouchers.len())).unwrap();
+                    match form.check(&customer, &vouchers, catalog(), today) {
+                        Ok(request) => {
+                            prop_assert!(days <= balance, "drew {days} days from a balance of {balance}");
+                            let drawn = customer::draw(request, &customer, number, desktop(), today);
+                            vouchers.push(drawn.voucher);
+                            let after = customer::pools(&customer, &vouchers, catalog(), today);
+                            prop_assert_eq!(after[0].balance, balance - days);
+                        }
+                        Err(rejection) => {
+                            prop_assert!(days > balance, "refused {days} days with {balance} left: {rejection:?}");
+                        }
+                    }
+                }
+            }
+            let pools = customer::pools(&customer, &vouchers, catalog(), today);
+            let held: u32 = vouchers
+                .iter()
+                .filter(|v| !customer::returned_to_pool(v, &customer, desktop(), today))
+                .map(|v| v.days)
+                .sum();
+            prop_assert_eq!(pools[0].used, held);
+            prop_assert!(held <= entitlement, "vouchers hold {held} of {entitlement} days");
+            prop_assert_eq!(pools[0].balance, entitlement - held);
+        }
+    }
+}
+
+fn report() -> CompletionReport {
+    CompletionReport {
+        delivered_start: day(0),
+        delivered_end: day(1),
+        days_delivered: 1,
+        lead_consultant_id: "c-1".into(),
+        summary: "s".repeat(20),
+        deliverables: vec![deliverable()],
     }
 }

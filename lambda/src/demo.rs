@@ -47,6 +47,7 @@ pub fn principals() -> Vec<(&'static str, Principal)> {
             Principal {
                 sub: "mei@contoso-consulting.example".into(),
                 partner_id: partner(PARTNER),
+                customer_id: None,
                 roles: vec![Role::GlobalAdmin],
                 grants: Vec::new(),
             },
@@ -56,6 +57,7 @@ pub fn principals() -> Vec<(&'static str, Principal)> {
             Principal {
                 sub: "ana@contoso-consulting.example".into(),
                 partner_id: partner(PARTNER),
+                customer_id: None,
                 roles: vec![Role::PartnerAdmin],
                 grants: Vec::new(),
             },
@@ -65,6 +67,7 @@ pub fn principals() -> Vec<(&'static str, Principal)> {
             Principal {
                 sub: "li@contoso-consulting.example".into(),
                 partner_id: partner(PARTNER),
+                customer_id: None,
                 roles: vec![Role::PartnerUser],
                 grants: Vec::new(),
             },
@@ -74,6 +77,7 @@ pub fn principals() -> Vec<(&'static str, Principal)> {
             Principal {
                 sub: TOOL_USER.into(),
                 partner_id: partner(PARTNER),
+                customer_id: None,
                 roles: vec![Role::PartnerUser],
                 grants: Vec::new(),
             },
@@ -83,6 +87,7 @@ pub fn principals() -> Vec<(&'static str, Principal)> {
             Principal {
                 sub: "ops@planning-services.example".into(),
                 partner_id: None,
+                customer_id: None,
                 roles: vec![Role::ProgramAdmin],
                 grants: Vec::new(),
             },
@@ -92,6 +97,7 @@ pub fn principals() -> Vec<(&'static str, Principal)> {
             Principal {
                 sub: "sam@fabrikam-advisory.example".into(),
                 partner_id: partner(OTHER_PARTNER),
+                customer_id: None,
                 roles: vec![Role::PartnerAdmin],
                 grants: Vec::new(),
             },

@@ -72,6 +72,7 @@ fn token(partner: Option<&str>, role: Role) -> String {
     let principal = Principal {
         sub: "chaos@example.test".into(),
         partner_id: partner.map(|p| PartnerId::parse(p).unwrap()),
+        customer_id: None,
         roles: vec![role],
         grants: Vec::new(),
     };

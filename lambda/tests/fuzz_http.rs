@@ -97,6 +97,7 @@ fn fixture() -> &'static Fixture {
         let principal = |partner: Option<&str>, roles: Vec<Role>| Principal {
             sub: "fuzz@example.test".into(),
             partner_id: partner.map(|p| PartnerId::parse(p).expect("partner id")),
+            customer_id: None,
             roles,
             grants: Vec::new(),
         };

@@ -1,9 +1,9 @@
 //! The access rule of the entry layer (SPEC §1).
 
-use super::{Operation, Principal, authorize as decide};
+use super::{Operation, Principal, authorize as decide, authorize_customer};
 use crate::error::{ProblemKind, Problems, Rejection};
 use crate::rule::Env;
-use crate::value::PartnerId;
+use crate::value::{CustomerId, PartnerId};
 use serde::{Deserialize, Serialize};
 
 /// The operation to authorize, and the partner that owns its target.
@@ -17,6 +17,9 @@ pub struct AuthorizeForm {
     /// The partner that owns the target, if any.
     #[serde(default)]
     pub owner_partner_id: Option<String>,
+    /// The customer that owns the target, for a customer's operations (SPEC §15.5).
+    #[serde(default)]
+    pub owner_customer_id: Option<String>,
 }
 
 /// Who asks: nobody when absent.
@@ -51,7 +54,14 @@ pub fn authorize(
         None => None,
         Some(raw) => problems.take("ownerPartnerId", PartnerId::parse(raw)),
     };
+    let customer = match form.owner_customer_id.as_deref() {
+        None => None,
+        Some(raw) => problems.take("ownerCustomerId", CustomerId::parse(raw)),
+    };
     let operation = problems.finish_with(|| form.operation)?;
-    decide(context.principal.as_ref(), operation, owner.as_ref())?;
+    match &customer {
+        Some(customer) => authorize_customer(context.principal.as_ref(), operation, customer)?,
+        None => decide(context.principal.as_ref(), operation, owner.as_ref())?,
+    }
     Ok(Allowed { allowed: true })
 }

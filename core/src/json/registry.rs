@@ -5,7 +5,8 @@ use super::{Encoder, split};
 use crate::error::{ProblemKind, Rejection};
 use crate::rule::Env;
 use crate::{
-    access, catalog, claim, directory, eligibility, enrollment, payee, redemption, voucher,
+    access, catalog, claim, customer, directory, eligibility, enrollment, payee, redemption,
+    voucher,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -88,6 +89,8 @@ rules! {
         "redemptionPreview" => redemption::rules::redemption_preview,
         "claimForm" => claim::rules::claim_form,
         "claimAmount" => claim::rules::claim_amount,
+        "customerPools" => customer::rules::customer_pools,
+        "poolVoucherForm" => customer::rules::pool_voucher_form,
     }
     server {
         "locationsForm" => enrollment::rules::locations_form,
@@ -111,6 +114,9 @@ rules! {
         "rejectClaim" => claim::rules::reject_claim,
         "payClaim" => claim::rules::pay_claim,
         "registerPayee" => payee::register_payee,
+        "registerCustomer" => customer::rules::register_customer,
+        "drawVoucher" => customer::rules::draw_voucher,
+        "assignPartner" => voucher::rules::assign_partner,
         "authorize" => access::rules::authorize,
         "setGrants" => access::grants::set_grants,
         // The program admin's catalog form runs it from pkg/all: reading a whole program

@@ -115,7 +115,8 @@ pub fn assign(
             days: days?,
             customer_name: customer_name?,
             admin_email: admin_email?,
-            partner_id: partner_id?,
+            partner_id: Some(partner_id.clone()?),
+            customer_id: None,
             created_on: today,
             expires_on: calendar::add_days(today, program.voucher_validity_days),
             state: VoucherState::Assigned,
@@ -131,14 +132,14 @@ pub fn assign(
             event: EventKind::Assign,
             from: None,
             to: VoucherState::Assigned,
-            detail: Some(voucher.partner_id.to_string()),
+            detail: Some(partner_id?.to_string()),
         };
         Some((voucher, history))
     })
 }
 
 /// `program.lengthNotOffered`, naming the lengths `program` offers.
-fn length_not_offered(program: &Program) -> ProblemKind {
+pub(crate) fn length_not_offered(program: &Program) -> ProblemKind {
     let allowed: Vec<String> = program
         .engagement_lengths
         .iter()
@@ -479,6 +480,31 @@ impl CancelReason {
             value: raw.to_owned(),
             allowed: CancelReason::ALLOWED,
         })
+    }
+}
+
+/// The assignment of a customer's voucher to a partner, as typed (SPEC §15.5).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AssignmentForm {
+    /// The partner to assign it to.
+    #[serde(default)]
+    pub partner_id: Option<String>,
+}
+
+impl AssignmentForm {
+    /// The partner named.
+    pub fn parse(&self) -> Result<PartnerId, Rejection> {
+        let mut problems = Problems::new();
+        let partner_id = form::parsed(
+            &mut problems,
+            "partnerId",
+            self.partner_id.as_deref(),
+            PartnerId::parse,
+        );
+        problems.finish_with(|| partner_id)
     }
 }
 

@@ -8,9 +8,10 @@ mod forms;
 pub mod rules;
 
 pub use export::{StateFilter, export_csv, list};
+pub(crate) use forms::length_not_offered;
 pub use forms::{
-    AssignForm, CancelReason, CancellationForm, ReservationForm, ReserveRequest, ValidationForm,
-    ValidationRequest, assign, validate,
+    AssignForm, AssignmentForm, CancelReason, CancellationForm, ReservationForm, ReserveRequest,
+    ValidationForm, ValidationRequest, assign, validate,
 };
 
 use crate::calendar::{self, serde_date};
@@ -20,7 +21,9 @@ use crate::eligibility::QualificationFacts;
 use crate::enrollment::{Enrollment, Location};
 use crate::error::{ProblemKind, Problems, Rejection};
 use crate::value::Named as _;
-use crate::value::{ClaimId, Email, LocationId, Money, PartnerId, ProgramId, VoucherNumber};
+use crate::value::{
+    ClaimId, CustomerId, Email, LocationId, Money, PartnerId, ProgramId, VoucherNumber,
+};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -43,6 +46,8 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum VoucherState {
+    /// Created from a customer's pool, not yet assigned to a partner (SPEC §15.5).
+    Created,
     /// Assigned to a partner, available to reserve.
     Assigned,
     /// Reserved for a scheduled engagement.
@@ -63,11 +68,15 @@ impl VoucherState {
     /// Whether a voucher in this state holds an engagement: reserved, completed, redeemed,
     /// claimed or paid (SPEC §15.4's count).
     pub fn is_engaged(self) -> bool {
-        !matches!(self, VoucherState::Assigned | VoucherState::Expired)
+        !matches!(
+            self,
+            VoucherState::Created | VoucherState::Assigned | VoucherState::Expired
+        )
     }
 
     /// Every state.
-    pub const ALL: [VoucherState; 7] = [
+    pub const ALL: [VoucherState; 8] = [
+        VoucherState::Created,
         VoucherState::Assigned,
         VoucherState::Reserved,
         VoucherState::Completed,
@@ -81,7 +90,10 @@ impl VoucherState {
     pub fn can_expire(self) -> bool {
         matches!(
             self,
-            VoucherState::Assigned | VoucherState::Reserved | VoucherState::Completed
+            VoucherState::Created
+                | VoucherState::Assigned
+                | VoucherState::Reserved
+                | VoucherState::Completed
         )
     }
 
@@ -193,8 +205,16 @@ pub struct Voucher {
     pub customer_name: String,
     /// The customer's voucher administrator.
     pub admin_email: Email,
-    /// The partner it is assigned to.
-    pub partner_id: PartnerId,
+    /// The partner it is assigned to; none while a customer's voucher waits to be assigned
+    /// (`created`, SPEC §15.5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "wasm", tsify(optional))]
+    pub partner_id: Option<PartnerId>,
+    /// The registered customer whose pool it was drawn from, if any (SPEC §15.5); an
+    /// operator's import outside any pool has none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "wasm", tsify(optional))]
+    pub customer_id: Option<CustomerId>,
     /// Creation day.
     #[serde(with = "serde_date")]
     #[cfg_attr(feature = "wasm", tsify(type = "string"))]
@@ -269,9 +289,18 @@ impl Voucher {
             .ok_or(ProblemKind::AmountOverflow)
     }
 
-    /// The customer the 15-day cap counts per (SPEC §15.5): the administrator's mailbox.
+    /// The customer the 15-day cap counts per (SPEC §15.5): its registered customer id, else
+    /// the administrator's mailbox (the two cannot collide: a mailbox holds an `@`).
     pub fn customer_key(&self) -> String {
-        self.admin_email.mailbox()
+        match &self.customer_id {
+            Some(customer) => customer.to_string(),
+            None => self.admin_email.mailbox(),
+        }
+    }
+
+    /// Whether it is assigned to `partner`.
+    pub fn held_by(&self, partner: &PartnerId) -> bool {
+        self.partner_id.as_ref() == Some(partner)
     }
 
     /// The first day it is no longer valid: the stored `expiresOn` moved by every extension of
@@ -372,6 +401,12 @@ pub enum Actor {
     },
     /// The program operator.
     ProgramAdmin,
+    /// A customer's voucher administrator of `customerId` (SPEC §15.5).
+    #[cfg_attr(feature = "openapi", schema(rename_all = "camelCase"))]
+    CustomerAdmin {
+        /// The customer.
+        customer_id: CustomerId,
+    },
 }
 
 /// How an [`Actor`] is read: its fields side by side, in one pass. serde's own reading of an
@@ -384,6 +419,8 @@ struct ActorFields {
     role: ActorRole,
     #[serde(default)]
     partner_id: Option<PartnerId>,
+    #[serde(default)]
+    customer_id: Option<CustomerId>,
 }
 
 /// The wire names of the [`Actor`] variants.
@@ -393,6 +430,7 @@ enum ActorRole {
     PartnerAdmin,
     PartnerUser,
     ProgramAdmin,
+    CustomerAdmin,
 }
 
 impl TryFrom<ActorFields> for Actor {
@@ -408,6 +446,9 @@ impl TryFrom<ActorFields> for Actor {
                 partner_id: partner_id()?,
             },
             ActorRole::ProgramAdmin => Actor::ProgramAdmin,
+            ActorRole::CustomerAdmin => Actor::CustomerAdmin {
+                customer_id: fields.customer_id.ok_or("missing field `customerId`")?,
+            },
         })
     }
 }
@@ -417,9 +458,12 @@ impl Actor {
     pub fn can_see(&self, voucher: &Voucher) -> bool {
         match self {
             Actor::PartnerAdmin { partner_id } | Actor::PartnerUser { partner_id } => {
-                partner_id == &voucher.partner_id
+                voucher.held_by(partner_id)
             }
             Actor::ProgramAdmin => true,
+            Actor::CustomerAdmin { customer_id } => {
+                voucher.customer_id.as_ref() == Some(customer_id)
+            }
         }
     }
 }
@@ -431,7 +475,10 @@ impl Actor {
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum EventKind {
-    /// Created by a program admin.
+    /// Created from a customer's pool, for no partner yet (SPEC §15.5).
+    Create,
+    /// Created for a partner (by a program admin or from a customer's pool), or assigned to
+    /// one by the customer's administrator.
     Assign,
     /// Checked by number and administrator email (read only).
     Validate,
@@ -470,7 +517,7 @@ impl EventKind {
     pub fn edge(self) -> Option<(VoucherState, VoucherState)> {
         use VoucherState::*;
         match self {
-            EventKind::Assign | EventKind::Validate | EventKind::Expire => None,
+            EventKind::Create | EventKind::Assign | EventKind::Validate | EventKind::Expire => None,
             EventKind::Reserve => Some((Assigned, Reserved)),
             EventKind::CancelReservation => Some((Reserved, Assigned)),
             EventKind::SubmitCompletionReport => Some((Reserved, Completed)),
@@ -493,6 +540,9 @@ pub fn enrolled_on(enrollment: Option<&Enrollment>, program: &Program, today: Na
 /// Something that happens to an existing voucher.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum VoucherEvent {
+    /// Assign to a partner (the customer's administrator, SPEC §15.5): a `created` voucher, or
+    /// an `assigned` one to another partner.
+    Assign(PartnerId),
     /// Reserve for an engagement (partner admin).
     Reserve(ReserveRequest),
     /// Cancel the reservation (partner admin); it returns to `assigned`.
@@ -515,6 +565,7 @@ impl VoucherEvent {
     /// Its kind.
     pub fn kind(&self) -> EventKind {
         match self {
+            VoucherEvent::Assign(_) => EventKind::Assign,
             VoucherEvent::Reserve(_) => EventKind::Reserve,
             VoucherEvent::CancelReservation(_) => EventKind::CancelReservation,
             VoucherEvent::SubmitCompletionReport(_) => EventKind::SubmitCompletionReport,
@@ -688,6 +739,15 @@ pub fn check(
                 );
             }
         }
+        VoucherEvent::Assign(_) => {
+            problems.check(
+                world.program.assigns_on(today),
+                "partnerId",
+                ProblemKind::AssignmentClosed {
+                    last_assign_on: world.program.last_assign_on.unwrap_or(today),
+                },
+            );
+        }
         VoucherEvent::CancelReservation(_)
         | VoucherEvent::Redeem
         | VoucherEvent::ClaimPaid
@@ -722,6 +782,14 @@ pub fn check_kind(
     let to = match kind {
         EventKind::Expire if voucher.state.can_expire() && effective == VoucherState::Expired => {
             VoucherState::Expired
+        }
+        EventKind::Assign
+            if matches!(
+                voucher.state,
+                VoucherState::Created | VoucherState::Assigned
+            ) =>
+        {
+            VoucherState::Assigned
         }
         _ => match kind.edge() {
             Some((from, to)) if voucher.state == from => to,
@@ -768,6 +836,11 @@ fn apply(
     let mut detail = None;
     let mut notification = None;
     match event {
+        VoucherEvent::Assign(partner_id) => {
+            next.partner_id = Some(partner_id.clone());
+            detail = Some(partner_id.to_string());
+            notification = Some(notify(voucher, kind, today, partner_id.to_string()));
+        }
         VoucherEvent::Reserve(request) => {
             next.reservation = Some(Reservation {
                 reserved_on: today,
@@ -828,10 +901,12 @@ fn role_rejection(kind: EventKind, actor: &Actor) -> Option<Rejection> {
         kind,
         EventKind::ClaimPaid | EventKind::ClaimRejected | EventKind::Expire
     );
+    let by_customer = kind == EventKind::Assign;
     let allowed = match actor {
-        Actor::PartnerAdmin { .. } => !by_program_admin,
+        Actor::PartnerAdmin { .. } => !by_program_admin && !by_customer,
         Actor::PartnerUser { .. } => false,
         Actor::ProgramAdmin => by_program_admin,
+        Actor::CustomerAdmin { .. } => by_customer,
     };
     (!allowed).then(|| Rejection::one("roles", ProblemKind::Forbidden))
 }
@@ -1101,6 +1176,11 @@ pub fn allowed_actions(
         }
         (Actor::ProgramAdmin, VoucherState::Expired) if voucher.state.can_expire() => {
             vec![EventKind::Expire]
+        }
+        (Actor::CustomerAdmin { .. }, VoucherState::Created | VoucherState::Assigned)
+            if program.assigns_on(today) =>
+        {
+            vec![EventKind::Assign]
         }
         _ => Vec::new(),
     }

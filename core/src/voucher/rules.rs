@@ -3,9 +3,9 @@
 //! none of it (SPEC §11: every problem at once).
 
 use super::{
-    Actor, AssignForm, CancelReason, CancellationForm, EventKind, HistoryEntry, ReservationForm,
-    ReserveRequest, StateFilter, Transition, ValidationForm, ValidationRequest, Voucher,
-    VoucherEvent, VoucherView, World,
+    Actor, AssignForm, AssignmentForm, CancelReason, CancellationForm, EventKind, HistoryEntry,
+    ReservationForm, ReserveRequest, StateFilter, Transition, ValidationForm, ValidationRequest,
+    Voucher, VoucherEvent, VoucherView, World,
 };
 use crate::catalog::Program;
 use crate::completion::{CompletionReport, CompletionReportForm, Deliverable};
@@ -321,6 +321,17 @@ pub fn reserve(
             form.check_against(voucher, world, problems);
         },
     )
+}
+
+/// `assignPartner` (SPEC §15.5): the customer's administrator assigns its `created` voucher,
+/// or moves an `assigned` one, to a partner.
+pub fn assign_partner(
+    env: &Env<'_>,
+    form: AssignmentForm,
+    context: VoucherContext,
+) -> Result<Transition, Rejection> {
+    let event = form.parse().map(VoucherEvent::Assign);
+    apply(env, &context, EventKind::Assign, event, |_, _, _| {})
 }
 
 /// `cancelReservation` (SPEC §7): back to `assigned`.

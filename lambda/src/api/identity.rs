@@ -10,7 +10,7 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use lambda_http::request::RequestContext;
 use saps_core::access::{self, Operation, Principal, Role};
 use saps_core::error::ProblemKind;
-use saps_core::value::PartnerId;
+use saps_core::value::{CustomerId, PartnerId};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -29,6 +29,8 @@ struct TokenClaims {
     sub: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     partner_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    customer_id: Option<String>,
     #[serde(default)]
     roles: Vec<String>,
     exp: u64,
@@ -64,6 +66,10 @@ impl Hs256Keys {
         let claims = TokenClaims {
             sub: principal.sub.clone(),
             partner_id: principal.partner_id.as_ref().map(|p| p.as_str().to_owned()),
+            customer_id: principal
+                .customer_id
+                .as_ref()
+                .map(|c| c.as_str().to_owned()),
             roles: principal
                 .roles
                 .iter()
@@ -84,6 +90,7 @@ impl Hs256Keys {
         principal_of(
             data.claims.sub,
             data.claims.partner_id.as_deref(),
+            data.claims.customer_id.as_deref(),
             data.claims.roles.iter().map(String::as_str),
         )
     }
@@ -93,11 +100,12 @@ fn role_named(name: &str) -> Option<Role> {
     Role::ALL.into_iter().find(|r| r.name() == name)
 }
 
-/// A principal from claims; an unreadable `partnerId` makes the whole identity invalid, while
-/// roles saps does not know are ignored.
+/// A principal from claims; an unreadable `partnerId` or `customerId` makes the whole identity
+/// invalid, while roles saps does not know are ignored.
 fn principal_of<'a>(
     sub: String,
     partner_id: Option<&str>,
+    customer_id: Option<&str>,
     roles: impl Iterator<Item = &'a str>,
 ) -> Option<Principal> {
     if sub.is_empty() {
@@ -107,11 +115,16 @@ fn principal_of<'a>(
         Some(raw) => Some(PartnerId::parse(raw).ok()?),
         None => None,
     };
+    let customer_id = match customer_id.filter(|c| !c.is_empty()) {
+        Some(raw) => Some(CustomerId::parse(raw).ok()?),
+        None => None,
+    };
     let mut roles: Vec<Role> = roles.filter_map(role_named).collect();
     roles.dedup();
     Some(Principal {
         sub,
         partner_id,
+        customer_id,
         roles,
         grants: Vec::new(),
     })
@@ -132,6 +145,7 @@ fn from_authorizer(claims: &HashMap<String, String>) -> Option<Principal> {
     principal_of(
         claims.get("sub")?.clone(),
         claims.get("partnerId").map(String::as_str),
+        claims.get("customerId").map(String::as_str),
         claims
             .get("roles")
             .map(String::as_str)
@@ -170,6 +184,20 @@ impl Caller {
         }
         access::authorize(self.principal(), operation, owner)?;
         Ok(self.principal())
+    }
+
+    /// Checks a customer's `operation` on `customer`'s data (SPEC §15.5): 401, 403 or 404 as
+    /// core's `access` says.
+    pub fn authorize_customer(
+        &self,
+        operation: Operation,
+        customer: &CustomerId,
+    ) -> Result<&Principal, ApiError> {
+        if matches!(self, Caller::Invalid) {
+            return Err(unauthenticated());
+        }
+        access::authorize_customer(self.principal(), operation, customer)?;
+        self.authenticated()
     }
 
     /// The principal, which must be authenticated (401 otherwise).
@@ -245,6 +273,7 @@ mod tests {
         let principal = Principal {
             sub: "ana".into(),
             partner_id: Some(PartnerId::parse("1001").unwrap()),
+            customer_id: None,
             roles: vec![Role::PartnerAdmin],
             grants: Vec::new(),
         };

@@ -108,7 +108,7 @@ async fn enrollments_of(s: &Services, actor: &Actor) -> Result<Vec<Enrollment>, 
             .await?
             .map(|p| p.enrollments)
             .unwrap_or_default(),
-        Actor::ProgramAdmin => Vec::new(),
+        Actor::ProgramAdmin | Actor::CustomerAdmin { .. } => Vec::new(),
     })
 }
 
@@ -175,7 +175,7 @@ async fn redeem_batch(
     let mut redeemed_programs: Vec<_> = redeemed
         .vouchers
         .iter()
-        .map(|t| (t.voucher.partner_id.clone(), t.voucher.program_id.clone()))
+        .filter_map(|t| Some((t.voucher.partner_id.clone()?, t.voucher.program_id.clone())))
         .collect();
     redeemed_programs.sort();
     redeemed_programs.dedup();
@@ -254,7 +254,7 @@ async fn claim_batch(
             .await?
             .map(|p| p.payees.into_iter().map(|payee| payee.program_id).collect())
             .unwrap_or_default(),
-        Actor::ProgramAdmin => Vec::new(),
+        Actor::ProgramAdmin | Actor::CustomerAdmin { .. } => Vec::new(),
     };
     let context = VouchersContext {
         claim_id: Some(

@@ -15,14 +15,14 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use http_body_util::{BodyDataStream, BodyExt as _};
-use saps_core::access::{Operation, Principal};
+use saps_core::access::{Operation, Principal, Role};
 use saps_core::catalog::Catalog;
 use saps_core::completion::{self, Deliverable, MAX_DELIVERABLE_BYTES, MediaType};
 use saps_core::directory::Page;
 use saps_core::enrollment::Enrollment;
 use saps_core::error::{Category, Locale, ProblemKind, Rejection};
 use saps_core::rule::Env;
-use saps_core::value::VoucherNumber;
+use saps_core::value::{PartnerId, VoucherNumber};
 use saps_core::voucher::rules::{self as voucher_rules, AssignContext, UploadForm, VoucherContext};
 use saps_core::voucher::{
     self, Actor, HistoryEntry, StateFilter, Transition, Voucher, VoucherView,
@@ -46,19 +46,27 @@ async fn visible(
     caller.authenticated()?;
     let number = VoucherNumber::parse(raw).map_err(|_| not_found())?;
     let voucher = s.store.voucher(&number).await?.ok_or_else(not_found)?;
-    let caller = if operation == Operation::UseVoucherTool {
-        super::access::with_grants(s, caller, &voucher.partner_id).await?
-    } else {
-        caller.clone()
+    // A customer's voucher not yet assigned has no partner: only a program admin sees it here.
+    let owner = voucher.partner_id.clone();
+    let caller = match (&owner, operation) {
+        (Some(owner), Operation::UseVoucherTool) => {
+            super::access::with_grants(s, caller, owner).await?
+        }
+        (None, Operation::UseVoucherTool) => return Err(not_found()),
+        _ => caller.clone(),
     };
-    match caller.authorize(operation, Some(&voucher.partner_id)) {
+    match caller.authorize(operation, owner.as_ref()) {
         Err(ApiError::Rejected(r)) if r.category() == Category::NotFound => return Err(not_found()),
         other => other?,
     };
-    let actor = caller
-        .authenticated()?
-        .actor_for(&voucher.partner_id)
-        .ok_or_else(not_found)?;
+    let principal = caller.authenticated()?;
+    let actor = match &owner {
+        Some(owner) => principal.actor_for(owner),
+        None => principal
+            .has(Role::ProgramAdmin)
+            .then_some(Actor::ProgramAdmin),
+    }
+    .ok_or_else(not_found)?;
     Ok((voucher, actor))
 }
 
@@ -81,10 +89,16 @@ pub(super) async fn tool_user(
     Ok((principal, actor))
 }
 
+/// The partner a voucher the caller acts on is assigned to: [`visible`] lets a partner act only
+/// on a voucher that has one.
+fn owner(voucher: &Voucher) -> Result<&PartnerId, ApiError> {
+    voucher.partner_id.as_ref().ok_or_else(not_found)
+}
+
 /// The owner's enrollment in the voucher's program: every voucher-tool action needs a current
 /// one (SPEC §15.3).
 async fn enrollment_for(s: &Services, voucher: &Voucher) -> Result<Option<Enrollment>, ApiError> {
-    Ok(s.store.partner(&voucher.partner_id).await?.and_then(|p| {
+    Ok(s.store.partner(owner(voucher)?).await?.and_then(|p| {
         p.enrollments
             .into_iter()
             .find(|e| e.program_id == voucher.program_id)
@@ -138,10 +152,8 @@ pub async fn assign(
         form,
         AssignContext { number_in_use },
     )?;
-    if s.store
-        .partner(&assigned.voucher.partner_id)
-        .await?
-        .is_none()
+    if let Some(partner) = &assigned.voucher.partner_id
+        && s.store.partner(partner).await?.is_none()
     {
         return Err(ApiError::one("partnerId", ProblemKind::NotFound));
     }
@@ -486,7 +498,7 @@ pub async fn reserve(
     let route = format!("/v1/vouchers/{}/reservation", voucher.voucher_number);
     let keyed = key.bind(
         s.clock.unix_seconds(),
-        &voucher.partner_id,
+        owner(&voucher)?,
         "POST",
         &route,
         &body.raw,
@@ -507,7 +519,7 @@ async fn reserve_voucher(
     body: JsonBody,
     keyed: Option<&Keyed>,
 ) -> Result<Response, ApiError> {
-    let partner = s.store.partner(&voucher.partner_id).await?;
+    let partner = s.store.partner(owner(&voucher)?).await?;
     let enrollment = partner.as_ref().and_then(|p| {
         p.enrollments
             .iter()
@@ -516,7 +528,7 @@ async fn reserve_voucher(
     // The 15-day cap's input, read (and written back on its version) only for a voucher the
     // cap concerns, so other reservations cost what they did.
     let (engagements, others) = if voucher.capped() {
-        let empty = Engagements::of(&voucher);
+        let empty = Engagements::of(&voucher).ok_or_else(not_found)?;
         let held = s.store.engagements(&empty).await?.unwrap_or(empty);
         let others = if held.voucher_numbers.is_empty() {
             Vec::new()
@@ -593,7 +605,7 @@ pub async fn complete(
     body: JsonBody,
 ) -> Result<Response, ApiError> {
     let (voucher, actor) = visible(&s, &caller, &number, Operation::UseVoucherTool).await?;
-    let partner = s.store.partner(&voucher.partner_id).await?;
+    let partner = s.store.partner(owner(&voucher)?).await?;
     let enrollment = partner.as_ref().and_then(|p| {
         p.enrollments
             .iter()

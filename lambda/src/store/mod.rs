@@ -261,15 +261,16 @@ pub struct Engagements {
 }
 
 impl Engagements {
-    /// The (empty, unstored) engagements `voucher` counts among.
-    pub fn of(voucher: &Voucher) -> Engagements {
-        Engagements {
-            partner_id: voucher.partner_id.clone(),
+    /// The (empty, unstored) engagements `voucher` counts among; none for a voucher without a
+    /// partner.
+    pub fn of(voucher: &Voucher) -> Option<Engagements> {
+        Some(Engagements {
+            partner_id: voucher.partner_id.clone()?,
             program_id: voucher.program_id.clone(),
             customer: voucher.customer_key(),
             voucher_numbers: Vec::new(),
             version: 0,
-        }
+        })
     }
 
     /// Its key: partner, program and customer (the customer last, as it may hold any

@@ -495,7 +495,8 @@ fn write_voucher(tx: &Connection, voucher: &Voucher, history: &HistoryEntry) -> 
     let number = voucher.voucher_number.as_str();
     let columns = params![
         number,
-        voucher.partner_id.as_str(),
+        // Empty for a customer's voucher not yet assigned: no partner's list holds it.
+        voucher.partner_id.as_ref().map_or("", |p| p.as_str()),
         voucher.state.name(),
         voucher_list_key(voucher),
         version,

@@ -133,6 +133,7 @@ pub fn principal(partner: Option<&str>, roles: &[Role]) -> Principal {
     Principal {
         sub: "someone@example.test".into(),
         partner_id: partner.map(|p| PartnerId::parse(p).expect("partner id")),
+        customer_id: None,
         roles: roles.to_vec(),
         grants: Vec::new(),
     }

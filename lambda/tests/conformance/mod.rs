@@ -166,14 +166,14 @@ pub fn reserve_among(
         engagements,
         ..World::new(today(), program)
     };
-    let actor = admin(voucher.partner_id.as_str());
+    let actor = admin(voucher.partner_id.as_ref().expect("a partner").as_str());
     voucher::transition(voucher, &VoucherEvent::Reserve(request), &actor, &world)
 }
 
 /// Core's cancellation of `voucher`'s reservation on [`TODAY`].
 pub fn cancel(voucher: &Voucher) -> Transition {
     let program = catalog().program(&voucher.program_id).expect("program");
-    let actor = admin(voucher.partner_id.as_str());
+    let actor = admin(voucher.partner_id.as_ref().expect("a partner").as_str());
     let enrollment = enrollment();
     let world = World {
         enrollment: Some(&enrollment),
@@ -668,7 +668,11 @@ pub async fn commits_are_all_or_nothing(store: Arc<dyn Store>) {
             idempotency: Some(idempotency("key-2", "never")),
             claim: None,
             programs: vec![program_save(9, "project-server", 1)],
-            engagements: Some(Engagements::of(&fresh).reserving(&fresh.voucher_number)),
+            engagements: Some(
+                Engagements::of(&fresh)
+                    .unwrap()
+                    .reserving(&fresh.voucher_number),
+            ),
             redeemed_programs: vec![(id.clone(), program())],
             access_change: Some(AccessChange {
                 on: today(),
@@ -699,7 +703,10 @@ pub async fn commits_are_all_or_nothing(store: Arc<dyn Store>) {
     assert_eq!(load(store, "SAPS0003TEST").await, reserved.voucher);
     assert_eq!(store.programs().await.unwrap(), vec![]);
     assert_eq!(
-        store.engagements(&Engagements::of(&fresh)).await.unwrap(),
+        store
+            .engagements(&Engagements::of(&fresh).unwrap())
+            .await
+            .unwrap(),
         None
     );
     let listed = store_directory::search(
@@ -763,7 +770,7 @@ pub async fn fifteen_day_cap_race_has_one_winner(store: Arc<dyn Store>) {
     insert(&*store, fifteen).await;
     let reserve_with_cap = |store: Arc<dyn Store>, n: &'static str| async move {
         let voucher = load(&*store, n).await;
-        let empty = Engagements::of(&voucher);
+        let empty = Engagements::of(&voucher).unwrap();
         let held = store.engagements(&empty).await?.unwrap_or(empty);
         let others = store.vouchers(&held.voucher_numbers).await?;
         Ok::<_, StoreError>((voucher, held, others))
@@ -798,7 +805,7 @@ pub async fn fifteen_day_cap_race_has_one_winner(store: Arc<dyn Store>) {
     }
     assert_eq!(wins, 1, "exactly one 15-day reservation wins");
     let stored = store
-        .engagements(&Engagements::of(&load(&*store, numbers[0]).await))
+        .engagements(&Engagements::of(&load(&*store, numbers[0]).await).unwrap())
         .await
         .unwrap()
         .expect("engagements stored");
@@ -1300,7 +1307,7 @@ pub async fn voucher_pagination_has_no_gaps(store: Arc<dyn Store>) {
     let mine: Vec<Voucher> = all
         .into_iter()
         .map(|(v, _)| v)
-        .filter(|v| v.partner_id.as_str() == "1001")
+        .filter(|v| v.partner_id.as_ref().is_some_and(|p| p.as_str() == "1001"))
         .collect();
     let key = |v: &Voucher| (v.expires_on, v.voucher_number.clone());
     let extended = extended_catalog();

@@ -307,13 +307,17 @@ impl Transaction<'_> {
     fn voucher(&mut self, voucher: &Voucher, history: &HistoryEntry) -> StoreResult<()> {
         let list_key = voucher_list_key(voucher);
         let mut item = voucher_key(&voucher.voucher_number);
-        item.insert(
-            "GSI1PK".into(),
-            s(vouchers_in_state_pk(&voucher.partner_id, voucher.state)),
-        );
-        item.insert("GSI1SK".into(), s(list_key.clone()));
-        item.insert("GSI2PK".into(), s(vouchers_pk(&voucher.partner_id)));
-        item.insert("GSI2SK".into(), s(list_key));
+        // The partner's lists index it once it has a partner: a customer's voucher not yet
+        // assigned (SPEC §15.5) is in no partner's list (a sparse index).
+        if let Some(partner) = &voucher.partner_id {
+            item.insert(
+                "GSI1PK".into(),
+                s(vouchers_in_state_pk(partner, voucher.state)),
+            );
+            item.insert("GSI1SK".into(), s(list_key.clone()));
+            item.insert("GSI2PK".into(), s(vouchers_pk(partner)));
+            item.insert("GSI2SK".into(), s(list_key));
+        }
         let guards = ConflictItem::Voucher(voucher.voucher_number.clone());
         self.versioned(item, voucher.version, to_doc(voucher)?, guards.clone())?;
         self.line(
