@@ -1,18 +1,20 @@
-//! Sample data for `saps-server --demo`: two partners, one ready to enroll in Microsoft 365
+//! Sample data for `saps-server --demo`: a customer with planning days to draw vouchers from, two
+//! partners, one ready to enroll in Microsoft 365
 //! with vouchers waiting and a partner user granted its voucher tool, one already listed in
 //! the directory, and a token per role. Dates follow the day the demo is loaded, so the walk
 //! works on any day.
 
-use crate::store::{Commit, Partner, PartnerSave, Store, StoreError};
+use crate::store::{Commit, CustomerAccount, Partner, PartnerSave, Store, StoreError};
 use chrono::NaiveDate;
 use saps_core::access::grants;
 use saps_core::access::{Grant, Principal, Role};
 use saps_core::calendar::{add_days, sub_days};
 use saps_core::catalog::Catalog;
+use saps_core::customer::{self, CustomerForm, EntitlementForm};
 use saps_core::directory::ProfileForm;
 use saps_core::eligibility::QualificationFacts;
 use saps_core::enrollment::{Enrollment, Location, LocationFields, LocationsForm};
-use saps_core::value::{LocationId, PartnerId, ProgramId};
+use saps_core::value::{CustomerId, LocationId, PartnerId, ProgramId};
 use saps_core::voucher::{self, AssignForm};
 use serde_json::json;
 
@@ -22,6 +24,8 @@ pub const PARTNER: &str = "1001";
 pub const TOOL_USER: &str = "wei@contoso-consulting.example";
 /// A second partner, already listed, whose data the first may never see.
 pub const OTHER_PARTNER: &str = "1002";
+/// A registered customer with planning days to draw vouchers from (SPEC §15.5).
+pub const CUSTOMER: &str = "5001";
 
 /// Why the demo could not be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -89,6 +93,16 @@ pub fn principals() -> Vec<(&'static str, Principal)> {
                 partner_id: None,
                 customer_id: None,
                 roles: vec![Role::ProgramAdmin],
+                grants: Vec::new(),
+            },
+        ),
+        (
+            "customer_admin",
+            Principal {
+                sub: "sa-admin@litware.example".into(),
+                partner_id: None,
+                customer_id: CustomerId::parse(CUSTOMER).ok(),
+                roles: vec![Role::CustomerAdmin],
                 grants: Vec::new(),
             },
         ),
@@ -239,6 +253,30 @@ pub async fn load(
             ..Commit::default()
         })
         .await?;
+    let litware = customer::register(
+        &CustomerForm {
+            customer_id: Some(CUSTOMER.into()),
+            name: Some("Litware Inc".into()),
+            country: Some("CN".into()),
+            admin_email: Some("sa-admin@litware.example".into()),
+            sa_ends_on: Some(saps_core::calendar::iso(add_days(today, 730))),
+            entitlements: Some(vec![
+                EntitlementForm {
+                    program_id: Some("desktop".into()),
+                    days: Some(20),
+                },
+                EntitlementForm {
+                    program_id: Some("sql-server".into()),
+                    days: Some(10),
+                },
+            ]),
+            version: None,
+        },
+        CUSTOMER,
+        None,
+        catalog,
+    )
+    .map_err(invalid)?;
     store
         .commit(Commit {
             partner: Some(PartnerSave {
@@ -246,6 +284,10 @@ pub async fn load(
                 next: fabrikam,
             }),
             new_vouchers,
+            customer: Some(CustomerAccount {
+                customer: litware,
+                voucher_numbers: Vec::new(),
+            }),
             ..Commit::default()
         })
         .await?;

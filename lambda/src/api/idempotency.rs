@@ -35,18 +35,18 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 impl Keyed {
-    /// `key` of `partner` on `method route` (the route with its ids, e.g. a voucher number),
-    /// bound to the body as sent, arriving at `now` (Unix seconds).
+    /// `key` of `owner` (a partner, or a customer) on `method route` (the route with its ids,
+    /// e.g. a voucher number), bound to the body as sent, arriving at `now` (Unix seconds).
     pub fn new(
         now: u64,
-        partner: &PartnerId,
+        owner: &impl std::fmt::Display,
         method: &str,
         route: &str,
         key: String,
         body: &[u8],
     ) -> Keyed {
         Keyed {
-            scope: format!("{partner} {method} {route}"),
+            scope: format!("{owner} {method} {route}"),
             key,
             request_sha256: hex(&Sha256::digest(body)),
             now,

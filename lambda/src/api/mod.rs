@@ -7,6 +7,7 @@
 
 mod access;
 mod claim_lists;
+mod customers;
 pub mod extract;
 mod idempotency;
 pub mod identity;
@@ -101,6 +102,15 @@ pub fn router(services: Services) -> Router {
             put(access::put).delete(access::revoke),
         )
         .route("/directory", get(partners::directory))
+        .route(
+            "/customers/{customer_id}",
+            put(customers::put).get(customers::read),
+        )
+        .route("/customers/{customer_id}/vouchers", post(customers::draw))
+        .route(
+            "/vouchers/{voucher_number}/assignment",
+            put(customers::assign),
+        )
         .route("/vouchers", post(vouchers::assign))
         .route("/partners/{partner_id}/vouchers", get(vouchers::list))
         .route("/vouchers/validate", post(vouchers::validate))

@@ -1,7 +1,7 @@
 //! The OpenAPI 3.1 document of the API, generated from the handlers' annotations and core's
 //! form types.
 
-use super::{access, claim_lists, partners, payees, redemptions, rules, vouchers};
+use super::{access, claim_lists, customers, partners, payees, redemptions, rules, vouchers};
 use axum::http::header;
 use axum::response::IntoResponse;
 use saps_core::error::Failure;
@@ -101,6 +101,10 @@ impl Modify for OpenFlattenedParts {
         access::put,
         access::revoke,
         claim_lists::queue,
+        customers::put,
+        customers::read,
+        customers::draw,
+        customers::assign,
         rules::evaluate,
     ),
     components(schemas(Failure)),

@@ -219,6 +219,7 @@ fn conflict_field(item: &ConflictItem) -> &'static str {
         ConflictItem::Voucher(_) | ConflictItem::Engagements(_) => "voucherNumber",
         ConflictItem::Claim(_) => "claimId",
         ConflictItem::Program(_) => "programId",
+        ConflictItem::Customer(_) => "customerId",
         ConflictItem::IdempotencyKey(_) => "Idempotency-Key",
         ConflictItem::Unknown => "",
     }

@@ -17,11 +17,14 @@ use saps_core::access::grants::{AccessChange, AccessGrant};
 use saps_core::catalog::Program;
 use saps_core::claim::{Claim, ClaimState};
 use saps_core::completion::Deliverable;
+use saps_core::customer::Customer;
 use saps_core::directory::Profile;
 use saps_core::eligibility::QualificationFacts;
 use saps_core::enrollment::{Enrollment, Location};
 use saps_core::payee::Payee;
-use saps_core::value::{ClaimId, LocationId, PartnerId, ProgramId, Sha256, VoucherNumber};
+use saps_core::value::{
+    ClaimId, CustomerId, LocationId, PartnerId, ProgramId, Sha256, VoucherNumber,
+};
 use saps_core::voucher::{
     CustomerNotification, HistoryEntry, Transition, UploadEffect, Voucher, VoucherState,
 };
@@ -80,6 +83,8 @@ pub enum ConflictItem {
     /// A partner's 15-day engagements of one program for one customer (another reservation
     /// counted against the cap first).
     Engagements(String),
+    /// A customer (version moved: changed, or another voucher drawn from its pool first).
+    Customer(CustomerId),
     /// The idempotency key was used by another request first.
     IdempotencyKey(String),
     /// The backend did not say which item (it still wrote nothing).
@@ -94,6 +99,7 @@ impl std::fmt::Display for ConflictItem {
             ConflictItem::Claim(id) => write!(f, "claim {id}"),
             ConflictItem::Program(id) => write!(f, "program {id}"),
             ConflictItem::Engagements(key) => write!(f, "engagements {key}"),
+            ConflictItem::Customer(id) => write!(f, "customer {id}"),
             ConflictItem::IdempotencyKey(k) => write!(f, "idempotency key {k}"),
             ConflictItem::Unknown => f.write_str("an item"),
         }
@@ -290,6 +296,31 @@ impl Engagements {
     }
 }
 
+/// A registered customer with the numbers of every voucher drawn from its pools: what the pool
+/// balance is counted from (SPEC §15.5), read by key. Each draw writes it on the customer's
+/// version, so two draws racing for the last days cannot both pass.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CustomerAccount {
+    /// The customer; its `version` versions the whole account.
+    pub customer: Customer,
+    /// Every voucher drawn from its pools, in order.
+    #[serde(default)]
+    pub voucher_numbers: Vec<VoucherNumber>,
+}
+
+impl CustomerAccount {
+    /// The next version, listing `number` (once).
+    pub fn drawing(&self, number: &VoucherNumber) -> CustomerAccount {
+        let mut next = self.clone();
+        if !next.voucher_numbers.contains(number) {
+            next.voucher_numbers.push(number.clone());
+        }
+        next.customer.version = self.customer.version.saturating_add(1);
+        next
+    }
+}
+
 /// Everything one request changes, written atomically: either every item or none.
 ///
 /// Each versioned item carries its *new* version `n` and is written only if the stored one is
@@ -320,6 +351,10 @@ pub struct Commit {
     /// Programs a partner redeemed a voucher of (a redemption's): recorded once, by key, for
     /// the payee registration's "after its first redeemed voucher" (SPEC §15.6).
     pub redeemed_programs: Vec<(PartnerId, ProgramId)>,
+    /// A customer registered or changed, or its account after a draw, at its next version.
+    pub customer: Option<CustomerAccount>,
+    /// Notifications of new vouchers (a customer's draw), into their outbox.
+    pub notifications: Vec<CustomerNotification>,
 }
 
 /// A catalog program to store: version 1 is new (its id must be unused), any other replaces
@@ -447,6 +482,9 @@ pub trait Store: Send + Sync {
     /// The 15-day engagements of `key`'s partner, program and customer ([`Engagements::key`]);
     /// `None` before the first is reserved.
     async fn engagements(&self, key: &Engagements) -> StoreResult<Option<Engagements>>;
+
+    /// A registered customer with its vouchers' numbers (SPEC §15.5).
+    async fn customer(&self, id: &CustomerId) -> StoreResult<Option<CustomerAccount>>;
 
     /// Up to `limit` directory candidates after `after`, in directory order (lower-case company
     /// name, then partner id), from the index `filter` names. The records are candidates:

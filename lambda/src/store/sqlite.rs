@@ -9,8 +9,8 @@
 
 use super::directory::{self, DirectoryKey, DirectoryRecord};
 use super::{
-    ClaimPage, ClaimQuery, Commit, ConflictItem, Engagements, IdempotencyRecord, Partner,
-    ProgramSave, Store, StoreError, StoreResult, VoucherPage, VoucherQuery, catalog_order,
+    ClaimPage, ClaimQuery, Commit, ConflictItem, CustomerAccount, Engagements, IdempotencyRecord,
+    Partner, ProgramSave, Store, StoreError, StoreResult, VoucherPage, VoucherQuery, catalog_order,
     claim_page, decode_list_cursor, encode_list_cursor, voucher_list_key,
 };
 use async_trait::async_trait;
@@ -20,7 +20,7 @@ use saps_core::catalog::Program;
 use saps_core::claim::Claim;
 use saps_core::completion::Deliverable;
 use saps_core::value::Named as _;
-use saps_core::value::{ClaimId, PartnerId, ProgramId, Sha256, VoucherNumber};
+use saps_core::value::{ClaimId, CustomerId, PartnerId, ProgramId, Sha256, VoucherNumber};
 use saps_core::voucher::ExpiryBound;
 use saps_core::voucher::{CustomerNotification, HistoryEntry, UploadEffect, Voucher};
 use serde::Serialize;
@@ -90,6 +90,11 @@ CREATE TABLE IF NOT EXISTS uploads (
     file_name TEXT NOT NULL,
     doc TEXT NOT NULL,
     PRIMARY KEY (voucher_number, file_name)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS customers (
+    customer_id TEXT PRIMARY KEY,
+    version INTEGER NOT NULL,
+    doc TEXT NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS engagements (
     engagements_key TEXT PRIMARY KEY,
@@ -630,19 +635,38 @@ fn apply(tx: &Connection, commit: &Commit) -> StoreResult<()> {
     }
     for transition in &commit.transitions {
         write_voucher(tx, &transition.voucher, &transition.history)?;
-        if let Some(notification) = &transition.notification {
-            // The outbox row's `version` is the notification's slot (its day): the day's
-            // latest notification replaces the earlier.
-            tx.execute(
-                "INSERT OR REPLACE INTO outbox (voucher_number, version, doc) VALUES (?1, ?2, ?3)",
-                params![
-                    transition.voucher.voucher_number.as_str(),
-                    i64::try_from(notification.slot()).unwrap_or(i64::MAX),
-                    to_doc(notification)?
-                ],
-            )
-            .map_err(unavailable)?;
-        }
+    }
+    let notifications = commit
+        .transitions
+        .iter()
+        .filter_map(|t| t.notification.as_ref())
+        .chain(&commit.notifications);
+    for notification in notifications {
+        // The outbox row's `version` is the notification's slot (its day): the day's
+        // latest notification replaces the earlier.
+        tx.execute(
+            "INSERT OR REPLACE INTO outbox (voucher_number, version, doc) VALUES (?1, ?2, ?3)",
+            params![
+                notification.voucher_number.as_str(),
+                i64::try_from(notification.slot()).unwrap_or(i64::MAX),
+                to_doc(notification)?
+            ],
+        )
+        .map_err(unavailable)?;
+    }
+    if let Some(account) = &commit.customer {
+        let id = account.customer.customer_id.clone();
+        versioned_write(
+            tx,
+            (
+                "INSERT INTO customers (customer_id, version, doc) VALUES (?1, ?2, ?3)",
+                "UPDATE customers SET version = ?2, doc = ?3 WHERE customer_id = ?1 AND version = ?4",
+            ),
+            id.as_str(),
+            account.customer.version,
+            &to_doc(account)?,
+            || ConflictItem::Customer(id.clone()),
+        )?;
     }
     if let Some(claim) = &commit.claim {
         versioned_write(
@@ -985,6 +1009,18 @@ impl Store for SqliteStore {
                 c,
                 "SELECT doc FROM engagements WHERE engagements_key = ?1",
                 key.as_str(),
+            )
+        })
+        .await
+    }
+
+    async fn customer(&self, id: &CustomerId) -> StoreResult<Option<CustomerAccount>> {
+        let id = id.clone();
+        self.read(move |c| {
+            one_doc(
+                c,
+                "SELECT doc FROM customers WHERE customer_id = ?1",
+                id.as_str(),
             )
         })
         .await

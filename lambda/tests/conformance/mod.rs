@@ -14,19 +14,23 @@ use saps_core::calendar;
 use saps_core::catalog::Catalog;
 use saps_core::claim::{self, Claim, ClaimDecision, ClaimRequest, ClaimState};
 use saps_core::completion::{CompletionReport, Deliverable, MediaType};
+use saps_core::customer::{Customer, Entitlement};
 use saps_core::directory::{self, Profile, SearchForm};
 use saps_core::enrollment::{Enrollment, Location};
 use saps_core::redemption;
-use saps_core::value::{ClaimId, Email, LocationId, PartnerId, ProgramId, Sha256, VoucherNumber};
+use saps_core::value::{
+    ClaimId, CustomerId, Email, LocationId, PartnerId, ProgramId, Sha256, VoucherNumber,
+};
 use saps_core::voucher::{
-    self, Actor, AssignForm, CancelReason, EventKind, HistoryEntry, Reservation, ReservationForm,
-    StateFilter, Transition, UploadEffect, Voucher, VoucherEvent, VoucherState, World,
+    self, Actor, AssignForm, CancelReason, CustomerNotification, EventKind, HistoryEntry,
+    Reservation, ReservationForm, StateFilter, Transition, UploadEffect, Voucher, VoucherEvent,
+    VoucherState, World,
 };
 use saps_lambda::store::directory as store_directory;
 use saps_lambda::store::vouchers as store_vouchers;
 use saps_lambda::store::{
-    ClaimQuery, Commit, ConflictItem, Engagements, IdempotencyRecord, Partner, PartnerSave,
-    ProgramSave, Store, StoreError, Upload, VoucherQuery,
+    ClaimQuery, Commit, ConflictItem, CustomerAccount, Engagements, IdempotencyRecord, Partner,
+    PartnerSave, ProgramSave, Store, StoreError, Upload, VoucherQuery,
 };
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -44,7 +48,8 @@ macro_rules! conformance_suite {
             directory_follows_profile_and_enrollments, history_is_append_only,
             expired_idempotency_keys_are_free_again, uploads_are_capped_atomically,
             catalog_programs_are_versioned, fifteen_day_cap_race_has_one_winner,
-            redeemed_programs_are_recorded_once, claims_list_by_partner_and_state);
+            redeemed_programs_are_recorded_once, claims_list_by_partner_and_state,
+            customer_accounts_are_versioned);
     };
     (@tests $make:expr; $($check:ident),*) => {
         $(
@@ -681,6 +686,17 @@ pub async fn commits_are_all_or_nothing(store: Arc<dyn Store>) {
                 before: vec![],
                 after: vec![Grant::VoucherTool],
             }),
+            customer: Some(CustomerAccount {
+                customer: customer("5001"),
+                voucher_numbers: vec![fresh.voucher_number.clone()],
+            }),
+            notifications: vec![CustomerNotification {
+                voucher_number: fresh.voucher_number.clone(),
+                to: Email::parse("sa-admin@litware.example").unwrap(),
+                event: EventKind::Create,
+                on: today(),
+                detail: "desktop, 5 days".into(),
+            }],
         })
         .await;
     assert!(
@@ -702,6 +718,17 @@ pub async fn commits_are_all_or_nothing(store: Arc<dyn Store>) {
     );
     assert_eq!(load(store, "SAPS0003TEST").await, reserved.voucher);
     assert_eq!(store.programs().await.unwrap(), vec![]);
+    assert_eq!(
+        store
+            .customer(&CustomerId::parse("5001").unwrap())
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        store.notifications(&fresh.voucher_number).await.unwrap(),
+        vec![]
+    );
     assert_eq!(
         store
             .engagements(&Engagements::of(&fresh).unwrap())
@@ -1673,4 +1700,49 @@ pub async fn history_is_append_only(store: Arc<dyn Store>) {
         vec![third.notification.clone().unwrap()]
     );
     assert_eq!(line_counts(store, &voucher.voucher_number).await, (4, 1));
+}
+
+/// Customer `id`, entitled to 10 desktop days, at version 1.
+fn customer(id: &str) -> Customer {
+    Customer {
+        customer_id: CustomerId::parse(id).unwrap(),
+        name: "Litware Inc".into(),
+        country: "CN".into(),
+        admin_email: Email::parse("sa-admin@litware.example").unwrap(),
+        sa_ends_on: calendar::add_days(today(), 730),
+        entitlements: vec![Entitlement {
+            program_id: program(),
+            days: 10,
+        }],
+        version: 1,
+    }
+}
+
+/// A customer's account is written on its version: the first write creates it, a second
+/// writer of the same version loses, and the winner's vouchers stay listed.
+pub async fn customer_accounts_are_versioned(store: Arc<dyn Store>) {
+    let id = CustomerId::parse("5001").unwrap();
+    let first = CustomerAccount {
+        customer: customer("5001"),
+        voucher_numbers: Vec::new(),
+    };
+    let save = |account: &CustomerAccount| Commit {
+        customer: Some(account.clone()),
+        ..Commit::default()
+    };
+    store.commit(save(&first)).await.unwrap();
+    let again = store.commit(save(&first)).await;
+    assert!(
+        is_conflict(&again, &ConflictItem::Customer(id.clone())),
+        "{again:?}"
+    );
+    let a = first.drawing(&VoucherNumber::parse("SAAAAAAAAAAAAAAA").unwrap());
+    let b = first.drawing(&VoucherNumber::parse("SABBBBBBBBBBBBBB").unwrap());
+    store.commit(save(&a)).await.unwrap();
+    let lost = store.commit(save(&b)).await;
+    assert!(
+        is_conflict(&lost, &ConflictItem::Customer(id.clone())),
+        "{lost:?}"
+    );
+    assert_eq!(store.customer(&id).await.unwrap(), Some(a));
 }

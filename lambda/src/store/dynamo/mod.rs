@@ -8,8 +8,8 @@ mod directory_index;
 
 use super::directory::{self, DirectoryKey, IndexEntry};
 use super::{
-    ClaimPage, ClaimQuery, Commit, ConflictItem, Engagements, IdempotencyRecord, Partner,
-    ProgramSave, Store, StoreError, StoreResult, VoucherPage, VoucherQuery, catalog_order,
+    ClaimPage, ClaimQuery, Commit, ConflictItem, CustomerAccount, Engagements, IdempotencyRecord,
+    Partner, ProgramSave, Store, StoreError, StoreResult, VoucherPage, VoucherQuery, catalog_order,
     decode_list_cursor, encode_list_cursor, voucher_list_key,
 };
 use super::{claim_list_key, claim_page};
@@ -28,7 +28,7 @@ use saps_core::catalog::Program;
 use saps_core::claim::{Claim, ClaimState};
 use saps_core::completion::Deliverable;
 use saps_core::value::Named as _;
-use saps_core::value::{ClaimId, PartnerId, ProgramId, Sha256, VoucherNumber};
+use saps_core::value::{ClaimId, CustomerId, PartnerId, ProgramId, Sha256, VoucherNumber};
 use saps_core::voucher::ExpiryBound;
 use saps_core::voucher::{CustomerNotification, HistoryEntry, UploadEffect, Voucher, VoucherState};
 use serde::Serialize;
@@ -88,6 +88,11 @@ const CATALOG_PK: &str = "CATALOG";
 
 fn program_key(id: &ProgramId) -> Item {
     key(CATALOG_PK.to_owned(), format!("PROGRAM#{id}"))
+}
+
+/// A customer and its vouchers' numbers: one item in its own partition (SPEC §15.5).
+fn customer_key(id: &CustomerId) -> Item {
+    key(format!("CUSTOMER#{id}"), "CUSTOMER".to_owned())
 }
 
 /// A partner's 15-day engagements live in the partner's partition of them, one item per
@@ -866,6 +871,10 @@ impl Store for DynamoStore {
         self.get(engagements_key(key)).await
     }
 
+    async fn customer(&self, id: &CustomerId) -> StoreResult<Option<CustomerAccount>> {
+        self.get(customer_key(id)).await
+    }
+
     async fn claim(&self, id: &ClaimId) -> StoreResult<Option<Claim>> {
         self.get(claim_key(id)).await
     }
@@ -993,14 +1002,28 @@ impl Store for DynamoStore {
         }
         for transition in &commit.transitions {
             tx.voucher(&transition.voucher, &transition.history)?;
-            if let Some(notification) = &transition.notification {
-                // Keyed by its slot (its day), unconditionally: the day's latest notification
-                // replaces the earlier.
-                let number = &transition.voucher.voucher_number;
-                let mut item = key(voucher_pk(number), line_sk("OUTBOX", notification.slot()));
-                item.insert(DOC.to_owned(), to_doc(notification)?);
-                tx.put(item, None, ConflictItem::Voucher(number.clone()))?;
-            }
+        }
+        let notifications = commit
+            .transitions
+            .iter()
+            .filter_map(|t| t.notification.as_ref())
+            .chain(&commit.notifications);
+        for notification in notifications {
+            // Keyed by its slot (its day), unconditionally: the day's latest notification
+            // replaces the earlier.
+            let number = &notification.voucher_number;
+            let mut item = key(voucher_pk(number), line_sk("OUTBOX", notification.slot()));
+            item.insert(DOC.to_owned(), to_doc(notification)?);
+            tx.put(item, None, ConflictItem::Voucher(number.clone()))?;
+        }
+        if let Some(account) = &commit.customer {
+            let id = &account.customer.customer_id;
+            tx.versioned(
+                customer_key(id),
+                account.customer.version,
+                to_doc(account)?,
+                ConflictItem::Customer(id.clone()),
+            )?;
         }
         if let Some(claim) = &commit.claim {
             let guards = ConflictItem::Claim(claim.claim_id.clone());
