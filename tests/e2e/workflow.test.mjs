@@ -123,7 +123,7 @@ async function api(path, role) {
 
 test("the page offers the demo roles and lists the partner's vouchers", async () => {
   const roles = await page.locator("#role option").evaluateAll((els) => els.map((el) => el.value));
-  assert.deepStrictEqual(roles, ["", "global_admin", "other_partner_admin", "partner_admin", "partner_user", "program_admin",
+  assert.deepStrictEqual(roles, ["", "customer_admin", "global_admin", "other_partner_admin", "partner_admin", "partner_user", "program_admin",
     "tool_user"]);
   await signIn("partner_admin");
   assert.equal(await page.inputValue("#partner"), "1001");

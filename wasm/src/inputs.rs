@@ -7,8 +7,6 @@
 #![allow(dead_code)] // The fields are read by the TypeScript compiler, not by Rust.
 
 use saps_core::claim::rules::AmountContext;
-use saps_core::customer::PoolVoucherForm;
-use saps_core::customer::rules::PoolContext;
 use saps_core::eligibility::rules::{FactsContext, ProgramFilter};
 use saps_core::enrollment::rules::{EnrollContext, EnrollmentContext, EnrollmentForm};
 use saps_core::redemption::rules::PreviewForm;
@@ -57,18 +55,4 @@ pub struct VoucherStateInput {
 #[derive(Tsify)]
 pub struct ClaimAmountInput {
     context: AmountContext,
-}
-
-/// `customerPools`: the customer and its vouchers.
-#[derive(Tsify)]
-pub struct CustomerPoolsInput {
-    context: PoolContext,
-}
-
-/// `poolVoucherForm`: the voucher to draw, and the pool it is drawn from.
-#[derive(Tsify)]
-pub struct PoolVoucherFormInput {
-    #[serde(flatten)]
-    form: PoolVoucherForm,
-    context: PoolContext,
 }

@@ -2,13 +2,11 @@
 
 use crate::answer_js;
 use crate::inputs::{
-    ClaimAmountInput, CustomerPoolsInput, EligibilityInput, EnrollmentFormInput,
-    EnrollmentStatusInput, PoolVoucherFormInput, RedemptionPreviewInput, VoucherStateInput,
+    ClaimAmountInput, EligibilityInput, EnrollmentFormInput, EnrollmentStatusInput,
+    RedemptionPreviewInput, VoucherStateInput,
 };
 use saps_core::claim::{ClaimForm, ClaimRequest};
 use saps_core::completion::{CompletionReport, CompletionReportForm};
-use saps_core::customer::DrawRequest;
-use saps_core::customer::rules::Pools;
 use saps_core::directory::{CheckedSearch, Profile, ProfileForm, SearchForm};
 use saps_core::eligibility::QualificationFacts;
 use saps_core::eligibility::rules::Eligibilities;
@@ -95,8 +93,4 @@ operations! {
     voucher_state = "voucherState", "voucherState": VoucherStateInput => VoucherView as "RuleAnswer<VoucherView>";
     #[doc = "What Microsoft pays for these vouchers: delivered days times the program's rate. Core rule: `claimAmount`."]
     claim_amount = "claimAmount", "claimAmount": ClaimAmountInput => Money as "RuleAnswer<Money>";
-    #[doc = "A customer's planning-day pools: entitled, used and left per program (SPEC §15.5). Core rule: `customerPools`."]
-    customer_pools = "customerPools", "customerPools": CustomerPoolsInput => Pools as "RuleAnswer<Pools>";
-    #[doc = "Checks a voucher a customer draws from its pool: program, length, balance, partner (SPEC §15.5). Core rule: `poolVoucherForm`."]
-    check_pool_voucher_form = "checkPoolVoucherForm", "poolVoucherForm": PoolVoucherFormInput => DrawRequest as "RuleAnswer<DrawRequest>";
 }

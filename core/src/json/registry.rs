@@ -89,8 +89,6 @@ rules! {
         "redemptionPreview" => redemption::rules::redemption_preview,
         "claimForm" => claim::rules::claim_form,
         "claimAmount" => claim::rules::claim_amount,
-        "customerPools" => customer::rules::customer_pools,
-        "poolVoucherForm" => customer::rules::pool_voucher_form,
     }
     server {
         "locationsForm" => enrollment::rules::locations_form,
@@ -114,6 +112,10 @@ rules! {
         "rejectClaim" => claim::rules::reject_claim,
         "payClaim" => claim::rules::pay_claim,
         "registerPayee" => payee::register_payee,
+        // The customer's administrator's forms run these from pkg/all, with the customer's
+        // other rules: the partners' form module does not carry the customer's shapes.
+        "customerPools" => customer::rules::customer_pools,
+        "poolVoucherForm" => customer::rules::pool_voucher_form,
         "registerCustomer" => customer::rules::register_customer,
         "drawVoucher" => customer::rules::draw_voucher,
         "assignPartner" => voucher::rules::assign_partner,
