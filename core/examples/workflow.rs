@@ -164,6 +164,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         customer_name: Some("Contoso Ltd".into()),
         admin_email: Some("IT-Admin@contoso.example".into()),
         partner_id: Some("1001".into()),
+        customer_id: None,
     };
     let (mut v, _) = voucher::assign(&assign, catalog, false, date("2026-01-20")?)?;
     println!(

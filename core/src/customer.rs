@@ -286,6 +286,18 @@ fn customer_lists(customer: &Customer, program: &ProgramId) -> bool {
         .any(|e| &e.program_id == program)
 }
 
+/// What is left of `customer`'s pool of `program` on `today`, counted from its `vouchers`.
+pub fn balance(
+    customer: &Customer,
+    vouchers: &[Voucher],
+    program: &Program,
+    today: NaiveDate,
+) -> u32 {
+    customer
+        .entitlement(&program.id)
+        .saturating_sub(used_days(customer, vouchers, program, today))
+}
+
 /// The days `customer`'s vouchers of `program` hold on `today`.
 fn used_days(
     customer: &Customer,
@@ -388,9 +400,7 @@ impl PoolVoucherForm {
                 match offered {
                     None => problems.push("days", crate::voucher::length_not_offered(program)),
                     Some(days) => {
-                        let balance = customer
-                            .entitlement(&program.id)
-                            .saturating_sub(used_days(customer, vouchers, program, today));
+                        let balance = balance(customer, vouchers, program, today);
                         problems.check(
                             days <= balance,
                             "days",

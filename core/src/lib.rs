@@ -24,6 +24,7 @@
 //!     customer_name: Some("Contoso Ltd".into()),
 //!     admin_email: Some("it-admin@contoso.example".into()),
 //!     partner_id: Some("1001".into()),
+//!     customer_id: None,
 //! };
 //! let (voucher, _history) = voucher::assign(&form, catalog, false, today)?;
 //! assert_eq!(voucher.voucher_number.as_str(), "SAPS0001M365");

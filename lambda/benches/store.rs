@@ -72,6 +72,7 @@ fn assigned(number: &str, state: VoucherState) -> (Voucher, voucher::HistoryEntr
         customer_name: Some("Contoso Ltd".into()),
         admin_email: Some("it-admin@contoso.example".into()),
         partner_id: Some("1001".into()),
+        customer_id: None,
     };
     let (mut voucher, mut history) =
         voucher::assign(&form, catalog(), false, date("2026-05-01")).unwrap();

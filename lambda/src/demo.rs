@@ -240,6 +240,7 @@ pub async fn load(
             customer_name: Some(customer.into()),
             admin_email: Some(email.into()),
             partner_id: Some(partner.into()),
+            customer_id: None,
         };
         new_vouchers.push(voucher::assign(&form, catalog, false, created_on).map_err(invalid)?);
     }

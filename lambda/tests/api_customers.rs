@@ -348,7 +348,66 @@ async fn racing_draws_never_overdraw_the_pool(server: Server) {
     assert_eq!(pool(&server).await["used"], 10);
 }
 
+/// `POST /v1/vouchers` naming a customer draws from its pool; without one it is an import.
+async fn operators_draw_from_a_pool_by_customer_id(server: Server) {
+    register_customer(&server).await;
+    api::enrolled_partner(&server).await;
+    let assign = |number: &str, days: u32, customer: Option<&str>| {
+        let mut body = json!({ "voucherNumber": number, "programId": "desktop", "days": days,
+            "partnerId": "1001" });
+        match customer {
+            Some(id) => body["customerId"] = json!(id),
+            None => {
+                body["customerName"] = json!("Contoso Ltd");
+                body["adminEmail"] = json!("admin@contoso.example");
+            }
+        }
+        body
+    };
+    let drawn = server
+        .post("/v1/vouchers")
+        .signed_as("program_admin")
+        .json(&assign("OPS00000001", 10, Some("5001")))
+        .send()
+        .await
+        .expect(201)
+        .json();
+    assert_eq!(drawn["customerId"], "5001");
+    assert_eq!(drawn["customerName"], "Contoso Ltd");
+    assert_eq!(pool(&server).await["balance"], 0);
+    let over = server
+        .post("/v1/vouchers")
+        .signed_as("program_admin")
+        .json(&assign("OPS00000002", 1, Some("5001")))
+        .send()
+        .await
+        .expect(409);
+    assert_eq!(over.code(), "customer.poolTooSmall");
+    server
+        .post("/v1/vouchers")
+        .signed_as("program_admin")
+        .json(&assign("OPS00000003", 15, None))
+        .send()
+        .await
+        .expect(201);
+    assert_eq!(
+        pool(&server).await["used"],
+        10,
+        "an import is outside any pool"
+    );
+    let customer = server
+        .get("/v1/customers/5001")
+        .signed_as("customer_admin")
+        .send()
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(customer["vouchers"][0]["voucherNumber"], "OPS00000001");
+    assert_eq!(customer["vouchers"].as_array().unwrap().len(), 1);
+}
+
 on_both_backends!(
+    operators_draw_from_a_pool_by_customer_id,
     customer_to_payment,
     unused_days_return_to_the_pool_on_expiry,
     customers_are_their_administrators_and_the_program_admins,

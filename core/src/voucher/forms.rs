@@ -4,10 +4,11 @@
 use super::{Actor, EventKind, HistoryEntry, Voucher, VoucherState, VoucherView, World};
 use crate::calendar;
 use crate::catalog::{Catalog, Program};
+use crate::customer::Customer;
 use crate::error::{ProblemKind, Problems, Rejection};
 use crate::form;
 use crate::value::Named as _;
-use crate::value::{self, Email, LocationId, PartnerId, VoucherNumber};
+use crate::value::{self, CustomerId, Email, LocationId, PartnerId, VoucherNumber};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -35,18 +36,52 @@ pub struct AssignForm {
     /// The partner it goes to.
     #[serde(default)]
     pub partner_id: Option<String>,
+    /// The registered customer whose pool it is drawn from (SPEC §15.5); absent: an import
+    /// outside any pool. With it, `customerName` and `adminEmail` default to the customer's.
+    #[serde(default)]
+    pub customer_id: Option<String>,
 }
 
 /// Creates a voucher on `today` (SPEC §7 `assign`, §15.1): a known program still taking vouchers,
 /// days one of its engagement lengths, a valid email, and a voucher number not in use
-/// (`number_in_use` is the store's answer).
+/// (`number_in_use` is the store's answer). A form naming a customer needs
+/// [`assign_from_pool`].
 pub fn assign(
     form: &AssignForm,
     catalog: &Catalog,
     number_in_use: bool,
     today: NaiveDate,
 ) -> Result<(Voucher, HistoryEntry), Rejection> {
+    assign_from_pool(form, catalog, number_in_use, None, today)
+}
+
+/// [`assign`] for an operator (SPEC §15.5): a form naming `customerId` draws from that
+/// customer's pool, `pool` being the registered customer with its vouchers (`None`: not
+/// registered, `access.notFound`); the days must fit its balance.
+pub fn assign_from_pool(
+    form: &AssignForm,
+    catalog: &Catalog,
+    number_in_use: bool,
+    pool: Option<(&Customer, &[Voucher])>,
+    today: NaiveDate,
+) -> Result<(Voucher, HistoryEntry), Rejection> {
     let mut problems = Problems::new();
+    let customer_id = match form.customer_id.as_deref().map(str::trim) {
+        None | Some("") => Some(None),
+        Some(raw) => problems
+            .take("customerId", CustomerId::parse(raw))
+            .map(Some),
+    };
+    let pool = match (&customer_id, pool) {
+        (Some(Some(id)), Some((customer, vouchers))) if &customer.customer_id == id => {
+            Some((customer, vouchers))
+        }
+        (Some(Some(_)), _) => {
+            problems.push("customerId", ProblemKind::NotFound);
+            None
+        }
+        _ => None,
+    };
     let voucher_number = form::parsed(
         &mut problems,
         "voucherNumber",
@@ -74,8 +109,17 @@ pub fn assign(
             let offered = u32::try_from(days)
                 .ok()
                 .filter(|days| program.offers_length(*days));
-            if offered.is_none() {
-                problems.push("days", length_not_offered(program));
+            match (offered, pool) {
+                (None, _) => problems.push("days", length_not_offered(program)),
+                (Some(days), Some((customer, vouchers))) => {
+                    let balance = crate::customer::balance(customer, vouchers, program, today);
+                    problems.check(
+                        days <= balance,
+                        "days",
+                        ProblemKind::PoolTooSmall { balance },
+                    );
+                }
+                (Some(_), None) => {}
             }
             offered
         }
@@ -89,18 +133,16 @@ pub fn assign(
             ProblemKind::AssignmentClosed { last_assign_on },
         );
     }
-    let customer_name = form::parsed(
-        &mut problems,
-        "customerName",
-        form.customer_name.as_deref(),
-        |raw| value::text(raw, 1, 200, false),
-    );
-    let admin_email = form::parsed(
-        &mut problems,
-        "adminEmail",
-        form.admin_email.as_deref(),
-        Email::parse,
-    );
+    let customer_name = match (typed(form.customer_name.as_deref()), pool) {
+        (None, Some((customer, _))) => Some(customer.name.clone()),
+        (raw, _) => form::parsed(&mut problems, "customerName", raw, |raw| {
+            value::text(raw, 1, 200, false)
+        }),
+    };
+    let admin_email = match (typed(form.admin_email.as_deref()), pool) {
+        (None, Some((customer, _))) => Some(customer.admin_email.clone()),
+        (raw, _) => form::parsed(&mut problems, "adminEmail", raw, Email::parse),
+    };
     let partner_id = form::parsed(
         &mut problems,
         "partnerId",
@@ -116,7 +158,7 @@ pub fn assign(
             customer_name: customer_name?,
             admin_email: admin_email?,
             partner_id: Some(partner_id.clone()?),
-            customer_id: None,
+            customer_id: customer_id?,
             created_on: today,
             expires_on: calendar::add_days(today, program.voucher_validity_days),
             state: VoucherState::Assigned,
@@ -136,6 +178,11 @@ pub fn assign(
         };
         Some((voucher, history))
     })
+}
+
+/// A field's text unless absent or blank.
+fn typed(raw: Option<&str>) -> Option<&str> {
+    raw.filter(|r| !r.trim().is_empty())
 }
 
 /// `program.lengthNotOffered`, naming the lengths `program` offers.

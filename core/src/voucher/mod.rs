@@ -11,7 +11,7 @@ pub use export::{StateFilter, export_csv, list};
 pub(crate) use forms::length_not_offered;
 pub use forms::{
     AssignForm, AssignmentForm, CancelReason, CancellationForm, ReservationForm, ReserveRequest,
-    ValidationForm, ValidationRequest, assign, validate,
+    ValidationForm, ValidationRequest, assign, assign_from_pool, validate,
 };
 
 use crate::calendar::{self, serde_date};

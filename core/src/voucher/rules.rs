@@ -9,6 +9,7 @@ use super::{
 };
 use crate::catalog::Program;
 use crate::completion::{CompletionReport, CompletionReportForm, Deliverable};
+use crate::customer::Customer;
 use crate::eligibility::QualificationFacts;
 use crate::enrollment::{Enrollment, Location};
 use crate::error::{ProblemKind, Problems, Rejection};
@@ -16,14 +17,21 @@ use crate::rule::{Env, Nothing};
 use crate::value::{ClaimId, ProgramId};
 use serde::{Deserialize, Serialize};
 
-/// Whether the voucher number is already taken.
-#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize)]
+/// Whether the voucher number is already taken, and the pool a voucher naming a customer is
+/// drawn from.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AssignContext {
     /// The store's answer.
     #[serde(default)]
     pub number_in_use: bool,
+    /// The customer the form names, if registered.
+    #[serde(default)]
+    pub customer: Option<Customer>,
+    /// That customer's vouchers.
+    #[serde(default)]
+    pub customer_vouchers: Vec<Voucher>,
 }
 
 /// The state a voucher rule decides on.
@@ -146,7 +154,12 @@ pub fn assign(
     form: AssignForm,
     context: AssignContext,
 ) -> Result<Assigned, Rejection> {
-    let (voucher, history) = super::assign(&form, env.catalog, context.number_in_use, env.today)?;
+    let pool = context
+        .customer
+        .as_ref()
+        .map(|customer| (customer, context.customer_vouchers.as_slice()));
+    let (voucher, history) =
+        super::forms::assign_from_pool(&form, env.catalog, context.number_in_use, pool, env.today)?;
     Ok(Assigned { voucher, history })
 }
 

@@ -22,7 +22,7 @@ use saps_core::directory::Page;
 use saps_core::enrollment::Enrollment;
 use saps_core::error::{Category, Locale, ProblemKind, Rejection};
 use saps_core::rule::Env;
-use saps_core::value::{PartnerId, VoucherNumber};
+use saps_core::value::{CustomerId, PartnerId, VoucherNumber};
 use saps_core::voucher::rules::{self as voucher_rules, AssignContext, UploadForm, VoucherContext};
 use saps_core::voucher::{
     self, Actor, HistoryEntry, StateFilter, Transition, Voucher, VoucherView,
@@ -147,11 +147,29 @@ pub async fn assign(
         Some(n) => s.store.voucher(n).await?.is_some(),
         None => false,
     };
+    // A voucher naming a registered customer draws from its pool (SPEC §15.5): its account
+    // is read for the balance and written back, on its version, listing the new voucher.
+    let customer_id = form
+        .customer_id
+        .as_deref()
+        .and_then(|raw| CustomerId::parse(raw).ok());
+    let account = match &customer_id {
+        Some(id) => s.store.customer(id).await?,
+        None => None,
+    };
+    let customer_vouchers = match &account {
+        Some(account) => s.store.vouchers(&account.voucher_numbers).await?,
+        None => Vec::new(),
+    };
     let catalog = s.catalog().await?;
     let assigned = voucher_rules::assign(
         &rules::env(&catalog, today, locale),
         form,
-        AssignContext { number_in_use },
+        AssignContext {
+            number_in_use,
+            customer: account.as_ref().map(|a| a.customer.clone()),
+            customer_vouchers,
+        },
     )?;
     if let Some(partner) = &assigned.voucher.partner_id
         && s.store.partner(partner).await?.is_none()
@@ -159,8 +177,10 @@ pub async fn assign(
         return Err(ApiError::one("partnerId", ProblemKind::NotFound));
     }
     let answer = view(&catalog, &assigned.voucher, &Actor::ProgramAdmin, today)?;
+    let customer = account.map(|a| a.drawing(&assigned.voucher.voucher_number));
     let commit = Commit {
         new_vouchers: vec![(assigned.voucher, assigned.history)],
+        customer,
         ..Commit::default()
     };
     match s.store.commit(commit).await {

@@ -116,6 +116,7 @@ pub fn assigned(
         customer_name: Some("Contoso Ltd".into()),
         admin_email: Some("it-admin@contoso.example".into()),
         partner_id: Some(partner.into()),
+        customer_id: None,
     };
     voucher::assign(&form, catalog(), false, created_on).expect("assign")
 }
