@@ -298,6 +298,57 @@ pub fn balance(
         .saturating_sub(used_days(customer, vouchers, program, today))
 }
 
+/// The program and days of a new voucher (SPEC §7, §15.1, §15.5), every problem recorded: a
+/// program of `catalog` still taking vouchers on `today`, days one of its engagement lengths
+/// and, drawn from a customer's `pool` (the customer and its vouchers), at most its balance.
+pub(crate) fn program_and_days<'c>(
+    problems: &mut Problems,
+    catalog: &'c Catalog,
+    program_id: Option<&str>,
+    days: Option<u64>,
+    pool: Option<(&Customer, &[Voucher])>,
+    today: NaiveDate,
+) -> (Option<&'c Program>, Option<u32>) {
+    let program = form::parsed(problems, "programId", program_id, |raw| {
+        catalog.program_named(raw)
+    });
+    if let Some(program) = program
+        && let Some(last_assign_on) = program.last_assign_on
+        && !program.assigns_on(today)
+    {
+        problems.push(
+            "programId",
+            ProblemKind::AssignmentClosed { last_assign_on },
+        );
+    }
+    let days = match (days, program) {
+        (None, _) => {
+            problems.push("days", ProblemKind::Required);
+            None
+        }
+        (Some(_), None) => None,
+        (Some(days), Some(program)) => {
+            let offered = u32::try_from(days)
+                .ok()
+                .filter(|days| program.offers_length(*days));
+            match (offered, pool) {
+                (None, _) => problems.push("days", crate::voucher::length_not_offered(program)),
+                (Some(days), Some((customer, vouchers))) => {
+                    let balance = balance(customer, vouchers, program, today);
+                    problems.check(
+                        days <= balance,
+                        "days",
+                        ProblemKind::PoolTooSmall { balance },
+                    );
+                }
+                (Some(_), None) => {}
+            }
+            offered
+        }
+    };
+    (program, days)
+}
+
 /// The days `customer`'s vouchers of `program` hold on `today`.
 fn used_days(
     customer: &Customer,
@@ -372,45 +423,14 @@ impl PoolVoucherForm {
         today: NaiveDate,
     ) -> Result<DrawRequest, Rejection> {
         let mut problems = Problems::new();
-        let program = form::parsed(
+        let (program, days) = program_and_days(
             &mut problems,
-            "programId",
+            catalog,
             self.program_id.as_deref(),
-            |raw| catalog.program_named(raw),
+            self.days,
+            Some((customer, vouchers)),
+            today,
         );
-        if let Some(program) = program
-            && let Some(last_assign_on) = program.last_assign_on
-            && !program.assigns_on(today)
-        {
-            problems.push(
-                "programId",
-                ProblemKind::AssignmentClosed { last_assign_on },
-            );
-        }
-        let days = match (self.days, program) {
-            (None, _) => {
-                problems.push("days", ProblemKind::Required);
-                None
-            }
-            (Some(_), None) => None,
-            (Some(days), Some(program)) => {
-                let offered = u32::try_from(days)
-                    .ok()
-                    .filter(|days| program.offers_length(*days));
-                match offered {
-                    None => problems.push("days", crate::voucher::length_not_offered(program)),
-                    Some(days) => {
-                        let balance = balance(customer, vouchers, program, today);
-                        problems.check(
-                            days <= balance,
-                            "days",
-                            ProblemKind::PoolTooSmall { balance },
-                        );
-                    }
-                }
-                offered
-            }
-        };
         let partner_id = match self.partner_id.as_deref().map(str::trim) {
             None | Some("") => Some(None),
             Some(raw) => problems.take("partnerId", PartnerId::parse(raw)).map(Some),

@@ -93,46 +93,14 @@ pub fn assign_from_pool(
         "voucherNumber",
         ProblemKind::VoucherNumberInUse,
     );
-    let program = form::parsed(
+    let (program, days) = crate::customer::program_and_days(
         &mut problems,
-        "programId",
+        catalog,
         form.program_id.as_deref(),
-        |raw| catalog.program_named(raw),
+        form.days,
+        pool,
+        today,
     );
-    let days = match (form.days, program) {
-        (None, _) => {
-            problems.push("days", ProblemKind::Required);
-            None
-        }
-        (Some(_), None) => None,
-        (Some(days), Some(program)) => {
-            let offered = u32::try_from(days)
-                .ok()
-                .filter(|days| program.offers_length(*days));
-            match (offered, pool) {
-                (None, _) => problems.push("days", length_not_offered(program)),
-                (Some(days), Some((customer, vouchers))) => {
-                    let balance = crate::customer::balance(customer, vouchers, program, today);
-                    problems.check(
-                        days <= balance,
-                        "days",
-                        ProblemKind::PoolTooSmall { balance },
-                    );
-                }
-                (Some(_), None) => {}
-            }
-            offered
-        }
-    };
-    if let Some(program) = program
-        && let Some(last_assign_on) = program.last_assign_on
-        && !program.assigns_on(today)
-    {
-        problems.push(
-            "programId",
-            ProblemKind::AssignmentClosed { last_assign_on },
-        );
-    }
     let customer_name = match (typed(form.customer_name.as_deref()), pool) {
         (None, Some((customer, _))) => Some(customer.name.clone()),
         (raw, _) => form::parsed(&mut problems, "customerName", raw, |raw| {

@@ -357,6 +357,16 @@ pub struct Commit {
     pub notifications: Vec<CustomerNotification>,
 }
 
+impl Commit {
+    /// Every notification to record in the outbox: the transitions' and the new vouchers'.
+    pub fn outbox(&self) -> impl Iterator<Item = &CustomerNotification> {
+        self.transitions
+            .iter()
+            .filter_map(|t| t.notification.as_ref())
+            .chain(&self.notifications)
+    }
+}
+
 /// A catalog program to store: version 1 is new (its id must be unused), any other replaces
 /// version − 1. `position` orders the catalog.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

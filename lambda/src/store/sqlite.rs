@@ -636,12 +636,7 @@ fn apply(tx: &Connection, commit: &Commit) -> StoreResult<()> {
     for transition in &commit.transitions {
         write_voucher(tx, &transition.voucher, &transition.history)?;
     }
-    let notifications = commit
-        .transitions
-        .iter()
-        .filter_map(|t| t.notification.as_ref())
-        .chain(&commit.notifications);
-    for notification in notifications {
+    for notification in commit.outbox() {
         // The outbox row's `version` is the notification's slot (its day): the day's
         // latest notification replaces the earlier.
         tx.execute(

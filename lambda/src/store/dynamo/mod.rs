@@ -1003,12 +1003,7 @@ impl Store for DynamoStore {
         for transition in &commit.transitions {
             tx.voucher(&transition.voucher, &transition.history)?;
         }
-        let notifications = commit
-            .transitions
-            .iter()
-            .filter_map(|t| t.notification.as_ref())
-            .chain(&commit.notifications);
-        for notification in notifications {
+        for notification in commit.outbox() {
             // Keyed by its slot (its day), unconditionally: the day's latest notification
             // replaces the earlier.
             let number = &notification.voucher_number;
