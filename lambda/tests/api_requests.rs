@@ -115,3 +115,62 @@ async fn each_write_is_one_transaction_plus_the_reads_its_rule_needs() {
         "DynamoDB requests: reservation {reserve:?}, its retry {retry:?}, redemption of 25 {redeem:?}, claim of 25 {claim:?}"
     );
 }
+
+/// The customer's side (SPEC §15.5): a draw reads the customer's account and the vouchers it
+/// lists (and the partner, when one is named), then writes once; reading the customer is the
+/// same two reads. The pool is counted from those vouchers, so nothing else is read.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_draw_from_a_pool_is_one_transaction_after_the_account_and_its_vouchers() {
+    let counter = RequestCounter::new();
+    let server = start(Backend::CountedDynamo(counter.clone()), "2026-06-01").await;
+    api::enrolled_partner(&server).await;
+    server
+        .put("/v1/customers/5001")
+        .signed_as("program_admin")
+        .json(&json!({ "name": "Contoso Ltd", "country": "CN",
+            "adminEmail": "admin@contoso.example", "saEndsOn": "2028-06-30",
+            "entitlements": [{ "programId": "desktop", "days": 20 }] }))
+        .send()
+        .await
+        .expect(201);
+    let draw = |key: &'static str, body: serde_json::Value| {
+        let server = &server;
+        async move {
+            server
+                .post("/v1/customers/5001/vouchers")
+                .signed_as("customer_admin")
+                .header("Idempotency-Key", key)
+                .json(&body)
+                .send()
+                .await
+                .expect(201);
+        }
+    };
+    draw("first", json!({ "programId": "desktop", "days": 5 })).await;
+    counter.take();
+    draw(
+        "second",
+        json!({ "programId": "desktop", "days": 5, "partnerId": "1001" }),
+    )
+    .await;
+    assert_eq!(
+        counter.take(),
+        counts(&[
+            ("BatchGetItem", 1),
+            ("GetItem", 2),
+            ("TransactWriteItems", 1)
+        ]),
+        "a draw for a partner: account, its vouchers, the partner; one write"
+    );
+    server
+        .get("/v1/customers/5001")
+        .signed_as("customer_admin")
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(
+        counter.take(),
+        counts(&[("BatchGetItem", 1), ("GetItem", 1)]),
+        "reading a customer: its account and its vouchers"
+    );
+}
