@@ -15,7 +15,7 @@ start_demo_server "${CARGO_TARGET_DIR:-target}/debug/saps-server" "$data"
 
 checks=not_a_server_error,status_code_conformance,content_type_conformance
 checks+=,response_schema_conformance,response_headers_conformance
-for role in partner_admin program_admin; do
+for role in partner_admin program_admin customer_admin; do
   token=$(demo_token "$role")
   echo "== schemathesis as $role"
   (cd tests/openapi && PYTHONPATH=. schemathesis --config-file schemathesis.toml run "$DEMO_BASE/v1/openapi.json" \
