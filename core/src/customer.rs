@@ -7,12 +7,12 @@
 
 pub mod rules;
 
-use crate::calendar::{self, serde_date};
+use crate::calendar::serde_date;
 use crate::catalog::{Catalog, Program};
 use crate::error::{FieldPath, ProblemKind, Problems, Rejection};
 use crate::form;
 use crate::value::{self, CustomerId, Email, PartnerId, ProgramId, VoucherNumber};
-use crate::voucher::{CustomerNotification, EventKind, HistoryEntry, Voucher, VoucherState};
+use crate::voucher::{CustomerNotification, HistoryEntry, Holder, Voucher, VoucherState};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -269,7 +269,7 @@ pub fn pools(
         .filter_map(|program| {
             let entitlement = customer.entitlement(&program.id);
             let used = used_days(customer, vouchers, program, today);
-            (entitlement > 0 || used > 0 || customer_lists(customer, &program.id)).then(|| Pool {
+            (used > 0 || customer_lists(customer, &program.id)).then(|| Pool {
                 program_id: program.id.clone(),
                 entitlement,
                 used,
@@ -455,44 +455,19 @@ pub fn draw(
     program: &Program,
     today: NaiveDate,
 ) -> Drawn {
-    let DrawRequest {
-        days, partner_id, ..
-    } = request;
-    let (state, event) = match &partner_id {
-        Some(_) => (VoucherState::Assigned, EventKind::Assign),
-        None => (VoucherState::Created, EventKind::Create),
-    };
-    let history = HistoryEntry {
-        version: 1,
-        on: today,
-        event,
-        from: None,
-        to: state,
-        detail: partner_id.as_ref().map(ToString::to_string),
-    };
-    let voucher = Voucher {
-        voucher_number: number,
-        program_id: program.id.clone(),
-        days,
+    let holder = Holder {
         customer_name: customer.name.clone(),
         admin_email: customer.admin_email.clone(),
-        partner_id,
         customer_id: Some(customer.customer_id.clone()),
-        created_on: today,
-        expires_on: calendar::add_days(today, program.voucher_validity_days),
-        state,
-        reservation: None,
-        completion_report: None,
-        redeemed_on: None,
-        claim_id: None,
-        version: 1,
+        partner_id: request.partner_id,
     };
+    let (voucher, history) = Voucher::first(number, program, request.days, holder, today);
     let notification = CustomerNotification {
         voucher_number: voucher.voucher_number.clone(),
         to: customer.admin_email.clone(),
-        event,
+        event: history.event,
         on: today,
-        detail: format!("{}, {} days", program.id, days),
+        detail: format!("{}, {} days", program.id, voucher.days),
     };
     Drawn {
         voucher,

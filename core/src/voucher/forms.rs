@@ -1,7 +1,7 @@
 //! The voucher forms (SPEC §7): assignment, validation, reservation and cancellation, each read
 //! from optional fields into a typed request with every problem reported.
 
-use super::{Actor, EventKind, HistoryEntry, Voucher, VoucherState, VoucherView, World};
+use super::{Actor, HistoryEntry, Holder, Voucher, VoucherState, VoucherView, World};
 use crate::calendar;
 use crate::catalog::{Catalog, Program};
 use crate::customer::Customer;
@@ -118,33 +118,19 @@ pub fn assign_from_pool(
         PartnerId::parse,
     );
     problems.finish_with(|| {
-        let program = program?;
-        let voucher = Voucher {
-            voucher_number: voucher_number?,
-            program_id: program.id.clone(),
-            days: days?,
+        let holder = Holder {
             customer_name: customer_name?,
             admin_email: admin_email?,
-            partner_id: Some(partner_id.clone()?),
             customer_id: customer_id?,
-            created_on: today,
-            expires_on: calendar::add_days(today, program.voucher_validity_days),
-            state: VoucherState::Assigned,
-            reservation: None,
-            completion_report: None,
-            redeemed_on: None,
-            claim_id: None,
-            version: 1,
+            partner_id: Some(partner_id?),
         };
-        let history = HistoryEntry {
-            version: 1,
-            on: today,
-            event: EventKind::Assign,
-            from: None,
-            to: VoucherState::Assigned,
-            detail: Some(partner_id?.to_string()),
-        };
-        Some((voucher, history))
+        Some(Voucher::first(
+            voucher_number?,
+            program?,
+            days?,
+            holder,
+            today,
+        ))
     })
 }
 

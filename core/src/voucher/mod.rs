@@ -249,10 +249,66 @@ pub struct Voucher {
     pub version: u64,
 }
 
+/// Who a new voucher is for: its customer as the vouchers show it, the registered customer
+/// whose pool it is drawn from (if any), and the partner it goes to (if any yet).
+#[derive(Clone, Debug)]
+pub struct Holder {
+    /// The customer's name.
+    pub customer_name: String,
+    /// The customer's voucher administrator.
+    pub admin_email: Email,
+    /// The registered customer, for a voucher drawn from a pool.
+    pub customer_id: Option<CustomerId>,
+    /// The partner: `assigned` to it, else `created` for later assignment.
+    pub partner_id: Option<PartnerId>,
+}
+
 /// The engagement length the 15-day cap applies to (SPEC §15.4).
 pub const CAPPED_DAYS: u32 = 15;
 
 impl Voucher {
+    /// A new voucher numbered `number` of `days` in `program`, created on `today` for `holder`
+    /// (SPEC §7, §15.5), with its first history line: `assigned` to the holder's partner, or
+    /// `created` without one; it expires `voucherValidityDays` later.
+    pub fn first(
+        number: VoucherNumber,
+        program: &Program,
+        days: u32,
+        holder: Holder,
+        today: NaiveDate,
+    ) -> (Voucher, HistoryEntry) {
+        let (state, event) = match &holder.partner_id {
+            Some(_) => (VoucherState::Assigned, EventKind::Assign),
+            None => (VoucherState::Created, EventKind::Create),
+        };
+        let history = HistoryEntry {
+            version: 1,
+            on: today,
+            event,
+            from: None,
+            to: state,
+            detail: holder.partner_id.as_ref().map(ToString::to_string),
+        };
+        let voucher = Voucher {
+            voucher_number: number,
+            program_id: program.id.clone(),
+            days,
+            customer_name: holder.customer_name,
+            admin_email: holder.admin_email,
+            partner_id: holder.partner_id,
+            customer_id: holder.customer_id,
+            created_on: today,
+            expires_on: calendar::add_days(today, program.voucher_validity_days),
+            state,
+            reservation: None,
+            completion_report: None,
+            redeemed_on: None,
+            claim_id: None,
+            version: 1,
+        };
+        (voucher, history)
+    }
+
     /// Whether the 15-day cap concerns it: a reservation of it needs the partner's other
     /// 15-day vouchers of the program for the same customer ([`World::engagements`]).
     pub fn capped(&self) -> bool {

@@ -17,7 +17,7 @@ use saps_core::access::{Operation, Principal, Role};
 use saps_core::customer::rules::{self as customer_rules, CustomerContext, PoolContext};
 use saps_core::customer::{Customer, CustomerForm, Pool, PoolVoucherForm};
 use saps_core::error::{Locale, ProblemKind};
-use saps_core::value::{CustomerId, PartnerId, VoucherNumber};
+use saps_core::value::{CustomerId, VoucherNumber};
 use saps_core::voucher::rules::{self as voucher_rules, VoucherContext};
 use saps_core::voucher::{Actor, AssignmentForm, Voucher, VoucherView};
 use serde::Serialize;
@@ -43,16 +43,6 @@ fn customer_actor(principal: &Principal, id: &CustomerId) -> Actor {
         }
     } else {
         Actor::ProgramAdmin
-    }
-}
-
-/// A partner a voucher is assigned to must be registered.
-async fn known_partner(s: &Services, partner: Option<&PartnerId>) -> Result<(), ApiError> {
-    match partner {
-        Some(partner) if s.store.partner(partner).await?.is_none() => {
-            Err(ApiError::one("partnerId", ProblemKind::NotFound))
-        }
-        _ => Ok(()),
     }
 }
 
@@ -145,17 +135,7 @@ pub async fn read(
     let vouchers = s.store.vouchers(&account.voucher_numbers).await?;
     let catalog = s.catalog().await?;
     let today = s.clock.today();
-    let env = rules::env(&catalog, today, Locale::En);
-    let pools = customer_rules::customer_pools(
-        &env,
-        saps_core::rule::Nothing::default(),
-        PoolContext {
-            customer: account.customer.clone(),
-            vouchers: vouchers.clone(),
-            voucher_number: None,
-        },
-    )?
-    .pools;
+    let pools = saps_core::customer::pools(&account.customer, &vouchers, &catalog, today);
     let vouchers = vouchers
         .iter()
         .map(|v| super::vouchers::view(&catalog, v, &actor, today))
@@ -237,7 +217,7 @@ async fn draw_voucher(
             voucher_number: Some(number.clone()),
         },
     )?;
-    known_partner(s, drawn.voucher.partner_id.as_ref()).await?;
+    super::vouchers::known_partner(s, drawn.voucher.partner_id.as_ref()).await?;
     let actor = Actor::CustomerAdmin {
         customer_id: id.clone(),
     };
@@ -301,7 +281,7 @@ pub async fn assign(
         form,
         VoucherContext::new(actor.clone(), Some(voucher)),
     )?;
-    known_partner(&s, transition.voucher.partner_id.as_ref()).await?;
+    super::vouchers::known_partner(&s, transition.voucher.partner_id.as_ref()).await?;
     let answer = super::vouchers::view(&catalog, &transition.voucher, &actor, today)?;
     s.store
         .commit(Commit {

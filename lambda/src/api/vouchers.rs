@@ -96,6 +96,19 @@ fn owner(voucher: &Voucher) -> Result<&PartnerId, ApiError> {
     voucher.partner_id.as_ref().ok_or_else(not_found)
 }
 
+/// A partner a voucher goes to must be registered (`access.notFound` on `partnerId`).
+pub(super) async fn known_partner(
+    s: &Services,
+    partner: Option<&PartnerId>,
+) -> Result<(), ApiError> {
+    match partner {
+        Some(partner) if s.store.partner(partner).await?.is_none() => {
+            Err(ApiError::one("partnerId", ProblemKind::NotFound))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// The owner's enrollment in the voucher's program: every voucher-tool action needs a current
 /// one (SPEC §15.3).
 async fn enrollment_for(s: &Services, voucher: &Voucher) -> Result<Option<Enrollment>, ApiError> {
@@ -171,11 +184,7 @@ pub async fn assign(
             customer_vouchers,
         },
     )?;
-    if let Some(partner) = &assigned.voucher.partner_id
-        && s.store.partner(partner).await?.is_none()
-    {
-        return Err(ApiError::one("partnerId", ProblemKind::NotFound));
-    }
+    known_partner(&s, assigned.voucher.partner_id.as_ref()).await?;
     let answer = view(&catalog, &assigned.voucher, &Actor::ProgramAdmin, today)?;
     let customer = account.map(|a| a.drawing(&assigned.voucher.voucher_number));
     let commit = Commit {
