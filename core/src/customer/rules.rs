@@ -57,14 +57,14 @@ pub struct Pools {
     pub pools: Vec<Pool>,
 }
 
-/// `customerPools`: the customer's pools on the day.
+/// `customerPools` (SPEC §15.5): the customer's pools on the day.
 pub fn customer_pools(env: &Env<'_>, _: Nothing, context: PoolContext) -> Result<Pools, Rejection> {
     Ok(Pools {
         pools: super::pools(&context.customer, &context.vouchers, env.catalog, env.today),
     })
 }
 
-/// `poolVoucherForm`: a voucher to draw from the pool, checked as it is typed.
+/// `poolVoucherForm` (SPEC §15.5): a voucher to draw from the pool, checked as it is typed.
 pub fn pool_voucher_form(
     env: &Env<'_>,
     form: PoolVoucherForm,
