@@ -341,7 +341,7 @@ pub enum ProblemKind {
         expires_on: NaiveDate,
     },
     /// `voucher.invalidTransition`
-    #[error("cannot {event} a voucher that is {state}")]
+    #[error("cannot {} a voucher that is {state}", en_event(event))]
     VoucherInvalidTransition {
         /// The voucher's effective state.
         state: &'static str,
@@ -478,7 +478,7 @@ pub enum ProblemKind {
         program_id: String,
     },
     /// `claim.invalidTransition`
-    #[error("cannot {event} a claim that is {state}")]
+    #[error("cannot {} a claim that is {state}", en_event(event))]
     ClaimInvalidTransition {
         /// The claim's state.
         state: &'static str,
@@ -797,14 +797,14 @@ impl ProblemKind {
             RenewalNotOpen { opens_on } => format!("续订将于 {opens_on} 开放"),
             RenewalClosed { closed_on } => format!("续订已于 {closed_on} 关闭：请重新注册"),
             Withdrawn { on } => format!("注册已于 {on} 撤销：请重新注册"),
-            VoucherNotFound => "没有此优惠券".into(),
-            VoucherNumberInUse => "此优惠券编号已被使用".into(),
+            VoucherNotFound => "没有此凭证".into(),
+            VoucherNumberInUse => "此凭证编号已被使用".into(),
             PoolTooSmall { balance } => format!("客户此计划的规划日池仅剩 {balance} 天"),
-            AdminEmailMismatch => "与优惠券管理员的电子邮件不符".into(),
-            VoucherExpired { expires_on } => format!("优惠券已于 {expires_on} 过期"),
+            AdminEmailMismatch => "与凭证管理员的电子邮件不符".into(),
+            VoucherExpired { expires_on } => format!("凭证已于 {expires_on} 过期"),
             VoucherInvalidTransition { state, event } => {
                 format!(
-                    "无法对处于 {} 状态的优惠券执行 {}",
+                    "无法对处于 {} 状态的凭证执行 {}",
                     zh_state(state),
                     zh_event(event)
                 )
@@ -812,22 +812,22 @@ impl ProblemKind {
             TermsNotAccepted => "必须接受条款".into(),
             EngagementStartInPast { today } => format!("不得早于今天（{today}）"),
             EngagementEndAfterExpiry { expires_on } => {
-                format!("须早于优惠券过期日 {expires_on}")
+                format!("须早于凭证过期日 {expires_on}")
             }
-            LocationNotEnrolled { id } => format!("地点 `{id}` 未注册此优惠券的计划"),
+            LocationNotEnrolled { id } => format!("地点 `{id}` 未注册此凭证的计划"),
             CountryNotServed {
                 country: Some(country),
             } => format!("本计划不为在 `{country}` 交付的服务支付日费率"),
             CountryNotServed { country: None } => "该地点未记录国家：请先由计划管理员记录".into(),
             FifteenDayCapReached { voucher_number } => format!(
-                "优惠券 {voucher_number} 已为该客户占用本计划的 15 天服务：请填写其他此类服务未使用的客户部门"
+                "凭证 {voucher_number} 已为该客户占用本计划的 15 天服务：请填写其他此类服务未使用的客户部门"
             ),
             DeliveredBeforeReservation { reserved_on } => {
-                format!("不得早于预订日 {reserved_on}")
+                format!("不得早于保留日 {reserved_on}")
             }
             DeliveredInFuture { today } => format!("不得晚于今天（{today}）"),
-            DeliveredAfterExpiry { expires_on } => format!("须早于优惠券过期日 {expires_on}"),
-            DaysExceedVoucher { days } => format!("不得超过优惠券的 {days} 天"),
+            DeliveredAfterExpiry { expires_on } => format!("须早于凭证过期日 {expires_on}"),
+            DaysExceedVoucher { days } => format!("不得超过凭证的 {days} 天"),
             UnknownConsultant { id } => format!("`{id}` 不是该合作伙伴的顾问"),
             ConsultantNotQualified { missing, on } => {
                 format!("该顾问在 {on} 时未持有 {missing}")
@@ -837,27 +837,27 @@ impl ProblemKind {
                 format!("每张凭证最多保存 {max} 个交付文件；以已有的文件名上传可替换该文件")
             }
             NotConfirmed => "必须确认兑换".into(),
-            ClaimWindowClosed { closed_on } => format!("申领期限已于 {closed_on} 结束"),
+            ClaimWindowClosed { closed_on } => format!("付款请求期限已于 {closed_on} 结束"),
             MixedPrograms { program_id } => {
-                format!("一个申领中的所有优惠券都必须属于计划 `{program_id}`")
+                format!("一个付款请求中的所有凭证都必须属于计划 `{program_id}`")
             }
             MixedCountries { country } => {
-                format!("一个申领中的所有优惠券都必须在 `{country}` 交付")
+                format!("一个付款请求中的所有凭证都必须在 `{country}` 交付")
             }
             PayeeNotRegistered { program_id } => {
                 format!("计划 `{program_id}` 尚未登记收款方：请先由全局管理员登记")
             }
             NothingRedeemed { program_id } => {
-                format!("计划 `{program_id}` 有优惠券兑换后才能登记收款方")
+                format!("计划 `{program_id}` 有凭证兑换后才能登记收款方")
             }
             ClaimInvalidTransition { state, event } => {
                 format!(
-                    "无法对处于 {} 状态的申领执行 {}",
+                    "无法对处于 {} 状态的付款请求执行 {}",
                     zh_state(state),
                     zh_event(event)
                 )
             }
-            AmountOverflow => "申领金额过大".into(),
+            AmountOverflow => "付款请求金额过大".into(),
             Unauthenticated => "请先登录".into(),
             Forbidden => "您的角色不允许此操作".into(),
             NotFound => "未找到".into(),
@@ -865,14 +865,26 @@ impl ProblemKind {
     }
 }
 
+/// An event's name as a person would say it: the events' own names (`createClaim`) are for code.
+fn en_event(event: &str) -> &str {
+    match event {
+        "cancelReservation" => "cancel the reservation of",
+        "submitCompletionReport" => "report the completion of",
+        "createClaim" => "claim",
+        "claimPaid" => "record the payment of",
+        "claimRejected" => "reject the claim of",
+        other => other,
+    }
+}
+
 fn zh_state(state: &str) -> &str {
     match state {
         "created" => "已创建",
         "assigned" => "已分配",
-        "reserved" => "已预订",
+        "reserved" => "已保留",
         "completed" => "已完成",
         "redeemed" => "已兑换",
-        "claimed" => "已申领",
+        "claimed" => "已请求付款",
         "paid" => "已付款",
         "expired" => "已过期",
         "submitted" => "已提交",
@@ -886,13 +898,13 @@ fn zh_event(event: &str) -> &str {
     match event {
         "assign" => "分配",
         "validate" => "验证",
-        "reserve" => "预订",
-        "cancelReservation" => "取消预订",
+        "reserve" => "保留",
+        "cancelReservation" => "取消保留",
         "submitCompletionReport" => "提交完成报告",
         "redeem" => "兑换",
-        "createClaim" => "申领",
+        "createClaim" => "提交付款请求",
         "claimPaid" => "付款",
-        "claimRejected" => "拒绝申领",
+        "claimRejected" => "拒绝付款请求",
         "approve" => "批准",
         "reject" => "拒绝",
         "pay" => "付款",

@@ -117,12 +117,15 @@ struct ApiDoc;
 static DOCUMENT: LazyLock<String> =
     LazyLock::new(|| ApiDoc::openapi().to_json().unwrap_or_default());
 
+/// The document as JSON: what `GET /v1/openapi.json` answers, and what the portal's API types
+/// are generated from (`cargo run -p saps-lambda --example openapi`).
+pub fn document_json() -> &'static str {
+    DOCUMENT.as_str()
+}
+
 /// `GET /v1/openapi.json`.
 pub async fn document() -> impl IntoResponse {
-    (
-        [(header::CONTENT_TYPE, "application/json")],
-        DOCUMENT.as_str(),
-    )
+    ([(header::CONTENT_TYPE, "application/json")], document_json())
 }
 
 /// The error responses of the routes that change data (SPEC §12's statuses).
