@@ -42,7 +42,8 @@ async function startServer() {
   const target = process.env.CARGO_TARGET_DIR ?? join(root, "target");
   data = mkdtempSync(join(tmpdir(), "saps-e2e-"));
   server = spawn(join(target, "debug/saps-server"), ["--demo", "--addr", "127.0.0.1:0", "--data-dir", data,
-    "--today", TODAY, "--web-dir", join(root, "web"), "--pkg-dir", join(root, "pkg")],
+    "--today", TODAY, "--web-dir", join(root, "web"), "--pkg-dir", join(root, "pkg"),
+    "--portal-dir", join(root, "portal/dist")],
   { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, SAPS_LOG: "warn" } });
   for await (const line of createInterface({ input: server.stdout })) {
     const match = line.match(/listening on (http:\/\/\S+)/);
@@ -58,7 +59,7 @@ before(async () => {
   browser = await chromium.launch(chromiumOptions);
   page = await browser.newPage({ viewport: { width: 1000, height: 1400 } });
   page.on("pageerror", (error) => pageErrors.push(error.message));
-  await page.goto(`${base}/`);
+  await page.goto(`${base}/forms/`);
   await page.waitForSelector("body[data-ready=true]");
   // The page checks with the server's date (its --today), not the browser's.
   assert.equal(await page.inputValue("#today"), TODAY);

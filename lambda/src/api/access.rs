@@ -65,6 +65,7 @@ pub struct AccessList {
 
 /// `GET /v1/partners/{partnerId}/access` (partner admin, global admin).
 #[utoipa::path(
+    operation_id = "listAccessGrants",
     get,
     path = "/v1/partners/{partnerId}/access",
     tag = "partners",
@@ -118,6 +119,7 @@ async fn change_grants(
 /// `PUT /v1/partners/{partnerId}/access/{userSub}`: `{grants: ["voucherTool"]}` sets the
 /// user's grants (an empty list revokes); audited when it changes anything.
 #[utoipa::path(
+    operation_id = "putAccessGrants",
     put,
     path = "/v1/partners/{partnerId}/access/{userSub}",
     tag = "partners",

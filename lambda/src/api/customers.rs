@@ -49,6 +49,7 @@ fn customer_actor(principal: &Principal, id: &CustomerId) -> Actor {
 /// `PUT /v1/customers/{customerId}` (program admin): registers or changes a customer. A
 /// `version`, when given, must be the stored one; the change is written on it.
 #[utoipa::path(
+    operation_id = "putCustomer",
     put,
     path = "/v1/customers/{customerId}",
     tag = "customers",
@@ -114,6 +115,7 @@ pub struct CustomerView {
 /// `GET /v1/customers/{customerId}` (its administrator, program admin): the customer, its
 /// pools derived from its vouchers, and the vouchers.
 #[utoipa::path(
+    operation_id = "readCustomer",
     get,
     path = "/v1/customers/{customerId}",
     tag = "customers",
@@ -241,6 +243,7 @@ async fn draw_voucher(
 /// `PUT /v1/vouchers/{voucherNumber}/assignment` (the customer's administrator): `{partnerId}`;
 /// a `created` voucher is assigned, an `assigned` one moves to that partner.
 #[utoipa::path(
+    operation_id = "assignToPartner",
     put,
     path = "/v1/vouchers/{voucherNumber}/assignment",
     tag = "customers",

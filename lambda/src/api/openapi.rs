@@ -125,7 +125,10 @@ pub fn document_json() -> &'static str {
 
 /// `GET /v1/openapi.json`.
 pub async fn document() -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "application/json")], document_json())
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        document_json(),
+    )
 }
 
 /// The error responses of the routes that change data (SPEC §12's statuses).
@@ -225,4 +228,30 @@ pub enum RuleErrors {
     /// Field validation.
     #[response(status = 422)]
     Invalid(#[to_schema] Failure),
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::document_json;
+    use std::collections::BTreeMap;
+
+    /// Clients generated from the document (the portal's among them) key operations by their id:
+    /// two handlers named alike (`read`) would give one route the other's types.
+    #[test]
+    fn operation_ids_are_unique() {
+        let document: serde_json::Value = serde_json::from_str(document_json()).unwrap();
+        let mut seen: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for (path, item) in document["paths"].as_object().unwrap() {
+            for (method, operation) in item.as_object().unwrap() {
+                let id = operation["operationId"].as_str();
+                let id = id.unwrap_or_else(|| panic!("{method} {path} has no operationId"));
+                seen.entry(id.to_owned())
+                    .or_default()
+                    .push(format!("{method} {path}"));
+            }
+        }
+        let shared: Vec<_> = seen.iter().filter(|(_, routes)| routes.len() > 1).collect();
+        assert!(shared.is_empty(), "operation ids used twice: {shared:?}");
+    }
 }

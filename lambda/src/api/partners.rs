@@ -137,6 +137,7 @@ pub async fn put_program(
 /// `PUT /v1/partners/{partnerId}` (program admin): registers a partner, or replaces its
 /// approved locations. Enrollments keep the locations they were made for.
 #[utoipa::path(
+    operation_id = "registerPartner",
     put,
     path = "/v1/partners/{partnerId}",
     tag = "partners",

@@ -29,6 +29,7 @@ fn payee_not_found() -> ApiError {
 /// `PUT /v1/partners/{partnerId}/payees/{programId}` (global admin): `{payeeName, country,
 /// currency, taxId?}`; replaces an earlier registration of the program.
 #[utoipa::path(
+    operation_id = "registerPayee",
     put,
     path = "/v1/partners/{partnerId}/payees/{programId}",
     tag = "claims",
@@ -84,6 +85,7 @@ pub async fn register(
 
 /// `GET /v1/partners/{partnerId}/payees/{programId}`: the registration, or 404.
 #[utoipa::path(
+    operation_id = "readPayee",
     get,
     path = "/v1/partners/{partnerId}/payees/{programId}",
     tag = "claims",

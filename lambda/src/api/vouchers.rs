@@ -134,6 +134,7 @@ pub(super) fn view(
 
 /// `POST /v1/vouchers` (program admin): assigns a voucher to a partner → 201.
 #[utoipa::path(
+    operation_id = "assignVoucher",
     post,
     path = "/v1/vouchers",
     tag = "vouchers",
@@ -208,6 +209,7 @@ pub async fn assign(
 
 /// `GET /v1/vouchers/{voucherNumber}`: the voucher with its state today.
 #[utoipa::path(
+    operation_id = "readVoucher",
     get,
     path = "/v1/vouchers/{voucherNumber}",
     tag = "vouchers",
@@ -329,6 +331,7 @@ pub struct ListQuery {
 
 /// `GET /v1/partners/{partnerId}/vouchers?state=&format=csv`: by expiry date, then number.
 #[utoipa::path(
+    operation_id = "listVouchers",
     get,
     path = "/v1/partners/{partnerId}/vouchers",
     tag = "vouchers",

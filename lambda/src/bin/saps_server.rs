@@ -19,7 +19,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-/// Serve the saps API and the demo forms locally.
+/// Serve the saps API, the partner portal and the demo forms locally.
 #[derive(Debug, Parser)]
 #[command(name = "saps-server", version)]
 struct Args {
@@ -35,7 +35,10 @@ struct Args {
     /// The DynamoDB table (created when missing).
     #[arg(long, default_value = "saps")]
     table: String,
-    /// The demo forms.
+    /// The built partner portal (`scripts/build-portal.sh`), served at `/`.
+    #[arg(long, default_value = "portal/dist")]
+    portal_dir: PathBuf,
+    /// The demo forms, served at `/forms/`.
     #[arg(long, default_value = "web")]
     web_dir: PathBuf,
     /// The built `saps-rules` package.
@@ -132,7 +135,15 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         clock,
         identity: Identity::Hs256(Box::new(keys)),
     };
-    let app = local::app(api::router(services), &args.web_dir, &args.pkg_dir, tokens);
+    let app = local::app(
+        api::router(services),
+        &local::StaticDirs {
+            portal: &args.portal_dir,
+            forms: &args.web_dir,
+            pkg: &args.pkg_dir,
+        },
+        tokens,
+    );
     let listener = tokio::net::TcpListener::bind(args.addr).await?;
     println!("saps-server listening on http://{}", listener.local_addr()?);
     let defaults = serve::Limits::default();

@@ -1,0 +1,102 @@
+// A form checked by saps-rules on every change, whose messages appear beside the fields once a
+// field is left or the form is sent; the server's verdict is shown the same way.
+import { Field, MessageBar, MessageBarBody, type FieldProps } from "@fluentui/react-components";
+import { useCallback, useMemo, useState, type ReactElement } from "react";
+import type { Failure } from "../api/client";
+import { messageFor, messagesOf, useRulesReady, type Check } from "../rules";
+import { useSession } from "../session";
+
+export interface CheckedForm<O> {
+  /** The rules' verdict on the current input (null while the rules load). */
+  output: O | null;
+  /** The message to show beside `field` now, if any. */
+  message(field: string): string | undefined;
+  /** Messages that name no field (shown above the buttons). */
+  general: string[];
+  touch(field: string): void;
+  /** Marks every field as shown; answers the checked output when the input passes. */
+  submit(): O | null;
+  /** Shows the server's refusal beside the fields it names. */
+  refuse(failure: Failure): void;
+  reset(): void;
+}
+
+/** `check` may be null while its module loads (the rules of `saps-rules/all`). */
+export function useCheckedForm<I, O>(check: Check<I, O> | null, input: I): CheckedForm<O> {
+  const { today, locale } = useSession();
+  const ready = useRulesReady();
+  const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
+  const [submitted, setSubmitted] = useState(false);
+  const [server, setServer] = useState<Failure | null>(null);
+
+  const answer = useMemo(
+    () => (ready && check ? check(input, today, locale) : null),
+    [ready, check, input, today, locale],
+  );
+  const local = useMemo(
+    () => messagesOf(answer?.type === "failure" ? answer.errors : []),
+    [answer],
+  );
+  const remote = useMemo(() => messagesOf(server ? [server] : []), [server]);
+
+  const touch = useCallback((field: string) => {
+    setTouched((was) => (was.has(field) ? was : new Set(was).add(field)));
+  }, []);
+
+  return {
+    output: answer?.type === "success" ? answer.output : null,
+    message: (field) =>
+      messageFor(remote, field) ??
+      (submitted || touched.has(field) ? messageFor(local, field) : undefined),
+    general: [...remote.general, ...(submitted ? local.general : [])],
+    touch,
+    submit: () => {
+      setSubmitted(true);
+      setServer(null);
+      return answer?.type === "success" ? answer.output : null;
+    },
+    refuse: setServer,
+    reset: () => {
+      setSubmitted(false);
+      setTouched(new Set());
+      setServer(null);
+    },
+  };
+}
+
+/** A Fluent field whose validation message is the checked form's for `name`. */
+export function CheckedField({
+  form,
+  name,
+  children,
+  ...props
+}: { form: CheckedForm<unknown>; name: string; children: ReactElement } & Omit<
+  FieldProps,
+  "children" | "validationMessage" | "validationState"
+>) {
+  const message = form.message(name);
+  return (
+    <Field
+      {...props}
+      validationMessage={message}
+      validationState={message ? "error" : "none"}
+      onBlur={() => form.touch(name)}
+    >
+      {children}
+    </Field>
+  );
+}
+
+/** The form's messages that name no field. */
+export function GeneralMessages({ messages }: { messages: string[] }) {
+  if (messages.length === 0) return null;
+  return (
+    <MessageBar intent="error">
+      <MessageBarBody>
+        {messages.map((m) => (
+          <div key={m}>{m}</div>
+        ))}
+      </MessageBarBody>
+    </MessageBar>
+  );
+}
