@@ -48,4 +48,5 @@ python3 -c 'import ziglang' 2>/dev/null || python3 -m pip install -q 'ziglang==0
 [[ $(cfn-lint --version 2>/dev/null) == *1.58.0 ]] || python3 -m pip install -q 'cfn-lint==1.58.0'
 # npm ci also brings the DynamoDB Local jar (amplify-dynamodb-simulator).
 npm ci --no-audit --no-fund
+npm ci --prefix portal --no-audit --no-fund
 # scripts/build-pkg.sh installs the pinned wasm-bindgen CLI when it is missing.

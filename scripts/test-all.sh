@@ -13,7 +13,7 @@ done
 python3 -c 'import moto.server' 2>/dev/null || bash scripts/install-prereqs.sh
 command -v schemathesis >/dev/null || bash scripts/install-prereqs.sh
 command -v cfn-lint >/dev/null || bash scripts/install-prereqs.sh
-[[ -d node_modules/playwright-core ]] || npm ci --no-audit --no-fund
+[[ -d node_modules/@axe-core/playwright ]] || npm ci --no-audit --no-fund
 
 step "format"
 cargo fmt --all --check
@@ -81,13 +81,16 @@ SAPS_NATIVE_ANSWERS="$answers" node --test tests/node/
 step "a TypeScript consumer type-checks against pkg/'s .d.ts"
 node_modules/.bin/tsc --noEmit -p tests/node
 
-step "demo forms in headless Chromium: each form offline, then the whole workflow against saps-server --demo (screenshots in artifacts/e2e/)"
+step "the portal: its API types are the server's OpenAPI document (regenerated and diffed), tsc, Vite build"
+bash scripts/build-portal.sh --check
+
+step "in headless Chromium: the demo forms offline and through the workflow; the portal's every page in both languages at 1280 and 390 px with axe-core, and a voucher's life with reloads (screenshots in artifacts/e2e/ and artifacts/portal/)"
 node --test --test-concurrency=1 tests/e2e/
 
 step "schemathesis against saps-server --demo and its /v1/openapi.json: no 5xx, every answer as documented"
 bash scripts/check-openapi.sh
 
-step "the README's main job (scripts/demo.sh) serves the API, the forms and pkg/ with demo data"
+step "the README's main job (scripts/demo.sh) serves the API, the portal, the forms and pkg/ with demo data"
 bash scripts/check-demo.sh
 
 step "size and speed of pkg/ (report: pkg/web against its 150 KB gzipped budget, pkg/all against 200 KB)"

@@ -8,54 +8,29 @@
 // Screenshots of every step go to artifacts/e2e/ (SAPS_ARTIFACTS overrides).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
-import { chromiumOptions, settled } from "./browser.mjs";
+import { chromiumOptions, root, settled, startDemoServer } from "./browser.mjs";
 
 const require = createRequire(import.meta.url);
 const rules = require("../../pkg/node/saps_rules.js");
-const root = fileURLToPath(new URL("../../", import.meta.url));
 const artifacts = process.env.SAPS_ARTIFACTS ?? join(root, "artifacts/e2e");
 const TODAY = "2026-03-02";
 const VOUCHER = "DEMOM3650001";
 const NORTHWIND = "it-admin@northwind.example";
 
-let server;
+let stopServer;
 let base;
-let data;
 let browser;
 let page;
 let shot = 0;
 const pageErrors = [];
 
-/** Builds saps-server if needed and starts it with the demo on a port the OS picks. */
-async function startServer() {
-  const built = spawnSync("cargo", ["build", "--quiet", "--locked", "-p", "saps-lambda", "--bin", "saps-server"],
-    { cwd: root, stdio: "inherit" });
-  assert.equal(built.status, 0, "saps-server builds");
-  const target = process.env.CARGO_TARGET_DIR ?? join(root, "target");
-  data = mkdtempSync(join(tmpdir(), "saps-e2e-"));
-  server = spawn(join(target, "debug/saps-server"), ["--demo", "--addr", "127.0.0.1:0", "--data-dir", data,
-    "--today", TODAY, "--web-dir", join(root, "web"), "--pkg-dir", join(root, "pkg"),
-    "--portal-dir", join(root, "portal/dist")],
-  { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, SAPS_LOG: "warn" } });
-  for await (const line of createInterface({ input: server.stdout })) {
-    const match = line.match(/listening on (http:\/\/\S+)/);
-    if (match) return match[1];
-  }
-  throw new Error("saps-server stopped before listening");
-}
-
 before(async () => {
   mkdirSync(artifacts, { recursive: true });
-  base = await startServer();
-  server.stdout.resume();
+  ({ base, stop: stopServer } = await startDemoServer(TODAY));
   browser = await chromium.launch(chromiumOptions);
   page = await browser.newPage({ viewport: { width: 1000, height: 1400 } });
   page.on("pageerror", (error) => pageErrors.push(error.message));
@@ -67,8 +42,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  server?.kill();
-  if (data) rmSync(data, { recursive: true, force: true });
+  stopServer?.();
 });
 
 const form = (name) => page.locator(`form[data-form="${name}"]`);

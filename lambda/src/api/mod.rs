@@ -67,7 +67,10 @@ pub fn router(services: Services) -> Router {
         .route("/programs/{program_id}", put(partners::put_program))
         .route("/openapi.json", get(openapi::document))
         .route("/rules/{rule}", post(rules::evaluate))
-        .route("/partners/{partner_id}", put(partners::register))
+        .route(
+            "/partners/{partner_id}",
+            put(partners::register).get(partners::read),
+        )
         .route(
             "/partners/{partner_id}/eligibility",
             get(partners::eligibility),

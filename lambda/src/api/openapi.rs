@@ -70,6 +70,7 @@ impl Modify for OpenFlattenedParts {
         partners::programs,
         partners::put_program,
         partners::register,
+        partners::read,
         partners::eligibility,
         partners::qualifications,
         partners::enroll,

@@ -176,6 +176,31 @@ pub async fn register(
     Ok((status, Json(partner_summary(&next))).into_response())
 }
 
+/// `GET /v1/partners/{partnerId}`: the partner's approved locations, which its enrollments and
+/// reservations name (the portal offers them as choices).
+#[utoipa::path(
+    operation_id = "readPartner",
+    get,
+    path = "/v1/partners/{partnerId}",
+    tag = "partners",
+    params(
+        ("partnerId" = String, Path, description = "Partner id (1–10 digits)")
+    ),
+    responses(
+        (status = 200, description = "The partner", body = PartnerSummary),
+        super::openapi::ReadErrors
+    )
+)]
+pub async fn read(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(partner_id): Path<String>,
+) -> Result<Json<PartnerSummary>, ApiError> {
+    let partner_id = partner_in_path(&partner_id)?;
+    caller.authorize(Operation::ReadPartner, Some(&partner_id))?;
+    Ok(Json(partner_summary(&load(&s, &partner_id).await?)))
+}
+
 /// A registered partner: its approved locations and the stored version.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]

@@ -134,7 +134,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * `GET /v1/partners/{partnerId}`: the partner's approved locations, which its enrollments and
+         *     reservations name (the portal offers them as choices).
+         */
+        get: operations["readPartner"];
         /**
          * `PUT /v1/partners/{partnerId}` (program admin): registers a partner, or replaces its
          *     approved locations. Enrollments keep the locations they were made for.
@@ -2829,6 +2833,93 @@ export interface operations {
             };
             /** @description A parameter is invalid. */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable dotted code of the whole failure. */
+                        code: string;
+                        /** @description Every failing field. */
+                        fields: components["schemas"]["FieldFailure"][];
+                        /** @description Human message in the requested locale. */
+                        message: string;
+                    };
+                };
+            };
+            /** @description Store unavailable; retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable dotted code of the whole failure. */
+                        code: string;
+                        /** @description Every failing field. */
+                        fields: components["schemas"]["FieldFailure"][];
+                        /** @description Human message in the requested locale. */
+                        message: string;
+                    };
+                };
+            };
+        };
+    };
+    readPartner: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Partner id (1–10 digits) */
+                partnerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The partner */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerSummary"];
+                };
+            };
+            /** @description No or bad token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable dotted code of the whole failure. */
+                        code: string;
+                        /** @description Every failing field. */
+                        fields: components["schemas"]["FieldFailure"][];
+                        /** @description Human message in the requested locale. */
+                        message: string;
+                    };
+                };
+            };
+            /** @description Wrong role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable dotted code of the whole failure. */
+                        code: string;
+                        /** @description Every failing field. */
+                        fields: components["schemas"]["FieldFailure"][];
+                        /** @description Human message in the requested locale. */
+                        message: string;
+                    };
+                };
+            };
+            /** @description Unknown, or another partner's. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -20,7 +20,9 @@ import {
   type CompletionReportForm,
   type ReservationForm,
 } from "saps-rules/web";
-import { settle, type VoucherView } from "../api/client";
+import { settle, type Schemas, type VoucherView } from "../api/client";
+
+type Location = Schemas["Location"];
 import { addDays, fileSize } from "../format";
 import { useLoad } from "../load";
 import { useSession } from "../session";
@@ -41,9 +43,25 @@ export interface VoucherDialogProps {
 
 const blank = (value: string) => (value.trim() === "" ? undefined : value);
 
-/** The locations a voucher can be delivered under: those enrolled in its program. */
-function useProgramLocations(partnerId: string | undefined, programId: string): string[] {
+/** The partner's approved locations (`GET /v1/partners/{partnerId}`), or none while loading. */
+export function usePartnerLocations(partnerId: string | undefined): Location[] {
   const { api } = useSession();
+  const { reply } = useLoad(
+    () => settle(api.GET("/v1/partners/{partnerId}", { params: { path: { partnerId: partnerId ?? "" } } }), ""),
+    [api, partnerId],
+  );
+  return reply?.ok ? reply.data.locations : [];
+}
+
+/** How a location reads in a list: its id, name and country. */
+export function locationLabel(location: Location): string {
+  return `${location.locationId} · ${location.name} (${location.country})`;
+}
+
+/** The locations a voucher can be delivered under: those enrolled in its program. */
+function useProgramLocations(partnerId: string | undefined, programId: string): Location[] {
+  const { api } = useSession();
+  const approved = usePartnerLocations(partnerId);
   const { reply } = useLoad(
     () =>
       settle(
@@ -53,7 +71,8 @@ function useProgramLocations(partnerId: string | undefined, programId: string): 
     [api, partnerId],
   );
   if (!reply?.ok) return [];
-  return reply.data.filter((e) => e.programId === programId).flatMap((e) => e.locationIds);
+  const enrolled = new Set(reply.data.filter((e) => e.programId === programId).flatMap((e) => e.locationIds));
+  return approved.filter((location) => enrolled.has(location.locationId));
 }
 
 export function ReserveDialog({ voucher, onClose, onDone }: VoucherDialogProps) {
@@ -111,13 +130,13 @@ export function ReserveDialog({ voucher, onClose, onDone }: VoucherDialogProps) 
       <CheckedField form={form} name="locationId" label={t("field.location")} required>
         <Dropdown
           placeholder={t("field.choose")}
-          value={locationId}
+          value={locations.find((l) => l.locationId === locationId)?.name ?? locationId}
           selectedOptions={[locationId]}
           onOptionSelect={(_, d) => setLocationId(d.optionValue ?? "")}
         >
-          {locations.map((id) => (
-            <Option key={id} value={id}>
-              {id}
+          {locations.map((location) => (
+            <Option key={location.locationId} value={location.locationId}>
+              {locationLabel(location)}
             </Option>
           ))}
         </Dropdown>

@@ -1,7 +1,16 @@
 // A form checked by saps-rules on every change, whose messages appear beside the fields once a
 // field is left or the form is sent; the server's verdict is shown the same way.
-import { Field, MessageBar, MessageBarBody, type FieldProps } from "@fluentui/react-components";
-import { useCallback, useMemo, useState, type ReactElement } from "react";
+import {
+  Field,
+  Label,
+  MessageBar,
+  MessageBarBody,
+  Text,
+  makeStyles,
+  tokens,
+  type FieldProps,
+} from "@fluentui/react-components";
+import { useCallback, useId, useMemo, useState, type ReactElement, type ReactNode } from "react";
 import type { Failure } from "../api/client";
 import { messageFor, messagesOf, useRulesReady, type Check } from "../rules";
 import { useSession } from "../session";
@@ -84,6 +93,58 @@ export function CheckedField({
     >
       {children}
     </Field>
+  );
+}
+
+const useGroupStyles = makeStyles({
+  group: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalXS },
+  error: { color: tokens.colorPaletteRedForeground1 },
+  hint: { color: tokens.colorNeutralForeground3 },
+});
+
+/**
+ * A group of choices (checkboxes) checked as one field. Not a Fluent `Field`: a Field hands its
+ * one control id to every control inside it, and a group has several.
+ */
+export function CheckedGroup({
+  form,
+  name,
+  label,
+  hint,
+  children,
+}: {
+  form: CheckedForm<unknown>;
+  name: string;
+  label: string;
+  hint?: string;
+  children: ReactNode;
+}) {
+  const styles = useGroupStyles();
+  const id = useId();
+  const message = form.message(name);
+  return (
+    <div
+      role="group"
+      aria-labelledby={`${id}-label`}
+      aria-describedby={`${id}-hint ${id}-message`}
+      className={styles.group}
+      onBlur={() => form.touch(name)}
+    >
+      <Label id={`${id}-label`} required>
+        {label}
+      </Label>
+      {children}
+      {message && (
+        <Text id={`${id}-message`} role="alert" size={200} className={styles.error}>
+          {message}
+        </Text>
+      )}
+      {hint && (
+        <Text id={`${id}-hint`} size={200} className={styles.hint}>
+          {hint}
+        </Text>
+      )}
+    </div>
   );
 }
 

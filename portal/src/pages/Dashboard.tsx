@@ -3,7 +3,7 @@
 import {
   Badge,
   Button,
-  Input,
+  Checkbox,
   Link,
   Table,
   TableBody,
@@ -20,7 +20,8 @@ import { checkEnrollmentForm, type EnrollmentFormInput } from "saps-rules/web";
 import { settle, type Schemas } from "../api/client";
 import { Done, Loaded, PageHeading, Problem, Section, StateBadge } from "../components";
 import { ActionDialog } from "../forms/dialog";
-import { CheckedField, GeneralMessages, useCheckedForm } from "../forms/checked";
+import { CheckedGroup, GeneralMessages, useCheckedForm } from "../forms/checked";
+import { locationLabel, usePartnerLocations } from "../forms/VoucherActions";
 import { money } from "../format";
 import type { TextKey } from "../i18n";
 import { useLoad } from "../load";
@@ -228,16 +229,15 @@ function EnrollDialog({
   onDone(message: string): void;
 }) {
   const { t, api, claims, programName } = useSession();
-  const [locations, setLocations] = useState("");
+  const approved = usePartnerLocations(claims.partnerId);
+  const [chosen, setChosen] = useState<string[]>([]);
   const input = useMemo<EnrollmentFormInput>(
     () => ({
       programId,
-      locationIds: locations
-        .split(/[,\s]+/)
-        .map((s) => s.trim())
-        .filter(Boolean),
+      locationIds: chosen,
+      context: { partnerLocations: approved.map((l) => l.locationId) },
     }),
-    [programId, locations],
+    [programId, chosen, approved],
   );
   const form = useCheckedForm(checkEnrollmentForm, input);
   return (
@@ -259,9 +259,22 @@ function EnrollDialog({
         else form.refuse(reply.failure);
       }}
     >
-      <CheckedField form={form} name="locationIds" label={t("field.locationIds")} hint={t("field.locationIdsHint")} required>
-        <Input value={locations} onChange={(_, d) => setLocations(d.value)} />
-      </CheckedField>
+      <CheckedGroup form={form} name="locationIds" label={t("field.locationIds")} hint={t("field.locationIdsHint")}>
+          {approved.map((location) => (
+            <Checkbox
+              key={location.locationId}
+              label={locationLabel(location)}
+              checked={chosen.includes(location.locationId)}
+              onChange={(_, d) =>
+                setChosen((was) =>
+                  d.checked === true
+                    ? [...was, location.locationId]
+                    : was.filter((id) => id !== location.locationId),
+                )
+              }
+            />
+          ))}
+      </CheckedGroup>
       <GeneralMessages messages={form.general} />
     </ActionDialog>
   );

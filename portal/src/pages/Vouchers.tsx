@@ -196,7 +196,7 @@ export function Vouchers() {
                       <TableSelectionCell
                         type="checkbox"
                         checked={allTicked}
-                        aria-label={t("vouchers.tickPage")}
+                        checkboxIndicator={{ "aria-label": t("vouchers.tickPage") }}
                         onClick={() =>
                           setSelected((was) => {
                             const next = new Set(was);
@@ -293,7 +293,7 @@ function VoucherRow({
         type="checkbox"
         checked={ticked}
         onClick={onTick}
-        aria-label={t("vouchers.tick", { number: voucher.voucherNumber })}
+        checkboxIndicator={{ "aria-label": t("vouchers.tick", { number: voucher.voucherNumber }) }}
       />
       <TableCell>
         <Link href={href("voucher", voucher.voucherNumber)}>{voucher.voucherNumber}</Link>
