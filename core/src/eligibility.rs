@@ -1,12 +1,14 @@
 //! Eligibility per partner and program (SPEC §4): which requirements the partner's qualification
 //! facts meet on a date, and the resulting status `notStarted` / `inProgress` / `active`.
 
+pub mod form;
 pub mod rules;
+
+pub use form::QualificationFactsForm;
 
 use crate::calendar::{self, serde_date};
 use crate::catalog::{Program, Requirement};
-use crate::error::{FieldPath, ProblemKind, Problems, Rejection};
-use crate::value::{self, ProgramId};
+use crate::value::ProgramId;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -130,69 +132,6 @@ pub struct ProviderAgreement {
 }
 
 impl QualificationFacts {
-    /// Checks the facts as a program admin submits them (SPEC §12 `PUT qualifications`):
-    /// non-empty names and codes, intervals that end after they start, unique consultant ids.
-    pub fn check(&self) -> Result<(), Rejection> {
-        let mut problems = Problems::new();
-        let base = FieldPath::new("competencies");
-        for (i, c) in self.competencies.iter().enumerate() {
-            let at = base.index(i);
-            problems.take(at.key("area"), value::text(&c.area, 1, 100, false));
-            problems.check(
-                c.valid_until > c.valid_from,
-                at.key("validUntil"),
-                ProblemKind::EndBeforeStart {
-                    start: calendar::add_days(c.valid_from, 1),
-                },
-            );
-        }
-        let base = FieldPath::new("consultants");
-        let mut ids = crate::form::Seen::new();
-        for (i, c) in self.consultants.iter().enumerate() {
-            let at = base.index(i);
-            if problems
-                .take(
-                    at.key("consultantId"),
-                    value::text(&c.consultant_id, 1, 64, false),
-                )
-                .is_some()
-                && !ids.insert(c.consultant_id.trim().to_owned())
-            {
-                problems.push(
-                    at.key("consultantId"),
-                    ProblemKind::Duplicate {
-                        value: c.consultant_id.clone(),
-                    },
-                );
-            }
-            problems.take(at.key("name"), value::text(&c.name, 1, 120, false));
-            for (j, exam) in c.exams.iter().enumerate() {
-                let at = at.key("exams").index(j);
-                problems.take(at.key("code"), value::text(&exam.code, 1, 20, false));
-                if let Some(until) = exam.valid_until {
-                    problems.check(
-                        until > exam.passed_on,
-                        at.key("validUntil"),
-                        ProblemKind::EndBeforeStart {
-                            start: calendar::add_days(exam.passed_on, 1),
-                        },
-                    );
-                }
-            }
-        }
-        let base = FieldPath::new("providerAgreements");
-        for (i, a) in self.provider_agreements.iter().enumerate() {
-            problems.check(
-                a.valid_until > a.signed_on,
-                base.index(i).key("validUntil"),
-                ProblemKind::EndBeforeStart {
-                    start: calendar::add_days(a.signed_on, 1),
-                },
-            );
-        }
-        problems.finish(())
-    }
-
     /// The consultant with `id`, if any.
     pub fn consultant(&self, id: &str) -> Option<&Consultant> {
         self.consultants.iter().find(|c| c.consultant_id == id)

@@ -8,8 +8,8 @@ use crate::inputs::{
 use saps_core::claim::{ClaimForm, ClaimRequest};
 use saps_core::completion::{CompletionReport, CompletionReportForm};
 use saps_core::directory::{CheckedSearch, Profile, ProfileForm, SearchForm};
-use saps_core::eligibility::QualificationFacts;
 use saps_core::eligibility::rules::Eligibilities;
+use saps_core::eligibility::{QualificationFacts, QualificationFactsForm};
 use saps_core::enrollment::EnrollmentView;
 use saps_core::enrollment::rules::EnrollmentChoice;
 use saps_core::error::Failure;
@@ -64,7 +64,7 @@ Runs core's `", $rule, "` entry point.")]
 
 operations! {
     #[doc = "Checks the qualification facts a partner enters (step 1). Core rule: `qualifications`."]
-    check_qualifications = "checkQualifications", "qualifications": QualificationFacts => QualificationFacts as "RuleAnswer<QualificationFacts>";
+    check_qualifications = "checkQualifications", "qualifications": QualificationFactsForm => QualificationFacts as "RuleAnswer<QualificationFacts>";
     #[doc = "Eligibility status per program, with the unmet requirements (step 1). Core rule: `eligibility`."]
     eligibility = "eligibility", "eligibility": EligibilityInput => Eligibilities as "RuleAnswer<Eligibilities>";
     #[doc = "Checks the enrollment form against the partner's approved locations (step 2). Core rule: `enrollmentForm`."]

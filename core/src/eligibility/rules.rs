@@ -1,6 +1,6 @@
 //! The eligibility rules of the entry layer (SPEC §4).
 
-use super::{ProgramEligibility, QualificationFacts, evaluate};
+use super::{ProgramEligibility, QualificationFacts, QualificationFactsForm, evaluate};
 use crate::error::Rejection;
 use crate::rule::{Env, Nothing};
 use serde::{Deserialize, Serialize};
@@ -55,12 +55,11 @@ pub fn eligibility(
     Ok(Eligibilities { programs })
 }
 
-/// `qualifications`: the facts as a form, checked.
+/// `qualifications`: the facts as the program admin typed them, checked (SPEC §4, §12).
 pub fn qualifications(
     _: &Env<'_>,
-    facts: QualificationFacts,
+    form: QualificationFactsForm,
     _: Nothing,
 ) -> Result<QualificationFacts, Rejection> {
-    facts.check()?;
-    Ok(facts)
+    form.parse()
 }

@@ -7,7 +7,7 @@ mod export;
 mod forms;
 pub mod rules;
 
-pub use export::{StateFilter, export_csv, list};
+pub use export::{EXPORT_COLUMNS, ExportRow, StateFilter, export_csv, list};
 pub(crate) use forms::length_not_offered;
 pub use forms::{
     AssignForm, AssignmentForm, CancelReason, CancellationForm, ReservationForm, ReserveRequest,
