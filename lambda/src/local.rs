@@ -1,6 +1,5 @@
-//! The local server's extras around the API: the partner portal (`portal/dist/`, at `/`), the
-//! demo forms (`web/`, at `/forms/`), the `saps-rules` package (`pkg/`), and in demo mode the
-//! tokens the pages sign in with.
+//! The local server's extras around the API: the partner portal (`portal/dist/`, at `/`) and, in
+//! demo mode, the tokens it signs in with.
 
 use crate::api::identity::{Hs256Keys, IssueError};
 use crate::demo;
@@ -31,27 +30,14 @@ pub fn demo_tokens(keys: &Hs256Keys) -> Result<Map<String, Value>, IssueError> {
         .collect()
 }
 
-/// Where the static files are served from.
-#[derive(Debug, Clone)]
-pub struct StaticDirs<'a> {
-    /// The built portal, served at `/`.
-    pub portal: &'a Path,
-    /// The demo forms, served at `/forms/`.
-    pub forms: &'a Path,
-    /// The built `saps-rules` package, served at `/pkg/` (the forms import it from there).
-    pub pkg: &'a Path,
-}
-
-/// `api` plus the static files; with `tokens`, also `GET /demo/tokens` for the pages' sign-in.
-pub fn app(api: Router, dirs: &StaticDirs<'_>, tokens: Option<Map<String, Value>>) -> Router {
-    let mut app = api
-        .nest_service("/pkg", ServeDir::new(dirs.pkg))
-        .nest_service("/forms", ServeDir::new(dirs.forms));
+/// `api` plus the built portal at `/`; with `tokens`, also `GET /demo/tokens` for its sign-in.
+pub fn app(api: Router, portal: &Path, tokens: Option<Map<String, Value>>) -> Router {
+    let mut app = api;
     if let Some(tokens) = tokens {
         let tokens = Value::Object(tokens);
         app = app.route("/demo/tokens", get(move || async move { Json(tokens) }));
     }
-    app.fallback_service(ServeDir::new(dirs.portal))
+    app.fallback_service(ServeDir::new(portal))
 }
 
 /// Makes the data directory when it is missing, readable by its owner alone (0700): it holds the

@@ -14,8 +14,10 @@
 mod api;
 
 use api::Server;
+use calamine::{Data, DataType as _, Reader as _, Xlsx};
 use serde_json::{Value, json};
 use sha2::Digest as _;
+use std::io::Cursor;
 
 const TODAY: &str = "2026-06-01";
 
@@ -556,6 +558,42 @@ async fn whole_workflow(server: Server) {
     );
     assert_eq!(csv.text.lines().count(), 2, "{}", csv.text);
     assert!(csv.text.contains("SAPS0001M365"));
+
+    // The same list as an Excel workbook: the CSV's columns, days a number, dates dates.
+    let xlsx = server
+        .get("/v1/partners/1001/vouchers?format=xlsx")
+        .signed_as("partner_user")
+        .send()
+        .await
+        .expect(200);
+    assert_eq!(
+        xlsx.headers["content-type"],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    let mut workbook: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(xlsx.bytes)).unwrap();
+    let sheet = workbook.worksheet_range("Vouchers").unwrap();
+    let rows: Vec<_> = sheet.rows().collect();
+    assert_eq!(rows.len(), 2, "a header and the one voucher");
+    let header: Vec<String> = rows[0].iter().map(|cell| cell.to_string()).collect();
+    assert_eq!(header, saps_core::voucher::EXPORT_COLUMNS);
+    let voucher = rows[1];
+    assert_eq!(voucher[0], Data::String("SAPS0001M365".to_owned()));
+    assert_eq!(voucher[2], Data::Float(5.0), "days are a number");
+    assert_eq!(voucher[5], Data::String("paid".to_owned()));
+    let created = voucher[6].as_date().expect("createdOn is a date");
+    let csv_created = csv.text.lines().nth(1).unwrap().split(',').nth(6).unwrap();
+    assert_eq!(
+        created.to_string(),
+        csv_created,
+        "the same day as in the CSV"
+    );
+    let unknown = server
+        .get("/v1/partners/1001/vouchers?format=pdf")
+        .signed_as("partner_user")
+        .send()
+        .await
+        .expect(422);
+    assert_eq!(unknown.code(), "field.unknownValue");
 }
 
 /// Vouchers expire 180 days after creation; enrollments renew in their window and lapse after

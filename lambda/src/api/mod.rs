@@ -18,6 +18,7 @@ mod payees;
 pub mod problem;
 mod redemptions;
 mod rules;
+mod spreadsheet;
 mod vouchers;
 
 use crate::blob::BlobStore;
@@ -77,7 +78,7 @@ pub fn router(services: Services) -> Router {
         )
         .route(
             "/partners/{partner_id}/qualifications",
-            put(partners::qualifications),
+            put(partners::qualifications).get(partners::read_qualifications),
         )
         .route(
             "/partners/{partner_id}/enrollments",

@@ -71,6 +71,7 @@ impl Modify for OpenFlattenedParts {
         partners::put_program,
         partners::register,
         partners::read,
+        partners::read_qualifications,
         partners::eligibility,
         partners::qualifications,
         partners::enroll,

@@ -17,7 +17,7 @@ use saps_core::access::Operation;
 use saps_core::catalog::{Catalog, Program};
 use saps_core::directory::{DirectoryEntry, Page, Profile, SearchForm};
 use saps_core::eligibility::rules::{self as eligibility_rules, FactsContext, ProgramFilter};
-use saps_core::eligibility::{ProgramEligibility, QualificationFacts};
+use saps_core::eligibility::{ProgramEligibility, QualificationFacts, QualificationFactsForm};
 use saps_core::enrollment::rules::{self as enrollment_rules, EnrollContext, EnrollmentContext};
 use saps_core::enrollment::{self, EnrollmentView, Location, LocationsForm};
 use saps_core::error::ProblemKind;
@@ -278,7 +278,7 @@ pub async fn eligibility(
     put,
     path = "/v1/partners/{partnerId}/qualifications",
     tag = "partners",
-    request_body(content = QualificationFacts, content_type = "application/json"),
+    request_body(content = QualificationFactsForm, content_type = "application/json"),
     params(
         ("partnerId" = String, Path, description = "Partner id (1–10 digits)")
     ),
@@ -308,6 +308,31 @@ pub async fn qualifications(
     next.facts = facts.clone();
     save(&s, Some(previous), next).await?;
     Ok(Json(facts))
+}
+
+/// `GET /v1/partners/{partnerId}/qualifications`: the facts as stored, which the program admin
+/// edits (the portal prefills its form with them) and the partner may read.
+#[utoipa::path(
+    operation_id = "readQualifications",
+    get,
+    path = "/v1/partners/{partnerId}/qualifications",
+    tag = "partners",
+    params(
+        ("partnerId" = String, Path, description = "Partner id (1–10 digits)")
+    ),
+    responses(
+        (status = 200, description = "The facts as stored", body = QualificationFacts),
+        super::openapi::ReadErrors
+    )
+)]
+pub async fn read_qualifications(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(partner_id): Path<String>,
+) -> Result<Json<QualificationFacts>, ApiError> {
+    let partner_id = partner_in_path(&partner_id)?;
+    caller.authorize(Operation::ReadPartner, Some(&partner_id))?;
+    Ok(Json(load(&s, &partner_id).await?.facts))
 }
 
 fn enrollment_views(catalog: &Catalog, today: NaiveDate, partner: &Partner) -> Vec<EnrollmentView> {

@@ -6,6 +6,7 @@ use super::idempotency::{Keyed, commit_and_answer, once};
 use super::identity::Caller;
 use super::problem::{ApiError, HttpProblem};
 use super::rules::{self, QueryForm, partner_in_path};
+use super::spreadsheet;
 use super::{AppState, Services};
 use crate::store::vouchers as store_vouchers;
 use crate::store::{Commit, ConflictItem, Engagements, StoreError, Upload, VoucherQuery};
@@ -25,7 +26,7 @@ use saps_core::rule::Env;
 use saps_core::value::{CustomerId, PartnerId, VoucherNumber};
 use saps_core::voucher::rules::{self as voucher_rules, AssignContext, UploadForm, VoucherContext};
 use saps_core::voucher::{
-    self, Actor, HistoryEntry, StateFilter, Transition, Voucher, VoucherView,
+    self, Actor, ExportRow, HistoryEntry, StateFilter, Transition, Voucher, VoucherView,
 };
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -307,6 +308,13 @@ pub(super) fn page_limit(asked: Option<u64>) -> Result<usize, ApiError> {
 
 /// Largest page of a voucher list.
 const MAX_PAGE: u64 = 100;
+/// The list's exports: every matching voucher at once.
+#[derive(Clone, Copy, Debug)]
+enum Export {
+    Csv,
+    Xlsx,
+}
+
 /// Page size when none is asked.
 const DEFAULT_PAGE: u64 = 50;
 
@@ -318,7 +326,7 @@ pub struct ListQuery {
     /// Only vouchers in this effective state.
     #[serde(default)]
     state: Option<String>,
-    /// `csv` for a CSV export of every matching voucher (no paging).
+    /// `csv` or `xlsx` for an export of every matching voucher (no paging).
     #[serde(default)]
     format: Option<String>,
     /// Where the previous page ended.
@@ -329,7 +337,7 @@ pub struct ListQuery {
     limit: Option<u64>,
 }
 
-/// `GET /v1/partners/{partnerId}/vouchers?state=&format=csv`: by expiry date, then number.
+/// `GET /v1/partners/{partnerId}/vouchers?state=&format=csv|xlsx`: by expiry date, then number.
 #[utoipa::path(
     operation_id = "listVouchers",
     get,
@@ -340,7 +348,7 @@ pub struct ListQuery {
         ListQuery
     ),
     responses(
-        (status = 200, description = "A page of vouchers (JSON) or every matching voucher (CSV)", content((Page<VoucherView> = "application/json"), (String = "text/csv"))),
+        (status = 200, description = "A page of vouchers (JSON) or every matching voucher (CSV, Excel)", content((Page<VoucherView> = "application/json"), (String = "text/csv"), (BinaryBody = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         super::openapi::QueryErrors
     )
 )]
@@ -357,15 +365,16 @@ pub async fn list(
         .ok_or_else(|| ApiError::one("partnerId", ProblemKind::NotFound))?;
     let filter =
         StateFilter::parse(query.state.as_deref()).map_err(|k| ApiError::one("state", k))?;
-    let csv = match query.format.as_deref() {
-        None | Some("json") => false,
-        Some("csv") => true,
+    let export = match query.format.as_deref() {
+        None | Some("json") => None,
+        Some("csv") => Some(Export::Csv),
+        Some("xlsx") => Some(Export::Xlsx),
         Some(other) => {
             return Err(ApiError::one(
                 "format",
                 ProblemKind::UnknownValue {
                     value: other.to_owned(),
-                    allowed: "json, csv",
+                    allowed: "json, csv, xlsx",
                 },
             ));
         }
@@ -379,7 +388,7 @@ pub async fn list(
         limit,
         extension_days: 0,
     };
-    if csv {
+    if let Some(export) = export {
         let mut all = Vec::new();
         let mut cursor = None;
         loop {
@@ -398,16 +407,31 @@ pub async fn list(
             }
         }
         let refs: Vec<&Voucher> = all.iter().collect();
-        let text = voucher::export_csv(&refs, &catalog, today);
+        let (media_type, extension, body) = match export {
+            Export::Csv => (
+                "text/csv; charset=utf-8",
+                "csv",
+                voucher::export_csv(&refs, &catalog, today).into_bytes(),
+            ),
+            Export::Xlsx => {
+                let rows: Vec<ExportRow> = refs
+                    .iter()
+                    .map(|v| ExportRow::of(v, &catalog, today))
+                    .collect();
+                let workbook = spreadsheet::vouchers_xlsx(&rows)
+                    .map_err(|e| ApiError::Internal(format!("xlsx export: {e}")))?;
+                (spreadsheet::XLSX, "xlsx", workbook)
+            }
+        };
         return Ok((
             [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                (header::CONTENT_TYPE, media_type.to_owned()),
                 (
                     header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"vouchers-{partner_id}.csv\""),
+                    format!("attachment; filename=\"vouchers-{partner_id}.{extension}\""),
                 ),
             ],
-            text,
+            body,
         )
             .into_response());
     }
@@ -701,11 +725,11 @@ async fn accept_upload(
     Ok((number, accepted, media_type))
 }
 
-/// A deliverable's raw bytes, for the OpenAPI document only: the body is not JSON, so it is
-/// declared as a binary string rather than as an array of numbers.
+/// Raw bytes (a deliverable, an Excel export), for the OpenAPI document only: the body is not
+/// JSON, so it is declared as a binary string rather than as an array of numbers.
 #[derive(utoipa::ToSchema)]
 #[schema(value_type = String, format = Binary)]
-pub struct DeliverableBytes(#[expect(dead_code, reason = "only the schema is used")] Vec<u8>);
+pub struct BinaryBody(#[expect(dead_code, reason = "only the schema is used")] Vec<u8>);
 
 /// `GET /v1/vouchers/{voucherNumber}/deliverables/{fileName}` (the owner partner, a program
 /// admin): the uploaded file's bytes with its media type, as an attachment under its name. The
@@ -721,11 +745,11 @@ pub struct DeliverableBytes(#[expect(dead_code, reason = "only the schema is use
     responses(
         (status = 200, description = "The deliverable's bytes",
             content(
-                (DeliverableBytes = "application/pdf"),
-                (DeliverableBytes = "application/zip"),
-                (DeliverableBytes = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-                (DeliverableBytes = "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
-                (DeliverableBytes = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+                (BinaryBody = "application/pdf"),
+                (BinaryBody = "application/zip"),
+                (BinaryBody = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+                (BinaryBody = "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
+                (BinaryBody = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
             )
         ),
         super::openapi::ReadErrors
@@ -807,11 +831,11 @@ fn attachment(file_name: &str) -> String {
     request_body(
         description = "The deliverable's bytes (at most 5 MiB)",
         content(
-            (DeliverableBytes = "application/pdf"),
-            (DeliverableBytes = "application/zip"),
-            (DeliverableBytes = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-            (DeliverableBytes = "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
-            (DeliverableBytes = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            (BinaryBody = "application/pdf"),
+            (BinaryBody = "application/zip"),
+            (BinaryBody = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+            (BinaryBody = "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
+            (BinaryBody = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         )
     ),
     params(

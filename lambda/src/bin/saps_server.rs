@@ -1,4 +1,4 @@
-//! `saps-server`: the API, the demo forms and `pkg/` on http://127.0.0.1:3000, on the embedded
+//! `saps-server`: the API and the partner portal on http://127.0.0.1:3000, on the embedded
 //! store (`./.saps-data`) or on DynamoDB (`--dynamodb-endpoint`).
 
 use clap::Parser;
@@ -19,7 +19,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-/// Serve the saps API, the partner portal and the demo forms locally.
+/// Serve the saps API and the partner portal locally.
 #[derive(Debug, Parser)]
 #[command(name = "saps-server", version)]
 struct Args {
@@ -38,12 +38,6 @@ struct Args {
     /// The built partner portal (`scripts/build-portal.sh`), served at `/`.
     #[arg(long, default_value = "portal/dist")]
     portal_dir: PathBuf,
-    /// The demo forms, served at `/forms/`.
-    #[arg(long, default_value = "web")]
-    web_dir: PathBuf,
-    /// The built `saps-rules` package.
-    #[arg(long, default_value = "pkg")]
-    pkg_dir: PathBuf,
     /// Load sample partners and vouchers, and print a token per role.
     #[arg(long)]
     demo: bool,
@@ -135,15 +129,7 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         clock,
         identity: Identity::Hs256(Box::new(keys)),
     };
-    let app = local::app(
-        api::router(services),
-        &local::StaticDirs {
-            portal: &args.portal_dir,
-            forms: &args.web_dir,
-            pkg: &args.pkg_dir,
-        },
-        tokens,
-    );
+    let app = local::app(api::router(services), &args.portal_dir, tokens);
     let listener = tokio::net::TcpListener::bind(args.addr).await?;
     println!("saps-server listening on http://{}", listener.local_addr()?);
     let defaults = serve::Limits::default();

@@ -144,7 +144,10 @@ pub fn principal(partner: Option<&str>, roles: &[Role]) -> Principal {
 pub struct Reply {
     pub status: StatusCode,
     pub headers: reqwest::header::HeaderMap,
+    /// The body as text (lossy where it is not UTF-8).
     pub text: String,
+    /// The body's bytes, for answers that are not text (a workbook).
+    pub bytes: Vec<u8>,
 }
 
 impl Reply {
@@ -218,11 +221,13 @@ impl<'a> Call<'a> {
         let response = self.builder.send().await.expect("request");
         let status = response.status();
         let headers = response.headers().clone();
-        let text = response.text().await.expect("body");
+        let bytes = response.bytes().await.expect("body").to_vec();
+        let text = String::from_utf8_lossy(&bytes).into_owned();
         Reply {
             status,
             headers,
             text,
+            bytes,
         }
     }
 }
