@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts the README's main job (scripts/demo.sh) on a free port and a fresh data directory,
-# checks that it answers the API, the portal, the forms, pkg/ and the demo tokens, and stops it by pid.
+# checks that it answers the API, the portal with its saps-rules module, and the demo tokens, and stops it by pid.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,10 +23,11 @@ token=$(awk '$1 == "partner_admin" { print $2 }' "$log")
 # stops reading at its first match while curl is still writing.
 has() { local needle=$1 body; shift; body=$(curl -fsS "$@") && grep -q -- "$needle" <<<"$body"; }
 has 'id="root"' "$base/" || { echo "the portal is not served"; exit 1; }
-portal_script=$(curl -fsS "$base/" | grep -o 'assets/index-[^"]*\.js' | head -1)
-curl -fsS -o /dev/null "$base/$portal_script" || { echo "the portal's script is not served"; exit 1; }
-has '<form' "$base/forms/" || { echo "the demo forms are not served"; exit 1; }
-curl -fsS -o /dev/null "$base/pkg/web/saps_rules_bg.wasm"
+index=$(curl -fsS "$base/")
+[[ $index =~ assets/index-[A-Za-z0-9_-]+\.js ]] || { echo "the portal names no script"; exit 1; }
+script=$(curl -fsS "$base/${BASH_REMATCH[0]}") || { echo "the portal's script is not served"; exit 1; }
+[[ $script =~ saps_rules_bg-[A-Za-z0-9_-]+\.wasm ]] || { echo "the portal's script loads no saps-rules module"; exit 1; }
+curl -fsS -o /dev/null "$base/assets/${BASH_REMATCH[0]}" || { echo "the portal's saps-rules module is not served"; exit 1; }
 has program_admin "$base/demo/tokens"
 has DEMOM3650001 -H "authorization: Bearer $token" "$base/v1/partners/1001/vouchers?state=assigned"
 has 'Fabrikam Advisory' "$base/v1/directory"

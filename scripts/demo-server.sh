@@ -12,7 +12,7 @@ start_demo_server() {
   shift 2
   mkdir -p "$SAPS_SERVICE_LOGS"
   port=$(free_port)
-  "$binary" --demo --addr "127.0.0.1:$port" --data-dir "$data" --web-dir web --pkg-dir pkg --portal-dir portal/dist "$@" \
+  "$binary" --demo --addr "127.0.0.1:$port" --data-dir "$data" --portal-dir portal/dist "$@" \
     >"$SAPS_SERVICE_LOGS/saps-server.log" 2>&1 &
   DEMO_PID=$!
   DEMO_BASE="http://127.0.0.1:$port"

@@ -1,20 +1,14 @@
-import {
-  Dropdown,
-  Field,
-  Option,
-  Tab,
-  TabList,
-  Text,
-  makeStyles,
-  tokens,
-} from "@fluentui/react-components";
+import { Dropdown, Label, Option, Tab, TabList, Text, makeStyles, tokens } from "@fluentui/react-components";
 import type { Locale } from "./api/client";
 import { ClaimQueue } from "./pages/ClaimQueue";
 import { Claims } from "./pages/Claims";
 import { CustomerPool } from "./pages/CustomerPool";
 import { Dashboard } from "./pages/Dashboard";
 import { Directory } from "./pages/Directory";
+import { Access } from "./pages/Access";
+import { Payees } from "./pages/Payees";
 import { Profile } from "./pages/Profile";
+import { Qualifications } from "./pages/Qualifications";
 import { VoucherPage } from "./pages/VoucherPage";
 import { Vouchers } from "./pages/Vouchers";
 import { go, useRoute, visiblePages, type PageId } from "./routes";
@@ -85,6 +79,12 @@ function Page({ page, param }: { page: PageId; param?: string }) {
       return <ClaimQueue />;
     case "customer":
       return <CustomerPool />;
+    case "qualifications":
+      return <Qualifications />;
+    case "payees":
+      return <Payees />;
+    case "access":
+      return <Access />;
   }
 }
 
@@ -105,36 +105,36 @@ export function App() {
           {t("app.title")}
         </Text>
         <div className={styles.choice}>
-          <Field label={t("app.language")} orientation="horizontal">
-            <Dropdown
-              value={locale === "zh-CN" ? "简体中文" : "English"}
-              selectedOptions={[locale]}
-              onOptionSelect={(_, data) => setLocale((data.optionValue as Locale) ?? "en")}
-            >
-              <Option value="en">English</Option>
-              <Option value="zh-CN">简体中文</Option>
-            </Dropdown>
-          </Field>
+          <Label id="language-label">{t("app.language")}</Label>
+          <Dropdown
+            aria-labelledby="language-label"
+            value={locale === "zh-CN" ? "简体中文" : "English"}
+            selectedOptions={[locale]}
+            onOptionSelect={(_, data) => setLocale((data.optionValue as Locale) ?? "en")}
+          >
+            <Option value="en">English</Option>
+            <Option value="zh-CN">简体中文</Option>
+          </Dropdown>
         </div>
         {labels.length > 0 && (
           <div className={styles.choice}>
-            <Field label={t("app.signedInAs")} orientation="horizontal">
-              <Dropdown
-                value={signedInAs ? roleLabel(signedInAs) : t("role.anonymous")}
-                selectedOptions={[signedInAs]}
-                onOptionSelect={(_, data) => {
-                  signIn(data.optionValue ?? "");
-                  go("dashboard");
-                }}
-              >
-                <Option value="">{t("role.anonymous")}</Option>
-                {labels.map((label) => (
-                  <Option key={label} value={label}>
-                    {roleLabel(label)}
-                  </Option>
-                ))}
-              </Dropdown>
-            </Field>
+            <Label id="signed-in-label">{t("app.signedInAs")}</Label>
+            <Dropdown
+              aria-labelledby="signed-in-label"
+              value={signedInAs ? roleLabel(signedInAs) : t("role.anonymous")}
+              selectedOptions={[signedInAs]}
+              onOptionSelect={(_, data) => {
+                signIn(data.optionValue ?? "");
+                go("dashboard");
+              }}
+            >
+              <Option value="">{t("role.anonymous")}</Option>
+              {labels.map((label) => (
+                <Option key={label} value={label}>
+                  {roleLabel(label)}
+                </Option>
+              ))}
+            </Dropdown>
           </div>
         )}
       </header>

@@ -93,13 +93,7 @@ export function Done({ children }: { children: ReactNode }) {
 }
 
 /** Renders `children` with the data once loaded; a spinner before, the refusal on failure. */
-export function Loaded<T>({
-  reply,
-  children,
-}: {
-  reply: Reply<T> | null;
-  children: (data: T) => ReactNode;
-}) {
+export function Loaded<T>({ reply, children }: { reply: Reply<T> | null; children: (data: T) => ReactNode }) {
   const { t } = useSession();
   if (!reply) return <Spinner label={t("app.loading")} />;
   if (!reply.ok) return <Problem failure={reply.failure} status={reply.status} />;

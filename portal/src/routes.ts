@@ -12,7 +12,10 @@ export type PageId =
   | "profile"
   | "directory"
   | "queue"
-  | "customer";
+  | "customer"
+  | "qualifications"
+  | "payees"
+  | "access";
 
 interface PageEntry {
   id: PageId;
@@ -28,8 +31,11 @@ export const NAVIGATION: PageEntry[] = [
   { id: "vouchers", label: "nav.vouchers", roles: PARTNER },
   { id: "claims", label: "nav.claims", roles: PARTNER },
   { id: "profile", label: "nav.profile", roles: PARTNER },
+  { id: "payees", label: "nav.payees", roles: ["global_admin"] },
+  { id: "access", label: "nav.access", roles: ["global_admin", "partner_admin"] },
   { id: "customer", label: "nav.customer", roles: ["customer_admin"] },
   { id: "queue", label: "nav.queue", roles: ["program_admin"] },
+  { id: "qualifications", label: "nav.qualifications", roles: ["program_admin"] },
   { id: "directory", label: "nav.directory", roles: null },
 ];
 

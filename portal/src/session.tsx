@@ -3,12 +3,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useState, t
 import { apiClient, settle, type Api, type Locale, type Program } from "./api/client";
 import { translate, type TextKey } from "./i18n";
 
-export type Role =
-  | "global_admin"
-  | "partner_admin"
-  | "partner_user"
-  | "program_admin"
-  | "customer_admin";
+export type Role = "global_admin" | "partner_admin" | "partner_user" | "program_admin" | "customer_admin";
 
 /** The verified claims a token carries, read for navigation only: the server decides. */
 export interface Claims {
@@ -82,9 +77,7 @@ const store = (key: string, value: string) => {
 };
 
 export function SessionProvider({ children }: { children: ReactNode }) {
-  const [locale, setLocaleState] = useState<Locale>(
-    stored("saps.locale") === "zh-CN" ? "zh-CN" : "en",
-  );
+  const [locale, setLocaleState] = useState<Locale>(stored("saps.locale") === "zh-CN" ? "zh-CN" : "en");
   const [demoTokens, setDemoTokens] = useState<Record<string, string>>({});
   const [signedInAs, setSignedInAs] = useState(stored("saps.signedInAs") ?? "");
   const [today, setToday] = useState(browserToday());

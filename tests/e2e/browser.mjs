@@ -21,8 +21,7 @@ export async function startDemoServer(today) {
   const target = process.env.CARGO_TARGET_DIR ?? join(root, "target");
   const data = mkdtempSync(join(tmpdir(), "saps-e2e-"));
   const server = spawn(join(target, "debug/saps-server"), ["--demo", "--addr", "127.0.0.1:0", "--data-dir", data,
-    "--today", today, "--web-dir", join(root, "web"), "--pkg-dir", join(root, "pkg"),
-    "--portal-dir", join(root, "portal/dist")],
+    "--today", today, "--portal-dir", join(root, "portal/dist")],
   { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, SAPS_LOG: "warn" } });
   const stop = () => {
     server.kill();

@@ -2,13 +2,19 @@
 // 1. Every page of every role, in English and in Chinese, 1280 and 390 px wide: a screenshot of
 //    each in artifacts/portal/, and axe-core finds no serious or critical violation.
 // 2. A voucher's life through the portal as people use it: the partner administrator enrolls,
-//    reserves from the voucher list (keyboard only), reloads and reports completion with a
-//    deliverable, reloads and redeems the ticked row after the preview, reloads and claims; the
-//    program administrator approves and records the payment; the customer's administrator
-//    creates a voucher from the pool; the read-only user is offered no action.
+//    publishes a profile (found in the directory), reserves from the voucher list (keyboard
+//    only), cancels and reserves again, reloads and reports completion with a deliverable,
+//    reloads and redeems the ticked row after the preview; the global administrator registers
+//    the payee; the partner claims (the first answer is lost and the retry replayed); the
+//    program administrator approves and records the payment; the history reads in Chinese.
+// 3. The customer's administrator creates a voucher from the pool; the read-only user is offered
+//    no action; forms speak the reader's language and switch with it; another partner's voucher
+//    is not found; the program administrator records qualifications field by field; the global
+//    administrator grants the voucher tool; the list exports CSV and Excel.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { AxeBuilder } from "@axe-core/playwright";
 import { chromium } from "playwright-core";
@@ -63,7 +69,9 @@ async function loaded(page) {
 
 const PAGES = [
   ["partner_admin", ["dashboard", "vouchers", `vouchers/${VOUCHER}`, "claims", "profile", "directory"]],
-  ["program_admin", ["queue", "directory"]],
+  ["global_admin", ["payees", "access"]],
+  ["partner_user", ["dashboard", "vouchers"]],
+  ["program_admin", ["queue", "qualifications", "directory"]],
   ["customer_admin", ["customer"]],
   ["", ["directory"]],
 ];
@@ -107,8 +115,9 @@ test("navigation follows the role: partners never see the claims queue, the dire
     await page.context().close();
     return names;
   };
-  assert.deepStrictEqual(await tabs("partner_admin"), ["Dashboard", "Vouchers", "Claims", "Directory profile", "Find a partner"]);
-  assert.deepStrictEqual(await tabs("program_admin"), ["Claims to decide", "Find a partner"]);
+  assert.deepStrictEqual(await tabs("partner_admin"), ["Dashboard", "Vouchers", "Claims", "Directory profile", "Voucher tool access", "Find a partner"]);
+  assert.deepStrictEqual(await tabs("global_admin"), ["Dashboard", "Vouchers", "Claims", "Directory profile", "Payees", "Voucher tool access", "Find a partner"]);
+  assert.deepStrictEqual(await tabs("program_admin"), ["Claims to decide", "Partner qualifications", "Find a partner"]);
   assert.deepStrictEqual(await tabs("customer_admin"), ["Planning days and vouchers", "Find a partner"]);
   assert.deepStrictEqual(await tabs(""), ["Find a partner"]);
 });
@@ -138,6 +147,25 @@ test("a voucher's life in the portal, with a reload in the middle of each multi-
   await page.getByText("Enrolled in Desktop Deployment Planning.").waitFor();
   assert.match(await page.getByRole("table", { name: "Enrollments" }).innerText(), /Active/);
 
+  // Publish the directory profile; a customer then finds the partner by country and language.
+  await visit(page, "profile");
+  await page.getByLabel("Company name").fill("Contoso Consulting");
+  await page.getByLabel("Website").fill("https://contoso-consulting.example");
+  await page.getByLabel("Contact email").fill("planning@contoso-consulting.example");
+  await page.getByLabel("Countries served").fill("CN, US");
+  await page.getByLabel("Languages").fill("zh, en");
+  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByText("Your profile is saved").waitFor();
+  await visit(page, "profile");
+  assert.equal(await page.getByLabel("Countries served").inputValue(), "CN, US", "the saved profile prefills the form");
+  const customer = await open("");
+  await visit(customer, "directory");
+  await customer.getByLabel("Country").fill("CN");
+  await customer.getByRole("textbox", { name: "Language" }).fill("zh");
+  await customer.getByRole("button", { name: "Search" }).click();
+  await customer.getByRole("listitem").filter({ hasText: "Contoso Consulting" }).waitFor();
+  await customer.context().close();
+
   // Reserve from the list, by keyboard alone; the form checks as it is typed.
   await visit(page, "vouchers");
   assert.equal(await stateOf(page, VOUCHER), "Assigned");
@@ -160,6 +188,20 @@ test("a voucher's life in the portal, with a reload in the middle of each multi-
   await page.keyboard.press("Enter");
   await page.getByText(`Voucher ${VOUCHER} is reserved.`).waitFor();
   await page.screenshot({ path: join(artifacts, "walk-1-reserved.png") });
+
+  // The customer changes the dates: cancel the reservation (back to Assigned), reserve again.
+  await visit(page, "vouchers");
+  assert.equal(await stateOf(page, VOUCHER), "Reserved");
+  await row(page, VOUCHER).getByRole("button", { name: `Cancel reservation ${VOUCHER}` }).click();
+  await pick(page, "Reason", "The offer changed");
+  await page.getByRole("dialog").getByRole("button", { name: "Cancel reservation" }).click();
+  await page.getByText(`The reservation of voucher ${VOUCHER} is cancelled`).waitFor();
+  assert.equal(await stateOf(page, VOUCHER), "Assigned");
+  await row(page, VOUCHER).getByRole("button", { name: `Reserve ${VOUCHER}` }).click();
+  await pick(page, "Delivery location", /^11 · Contoso Shanghai/);
+  await page.getByRole("dialog").getByLabel("I accept the terms of the planning services").check();
+  await page.getByRole("dialog").getByRole("button", { name: "Reserve" }).click();
+  await page.getByText(`Voucher ${VOUCHER} is reserved.`).waitFor();
 
   // Days later: reload, and carry on from the list.
   await visit(page, "vouchers");
@@ -193,14 +235,18 @@ test("a voucher's life in the portal, with a reload in the middle of each multi-
   await page.getByText("1 vouchers are redeemed.", { exact: false }).waitFor();
   await page.screenshot({ path: join(artifacts, "walk-2-redeemed.png") });
 
-  // The global administrator registers the payee (on the API: the portal's screen for it is to come).
+  // The global administrator registers the payee, possible now that a Desktop voucher is redeemed.
+  const global = await open("global_admin");
+  await visit(global, "payees");
+  await global.getByRole("button", { name: "Register Desktop Deployment Planning" }).click();
+  const payee = global.getByRole("dialog");
+  await payee.getByLabel("Legal name of the payee").fill("Contoso Consulting Ltd");
+  await payee.getByLabel("Country").fill("CN");
+  await payee.getByLabel("Bank account currency").fill("CNY");
+  await payee.getByRole("button", { name: "Save" }).click();
+  await global.getByText("The payee for Desktop Deployment Planning is saved.").waitFor();
+  await global.context().close();
   const tokens = await (await fetch(`${base}/demo/tokens`)).json();
-  const payee = await fetch(`${base}/v1/partners/1001/payees/desktop`, {
-    method: "PUT",
-    headers: { authorization: `Bearer ${tokens.global_admin}`, "content-type": "application/json" },
-    body: JSON.stringify({ payeeName: "Contoso Consulting Ltd", country: "CN", currency: "CNY" }),
-  });
-  assert.equal(payee.status, 200, "payee registered");
 
   await visit(page, "vouchers");
   assert.equal(await stateOf(page, VOUCHER), "Redeemed");
@@ -208,9 +254,29 @@ test("a voucher's life in the portal, with a reload in the middle of each multi-
   await page.getByRole("button", { name: "Claim payment for selected" }).click();
   const claim = page.getByRole("dialog");
   await claim.getByLabel("Invoice number").fill("INV-2026-001");
+  // The first answer is lost on the way back: the server made the claim, the browser never hears.
+  const keys = [];
+  await page.route("**/v1/claims", async (route) => {
+    keys.push(route.request().headers()["idempotency-key"]);
+    if (keys.length === 1) {
+      await route.fetch();
+      await route.abort("connectionreset");
+    } else {
+      await route.continue();
+    }
+  });
+  await claim.getByRole("button", { name: "Claim payment" }).click();
+  await claim.getByText("The service could not be reached").waitFor();
   await claim.getByRole("button", { name: "Claim payment" }).click();
   const claimed = await page.getByText(/Claim .* is submitted\./).innerText();
+  await page.unroute("**/v1/claims");
+  assert.equal(keys.length, 2);
+  assert.ok(keys[0] && keys[0] === keys[1], "the retry carries the first attempt's key, so it is replayed");
   const claimId = claimed.match(/Claim (\S+) for/)[1];
+  const claims = await (await fetch(`${base}/v1/partners/1001/claims`, {
+    headers: { authorization: `Bearer ${tokens.partner_admin}` },
+  })).json();
+  assert.deepStrictEqual(claims.items.map((c) => c.claimId), [claimId], "one claim, not two");
   await page.context().close();
 
   // The program administrator approves and records the payment.
@@ -268,5 +334,92 @@ test("the read-only partner user is offered no action", async () => {
   assert.equal(await row(page, "DEMOM3650002").getByRole("button").count(), 0);
   await visit(page, "profile");
   assert.equal(await page.getByRole("button", { name: "Save" }).count(), 0);
+  await page.context().close();
+});
+
+test("forms speak the reader's language as typed, and switch with it", async () => {
+  const page = await open("partner_admin", "zh-CN");
+  await visit(page, "vouchers");
+  await row(page, "DEMOM3650002").getByRole("button", { name: "保留 DEMOM3650002" }).click();
+  const dialog = page.getByRole("dialog");
+  const email = dialog.getByLabel("客户凭证管理员的电子邮件");
+  await email.fill("not-an-email");
+  await email.blur();
+  const message = dialog.locator(".fui-Field__validationMessage").first();
+  assert.match(await message.innerText(), /[\u4e00-\u9fff]/, "the rule's message is Chinese");
+  await dialog.getByRole("button", { name: "关闭" }).click();
+  await page.getByRole("combobox", { name: "语言" }).click();
+  await page.getByRole("option", { name: "English" }).click();
+  await page.getByRole("tab", { name: "Vouchers" }).waitFor();
+  assert.match(await page.getByRole("table", { name: "Your vouchers" }).innerText(), /Assigned/, "the table re-renders in English");
+  await row(page, "DEMOM3650002").getByRole("button", { name: "Reserve DEMOM3650002" }).click();
+  await page.getByRole("dialog").getByLabel("Customer's voucher administrator email").fill("not-an-email");
+  await page.getByRole("dialog").getByLabel("Customer's voucher administrator email").blur();
+  assert.doesNotMatch(
+    await page.getByRole("dialog").locator(".fui-Field__validationMessage").first().innerText(),
+    /[\u4e00-\u9fff]/,
+  );
+  await page.context().close();
+});
+
+test("another partner cannot open the voucher; the server's refusals come in the reader's language", async () => {
+  const page = await open("other_partner_admin", "zh-CN");
+  await visit(page, `vouchers/${VOUCHER}`);
+  const refusal = await page.getByRole("main").innerText();
+  assert.match(refusal, /没有此凭证/, "404 in Chinese, as if the voucher did not exist");
+  await page.context().close();
+});
+
+test("the program administrator records a partner's qualifications, checked field by field", async () => {
+  const page = await open("program_admin");
+  await visit(page, "qualifications");
+  await page.getByLabel("Partner ID").fill("1002");
+  await page.getByRole("button", { name: "Open" }).click();
+  await page.getByRole("button", { name: "Add a consultant" }).waitFor();
+  await page.getByRole("button", { name: "Add a consultant" }).click();
+  await page.getByRole("button", { name: "Add an exam" }).last().click();
+  await page.getByRole("button", { name: "Save" }).click();
+  // A half-filled fact: each empty field says so beside itself, in words, not a parser's.
+  const messages = await page.locator(".fui-Field__validationMessage").allInnerTexts();
+  assert.ok(messages.length >= 4, `every empty field has its message: ${messages}`);
+  for (const m of messages) assert.doesNotMatch(m, /missing field|invalid type|serde|at `/);
+  const last = page.getByRole("region", { name: "Consultants and their exams" });
+  const box = (name) => last.getByRole("textbox", { name, exact: true }).last();
+  await box("Consultant ID").fill("c-9");
+  await box("Name").fill("Zhang Min");
+  await box("Exam").fill("MS-102");
+  await last.getByLabel("Passed on").last().fill("2026-01-15");
+  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByText("The qualifications of partner 1002 are saved.").waitFor();
+  await page.screenshot({ path: join(artifacts, "qualifications-saved.png"), fullPage: true });
+  await page.context().close();
+});
+
+test("the global administrator sees payees and grants the voucher tool", async () => {
+  const page = await open("global_admin");
+  await visit(page, "access");
+  await page.getByRole("textbox", { name: "User" }).fill("zhao@contoso.example");
+  await page.getByRole("button", { name: "Grant the voucher tool" }).click();
+  await page.getByText("zhao@contoso.example may now use the voucher tool.").waitFor();
+  await page.getByRole("table", { name: "Users with access" }).getByText("zhao@contoso.example").waitFor();
+  await page.getByRole("button", { name: "Revoke zhao@contoso.example" }).click();
+  await page.getByText("zhao@contoso.example may no longer use the voucher tool.").waitFor();
+  await visit(page, "payees");
+  // The payee registered in the walk.
+  await page.getByRole("table", { name: "Payees" }).getByText(/Contoso Consulting Ltd \(CN, CNY\)/).waitFor();
+  await page.context().close();
+});
+
+test("the voucher list exports CSV with a BOM and an Excel workbook", async () => {
+  const page = await open("partner_admin");
+  await visit(page, "vouchers");
+  const [csv] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export (CSV)" }).click()]);
+  const text = await readFile(await csv.path(), "utf8");
+  assert.ok(text.startsWith("\uFEFF"), "a BOM, so Excel reads UTF-8");
+  assert.match(text, /DEMOM3650002/);
+  const [xlsx] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export (Excel)" }).click()]);
+  const bytes = await readFile(await xlsx.path());
+  assert.equal(bytes.subarray(0, 2).toString(), "PK", "an xlsx workbook (a zip)");
+  assert.match(xlsx.suggestedFilename(), /\.xlsx$/);
   await page.context().close();
 });

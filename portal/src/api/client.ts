@@ -15,8 +15,7 @@ export type ClaimState = Schemas["ClaimState"];
 
 /** What every call answers: the typed body, or the server's failure (SPEC §11) and its status. */
 export type Reply<T> =
-  | { ok: true; status: number; data: T; replayed: boolean }
-  | { ok: false; status: number; failure: Failure };
+  { ok: true; status: number; data: T; replayed: boolean } | { ok: false; status: number; failure: Failure };
 
 export type Locale = "en" | "zh-CN";
 

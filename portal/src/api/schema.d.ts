@@ -324,7 +324,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * `GET /v1/partners/{partnerId}/qualifications`: the facts as stored, which the program admin
+         *     edits (the portal prefills its form with them) and the partner may read.
+         */
+        get: operations["readQualifications"];
         /** `PUT /v1/partners/{partnerId}/qualifications` (program admin): replaces the facts. */
         put: operations["qualifications"];
         post?: never;
@@ -341,7 +345,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** `GET /v1/partners/{partnerId}/vouchers?state=&format=csv`: by expiry date, then number. */
+        /** `GET /v1/partners/{partnerId}/vouchers?state=&format=csv|xlsx`: by expiry date, then number. */
         get: operations["listVouchers"];
         put?: never;
         post?: never;
@@ -676,6 +680,12 @@ export interface components {
             /** @description The partner to assign it to. */
             partnerId?: string | null;
         };
+        /**
+         * Format: binary
+         * @description Raw bytes (a deliverable, an Excel export), for the OpenAPI document only: the body is not
+         *     JSON, so it is declared as a binary string rather than as an array of numbers.
+         */
+        BinaryBody: string;
         /** @description The cancellation form. */
         CancellationForm: {
             /** @description One of `offerChanged`, `engagementCancelled`, `customerChoseAnotherPartner`. */
@@ -751,6 +761,15 @@ export interface components {
              */
             validUntil: string;
         };
+        /** @description A competency as typed. */
+        CompetencyForm: {
+            /** @description The competency area, 1–100 characters. */
+            area?: string | null;
+            /** @description First valid day. */
+            validFrom?: string | null;
+            /** @description First day no longer valid. */
+            validUntil?: string | null;
+        };
         /** @description A checked completion report (SPEC §8). */
         CompletionReport: {
             /**
@@ -803,6 +822,13 @@ export interface components {
             /** @description The program the training is for. */
             programId: components["schemas"]["ProgramId"];
         };
+        /** @description A compliance training as typed. */
+        ComplianceTrainingForm: {
+            /** @description Completion day. */
+            completedOn?: string | null;
+            /** @description The program the training is for. */
+            programId?: string | null;
+        };
         /** @description A consultant of the partner with the exams they passed. */
         Consultant: {
             /** @description Identifier, unique within the partner. */
@@ -811,6 +837,15 @@ export interface components {
             exams?: components["schemas"]["Exam"][];
             /** @description Display name. */
             name: string;
+        };
+        /** @description A consultant as typed. */
+        ConsultantForm: {
+            /** @description Identifier, 1–64 characters, unique within the partner. */
+            consultantId?: string | null;
+            /** @description Exams passed. */
+            exams?: components["schemas"]["ExamForm"][] | null;
+            /** @description Display name, 1–120 characters. */
+            name?: string | null;
         };
         /**
          * @description An ISO 4217 currency code such as `USD` (SPEC §2); three letters kept inline, so money is
@@ -907,12 +942,6 @@ export interface components {
              */
             size: number;
         };
-        /**
-         * Format: binary
-         * @description A deliverable's raw bytes, for the OpenAPI document only: the body is not JSON, so it is
-         *     declared as a binary string rather than as an array of numbers.
-         */
-        DeliverableBytes: string;
         /** @description One deliverable as typed. */
         DeliverableForm: {
             /** @description File name. */
@@ -1035,6 +1064,15 @@ export interface components {
              * Format: date
              * @description First day no longer valid, if it lapses.
              */
+            validUntil?: string | null;
+        };
+        /** @description An exam as typed. */
+        ExamForm: {
+            /** @description Exam code, 1–20 characters, e.g. `AZ-305`. */
+            code?: string | null;
+            /** @description Day passed. */
+            passedOn?: string | null;
+            /** @description First day no longer valid (optional: blank when it does not lapse). */
             validUntil?: string | null;
         };
         /**
@@ -1536,6 +1574,15 @@ export interface components {
              */
             validUntil: string;
         };
+        /** @description A provider agreement as typed. */
+        ProviderAgreementForm: {
+            /** @description The program. */
+            programId?: string | null;
+            /** @description Signing day. */
+            signedOn?: string | null;
+            /** @description First day no longer valid. */
+            validUntil?: string | null;
+        };
         /** @description A partner's qualification facts, each with its validity interval (SPEC §4). */
         QualificationFacts: {
             /** @description Company competencies. */
@@ -1551,6 +1598,19 @@ export interface components {
             membershipValidUntil?: string | null;
             /** @description Signed provider agreements. */
             providerAgreements?: components["schemas"]["ProviderAgreement"][];
+        };
+        /** @description The facts as typed. Lists may be absent (none of that kind). */
+        QualificationFactsForm: {
+            /** @description Company competencies. */
+            competencies?: components["schemas"]["CompetencyForm"][] | null;
+            /** @description Completed compliance trainings. */
+            complianceTraining?: components["schemas"]["ComplianceTrainingForm"][] | null;
+            /** @description The partner's consultants and their exams. */
+            consultants?: components["schemas"]["ConsultantForm"][] | null;
+            /** @description The last day of the partner's program membership (optional). */
+            membershipValidUntil?: string | null;
+            /** @description Signed provider agreements. */
+            providerAgreements?: components["schemas"]["ProviderAgreementForm"][] | null;
         };
         /** @description Why a voucher cannot be redeemed, localized. */
         Reason: {
@@ -4935,6 +4995,93 @@ export interface operations {
             };
         };
     };
+    readQualifications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Partner id (1–10 digits) */
+                partnerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The facts as stored */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QualificationFacts"];
+                };
+            };
+            /** @description No or bad token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable dotted code of the whole failure. */
+                        code: string;
+                        /** @description Every failing field. */
+                        fields: components["schemas"]["FieldFailure"][];
+                        /** @description Human message in the requested locale. */
+                        message: string;
+                    };
+                };
+            };
+            /** @description Wrong role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable dotted code of the whole failure. */
+                        code: string;
+                        /** @description Every failing field. */
+                        fields: components["schemas"]["FieldFailure"][];
+                        /** @description Human message in the requested locale. */
+                        message: string;
+                    };
+                };
+            };
+            /** @description Unknown, or another partner's. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable dotted code of the whole failure. */
+                        code: string;
+                        /** @description Every failing field. */
+                        fields: components["schemas"]["FieldFailure"][];
+                        /** @description Human message in the requested locale. */
+                        message: string;
+                    };
+                };
+            };
+            /** @description Store unavailable; retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable dotted code of the whole failure. */
+                        code: string;
+                        /** @description Every failing field. */
+                        fields: components["schemas"]["FieldFailure"][];
+                        /** @description Human message in the requested locale. */
+                        message: string;
+                    };
+                };
+            };
+        };
+    };
     qualifications: {
         parameters: {
             query?: never;
@@ -4947,7 +5094,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["QualificationFacts"];
+                "application/json": components["schemas"]["QualificationFactsForm"];
             };
         };
         responses: {
@@ -5111,7 +5258,7 @@ export interface operations {
             query?: {
                 /** @description Only vouchers in this effective state. */
                 state?: string;
-                /** @description `csv` for a CSV export of every matching voucher (no paging). */
+                /** @description `csv` or `xlsx` for an export of every matching voucher (no paging). */
                 format?: string;
                 /** @description Where the previous page ended. */
                 cursor?: string;
@@ -5127,7 +5274,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A page of vouchers (JSON) or every matching voucher (CSV) */
+            /** @description A page of vouchers (JSON) or every matching voucher (CSV, Excel) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -5135,6 +5282,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Page_VoucherView"];
                     "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["BinaryBody"];
                 };
             };
             /** @description Unknown parameter or wrong type. */
@@ -6749,11 +6897,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/pdf": components["schemas"]["DeliverableBytes"];
-                    "application/zip": components["schemas"]["DeliverableBytes"];
-                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": components["schemas"]["DeliverableBytes"];
-                    "application/vnd.openxmlformats-officedocument.presentationml.presentation": components["schemas"]["DeliverableBytes"];
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["DeliverableBytes"];
+                    "application/pdf": components["schemas"]["BinaryBody"];
+                    "application/zip": components["schemas"]["BinaryBody"];
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": components["schemas"]["BinaryBody"];
+                    "application/vnd.openxmlformats-officedocument.presentationml.presentation": components["schemas"]["BinaryBody"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["BinaryBody"];
                 };
             };
             /** @description No or bad token. */
@@ -6837,11 +6985,11 @@ export interface operations {
         /** @description The deliverable's bytes (at most 5 MiB) */
         requestBody: {
             content: {
-                "application/pdf": components["schemas"]["DeliverableBytes"];
-                "application/vnd.openxmlformats-officedocument.presentationml.presentation": components["schemas"]["DeliverableBytes"];
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["DeliverableBytes"];
-                "application/vnd.openxmlformats-officedocument.wordprocessingml.document": components["schemas"]["DeliverableBytes"];
-                "application/zip": components["schemas"]["DeliverableBytes"];
+                "application/pdf": components["schemas"]["BinaryBody"];
+                "application/vnd.openxmlformats-officedocument.presentationml.presentation": components["schemas"]["BinaryBody"];
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["BinaryBody"];
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document": components["schemas"]["BinaryBody"];
+                "application/zip": components["schemas"]["BinaryBody"];
             };
         };
         responses: {

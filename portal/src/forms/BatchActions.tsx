@@ -34,7 +34,10 @@ export function RedeemDialog({ voucherNumbers, onClose, onDone }: BatchDialogPro
     () => settle(api.POST("/v1/redemptions/preview", { body: { voucherNumbers } }), t("problem.network")),
     [api, voucherNumbers.join(",")],
   );
-  const input = useMemo<RedemptionForm>(() => ({ voucherNumbers, confirm: confirmed }), [voucherNumbers, confirmed]);
+  const input = useMemo<RedemptionForm>(
+    () => ({ voucherNumbers, confirm: confirmed }),
+    [voucherNumbers, confirmed],
+  );
   const form = useCheckedForm(checkRedemptionForm, input);
   const lines = preview.reply?.ok ? preview.reply.data : null;
   return (
@@ -134,7 +137,12 @@ export function ClaimDialog({ voucherNumbers, onClose, onDone }: BatchDialogProp
       <CheckedField form={form} name="invoiceNumber" label={t("field.invoiceNumber")} required>
         <Input value={invoice} onChange={(_, d) => setInvoice(d.value)} />
       </CheckedField>
-      <GeneralMessages messages={[...form.general, ...(form.message("voucherNumbers") ? [form.message("voucherNumbers") ?? ""] : [])]} />
+      <GeneralMessages
+        messages={[
+          ...form.general,
+          ...(form.message("voucherNumbers") ? [form.message("voucherNumbers") ?? ""] : []),
+        ]}
+      />
     </ActionDialog>
   );
 }

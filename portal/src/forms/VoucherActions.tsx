@@ -47,7 +47,8 @@ const blank = (value: string) => (value.trim() === "" ? undefined : value);
 export function usePartnerLocations(partnerId: string | undefined): Location[] {
   const { api } = useSession();
   const { reply } = useLoad(
-    () => settle(api.GET("/v1/partners/{partnerId}", { params: { path: { partnerId: partnerId ?? "" } } }), ""),
+    () =>
+      settle(api.GET("/v1/partners/{partnerId}", { params: { path: { partnerId: partnerId ?? "" } } }), ""),
     [api, partnerId],
   );
   return reply?.ok ? reply.data.locations : [];
@@ -292,10 +293,21 @@ export function CompleteDialog({ voucher, onClose, onDone }: VoucherDialogProps)
           <Input value={consultant} onChange={(_, d) => setConsultant(d.value)} />
         </CheckedField>
       </div>
-      <CheckedField form={form} name="summary" label={t("field.summary")} hint={t("field.summaryHint")} required>
+      <CheckedField
+        form={form}
+        name="summary"
+        label={t("field.summary")}
+        hint={t("field.summaryHint")}
+        required
+      >
         <Textarea resize="vertical" value={summary} onChange={(_, d) => setSummary(d.value)} />
       </CheckedField>
-      <CheckedField form={form} name="deliverables" label={t("field.deliverables")} hint={t("field.deliverablesHint")}>
+      <CheckedField
+        form={form}
+        name="deliverables"
+        label={t("field.deliverables")}
+        hint={t("field.deliverablesHint")}
+      >
         <div>
           <input
             ref={picker}
@@ -308,7 +320,11 @@ export function CompleteDialog({ voucher, onClose, onDone }: VoucherDialogProps)
               const chosen = Array.from(event.target.files ?? []);
               event.target.value = "";
               void Promise.all(chosen.map(async (file) => ({ file, sha256: await sha256Of(file) }))).then(
-                (picked) => setFiles((was) => [...was.filter((f) => !picked.some((p) => p.file.name === f.file.name)), ...picked]),
+                (picked) =>
+                  setFiles((was) => [
+                    ...was.filter((f) => !picked.some((p) => p.file.name === f.file.name)),
+                    ...picked,
+                  ]),
               );
             }}
           />

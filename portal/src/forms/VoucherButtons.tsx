@@ -15,7 +15,9 @@ export type Action = Extract<
 /** In the order a voucher's life takes them. */
 const ACTIONS: Action[] = ["reserve", "cancelReservation", "submitCompletionReport", "redeem", "createClaim"];
 
-const useStyles = makeStyles({ buttons: { display: "flex", flexWrap: "wrap", gap: tokens.spacingHorizontalS } });
+const useStyles = makeStyles({
+  buttons: { display: "flex", flexWrap: "wrap", gap: tokens.spacingHorizontalS },
+});
 
 export function ActionsFor({
   voucher,

@@ -42,10 +42,7 @@ export function useCheckedForm<I, O>(check: Check<I, O> | null, input: I): Check
     () => (ready && check ? check(input, today, locale) : null),
     [ready, check, input, today, locale],
   );
-  const local = useMemo(
-    () => messagesOf(answer?.type === "failure" ? answer.errors : []),
-    [answer],
-  );
+  const local = useMemo(() => messagesOf(answer?.type === "failure" ? answer.errors : []), [answer]);
   const remote = useMemo(() => messagesOf(server ? [server] : []), [server]);
 
   const touch = useCallback((field: string) => {
@@ -55,8 +52,7 @@ export function useCheckedForm<I, O>(check: Check<I, O> | null, input: I): Check
   return {
     output: answer?.type === "success" ? answer.output : null,
     message: (field) =>
-      messageFor(remote, field) ??
-      (submitted || touched.has(field) ? messageFor(local, field) : undefined),
+      messageFor(remote, field) ?? (submitted || touched.has(field) ? messageFor(local, field) : undefined),
     general: [...remote.general, ...(submitted ? local.general : [])],
     touch,
     submit: () => {

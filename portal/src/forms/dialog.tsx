@@ -48,6 +48,7 @@ export function ActionDialog({
     <Dialog open={open} onOpenChange={(_, data) => !data.open && onClose()}>
       <DialogSurface className={styles.surface}>
         <form
+          noValidate
           onSubmit={(event) => {
             event.preventDefault();
             setSending(true);

@@ -10,7 +10,9 @@ import { ClaimRows, ClaimStateFilter } from "./Claims";
 
 type Decision = "approve" | "reject" | "pay";
 
-const useStyles = makeStyles({ buttons: { display: "flex", flexWrap: "wrap", gap: tokens.spacingHorizontalS } });
+const useStyles = makeStyles({
+  buttons: { display: "flex", flexWrap: "wrap", gap: tokens.spacingHorizontalS },
+});
 
 export function ClaimQueue() {
   const styles = useStyles();
@@ -20,13 +22,24 @@ export function ClaimQueue() {
   const [problem, setProblem] = useState<Failure | null>(null);
   const [deciding, setDeciding] = useState<{ claim: Claim; decision: "reject" | "pay" } | null>(null);
   const list = useLoad(
-    () => settle(api.GET("/v1/claims", { params: { query: { state: state || undefined, limit: 100 } } }), t("problem.network")),
+    () =>
+      settle(
+        api.GET("/v1/claims", { params: { query: { state: state || undefined, limit: 100 } } }),
+        t("problem.network"),
+      ),
     [api, state],
   );
-  const decide = async (claim: Claim, decision: Decision, body: { reason?: string; paymentReference?: string }) => {
+  const decide = async (
+    claim: Claim,
+    decision: Decision,
+    body: { reason?: string; paymentReference?: string },
+  ) => {
     setProblem(null);
     const reply = await settle(
-      api.POST("/v1/claims/{claimId}/{decision}", { params: { path: { claimId: claim.claimId, decision } }, body }),
+      api.POST("/v1/claims/{claimId}/{decision}", {
+        params: { path: { claimId: claim.claimId, decision } },
+        body,
+      }),
       t("problem.network"),
     );
     if (reply.ok) {
@@ -107,7 +120,11 @@ function DecisionDialog({
   claim: Claim;
   decision: "reject" | "pay";
   onClose(): void;
-  decide(claim: Claim, decision: Decision, body: { reason?: string; paymentReference?: string }): Promise<Failure | null>;
+  decide(
+    claim: Claim,
+    decision: Decision,
+    body: { reason?: string; paymentReference?: string },
+  ): Promise<Failure | null>;
 }) {
   const { t } = useSession();
   const [text, setText] = useState("");

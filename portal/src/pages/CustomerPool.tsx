@@ -44,7 +44,11 @@ export function CustomerPool() {
   const [drawing, setDrawing] = useState(false);
   const [assigning, setAssigning] = useState<VoucherView | null>(null);
   const view = useLoad(
-    () => settle(api.GET("/v1/customers/{customerId}", { params: { path: { customerId } } }), t("problem.network")),
+    () =>
+      settle(
+        api.GET("/v1/customers/{customerId}", { params: { path: { customerId } } }),
+        t("problem.network"),
+      ),
     [api, customerId],
   );
   const changed = (message: string) => {

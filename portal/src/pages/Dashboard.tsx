@@ -64,7 +64,10 @@ export function Dashboard() {
     () => settle(api.GET("/v1/partners/{partnerId}/enrollments", { params: path }), t("problem.network")),
     [api, partnerId],
   );
-  const vouchers = useLoad(() => allVouchers(api, partnerId, undefined, t("problem.network")), [api, partnerId]);
+  const vouchers = useLoad(
+    () => allVouchers(api, partnerId, undefined, t("problem.network")),
+    [api, partnerId],
+  );
   const claimList = useLoad(
     () => settle(api.GET("/v1/partners/{partnerId}/claims", { params: path }), t("problem.network")),
     [api, partnerId],
@@ -128,7 +131,9 @@ export function Dashboard() {
         </Section>
         <Section title={t("dashboard.claims")}>
           <Loaded reply={claimList.reply}>
-            {(page) => (page.items.length === 0 ? <Text>{t("claims.none")}</Text> : <ClaimSummary claims={page.items} />)}
+            {(page) =>
+              page.items.length === 0 ? <Text>{t("claims.none")}</Text> : <ClaimSummary claims={page.items} />
+            }
           </Loaded>
         </Section>
       </div>
@@ -190,7 +195,9 @@ function EligibilityTable({
                   {unmet.length > 0 && (
                     <ul className={styles.unmet}>
                       {unmet.map((r, i) => (
-                        <li key={i}>{r.action ? t(`requiredAction.${r.action}` as TextKey) : r.requirement.kind}</li>
+                        <li key={i}>
+                          {r.action ? t(`requiredAction.${r.action}` as TextKey) : r.requirement.kind}
+                        </li>
                       ))}
                     </ul>
                   )}
@@ -259,21 +266,26 @@ function EnrollDialog({
         else form.refuse(reply.failure);
       }}
     >
-      <CheckedGroup form={form} name="locationIds" label={t("field.locationIds")} hint={t("field.locationIdsHint")}>
-          {approved.map((location) => (
-            <Checkbox
-              key={location.locationId}
-              label={locationLabel(location)}
-              checked={chosen.includes(location.locationId)}
-              onChange={(_, d) =>
-                setChosen((was) =>
-                  d.checked === true
-                    ? [...was, location.locationId]
-                    : was.filter((id) => id !== location.locationId),
-                )
-              }
-            />
-          ))}
+      <CheckedGroup
+        form={form}
+        name="locationIds"
+        label={t("field.locationIds")}
+        hint={t("field.locationIdsHint")}
+      >
+        {approved.map((location) => (
+          <Checkbox
+            key={location.locationId}
+            label={locationLabel(location)}
+            checked={chosen.includes(location.locationId)}
+            onChange={(_, d) =>
+              setChosen((was) =>
+                d.checked === true
+                  ? [...was, location.locationId]
+                  : was.filter((id) => id !== location.locationId),
+              )
+            }
+          />
+        ))}
       </CheckedGroup>
       <GeneralMessages messages={form.general} />
     </ActionDialog>
@@ -336,7 +348,11 @@ function EnrollmentTable({
               <TableCell>
                 {canManage && e.status !== "withdrawn" && e.status !== "expired" && (
                   <>
-                    <Button size="small" disabled={e.status !== "renewalDue"} onClick={() => void act(e.programId, "renew")}>
+                    <Button
+                      size="small"
+                      disabled={e.status !== "renewalDue"}
+                      onClick={() => void act(e.programId, "renew")}
+                    >
                       {t("action.renew")}
                     </Button>{" "}
                     <Button size="small" onClick={() => void act(e.programId, "withdraw")}>

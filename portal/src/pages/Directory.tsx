@@ -67,6 +67,7 @@ export function Directory() {
       <Section>
         <Text block>{t("directory.explain")}</Text>
         <form
+          noValidate
           className={styles.form}
           onSubmit={(event) => {
             event.preventDefault();
@@ -90,7 +91,12 @@ export function Directory() {
           <CheckedField form={form} name="country" label={t("field.country")} hint={t("field.countryHint")}>
             <Input value={country} onChange={(_, d) => setCountry(d.value)} />
           </CheckedField>
-          <CheckedField form={form} name="language" label={t("field.language")} hint={t("field.languageHint")}>
+          <CheckedField
+            form={form}
+            name="language"
+            label={t("field.language")}
+            hint={t("field.languageHint")}
+          >
             <Input value={language} onChange={(_, d) => setLanguage(d.value)} />
           </CheckedField>
           <Button appearance="primary" type="submit" style={{ marginTop: tokens.spacingVerticalXXL }}>

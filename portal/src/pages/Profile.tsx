@@ -25,7 +25,11 @@ export function Profile() {
   const canManage = useCanManage();
   const partnerId = claims.partnerId ?? "";
   const saved = useLoad(
-    () => settle(api.GET("/v1/partners/{partnerId}/profile", { params: { path: { partnerId } } }), t("problem.network")),
+    () =>
+      settle(
+        api.GET("/v1/partners/{partnerId}/profile", { params: { path: { partnerId } } }),
+        t("problem.network"),
+      ),
     [api, partnerId],
   );
   const [fields, setFields] = useState({
@@ -76,6 +80,7 @@ export function Profile() {
       {done && <Done>{done}</Done>}
       <Section>
         <form
+          noValidate
           className={styles.form}
           onSubmit={(event) => {
             event.preventDefault();
@@ -96,19 +101,41 @@ export function Profile() {
             <Input type="url" value={fields.website} onChange={set("website")} readOnly={!canManage} />
           </CheckedField>
           <CheckedField form={form} name="contactEmail" label={t("field.contactEmail")} required>
-            <Input type="email" value={fields.contactEmail} onChange={set("contactEmail")} readOnly={!canManage} />
+            <Input
+              type="email"
+              value={fields.contactEmail}
+              onChange={set("contactEmail")}
+              readOnly={!canManage}
+            />
           </CheckedField>
           <CheckedField form={form} name="phone" label={t("field.phone")} hint={t("field.phoneHint")}>
             <Input type="tel" value={fields.phone} onChange={set("phone")} readOnly={!canManage} />
           </CheckedField>
-          <CheckedField form={form} name="countries" label={t("field.countries")} hint={t("field.countriesHint")} required>
+          <CheckedField
+            form={form}
+            name="countries"
+            label={t("field.countries")}
+            hint={t("field.countriesHint")}
+            required
+          >
             <Input value={fields.countries} onChange={set("countries")} readOnly={!canManage} />
           </CheckedField>
-          <CheckedField form={form} name="languages" label={t("field.languages")} hint={t("field.languagesHint")} required>
+          <CheckedField
+            form={form}
+            name="languages"
+            label={t("field.languages")}
+            hint={t("field.languagesHint")}
+            required
+          >
             <Input value={fields.languages} onChange={set("languages")} readOnly={!canManage} />
           </CheckedField>
           <CheckedField form={form} name="description" label={t("field.description")}>
-            <Textarea resize="vertical" value={fields.description} onChange={set("description")} readOnly={!canManage} />
+            <Textarea
+              resize="vertical"
+              value={fields.description}
+              onChange={set("description")}
+              readOnly={!canManage}
+            />
           </CheckedField>
           <GeneralMessages messages={form.general} />
           {canManage && (

@@ -63,10 +63,16 @@ export function VoucherPage({ voucherNumber }: { voucherNumber: string }) {
   const [done, setDone] = useState("");
   const voucher = useLoad(
     () =>
-      settle(api.GET("/v1/vouchers/{voucherNumber}", { params: { path: { voucherNumber } } }), t("problem.network")),
+      settle(
+        api.GET("/v1/vouchers/{voucherNumber}", { params: { path: { voucherNumber } } }),
+        t("problem.network"),
+      ),
     [api, voucherNumber],
   );
-  const history = useLoad(() => allHistory(api, voucherNumber, t("problem.network")), [api, voucherNumber, done]);
+  const history = useLoad(
+    () => allHistory(api, voucherNumber, t("problem.network")),
+    [api, voucherNumber, done],
+  );
   return (
     <>
       <PageHeading title={t("voucher.title", { number: voucherNumber })}>
@@ -169,8 +175,8 @@ function VoucherDetails({
           <ul>
             {report.deliverables.map((file) => (
               <li key={file.fileName}>
-                <DownloadButton voucherNumber={voucher.voucherNumber} fileName={file.fileName} />{" "}
-                ({fileSize(file.size, locale)})
+                <DownloadButton voucherNumber={voucher.voucherNumber} fileName={file.fileName} /> (
+                {fileSize(file.size, locale)})
               </li>
             ))}
           </ul>

@@ -44,7 +44,12 @@ const useStyles = makeStyles({
     marginBottom: tokens.spacingVerticalM,
   },
   soon: { color: tokens.colorPaletteDarkOrangeForeground1, fontWeight: tokens.fontWeightSemibold },
-  pager: { display: "flex", alignItems: "center", gap: tokens.spacingHorizontalM, marginTop: tokens.spacingVerticalM },
+  pager: {
+    display: "flex",
+    alignItems: "center",
+    gap: tokens.spacingHorizontalM,
+    marginTop: tokens.spacingVerticalM,
+  },
   open: { display: "flex", flexWrap: "wrap", gap: tokens.spacingHorizontalM, alignItems: "start" },
 });
 
@@ -105,14 +110,16 @@ export function Vouchers() {
     });
   const allTicked = rows.length > 0 && rows.every((v) => selected.has(v.voucherNumber));
 
-  const exportCsv = async () => {
+  const exportAs = async (format: "csv" | "xlsx") => {
     const reply = await fetch(
-      `/v1/partners/${encodeURIComponent(partnerId)}/vouchers?format=csv${state ? `&state=${state}` : ""}`,
+      `/v1/partners/${encodeURIComponent(partnerId)}/vouchers?format=${format}${state ? `&state=${state}` : ""}`,
       { headers: { authorization: `Bearer ${session.token ?? ""}`, "accept-language": session.locale } },
     );
     if (!reply.ok) return;
+    const name = `vouchers-${partnerId}-${today}.${format}`;
+    if (format === "xlsx") return download(name, await reply.blob());
     const text = await reply.text();
-    download(`vouchers-${partnerId}-${today}.csv`, new Blob([text.startsWith(BOM) ? text : BOM + text], { type: "text/csv;charset=utf-8" }));
+    download(name, new Blob([text.startsWith(BOM) ? text : BOM + text], { type: "text/csv;charset=utf-8" }));
   };
 
   return (
@@ -181,7 +188,8 @@ export function Vouchers() {
           <Button disabled={!can("createClaim")} onClick={() => setBatch("claim")}>
             {t("action.claimSelected")}
           </Button>
-          <Button onClick={() => void exportCsv()}>{t("action.exportCsv")}</Button>
+          <Button onClick={() => void exportAs("csv")}>{t("action.exportCsv")}</Button>
+          <Button onClick={() => void exportAs("xlsx")}>{t("action.exportXlsx")}</Button>
           <Button onClick={list.reload}>{t("action.refresh")}</Button>
         </Toolbar>
         <Loaded reply={list.reply}>
@@ -200,7 +208,9 @@ export function Vouchers() {
                         onClick={() =>
                           setSelected((was) => {
                             const next = new Set(was);
-                            rows.forEach((v) => (allTicked ? next.delete(v.voucherNumber) : next.add(v.voucherNumber)));
+                            rows.forEach((v) =>
+                              allTicked ? next.delete(v.voucherNumber) : next.add(v.voucherNumber),
+                            );
                             return next;
                           })
                         }
@@ -332,14 +342,17 @@ function OpenVoucher() {
     <Section title={t("open.title")}>
       <Text block>{t("open.explain")}</Text>
       <form
+        noValidate
         className={styles.open}
         onSubmit={(event) => {
           event.preventDefault();
           if (!form.submit()) return;
-          void settle(api.POST("/v1/vouchers/validate", { body: input }), t("problem.network")).then((reply) => {
-            if (reply.ok) go("voucher", reply.data.voucherNumber);
-            else form.refuse(reply.failure);
-          });
+          void settle(api.POST("/v1/vouchers/validate", { body: input }), t("problem.network")).then(
+            (reply) => {
+              if (reply.ok) go("voucher", reply.data.voucherNumber);
+              else form.refuse(reply.failure);
+            },
+          );
         }}
       >
         <CheckedField form={form} name="voucherNumber" label={t("field.voucherNumber")} required>
