@@ -35,6 +35,17 @@ const useStyles = makeStyles({
   },
 });
 
+const useTableStyles = makeStyles({
+  // Below this width a many-column table scrolls inside its section instead of squeezing its
+  // cells until words overlap (a phone held upright).
+  wide: { minWidth: "720px", tableLayout: "auto" },
+});
+
+/** The class of a table with many columns: it keeps its width and scrolls on a narrow screen. */
+export function useWideTable(): string {
+  return useTableStyles().wide;
+}
+
 export function PageHeading({ title, children }: { title: string; children?: ReactNode }) {
   const styles = useStyles();
   return (

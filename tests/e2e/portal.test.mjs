@@ -122,6 +122,19 @@ test("navigation follows the role: partners never see the claims queue, the dire
   assert.deepStrictEqual(await tabs(""), ["Find a partner"]);
 });
 
+/** Moves the keyboard's focus to `target` and presses `key` there: no pointer involved. */
+async function press(target, key) {
+  await target.focus();
+  await target.page().keyboard.press(key);
+}
+
+/** Types `text` into `field` from the keyboard, replacing what it held. */
+async function type(field, text) {
+  await field.focus();
+  await field.page().keyboard.press("Control+A");
+  await field.page().keyboard.type(text);
+}
+
 /** The row of `number` in the voucher table. */
 const row = (page, number) => page.getByRole("row").filter({ hasText: number });
 
@@ -134,16 +147,16 @@ async function pick(page, label, option) {
   await page.getByRole("option", { name: option, exact: true }).click();
 }
 
-test("a voucher's life in the portal, with a reload in the middle of each multi-day step", async () => {
+test("a voucher's life in the portal, by keyboard, with a reload in the middle of each multi-day step", async () => {
   const page = await open("partner_admin");
   await visit(page, "dashboard");
 
   // Enroll in Desktop Deployment Planning for locations 11 and 12.
   await page.getByRole("button", { name: "Enroll" }).click();
   const enroll = page.getByRole("dialog");
-  await enroll.getByRole("checkbox", { name: /^11 · / }).check();
-  await enroll.getByRole("checkbox", { name: /^12 · / }).check();
-  await enroll.getByRole("button", { name: "Enroll" }).click();
+  await press(enroll.getByRole("checkbox", { name: /^11 · / }), "Space");
+  await press(enroll.getByRole("checkbox", { name: /^12 · / }), "Space");
+  await press(enroll.getByRole("button", { name: "Enroll" }), "Enter");
   await page.getByText("Enrolled in Desktop Deployment Planning.").waitFor();
   assert.match(await page.getByRole("table", { name: "Enrollments" }).innerText(), /Active/);
 
@@ -192,9 +205,12 @@ test("a voucher's life in the portal, with a reload in the middle of each multi-
   // The customer changes the dates: cancel the reservation (back to Assigned), reserve again.
   await visit(page, "vouchers");
   assert.equal(await stateOf(page, VOUCHER), "Reserved");
-  await row(page, VOUCHER).getByRole("button", { name: `Cancel reservation ${VOUCHER}` }).click();
-  await pick(page, "Reason", "The offer changed");
-  await page.getByRole("dialog").getByRole("button", { name: "Cancel reservation" }).click();
+  await press(row(page, VOUCHER).getByRole("button", { name: `Cancel reservation ${VOUCHER}` }), "Enter");
+  const cancel = page.getByRole("dialog");
+  await press(cancel.getByRole("combobox", { name: "Reason" }), "Enter");
+  await page.keyboard.press("Enter");
+  assert.equal(await cancel.getByRole("combobox", { name: "Reason" }).innerText(), "The offer changed");
+  await press(cancel.getByRole("button", { name: "Cancel reservation" }), "Enter");
   await page.getByText(`The reservation of voucher ${VOUCHER} is cancelled`).waitFor();
   assert.equal(await stateOf(page, VOUCHER), "Assigned");
   await row(page, VOUCHER).getByRole("button", { name: `Reserve ${VOUCHER}` }).click();
@@ -206,32 +222,36 @@ test("a voucher's life in the portal, with a reload in the middle of each multi-
   // Days later: reload, and carry on from the list.
   await visit(page, "vouchers");
   assert.equal(await stateOf(page, VOUCHER), "Reserved");
-  await row(page, VOUCHER).getByRole("button", { name: `Report completion ${VOUCHER}` }).click();
+  await press(row(page, VOUCHER).getByRole("button", { name: `Report completion ${VOUCHER}` }), "Enter");
   const report = page.getByRole("dialog");
-  await report.getByLabel("Lead consultant ID").fill("c-1");
-  await report.getByLabel("What was delivered").fill("Assessed the desktop estate and wrote the deployment plan.");
-  await report.locator('input[type="file"]').setInputFiles([
+  await type(report.getByLabel("Lead consultant ID"), "c-1");
+  await type(report.getByLabel("What was delivered"), "Assessed the desktop estate and wrote the deployment plan.");
+  const [chooser] = await Promise.all([
+    page.waitForEvent("filechooser"),
+    press(report.getByRole("button", { name: "Add files" }), "Enter"),
+  ]);
+  await chooser.setFiles([
     { name: "plan.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.7\nplanning report\n") },
   ]);
   await report.getByText("plan.pdf").waitFor();
   // Delivered in one day, today: the reservation ran four days further.
   await report.getByLabel("Last delivered day").fill(TODAY);
-  await report.getByLabel("Days delivered").fill("1");
-  await report.getByRole("button", { name: "Report completion" }).click();
+  await type(report.getByLabel("Days delivered"), "1");
+  await press(report.getByRole("button", { name: "Report completion" }), "Enter");
   await page.getByText(`The completion report of voucher ${VOUCHER} is submitted.`).waitFor();
 
   await visit(page, "vouchers");
   assert.equal(await stateOf(page, VOUCHER), "Completed");
-  await row(page, VOUCHER).getByRole("checkbox").click();
-  await page.getByRole("button", { name: "Redeem selected" }).click();
+  await press(row(page, VOUCHER).getByRole("checkbox"), "Space");
+  await press(page.getByRole("button", { name: "Redeem selected" }), "Enter");
   const redeem = page.getByRole("dialog");
   const preview = redeem.getByRole("table", { name: "What will be redeemed" });
   await preview.waitFor();
   const line = await preview.getByRole("row").nth(1).innerText();
   assert.match(line, /1 of 5/, "the preview shows the days delivered");
   assert.match(line, /\$840\.00/, "1 day at China's rate (Contoso Shanghai), not the voucher's 5 days");
-  await redeem.getByLabel(/I confirm/).check();
-  await redeem.getByRole("button", { name: "Redeem" }).click();
+  await press(redeem.getByLabel(/I confirm/), "Space");
+  await press(redeem.getByRole("button", { name: "Redeem" }), "Enter");
   await page.getByText("1 vouchers are redeemed.", { exact: false }).waitFor();
   await page.screenshot({ path: join(artifacts, "walk-2-redeemed.png") });
 
@@ -282,12 +302,12 @@ test("a voucher's life in the portal, with a reload in the middle of each multi-
   // The program administrator approves and records the payment.
   const admin = await open("program_admin");
   await visit(admin, "queue");
-  await admin.getByRole("button", { name: `Approve ${claimId}` }).click();
+  await press(admin.getByRole("button", { name: `Approve ${claimId}` }), "Enter");
   await admin.getByText(`Claim ${claimId} is approved.`).waitFor();
   await pick(admin, "Status", "Approved");
-  await admin.getByRole("button", { name: `Record payment ${claimId}` }).click();
+  await press(admin.getByRole("button", { name: `Record payment ${claimId}` }), "Enter");
   await admin.getByRole("dialog").getByLabel("Payment reference").fill("PAY-77");
-  await admin.getByRole("dialog").getByRole("button", { name: "Record payment" }).click();
+  await press(admin.getByRole("dialog").getByRole("button", { name: "Record payment" }), "Enter");
   await admin.getByText(`The payment of claim ${claimId} is recorded.`).waitFor();
   await admin.context().close();
 

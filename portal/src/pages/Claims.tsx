@@ -13,7 +13,7 @@ import {
 } from "@fluentui/react-components";
 import { useState } from "react";
 import { settle, type Claim } from "../api/client";
-import { Loaded, PageHeading, Section, StateBadge } from "../components";
+import { Loaded, PageHeading, Section, StateBadge, useWideTable } from "../components";
 import { money } from "../format";
 import type { TextKey } from "../i18n";
 import { useLoad } from "../load";
@@ -43,9 +43,10 @@ export function ClaimStateFilter({ value, onChange }: { value: string; onChange(
 
 export function ClaimRows({ claims, extra }: { claims: Claim[]; extra?: (claim: Claim) => React.ReactNode }) {
   const { t, locale, programName } = useSession();
+  const wide = useWideTable();
   if (claims.length === 0) return <Text>{t("claims.none")}</Text>;
   return (
-    <Table aria-label={t("claims.title")}>
+    <Table aria-label={t("claims.title")} className={wide}>
       <TableHeader>
         <TableRow>
           <TableHeaderCell>{t("column.claim")}</TableHeaderCell>

@@ -17,7 +17,7 @@ import {
 import { useCallback, useMemo, useState } from "react";
 import type { RuleAnswer } from "saps-rules/web";
 import { settle, type Schemas, type VoucherView } from "../api/client";
-import { Done, Loaded, PageHeading, Section, StateBadge } from "../components";
+import { Done, Loaded, PageHeading, Section, StateBadge, useWideTable } from "../components";
 import { ActionDialog } from "../forms/dialog";
 import { CheckedField, GeneralMessages, useCheckedForm } from "../forms/checked";
 import { useLoad } from "../load";
@@ -39,6 +39,7 @@ function storedCustomer({ pools: _p, vouchers: _v, ...customer }: CustomerView) 
 
 export function CustomerPool() {
   const { t, api, claims, programName } = useSession();
+  const wide = useWideTable();
   const customerId = claims.customerId ?? "";
   const [done, setDone] = useState("");
   const [drawing, setDrawing] = useState(false);
@@ -99,7 +100,7 @@ export function CustomerPool() {
               {customer.vouchers.length === 0 ? (
                 <Text>{t("vouchers.none")}</Text>
               ) : (
-                <Table aria-label={t("customer.vouchers")}>
+                <Table aria-label={t("customer.vouchers")} className={wide}>
                   <TableHeader>
                     <TableRow>
                       <TableHeaderCell>{t("column.voucher")}</TableHeaderCell>

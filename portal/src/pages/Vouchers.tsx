@@ -24,7 +24,7 @@ import {
 import { useMemo, useState } from "react";
 import { checkValidationForm, type ValidationForm } from "saps-rules/web";
 import { settle, type VoucherView } from "../api/client";
-import { Done, Loaded, PageHeading, Section, StateBadge } from "../components";
+import { Done, Loaded, PageHeading, Section, StateBadge, useWideTable } from "../components";
 import { ClaimDialog, RedeemDialog } from "../forms/BatchActions";
 import { CheckedField, GeneralMessages, useCheckedForm } from "../forms/checked";
 import { ActionsFor, type Action } from "../forms/VoucherButtons";
@@ -51,6 +51,7 @@ const useStyles = makeStyles({
     marginTop: tokens.spacingVerticalM,
   },
   open: { display: "flex", flexWrap: "wrap", gap: tokens.spacingHorizontalM, alignItems: "start" },
+  toolbar: { flexWrap: "wrap" },
 });
 
 const STATES = ["assigned", "reserved", "completed", "redeemed", "claimed", "paid", "expired"] as const;
@@ -70,6 +71,7 @@ function download(name: string, blob: Blob) {
 
 export function Vouchers() {
   const styles = useStyles();
+  const wide = useWideTable();
   const session = useSession();
   const { t, api, claims, today, programs, programName } = session;
   const partnerId = claims.partnerId ?? "";
@@ -181,7 +183,7 @@ export function Vouchers() {
             />
           </Field>
         </div>
-        <Toolbar aria-label={t("vouchers.batch")}>
+        <Toolbar aria-label={t("vouchers.batch")} className={styles.toolbar}>
           <Button appearance="primary" disabled={!can("redeem")} onClick={() => setBatch("redeem")}>
             {t("action.redeemSelected")}
           </Button>
@@ -198,7 +200,7 @@ export function Vouchers() {
               <Text>{t("vouchers.none")}</Text>
             ) : (
               <>
-                <Table aria-label={t("vouchers.list")}>
+                <Table aria-label={t("vouchers.list")} className={wide}>
                   <TableHeader>
                     <TableRow>
                       <TableSelectionCell
