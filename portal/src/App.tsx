@@ -1,11 +1,21 @@
-import { Dropdown, Label, Option, Tab, TabList, Text, makeStyles, tokens } from "@fluentui/react-components";
+import {
+  Dropdown,
+  Label,
+  Option,
+  Spinner,
+  Tab,
+  TabList,
+  Text,
+  makeStyles,
+  tokens,
+} from "@fluentui/react-components";
 import type { Locale } from "./api/client";
+import { Access } from "./pages/Access";
 import { ClaimQueue } from "./pages/ClaimQueue";
 import { Claims } from "./pages/Claims";
 import { CustomerPool } from "./pages/CustomerPool";
 import { Dashboard } from "./pages/Dashboard";
 import { Directory } from "./pages/Directory";
-import { Access } from "./pages/Access";
 import { Payees } from "./pages/Payees";
 import { Profile } from "./pages/Profile";
 import { Qualifications } from "./pages/Qualifications";
@@ -91,7 +101,7 @@ function Page({ page, param }: { page: PageId; param?: string }) {
 export function App() {
   const styles = useStyles();
   const session = useSession();
-  const { t, claims, locale, setLocale, demoTokens, signedInAs, signIn } = session;
+  const { t, claims, locale, setLocale, ready, demoTokens, signedInAs, signIn } = session;
   const route = useRoute(claims);
   const pages = visiblePages(claims);
   const wide = window.matchMedia("(min-width: 721px)").matches;
@@ -153,7 +163,11 @@ export function App() {
           </TabList>
         </nav>
         <main className={styles.main}>
-          <Page key={`${route.page}/${route.param ?? ""}/${signedInAs}`} {...route} />
+          {ready ? (
+            <Page key={`${route.page}/${route.param ?? ""}/${signedInAs}`} {...route} />
+          ) : (
+            <Spinner label={t("app.loading")} />
+          )}
         </main>
       </div>
     </div>

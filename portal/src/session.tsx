@@ -16,6 +16,8 @@ export interface Claims {
 export interface Session {
   locale: Locale;
   setLocale(locale: Locale): void;
+  /** Whether who is signed in is known yet (the sign-in choices have been asked for). */
+  ready: boolean;
   /** The demo's sign-in choices by label, when the server offers them. */
   demoTokens: Record<string, string>;
   /** The label signed in as ("" = anonymous). */
@@ -79,6 +81,7 @@ const store = (key: string, value: string) => {
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [locale, setLocaleState] = useState<Locale>(stored("saps.locale") === "zh-CN" ? "zh-CN" : "en");
   const [demoTokens, setDemoTokens] = useState<Record<string, string>>({});
+  const [ready, setReady] = useState(false);
   const [signedInAs, setSignedInAs] = useState(stored("saps.signedInAs") ?? "");
   const [today, setToday] = useState(browserToday());
   const [programs, setPrograms] = useState<Program[]>([]);
@@ -98,6 +101,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     };
     void load("/demo/tokens").then((tokens) => {
       if (tokens && typeof tokens === "object") setDemoTokens(tokens as Record<string, string>);
+      // Until now a reload would have shown the anonymous pages for a moment.
+      setReady(true);
     });
     void load("/healthz").then((health) => {
       const day = (health as { today?: unknown } | null)?.today;
@@ -127,6 +132,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     () => ({
       locale,
       setLocale,
+      ready,
       demoTokens,
       signedInAs: token ? signedInAs : "",
       signIn,
@@ -141,7 +147,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         return program ? program.name[locale] : (id ?? "");
       },
     }),
-    [locale, setLocale, demoTokens, signedInAs, signIn, token, today, programs, api],
+    [locale, setLocale, ready, demoTokens, signedInAs, signIn, token, today, programs, api],
   );
   return <SessionContext.Provider value={session}>{children}</SessionContext.Provider>;
 }

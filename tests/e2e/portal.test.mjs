@@ -319,6 +319,11 @@ test("a voucher's life in the portal, by keyboard, with a reload in the middle o
   for (const step of ["已保留", "已提交完成报告", "已兑换", "已提交付款请求", "已付款"]) {
     assert.match(history, new RegExp(step), `the history shows ${step}`);
   }
+  const [deliverable] = await Promise.all([
+    partner.waitForEvent("download"),
+    partner.getByRole("button", { name: "下载 plan.pdf" }).click(),
+  ]);
+  assert.equal(await readFile(await deliverable.path(), "utf8"), "%PDF-1.7\nplanning report\n", "the deliverable comes back whole");
   await partner.screenshot({ path: join(artifacts, "walk-3-paid-zh.png"), fullPage: true });
   await partner.context().close();
 });

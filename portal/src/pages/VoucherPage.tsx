@@ -14,6 +14,7 @@ import { useState } from "react";
 import { settle, type Schemas, type VoucherView } from "../api/client";
 import { Done, Loaded, PageHeading, Section, StateBadge } from "../components";
 import { ActionsFor } from "../forms/VoucherButtons";
+import { saveAs } from "../download";
 import { fileSize } from "../format";
 import type { TextKey } from "../i18n";
 import { useLoad } from "../load";
@@ -197,13 +198,7 @@ function DownloadButton({ voucherNumber, fileName }: { voucherNumber: string; fi
           `/v1/vouchers/${encodeURIComponent(voucherNumber)}/deliverables/${encodeURIComponent(fileName)}`,
           { headers: { authorization: `Bearer ${token ?? ""}` } },
         ).then(async (reply) => {
-          if (!reply.ok) return;
-          const url = URL.createObjectURL(await reply.blob());
-          const link = document.createElement("a");
-          link.href = url;
-          link.download = fileName;
-          link.click();
-          setTimeout(() => URL.revokeObjectURL(url), 1000);
+          if (reply.ok) saveAs(fileName, await reply.blob());
         });
       }}
     >

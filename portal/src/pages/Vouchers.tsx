@@ -28,6 +28,7 @@ import { Done, Loaded, PageHeading, Section, StateBadge, useWideTable } from "..
 import { ClaimDialog, RedeemDialog } from "../forms/BatchActions";
 import { CheckedField, GeneralMessages, useCheckedForm } from "../forms/checked";
 import { ActionsFor, type Action } from "../forms/VoucherButtons";
+import { saveAs } from "../download";
 import { daysBetween } from "../format";
 import type { TextKey } from "../i18n";
 import { useLoad } from "../load";
@@ -60,15 +61,6 @@ const PAGE = 20;
 /** A BOM first, so Excel reads the UTF-8 (Chinese names included) as UTF-8. */
 const BOM = "\uFEFF";
 
-function download(name: string, blob: Blob) {
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement("a");
-  link.href = url;
-  link.download = name;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
-
 export function Vouchers() {
   const styles = useStyles();
   const wide = useWideTable();
@@ -82,6 +74,7 @@ export function Vouchers() {
   const [page, setPage] = useState(0);
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [batch, setBatch] = useState<"redeem" | "claim" | null>(null);
+  const BatchDialog = batch === "claim" ? ClaimDialog : RedeemDialog;
   const [done, setDone] = useState("");
   const list = useLoad(
     () => allVouchers(api, partnerId, state || undefined, t("problem.network")),
@@ -119,9 +112,9 @@ export function Vouchers() {
     );
     if (!reply.ok) return;
     const name = `vouchers-${partnerId}-${today}.${format}`;
-    if (format === "xlsx") return download(name, await reply.blob());
+    if (format === "xlsx") return saveAs(name, await reply.blob());
     const text = await reply.text();
-    download(name, new Blob([text.startsWith(BOM) ? text : BOM + text], { type: "text/csv;charset=utf-8" }));
+    saveAs(name, new Blob([text.startsWith(BOM) ? text : BOM + text], { type: "text/csv;charset=utf-8" }));
   };
 
   return (
@@ -256,20 +249,8 @@ export function Vouchers() {
           }
         </Loaded>
       </Section>
-      {batch === "redeem" && (
-        <RedeemDialog
-          voucherNumbers={ticked.map((v) => v.voucherNumber)}
-          onClose={() => setBatch(null)}
-          onDone={(message) => {
-            setBatch(null);
-            setSelected(new Set());
-            setDone(message);
-            list.reload();
-          }}
-        />
-      )}
-      {batch === "claim" && (
-        <ClaimDialog
+      {batch && (
+        <BatchDialog
           voucherNumbers={ticked.map((v) => v.voucherNumber)}
           onClose={() => setBatch(null)}
           onDone={(message) => {
