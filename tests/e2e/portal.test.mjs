@@ -11,6 +11,8 @@
 //    no action; forms speak the reader's language and switch with it; another partner's voucher
 //    is not found; the program administrator records qualifications field by field; the global
 //    administrator grants the voucher tool; the list exports CSV and Excel.
+// The tests share one server and run in order: those after the walk use what it did (the
+// enrollment that opens the voucher tool, the registered payee).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
@@ -350,6 +352,40 @@ test("the customer's administrator creates a voucher from the pool, checked as t
   );
   const after = await pools.getByRole("row").filter({ hasText: "Desktop" }).innerText();
   assert.match(after, /20\s+5\s+15/, "5 of the 20 days are now in the voucher");
+
+  // A voucher drawn without a partner waits as Created; the administrator assigns it later.
+  await page.getByRole("button", { name: "Create a voucher" }).click();
+  await pick(page, "Program", /SQL Server Deployment Planning/);
+  await page.getByRole("dialog").getByLabel("Days").fill("3");
+  await page.getByRole("dialog").getByRole("button", { name: "Create a voucher" }).click();
+  const created = await page.getByText(/Voucher SA[0-9A-F]{14} is created/).innerText();
+  const number = created.match(/SA[0-9A-F]{14}/)[0];
+  const vouchers = page.getByRole("table", { name: "Vouchers" });
+  await vouchers.getByRole("row").filter({ hasText: number }).getByText("Created").waitFor();
+  await page.getByRole("button", { name: `Assign to a partner ${number}` }).click();
+  await page.getByRole("dialog").getByLabel("Partner ID").fill("1001");
+  await page.getByRole("dialog").getByRole("button", { name: "Assign to a partner" }).click();
+  await page.getByText(`Voucher ${number} is assigned to partner 1001.`).waitFor();
+  await vouchers.getByRole("row").filter({ hasText: number }).getByText("Assigned").waitFor();
+  await page.context().close();
+});
+
+test("a voucher number and the customer's administrator email open the voucher (the forwarded email)", async () => {
+  const page = await open("partner_admin");
+  await visit(page, "vouchers");
+  await page.getByLabel("Voucher number").fill("demo-m365-0003");
+  await page.getByLabel("Customer's voucher administrator email").first().fill("wrong@tailspin.example");
+  await page.getByRole("button", { name: "Open voucher" }).click();
+  // The server's refusal stands beside the email field, as the rules' own messages do.
+  await page.locator(".fui-Field__validationMessage", { hasText: "does not match the voucher administrator's email" }).waitFor();
+  assert.equal(new URL(page.url()).hash, "#/vouchers", "a wrong email opens nothing");
+  const email = await (await fetch(`${base}/v1/vouchers/DEMOM3650003`, {
+    headers: { authorization: `Bearer ${(await (await fetch(`${base}/demo/tokens`)).json()).partner_admin}` },
+  })).json();
+  await page.getByLabel("Customer's voucher administrator email").first().fill(email.adminEmail);
+  await page.getByRole("button", { name: "Open voucher" }).click();
+  await page.getByRole("heading", { name: "Voucher DEMOM3650003" }).waitFor();
+  assert.equal(new URL(page.url()).hash, "#/vouchers/DEMOM3650003");
   await page.context().close();
 });
 
