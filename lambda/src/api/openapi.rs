@@ -155,6 +155,9 @@ pub enum WriteErrors {
     /// Body too large (JSON 64 KiB, deliverable 5 MiB).
     #[response(status = 413)]
     TooLarge(#[to_schema] Failure),
+    /// The address is longer than 8 KiB (any route).
+    #[response(status = 414)]
+    UriTooLong(#[to_schema] Failure),
     /// Wrong media type.
     #[response(status = 415)]
     UnsupportedMediaType(#[to_schema] Failure),
@@ -170,6 +173,9 @@ pub enum WriteErrors {
 #[derive(utoipa::IntoResponses)]
 #[allow(dead_code)]
 pub enum ReadErrors {
+    /// A path segment is not UTF-8 text once percent-decoded.
+    #[response(status = 400)]
+    Malformed(#[to_schema] Failure),
     /// No or bad token.
     #[response(status = 401)]
     Unauthenticated(#[to_schema] Failure),
@@ -179,6 +185,9 @@ pub enum ReadErrors {
     /// Unknown, or another partner's.
     #[response(status = 404)]
     NotFound(#[to_schema] Failure),
+    /// The address is longer than 8 KiB (any route).
+    #[response(status = 414)]
+    UriTooLong(#[to_schema] Failure),
     /// Store unavailable; retry after `Retry-After` seconds.
     #[response(status = 503)]
     Unavailable(#[to_schema] Failure),
@@ -200,6 +209,9 @@ pub enum QueryErrors {
     /// Unknown, or another partner's.
     #[response(status = 404)]
     NotFound(#[to_schema] Failure),
+    /// The address is longer than 8 KiB (any route).
+    #[response(status = 414)]
+    UriTooLong(#[to_schema] Failure),
     /// A parameter is invalid.
     #[response(status = 422)]
     Invalid(#[to_schema] Failure),
@@ -224,6 +236,9 @@ pub enum RuleErrors {
     /// Body too large.
     #[response(status = 413)]
     TooLarge(#[to_schema] Failure),
+    /// The address is longer than 8 KiB (any route).
+    #[response(status = 414)]
+    UriTooLong(#[to_schema] Failure),
     /// Wrong media type.
     #[response(status = 415)]
     UnsupportedMediaType(#[to_schema] Failure),

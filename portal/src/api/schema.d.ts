@@ -1891,6 +1891,22 @@ export interface operations {
                     };
                 };
             };
+            /** @description The address is longer than 8 KiB (any route). */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable dotted code of the whole failure. */
+                        code: string;
+                        /** @description Every failing field. */
+                        fields: components["schemas"]["FieldFailure"][];
+                        /** @description Human message in the requested locale. */
+                        message: string;
+                    };
+                };
+            };
             /** @description A parameter is invalid. */
             422: {
                 headers: {
@@ -2046,6 +2062,22 @@ export interface operations {
                     };
                 };
             };
+            /** @description The address is longer than 8 KiB (any route). */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable dotted code of the whole failure. */
+                        code: string;
+                        /** @description Every failing field. */
+                        fields: components["schemas"]["FieldFailure"][];
+                        /** @description Human message in the requested locale. */
+                        message: string;
+                    };
+                };
+            };
             /** @description Wrong media type. */
             415: {
                 headers: {
@@ -2117,6 +2149,22 @@ export interface operations {
                     "application/json": components["schemas"]["Claim"];
                 };
             };
+            /** @description A path segment is not UTF-8 text once percent-decoded. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable dotted code of the whole failure. */
+                        code: string;
+                        /** @description Every failing field. */
+                        fields: components["schemas"]["FieldFailure"][];
+                        /** @description Human message in the requested locale. */
+                        message: string;
+                    };
+                };
+            };
             /** @description No or bad token. */
             401: {
                 headers: {
@@ -2151,6 +2199,22 @@ export interface operations {
             };
             /** @description Unknown, or another partner's. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable dotted code of the whole failure. */
+                        code: string;
+                        /** @description Every failing field. */
+                        fields: components["schemas"]["FieldFailure"][];
+                        /** @description Human message in the requested locale. */
+                        message: string;
+                    };
+                };
+            };
+            /** @description The address is longer than 8 KiB (any route). */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2307,6 +2371,22 @@ export interface operations {
                     };
                 };
             };
+            /** @description The address is longer than 8 KiB (any route). */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable dotted code of the whole failure. */
+                        code: string;
+                        /** @description Every failing field. */
+                        fields: components["schemas"]["FieldFailure"][];
+                        /** @description Human message in the requested locale. */
+                        message: string;
+                    };
+                };
+            };
             /** @description Wrong media type. */
             415: {
                 headers: {
@@ -2378,6 +2458,22 @@ export interface operations {
                     "application/json": components["schemas"]["CustomerView"];
                 };
             };
+            /** @description A path segment is not UTF-8 text once percent-decoded. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable dotted code of the whole failure. */
+                        code: string;
+                        /** @description Every failing field. */
+                        fields: components["schemas"]["FieldFailure"][];
+                        /** @description Human message in the requested locale. */
+                        message: string;
+                    };
+                };
+            };
             /** @description No or bad token. */
             401: {
                 headers: {
@@ -2412,6 +2508,22 @@ export interface operations {
             };
             /** @description Unknown, or another partner's. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable dotted code of the whole failure. */
+                        code: string;
+                        /** @description Every failing field. */
+                        fields: components["schemas"]["FieldFailure"][];
+                        /** @description Human message in the requested locale. */
+                        message: string;
+                    };
+                };
+            };
+            /** @description The address is longer than 8 KiB (any route). */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2560,6 +2672,22 @@ export interface operations {
             };
             /** @description Body too large (JSON 64 KiB, deliverable 5 MiB). */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable dotted code of the whole failure. */
+                        code: string;
+                        /** @description Every failing field. */
+                        fields: components["schemas"]["FieldFailure"][];
+                        /** @description Human message in the requested locale. */
+                        message: string;
+                    };
+                };
+            };
+            /** @description The address is longer than 8 KiB (any route). */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2748,6 +2876,22 @@ export interface operations {
                     };
                 };
             };
+            /** @description The address is longer than 8 KiB (any route). */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable dotted code of the whole failure. */
+                        code: string;
+                        /** @description Every failing field. */
+                        fields: components["schemas"]["FieldFailure"][];
+                        /** @description Human message in the requested locale. */
+                        message: string;
+                    };
+                };
+            };
             /** @description Wrong media type. */
             415: {
                 headers: {
@@ -2891,6 +3035,22 @@ export interface operations {
                     };
                 };
             };
+            /** @description The address is longer than 8 KiB (any route). */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable dotted code of the whole failure. */
+                        code: string;
+                        /** @description Every failing field. */
+                        fields: components["schemas"]["FieldFailure"][];
+                        /** @description Human message in the requested locale. */
+                        message: string;
+                    };
+                };
+            };
             /** @description A parameter is invalid. */
             422: {
                 headers: {
@@ -2946,6 +3106,22 @@ export interface operations {
                     "application/json": components["schemas"]["PartnerSummary"];
                 };
             };
+            /** @description A path segment is not UTF-8 text once percent-decoded. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable dotted code of the whole failure. */
+                        code: string;
+                        /** @description Every failing field. */
+                        fields: components["schemas"]["FieldFailure"][];
+                        /** @description Human message in the requested locale. */
+                        message: string;
+                    };
+                };
+            };
             /** @description No or bad token. */
             401: {
                 headers: {
@@ -2980,6 +3156,22 @@ export interface operations {
             };
             /** @description Unknown, or another partner's. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable dotted code of the whole failure. */
+                        code: string;
+                        /** @description Every failing field. */
+                        fields: components["schemas"]["FieldFailure"][];
+                        /** @description Human message in the requested locale. */
+                        message: string;
+                    };
+                };
+            };
+            /** @description The address is longer than 8 KiB (any route). */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3142,6 +3334,22 @@ export interface operations {
                     };
                 };
             };
+            /** @description The address is longer than 8 KiB (any route). */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable dotted code of the whole failure. */
+                        code: string;
+                        /** @description Every failing field. */
+                        fields: components["schemas"]["FieldFailure"][];
+                        /** @description Human message in the requested locale. */
+                        message: string;
+                    };
+                };
+            };
             /** @description Wrong media type. */
             415: {
                 headers: {
@@ -3213,6 +3421,22 @@ export interface operations {
                     "application/json": components["schemas"]["AccessList"];
                 };
             };
+            /** @description A path segment is not UTF-8 text once percent-decoded. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable dotted code of the whole failure. */
+                        code: string;
+                        /** @description Every failing field. */
+                        fields: components["schemas"]["FieldFailure"][];
+                        /** @description Human message in the requested locale. */
+                        message: string;
+                    };
+                };
+            };
             /** @description No or bad token. */
             401: {
                 headers: {
@@ -3247,6 +3471,22 @@ export interface operations {
             };
             /** @description Unknown, or another partner's. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable dotted code of the whole failure. */
+                        code: string;
+                        /** @description Every failing field. */
+                        fields: components["schemas"]["FieldFailure"][];
+                        /** @description Human message in the requested locale. */
+                        message: string;
+                    };
+                };
+            };
+            /** @description The address is longer than 8 KiB (any route). */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3388,6 +3628,22 @@ export interface operations {
             };
             /** @description Body too large (JSON 64 KiB, deliverable 5 MiB). */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable dotted code of the whole failure. */
+                        code: string;
+                        /** @description Every failing field. */
+                        fields: components["schemas"]["FieldFailure"][];
+                        /** @description Human message in the requested locale. */
+                        message: string;
+                    };
+                };
+            };
+            /** @description The address is longer than 8 KiB (any route). */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3569,6 +3825,22 @@ export interface operations {
                     };
                 };
             };
+            /** @description The address is longer than 8 KiB (any route). */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable dotted code of the whole failure. */
+                        code: string;
+                        /** @description Every failing field. */
+                        fields: components["schemas"]["FieldFailure"][];
+                        /** @description Human message in the requested locale. */
+                        message: string;
+                    };
+                };
+            };
             /** @description Wrong media type. */
             415: {
                 headers: {
@@ -3711,6 +3983,22 @@ export interface operations {
                     };
                 };
             };
+            /** @description The address is longer than 8 KiB (any route). */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable dotted code of the whole failure. */
+                        code: string;
+                        /** @description Every failing field. */
+                        fields: components["schemas"]["FieldFailure"][];
+                        /** @description Human message in the requested locale. */
+                        message: string;
+                    };
+                };
+            };
             /** @description A parameter is invalid. */
             422: {
                 headers: {
@@ -3835,6 +4123,22 @@ export interface operations {
                     };
                 };
             };
+            /** @description The address is longer than 8 KiB (any route). */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable dotted code of the whole failure. */
+                        code: string;
+                        /** @description Every failing field. */
+                        fields: components["schemas"]["FieldFailure"][];
+                        /** @description Human message in the requested locale. */
+                        message: string;
+                    };
+                };
+            };
             /** @description A parameter is invalid. */
             422: {
                 headers: {
@@ -3890,6 +4194,22 @@ export interface operations {
                     "application/json": components["schemas"]["EnrollmentView"][];
                 };
             };
+            /** @description A path segment is not UTF-8 text once percent-decoded. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable dotted code of the whole failure. */
+                        code: string;
+                        /** @description Every failing field. */
+                        fields: components["schemas"]["FieldFailure"][];
+                        /** @description Human message in the requested locale. */
+                        message: string;
+                    };
+                };
+            };
             /** @description No or bad token. */
             401: {
                 headers: {
@@ -3924,6 +4244,22 @@ export interface operations {
             };
             /** @description Unknown, or another partner's. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable dotted code of the whole failure. */
+                        code: string;
+                        /** @description Every failing field. */
+                        fields: components["schemas"]["FieldFailure"][];
+                        /** @description Human message in the requested locale. */
+                        message: string;
+                    };
+                };
+            };
+            /** @description The address is longer than 8 KiB (any route). */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4063,6 +4399,22 @@ export interface operations {
             };
             /** @description Body too large (JSON 64 KiB, deliverable 5 MiB). */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable dotted code of the whole failure. */
+                        code: string;
+                        /** @description Every failing field. */
+                        fields: components["schemas"]["FieldFailure"][];
+                        /** @description Human message in the requested locale. */
+                        message: string;
+                    };
+                };
+            };
+            /** @description The address is longer than 8 KiB (any route). */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4251,6 +4603,22 @@ export interface operations {
                     };
                 };
             };
+            /** @description The address is longer than 8 KiB (any route). */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable dotted code of the whole failure. */
+                        code: string;
+                        /** @description Every failing field. */
+                        fields: components["schemas"]["FieldFailure"][];
+                        /** @description Human message in the requested locale. */
+                        message: string;
+                    };
+                };
+            };
             /** @description Wrong media type. */
             415: {
                 headers: {
@@ -4425,6 +4793,22 @@ export interface operations {
                     };
                 };
             };
+            /** @description The address is longer than 8 KiB (any route). */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable dotted code of the whole failure. */
+                        code: string;
+                        /** @description Every failing field. */
+                        fields: components["schemas"]["FieldFailure"][];
+                        /** @description Human message in the requested locale. */
+                        message: string;
+                    };
+                };
+            };
             /** @description Wrong media type. */
             415: {
                 headers: {
@@ -4498,6 +4882,22 @@ export interface operations {
                     "application/json": components["schemas"]["Payee"];
                 };
             };
+            /** @description A path segment is not UTF-8 text once percent-decoded. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable dotted code of the whole failure. */
+                        code: string;
+                        /** @description Every failing field. */
+                        fields: components["schemas"]["FieldFailure"][];
+                        /** @description Human message in the requested locale. */
+                        message: string;
+                    };
+                };
+            };
             /** @description No or bad token. */
             401: {
                 headers: {
@@ -4532,6 +4932,22 @@ export interface operations {
             };
             /** @description Unknown, or another partner's. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable dotted code of the whole failure. */
+                        code: string;
+                        /** @description Every failing field. */
+                        fields: components["schemas"]["FieldFailure"][];
+                        /** @description Human message in the requested locale. */
+                        message: string;
+                    };
+                };
+            };
+            /** @description The address is longer than 8 KiB (any route). */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4687,6 +5103,22 @@ export interface operations {
                     };
                 };
             };
+            /** @description The address is longer than 8 KiB (any route). */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable dotted code of the whole failure. */
+                        code: string;
+                        /** @description Every failing field. */
+                        fields: components["schemas"]["FieldFailure"][];
+                        /** @description Human message in the requested locale. */
+                        message: string;
+                    };
+                };
+            };
             /** @description Wrong media type. */
             415: {
                 headers: {
@@ -4758,6 +5190,22 @@ export interface operations {
                     "application/json": components["schemas"]["Profile"];
                 };
             };
+            /** @description A path segment is not UTF-8 text once percent-decoded. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable dotted code of the whole failure. */
+                        code: string;
+                        /** @description Every failing field. */
+                        fields: components["schemas"]["FieldFailure"][];
+                        /** @description Human message in the requested locale. */
+                        message: string;
+                    };
+                };
+            };
             /** @description No or bad token. */
             401: {
                 headers: {
@@ -4792,6 +5240,22 @@ export interface operations {
             };
             /** @description Unknown, or another partner's. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable dotted code of the whole failure. */
+                        code: string;
+                        /** @description Every failing field. */
+                        fields: components["schemas"]["FieldFailure"][];
+                        /** @description Human message in the requested locale. */
+                        message: string;
+                    };
+                };
+            };
+            /** @description The address is longer than 8 KiB (any route). */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4945,6 +5409,22 @@ export interface operations {
                     };
                 };
             };
+            /** @description The address is longer than 8 KiB (any route). */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable dotted code of the whole failure. */
+                        code: string;
+                        /** @description Every failing field. */
+                        fields: components["schemas"]["FieldFailure"][];
+                        /** @description Human message in the requested locale. */
+                        message: string;
+                    };
+                };
+            };
             /** @description Wrong media type. */
             415: {
                 headers: {
@@ -5016,6 +5496,22 @@ export interface operations {
                     "application/json": components["schemas"]["QualificationFacts"];
                 };
             };
+            /** @description A path segment is not UTF-8 text once percent-decoded. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable dotted code of the whole failure. */
+                        code: string;
+                        /** @description Every failing field. */
+                        fields: components["schemas"]["FieldFailure"][];
+                        /** @description Human message in the requested locale. */
+                        message: string;
+                    };
+                };
+            };
             /** @description No or bad token. */
             401: {
                 headers: {
@@ -5050,6 +5546,22 @@ export interface operations {
             };
             /** @description Unknown, or another partner's. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable dotted code of the whole failure. */
+                        code: string;
+                        /** @description Every failing field. */
+                        fields: components["schemas"]["FieldFailure"][];
+                        /** @description Human message in the requested locale. */
+                        message: string;
+                    };
+                };
+            };
+            /** @description The address is longer than 8 KiB (any route). */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5189,6 +5701,22 @@ export interface operations {
             };
             /** @description Body too large (JSON 64 KiB, deliverable 5 MiB). */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable dotted code of the whole failure. */
+                        code: string;
+                        /** @description Every failing field. */
+                        fields: components["schemas"]["FieldFailure"][];
+                        /** @description Human message in the requested locale. */
+                        message: string;
+                    };
+                };
+            };
+            /** @description The address is longer than 8 KiB (any route). */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5349,6 +5877,22 @@ export interface operations {
                     };
                 };
             };
+            /** @description The address is longer than 8 KiB (any route). */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable dotted code of the whole failure. */
+                        code: string;
+                        /** @description Every failing field. */
+                        fields: components["schemas"]["FieldFailure"][];
+                        /** @description Human message in the requested locale. */
+                        message: string;
+                    };
+                };
+            };
             /** @description A parameter is invalid. */
             422: {
                 headers: {
@@ -5401,6 +5945,22 @@ export interface operations {
                     "application/json": components["schemas"]["Program"][];
                 };
             };
+            /** @description A path segment is not UTF-8 text once percent-decoded. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable dotted code of the whole failure. */
+                        code: string;
+                        /** @description Every failing field. */
+                        fields: components["schemas"]["FieldFailure"][];
+                        /** @description Human message in the requested locale. */
+                        message: string;
+                    };
+                };
+            };
             /** @description No or bad token. */
             401: {
                 headers: {
@@ -5435,6 +5995,22 @@ export interface operations {
             };
             /** @description Unknown, or another partner's. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable dotted code of the whole failure. */
+                        code: string;
+                        /** @description Every failing field. */
+                        fields: components["schemas"]["FieldFailure"][];
+                        /** @description Human message in the requested locale. */
+                        message: string;
+                    };
+                };
+            };
+            /** @description The address is longer than 8 KiB (any route). */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5583,6 +6159,22 @@ export interface operations {
             };
             /** @description Body too large (JSON 64 KiB, deliverable 5 MiB). */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable dotted code of the whole failure. */
+                        code: string;
+                        /** @description Every failing field. */
+                        fields: components["schemas"]["FieldFailure"][];
+                        /** @description Human message in the requested locale. */
+                        message: string;
+                    };
+                };
+            };
+            /** @description The address is longer than 8 KiB (any route). */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5768,6 +6360,22 @@ export interface operations {
                     };
                 };
             };
+            /** @description The address is longer than 8 KiB (any route). */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable dotted code of the whole failure. */
+                        code: string;
+                        /** @description Every failing field. */
+                        fields: components["schemas"]["FieldFailure"][];
+                        /** @description Human message in the requested locale. */
+                        message: string;
+                    };
+                };
+            };
             /** @description Wrong media type. */
             415: {
                 headers: {
@@ -5936,6 +6544,22 @@ export interface operations {
                     };
                 };
             };
+            /** @description The address is longer than 8 KiB (any route). */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable dotted code of the whole failure. */
+                        code: string;
+                        /** @description Every failing field. */
+                        fields: components["schemas"]["FieldFailure"][];
+                        /** @description Human message in the requested locale. */
+                        message: string;
+                    };
+                };
+            };
             /** @description Wrong media type. */
             415: {
                 headers: {
@@ -6064,6 +6688,22 @@ export interface operations {
             };
             /** @description Body too large. */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable dotted code of the whole failure. */
+                        code: string;
+                        /** @description Every failing field. */
+                        fields: components["schemas"]["FieldFailure"][];
+                        /** @description Human message in the requested locale. */
+                        message: string;
+                    };
+                };
+            };
+            /** @description The address is longer than 8 KiB (any route). */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6216,6 +6856,22 @@ export interface operations {
             };
             /** @description Body too large (JSON 64 KiB, deliverable 5 MiB). */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable dotted code of the whole failure. */
+                        code: string;
+                        /** @description Every failing field. */
+                        fields: components["schemas"]["FieldFailure"][];
+                        /** @description Human message in the requested locale. */
+                        message: string;
+                    };
+                };
+            };
+            /** @description The address is longer than 8 KiB (any route). */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6398,6 +7054,22 @@ export interface operations {
                     };
                 };
             };
+            /** @description The address is longer than 8 KiB (any route). */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable dotted code of the whole failure. */
+                        code: string;
+                        /** @description Every failing field. */
+                        fields: components["schemas"]["FieldFailure"][];
+                        /** @description Human message in the requested locale. */
+                        message: string;
+                    };
+                };
+            };
             /** @description Wrong media type. */
             415: {
                 headers: {
@@ -6469,6 +7141,22 @@ export interface operations {
                     "application/json": components["schemas"]["VoucherView"];
                 };
             };
+            /** @description A path segment is not UTF-8 text once percent-decoded. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable dotted code of the whole failure. */
+                        code: string;
+                        /** @description Every failing field. */
+                        fields: components["schemas"]["FieldFailure"][];
+                        /** @description Human message in the requested locale. */
+                        message: string;
+                    };
+                };
+            };
             /** @description No or bad token. */
             401: {
                 headers: {
@@ -6503,6 +7191,22 @@ export interface operations {
             };
             /** @description Unknown, or another partner's. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable dotted code of the whole failure. */
+                        code: string;
+                        /** @description Every failing field. */
+                        fields: components["schemas"]["FieldFailure"][];
+                        /** @description Human message in the requested locale. */
+                        message: string;
+                    };
+                };
+            };
+            /** @description The address is longer than 8 KiB (any route). */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6642,6 +7346,22 @@ export interface operations {
             };
             /** @description Body too large (JSON 64 KiB, deliverable 5 MiB). */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable dotted code of the whole failure. */
+                        code: string;
+                        /** @description Every failing field. */
+                        fields: components["schemas"]["FieldFailure"][];
+                        /** @description Human message in the requested locale. */
+                        message: string;
+                    };
+                };
+            };
+            /** @description The address is longer than 8 KiB (any route). */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6827,6 +7547,22 @@ export interface operations {
                     };
                 };
             };
+            /** @description The address is longer than 8 KiB (any route). */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable dotted code of the whole failure. */
+                        code: string;
+                        /** @description Every failing field. */
+                        fields: components["schemas"]["FieldFailure"][];
+                        /** @description Human message in the requested locale. */
+                        message: string;
+                    };
+                };
+            };
             /** @description Wrong media type. */
             415: {
                 headers: {
@@ -6904,6 +7640,22 @@ export interface operations {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["BinaryBody"];
                 };
             };
+            /** @description A path segment is not UTF-8 text once percent-decoded. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable dotted code of the whole failure. */
+                        code: string;
+                        /** @description Every failing field. */
+                        fields: components["schemas"]["FieldFailure"][];
+                        /** @description Human message in the requested locale. */
+                        message: string;
+                    };
+                };
+            };
             /** @description No or bad token. */
             401: {
                 headers: {
@@ -6938,6 +7690,22 @@ export interface operations {
             };
             /** @description Unknown, or another partner's. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable dotted code of the whole failure. */
+                        code: string;
+                        /** @description Every failing field. */
+                        fields: components["schemas"]["FieldFailure"][];
+                        /** @description Human message in the requested locale. */
+                        message: string;
+                    };
+                };
+            };
+            /** @description The address is longer than 8 KiB (any route). */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7098,6 +7866,22 @@ export interface operations {
                     };
                 };
             };
+            /** @description The address is longer than 8 KiB (any route). */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable dotted code of the whole failure. */
+                        code: string;
+                        /** @description Every failing field. */
+                        fields: components["schemas"]["FieldFailure"][];
+                        /** @description Human message in the requested locale. */
+                        message: string;
+                    };
+                };
+            };
             /** @description Wrong media type. */
             415: {
                 headers: {
@@ -7224,6 +8008,22 @@ export interface operations {
             };
             /** @description Unknown, or another partner's. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable dotted code of the whole failure. */
+                        code: string;
+                        /** @description Every failing field. */
+                        fields: components["schemas"]["FieldFailure"][];
+                        /** @description Human message in the requested locale. */
+                        message: string;
+                    };
+                };
+            };
+            /** @description The address is longer than 8 KiB (any route). */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7396,6 +8196,22 @@ export interface operations {
                     };
                 };
             };
+            /** @description The address is longer than 8 KiB (any route). */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable dotted code of the whole failure. */
+                        code: string;
+                        /** @description Every failing field. */
+                        fields: components["schemas"]["FieldFailure"][];
+                        /** @description Human message in the requested locale. */
+                        message: string;
+                    };
+                };
+            };
             /** @description Wrong media type. */
             415: {
                 headers: {
@@ -7553,6 +8369,22 @@ export interface operations {
             };
             /** @description Body too large (JSON 64 KiB, deliverable 5 MiB). */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable dotted code of the whole failure. */
+                        code: string;
+                        /** @description Every failing field. */
+                        fields: components["schemas"]["FieldFailure"][];
+                        /** @description Human message in the requested locale. */
+                        message: string;
+                    };
+                };
+            };
+            /** @description The address is longer than 8 KiB (any route). */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -3,7 +3,6 @@
 import {
   Button,
   Dropdown,
-  Field,
   Input,
   Option,
   Table,
@@ -249,10 +248,29 @@ function AssignDialog({
   onClose(): void;
   onDone(message: string): void;
 }) {
-  const { t, api } = useSession();
+  const { t, api, claims, programs } = useSession();
+  const rules = useAllRules(programs);
   const [partnerId, setPartnerId] = useState(voucher.partnerId ?? "");
-  const [failure, setFailure] = useState<Schemas["Failure"] | null>(null);
-  const message = failure?.fields.find((f) => f.field === "partnerId")?.message ?? failure?.message;
+  const input = useMemo(() => ({ partnerId: partnerId.trim() || undefined }), [partnerId]);
+  const check = useMemo(
+    () =>
+      rules &&
+      ((form: { partnerId?: string }, today: string, locale: "en" | "zh-CN") =>
+        rules.run(
+          "assignPartner",
+          {
+            ...form,
+            context: {
+              actor: { role: "customer_admin", customerId: claims.customerId ?? "" },
+              voucher: storedVoucher(voucher),
+            },
+          },
+          today,
+          locale,
+        ) as RuleAnswer<unknown>),
+    [rules, claims.customerId, voucher],
+  );
+  const form = useCheckedForm(check, input);
   return (
     <ActionDialog
       open
@@ -260,25 +278,22 @@ function AssignDialog({
       sendLabel={t("action.assign")}
       onClose={onClose}
       onSend={async () => {
+        if (!form.submit()) return;
         const reply = await settle(
           api.PUT("/v1/vouchers/{voucherNumber}/assignment", {
             params: { path: { voucherNumber: voucher.voucherNumber } },
-            body: { partnerId: partnerId.trim() || undefined },
+            body: input,
           }),
           t("problem.network"),
         );
         if (reply.ok) onDone(t("done.assign", { number: voucher.voucherNumber, partner: partnerId }));
-        else setFailure(reply.failure);
+        else form.refuse(reply.failure);
       }}
     >
-      <Field
-        label={t("field.partnerId")}
-        required
-        validationMessage={message}
-        validationState={message ? "error" : "none"}
-      >
+      <CheckedField form={form} name="partnerId" label={t("field.partnerId")} required>
         <Input value={partnerId} onChange={(_, d) => setPartnerId(d.value)} />
-      </Field>
+      </CheckedField>
+      <GeneralMessages messages={form.general} />
     </ActionDialog>
   );
 }
