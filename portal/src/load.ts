@@ -28,3 +28,28 @@ export function useLoad<T>(load: () => Promise<Reply<T>>, deps: unknown[]): Load
   }, [run, round]);
   return { reply, loading, reload: () => setRound((r) => r + 1) };
 }
+
+/** One page of a list route (SPEC §12: `items` and, unless it is the last, `nextCursor`). */
+export interface ListPage<T> {
+  items: T[];
+  nextCursor?: string | null;
+}
+
+/**
+ * Every item of a paged list, page after page from `page(cursor)`, up to `most` items: the
+ * tables filter, search and page what they hold, so they read the list whole.
+ */
+export async function allPages<T>(
+  page: (cursor: string | undefined) => Promise<Reply<ListPage<T>>>,
+  most: number,
+): Promise<Reply<T[]>> {
+  const items: T[] = [];
+  let cursor: string | undefined;
+  do {
+    const reply = await page(cursor);
+    if (!reply.ok) return reply;
+    items.push(...reply.data.items);
+    cursor = reply.data.nextCursor ?? undefined;
+  } while (cursor && items.length < most);
+  return { ok: true, status: 200, data: items, replayed: false };
+}

@@ -1,9 +1,10 @@
 // saps-rules (the WebAssembly build of saps-core): every form is checked by the same rules the
 // server runs, as the user types.
-import { useEffect, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import init from "saps-rules/web";
 import type { Failure, Locale, RuleAnswer } from "saps-rules/web";
 import type { Program } from "./api/client";
+import { useSession } from "./session";
 
 let loading: Promise<unknown> | null = null;
 
@@ -59,7 +60,7 @@ let loadingAll: Promise<AllRules> | null = null;
  * The rules outside the partners' form module (the customer's pool among them), from
  * `saps-rules/all`: loaded on the first page that needs them, with the server's catalog.
  */
-export function useAllRules(programs: Program[]): AllRules | null {
+function useAllRules(programs: Program[]): AllRules | null {
   const [rules, setRules] = useState<AllRules | null>(null);
   useEffect(() => {
     let live = true;
@@ -77,4 +78,21 @@ export function useAllRules(programs: Program[]): AllRules | null {
     };
   }, [programs]);
   return rules;
+}
+
+/**
+ * The check of `rule` from `saps-rules/all`, which reads the form's fields with `context` beside
+ * them (the stored state the rule decides on); null while the module loads. `context` should
+ * keep its identity between renders (a `useMemo`), or every render checks again.
+ */
+export function useAllRulesCheck<I extends object>(rule: string, context: unknown): Check<I, unknown> | null {
+  const { programs } = useSession();
+  const rules = useAllRules(programs);
+  return useMemo(
+    () =>
+      rules &&
+      ((form: I, today: string, locale: Locale) =>
+        rules.run(rule, { ...form, context }, today, locale) as RuleAnswer<unknown>),
+    [rules, rule, context],
+  );
 }

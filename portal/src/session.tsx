@@ -41,6 +41,12 @@ export function useSession(): Session {
   return session;
 }
 
+/** Whether the signed-in role may change the partner's data (the server checks again). */
+export function useCanManage(): boolean {
+  const { claims } = useSession();
+  return claims.roles.some((role) => role === "partner_admin" || role === "global_admin");
+}
+
 function claimsOf(token: string | null): Claims {
   if (!token) return { roles: [] };
   try {

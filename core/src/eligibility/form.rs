@@ -265,68 +265,6 @@ impl QualificationFactsForm {
     }
 }
 
-impl From<&QualificationFacts> for QualificationFactsForm {
-    /// The stored facts as a form shows them (the portal's editor starts from these).
-    fn from(facts: &QualificationFacts) -> QualificationFactsForm {
-        let day = |d: NaiveDate| Some(d.to_string());
-        QualificationFactsForm {
-            competencies: Some(
-                facts
-                    .competencies
-                    .iter()
-                    .map(|c| CompetencyForm {
-                        area: Some(c.area.clone()),
-                        valid_from: day(c.valid_from),
-                        valid_until: day(c.valid_until),
-                    })
-                    .collect(),
-            ),
-            compliance_training: Some(
-                facts
-                    .compliance_training
-                    .iter()
-                    .map(|t| ComplianceTrainingForm {
-                        program_id: Some(t.program_id.to_string()),
-                        completed_on: day(t.completed_on),
-                    })
-                    .collect(),
-            ),
-            consultants: Some(
-                facts
-                    .consultants
-                    .iter()
-                    .map(|c| ConsultantForm {
-                        consultant_id: Some(c.consultant_id.clone()),
-                        name: Some(c.name.clone()),
-                        exams: Some(
-                            c.exams
-                                .iter()
-                                .map(|e| ExamForm {
-                                    code: Some(e.code.clone()),
-                                    passed_on: day(e.passed_on),
-                                    valid_until: e.valid_until.and_then(day),
-                                })
-                                .collect(),
-                        ),
-                    })
-                    .collect(),
-            ),
-            provider_agreements: Some(
-                facts
-                    .provider_agreements
-                    .iter()
-                    .map(|a| ProviderAgreementForm {
-                        program_id: Some(a.program_id.to_string()),
-                        signed_on: day(a.signed_on),
-                        valid_until: day(a.valid_until),
-                    })
-                    .collect(),
-            ),
-            membership_valid_until: facts.membership_valid_until.and_then(day),
-        }
-    }
-}
-
 /// Reads every row of an optional list with `read`; the list is `None` when any row failed
 /// (its problems are recorded), and empty when absent.
 fn rows<F, T>(

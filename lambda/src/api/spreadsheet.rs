@@ -1,9 +1,8 @@
 //! The vouchers' Excel export (`GET …/vouchers?format=xlsx`): the CSV's columns in a workbook,
 //! with days as numbers and dates as dates, so a spreadsheet sorts and filters them as such.
 
-use chrono::Datelike as _;
 use chrono::NaiveDate;
-use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 use saps_core::voucher::{EXPORT_COLUMNS, ExportRow};
 
 /// The media type of an xlsx workbook.
@@ -43,20 +42,8 @@ fn write_date(
     day: Option<NaiveDate>,
     format: &Format,
 ) -> Result<(), XlsxError> {
-    let Some(day) = day else { return Ok(()) };
-    // Voucher days lie within 1900–9999 (the calendar module's range), which Excel holds.
-    let (Ok(year), Ok(month), Ok(date)) = (
-        u16::try_from(day.year()),
-        u8::try_from(day.month()),
-        u8::try_from(day.day()),
-    ) else {
-        return Err(XlsxError::DateTimeRangeError(day.to_string()));
-    };
-    sheet.write_datetime_with_format(
-        row,
-        col,
-        ExcelDateTime::from_ymd(year, month, date)?,
-        format,
-    )?;
+    if let Some(day) = day {
+        sheet.write_date_with_format(row, col, day, format)?;
+    }
     Ok(())
 }

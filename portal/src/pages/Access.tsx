@@ -14,15 +14,12 @@ import {
   tokens,
 } from "@fluentui/react-components";
 import { useMemo, useState } from "react";
-import type { RuleAnswer } from "saps-rules/web";
 import { settle, type Schemas } from "../api/client";
 import { Done, Loaded, PageHeading, Problem, Section } from "../components";
 import { CheckedField, GeneralMessages, useCheckedForm } from "../forms/checked";
 import { useLoad } from "../load";
-import { useAllRules } from "../rules";
+import { useAllRulesCheck } from "../rules";
 import { useSession } from "../session";
-
-type AccessGrant = Schemas["AccessGrant"];
 
 const useStyles = makeStyles({
   add: { display: "flex", flexWrap: "wrap", gap: tokens.spacingHorizontalM, alignItems: "start" },
@@ -30,9 +27,8 @@ const useStyles = makeStyles({
 
 export function Access() {
   const styles = useStyles();
-  const { t, api, claims, programs } = useSession();
+  const { t, api, claims } = useSession();
   const partnerId = claims.partnerId ?? "";
-  const rules = useAllRules(programs);
   const [user, setUser] = useState("");
   const [done, setDone] = useState("");
   const [problem, setProblem] = useState<Schemas["Failure"] | null>(null);
@@ -44,21 +40,13 @@ export function Access() {
       ),
     [api, partnerId],
   );
-  const current: AccessGrant[] = list.reply?.ok ? list.reply.data.users : [];
-  const input = useMemo(() => ({ grants: ["voucherTool"], userSub: user.trim() }), [user]);
-  const check = useMemo(
-    () =>
-      rules &&
-      ((form: typeof input, today: string, locale: "en" | "zh-CN") =>
-        rules.run(
-          "setGrants",
-          { grants: form.grants, context: { userSub: form.userSub, current, by: claims.sub ?? "" } },
-          today,
-          locale,
-        ) as RuleAnswer<unknown>),
-    [rules, current, claims.sub],
+  const userSub = user.trim();
+  const input = useMemo(() => ({ grants: ["voucherTool"] }), []);
+  const context = useMemo(
+    () => ({ userSub, current: list.reply?.ok ? list.reply.data.users : [], by: claims.sub ?? "" }),
+    [userSub, list.reply, claims.sub],
   );
-  const form = useCheckedForm(check, input);
+  const form = useCheckedForm(useAllRulesCheck<typeof input>("setGrants", context), input);
   const change = async (userSub: string, grants: string[]) => {
     setProblem(null);
     const reply =
@@ -96,14 +84,14 @@ export function Access() {
           className={styles.add}
           onSubmit={(event) => {
             event.preventDefault();
-            if (!input.userSub)
+            if (!userSub)
               return form.refuse({
                 code: "field.required",
                 message: "",
                 fields: [{ field: "userSub", code: "field.required", message: t("access.userRequired") }],
               });
             if (!form.submit()) return;
-            void change(input.userSub, input.grants).then((ok) => ok && setUser(""));
+            void change(userSub, input.grants).then((ok) => ok && setUser(""));
           }}
         >
           <CheckedField

@@ -13,23 +13,21 @@ import {
   TableRow,
   Text,
 } from "@fluentui/react-components";
-import { useCallback, useMemo, useState } from "react";
-import type { RuleAnswer } from "saps-rules/web";
+import { useMemo, useState } from "react";
 import { settle, type Schemas, type VoucherView } from "../api/client";
 import { Done, Loaded, PageHeading, Section, StateBadge, useWideTable } from "../components";
 import { ActionDialog } from "../forms/dialog";
 import { CheckedField, GeneralMessages, useCheckedForm } from "../forms/checked";
+import { addDays } from "../format";
 import { useLoad } from "../load";
-import { useAllRules } from "../rules";
+import { useAllRulesCheck } from "../rules";
 import { useSession } from "../session";
 
 type CustomerView = Schemas["CustomerView"];
 
 /** The stored shapes the rules take as context: a view without what the server adds on read. */
 function storedVoucher({ effectiveState: _s, allowedActions: _a, extendedByDays, ...voucher }: VoucherView) {
-  if (!extendedByDays) return voucher;
-  const stored = new Date(Date.parse(`${voucher.expiresOn}T00:00:00Z`) - extendedByDays * 86_400_000);
-  return { ...voucher, expiresOn: stored.toISOString().slice(0, 10) };
+  return extendedByDays ? { ...voucher, expiresOn: addDays(voucher.expiresOn, -extendedByDays) } : voucher;
 }
 
 function storedCustomer({ pools: _p, vouchers: _v, ...customer }: CustomerView) {
@@ -166,7 +164,6 @@ function DrawDialog({
   onDone(message: string): void;
 }) {
   const { t, api, programs, programName } = useSession();
-  const rules = useAllRules(programs);
   const [programId, setProgramId] = useState("");
   const [days, setDays] = useState("");
   const [partnerId, setPartnerId] = useState("");
@@ -182,12 +179,7 @@ function DrawDialog({
     () => ({ customer: storedCustomer(customer), vouchers: customer.vouchers.map(storedVoucher) }),
     [customer],
   );
-  const check = useCallback(
-    (form: PoolVoucherInput, today: string, locale: "en" | "zh-CN") =>
-      rules!.run("poolVoucherForm", { ...form, context }, today, locale) as RuleAnswer<unknown>,
-    [rules, context],
-  );
-  const form = useCheckedForm(rules ? check : null, input);
+  const form = useCheckedForm(useAllRulesCheck<PoolVoucherInput>("poolVoucherForm", context), input);
   const lengths = programs.find((p) => p.id === programId)?.engagementLengths ?? [];
   return (
     <ActionDialog
@@ -248,29 +240,17 @@ function AssignDialog({
   onClose(): void;
   onDone(message: string): void;
 }) {
-  const { t, api, claims, programs } = useSession();
-  const rules = useAllRules(programs);
+  const { t, api, claims } = useSession();
   const [partnerId, setPartnerId] = useState(voucher.partnerId ?? "");
   const input = useMemo(() => ({ partnerId: partnerId.trim() || undefined }), [partnerId]);
-  const check = useMemo(
-    () =>
-      rules &&
-      ((form: { partnerId?: string }, today: string, locale: "en" | "zh-CN") =>
-        rules.run(
-          "assignPartner",
-          {
-            ...form,
-            context: {
-              actor: { role: "customer_admin", customerId: claims.customerId ?? "" },
-              voucher: storedVoucher(voucher),
-            },
-          },
-          today,
-          locale,
-        ) as RuleAnswer<unknown>),
-    [rules, claims.customerId, voucher],
+  const context = useMemo(
+    () => ({
+      actor: { role: "customer_admin", customerId: claims.customerId ?? "" },
+      voucher: storedVoucher(voucher),
+    }),
+    [claims.customerId, voucher],
   );
-  const form = useCheckedForm(check, input);
+  const form = useCheckedForm(useAllRulesCheck<typeof input>("assignPartner", context), input);
   return (
     <ActionDialog
       open

@@ -26,7 +26,7 @@ import { money } from "../format";
 import type { TextKey } from "../i18n";
 import { useLoad } from "../load";
 import { href } from "../routes";
-import { useSession } from "../session";
+import { useCanManage, useSession } from "../session";
 import { allVouchers, expiringSoon } from "./voucherList";
 
 type ProgramEligibility = Schemas["ProgramEligibility"];
@@ -43,12 +43,6 @@ const useStyles = makeStyles({
 });
 
 const STATUS_COLOUR = { active: "success", inProgress: "warning", notStarted: "informative" } as const;
-
-/** Whether the signed-in role may change the partner's data (the server checks again). */
-export function useCanManage(): boolean {
-  const { claims } = useSession();
-  return claims.roles.some((role) => role === "partner_admin" || role === "global_admin");
-}
 
 export function Dashboard() {
   const styles = useStyles();

@@ -12,13 +12,12 @@ import {
   Text,
 } from "@fluentui/react-components";
 import { useMemo, useState } from "react";
-import type { RuleAnswer } from "saps-rules/web";
 import { settle, type Reply, type Schemas } from "../api/client";
 import { Done, Loaded, PageHeading, Section } from "../components";
 import { ActionDialog } from "../forms/dialog";
 import { CheckedField, GeneralMessages, useCheckedForm } from "../forms/checked";
 import { useLoad } from "../load";
-import { useAllRules } from "../rules";
+import { useAllRulesCheck } from "../rules";
 import { useSession } from "../session";
 import { allVouchers } from "./voucherList";
 
@@ -145,8 +144,7 @@ function PayeeDialog({
   onClose(): void;
   onDone(message: string): void;
 }) {
-  const { t, api, programs, programName } = useSession();
-  const rules = useAllRules(programs);
+  const { t, api, programName } = useSession();
   const [fields, setFields] = useState({
     payeeName: payee?.payeeName ?? "",
     country: payee?.country ?? "",
@@ -162,19 +160,8 @@ function PayeeDialog({
     }),
     [fields],
   );
-  const check = useMemo(
-    () =>
-      rules &&
-      ((form: PayeeInput, today: string, locale: "en" | "zh-CN") =>
-        rules.run(
-          "registerPayee",
-          { ...form, context: { programId, redeemed } },
-          today,
-          locale,
-        ) as RuleAnswer<unknown>),
-    [rules, programId, redeemed],
-  );
-  const form = useCheckedForm(check, input);
+  const context = useMemo(() => ({ programId, redeemed }), [programId, redeemed]);
+  const form = useCheckedForm(useAllRulesCheck<PayeeInput>("registerPayee", context), input);
   const set = (name: keyof typeof fields) => (_: unknown, d: { value: string }) =>
     setFields((was) => ({ ...was, [name]: d.value }));
   return (

@@ -6,8 +6,7 @@ import { settle } from "../api/client";
 import { Done, PageHeading, Problem, Section } from "../components";
 import { CheckedField, GeneralMessages, useCheckedForm } from "../forms/checked";
 import { useLoad } from "../load";
-import { useSession } from "../session";
-import { useCanManage } from "./Dashboard";
+import { useCanManage, useSession } from "../session";
 
 const useStyles = makeStyles({
   form: { display: "grid", gap: tokens.spacingVerticalM, maxWidth: "640px" },

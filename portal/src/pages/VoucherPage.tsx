@@ -11,13 +11,13 @@ import {
   tokens,
 } from "@fluentui/react-components";
 import { useState } from "react";
-import { settle, type Schemas, type VoucherView } from "../api/client";
+import { settle, type Api, type Schemas, type VoucherView } from "../api/client";
 import { Done, Loaded, PageHeading, Section, StateBadge } from "../components";
 import { ActionsFor } from "../forms/VoucherButtons";
 import { saveAs } from "../download";
 import { fileSize } from "../format";
 import type { TextKey } from "../i18n";
-import { useLoad } from "../load";
+import { allPages, useLoad } from "../load";
 import { href } from "../routes";
 import { useSession } from "../session";
 
@@ -38,25 +38,17 @@ const useStyles = makeStyles({
   },
 });
 
-async function allHistory(
-  api: ReturnType<typeof useSession>["api"],
-  voucherNumber: string,
-  networkMessage: string,
-) {
-  const items: HistoryEntry[] = [];
-  let cursor: string | undefined;
-  do {
-    const reply = await settle(
-      api.GET("/v1/vouchers/{voucherNumber}/history", {
-        params: { path: { voucherNumber }, query: { cursor, limit: 100 } },
-      }),
-      networkMessage,
-    );
-    if (!reply.ok) return reply;
-    items.push(...reply.data.items);
-    cursor = reply.data.nextCursor ?? undefined;
-  } while (cursor && items.length < 1000);
-  return { ok: true as const, status: 200, data: items, replayed: false };
+function allHistory(api: Api, voucherNumber: string, networkMessage: string) {
+  return allPages(
+    (cursor) =>
+      settle(
+        api.GET("/v1/vouchers/{voucherNumber}/history", {
+          params: { path: { voucherNumber }, query: { cursor, limit: 100 } },
+        }),
+        networkMessage,
+      ),
+    1000,
+  );
 }
 
 export function VoucherPage({ voucherNumber }: { voucherNumber: string }) {
@@ -188,18 +180,18 @@ function VoucherDetails({
 }
 
 function DownloadButton({ voucherNumber, fileName }: { voucherNumber: string; fileName: string }) {
-  const { token, t } = useSession();
+  const { api, t } = useSession();
   return (
     <Button
       appearance="transparent"
       aria-label={t("action.download", { name: fileName })}
       onClick={() => {
-        void fetch(
-          `/v1/vouchers/${encodeURIComponent(voucherNumber)}/deliverables/${encodeURIComponent(fileName)}`,
-          { headers: { authorization: `Bearer ${token ?? ""}` } },
-        ).then(async (reply) => {
-          if (reply.ok) saveAs(fileName, await reply.blob());
-        });
+        void api
+          .GET("/v1/vouchers/{voucherNumber}/deliverables/{fileName}", {
+            params: { path: { voucherNumber, fileName } },
+            parseAs: "blob",
+          })
+          .then(({ data }) => data && saveAs(fileName, data));
       }}
     >
       {fileName}

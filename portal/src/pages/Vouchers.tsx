@@ -106,14 +106,14 @@ export function Vouchers() {
   const allTicked = rows.length > 0 && rows.every((v) => selected.has(v.voucherNumber));
 
   const exportAs = async (format: "csv" | "xlsx") => {
-    const reply = await fetch(
-      `/v1/partners/${encodeURIComponent(partnerId)}/vouchers?format=${format}${state ? `&state=${state}` : ""}`,
-      { headers: { authorization: `Bearer ${session.token ?? ""}`, "accept-language": session.locale } },
-    );
-    if (!reply.ok) return;
+    const { data } = await api.GET("/v1/partners/{partnerId}/vouchers", {
+      params: { path: { partnerId }, query: { format, state: state || undefined } },
+      parseAs: "blob",
+    });
+    if (!data) return;
     const name = `vouchers-${partnerId}-${today}.${format}`;
-    if (format === "xlsx") return saveAs(name, await reply.blob());
-    const text = await reply.text();
+    if (format === "xlsx") return saveAs(name, data);
+    const text = await data.text();
     saveAs(name, new Blob([text.startsWith(BOM) ? text : BOM + text], { type: "text/csv;charset=utf-8" }));
   };
 
