@@ -144,6 +144,11 @@ async function stateOf(page, number) {
   return (await row(page, number).getByRole("cell").nth(5).innerText()).trim();
 }
 
+/** Waits until the list, reloading after an action, shows `number` in `state`. */
+async function stateBecomes(page, number, state) {
+  await row(page, number).getByRole("cell").nth(5).filter({ hasText: state }).waitFor();
+}
+
 async function pick(page, label, option) {
   await page.getByRole("combobox", { name: label }).click();
   await page.getByRole("option", { name: option, exact: true }).click();
@@ -214,7 +219,7 @@ test("a voucher's life in the portal, by keyboard, with a reload in the middle o
   assert.equal(await cancel.getByRole("combobox", { name: "Reason" }).innerText(), "The offer changed");
   await press(cancel.getByRole("button", { name: "Cancel reservation" }), "Enter");
   await page.getByText(`The reservation of voucher ${VOUCHER} is cancelled`).waitFor();
-  assert.equal(await stateOf(page, VOUCHER), "Assigned");
+  await stateBecomes(page, VOUCHER, "Assigned");
   await row(page, VOUCHER).getByRole("button", { name: `Reserve ${VOUCHER}` }).click();
   await pick(page, "Delivery location", /^11 · Contoso Shanghai/);
   await page.getByRole("dialog").getByLabel("I accept the terms of the planning services").check();
@@ -383,13 +388,29 @@ test("a voucher number and the customer's administrator email open the voucher (
   // The server's refusal stands beside the email field, as the rules' own messages do.
   await page.locator(".fui-Field__validationMessage", { hasText: "does not match the voucher administrator's email" }).waitFor();
   assert.equal(new URL(page.url()).hash, "#/vouchers", "a wrong email opens nothing");
+  const tokens = await (await fetch(`${base}/demo/tokens`)).json();
   const email = await (await fetch(`${base}/v1/vouchers/DEMOM3650003`, {
-    headers: { authorization: `Bearer ${(await (await fetch(`${base}/demo/tokens`)).json()).partner_admin}` },
+    headers: { authorization: `Bearer ${tokens.partner_admin}` },
   })).json();
   await page.getByLabel("Customer's voucher administrator email").first().fill(email.adminEmail);
   await page.getByRole("button", { name: "Open voucher" }).click();
   await page.getByRole("heading", { name: "Voucher DEMOM3650003" }).waitFor();
   assert.equal(new URL(page.url()).hash, "#/vouchers/DEMOM3650003");
+
+  // A colleague reserves the voucher while the dialog is open: the refusal names the voucher
+  // (a field the dialog has not) and still shows, above the buttons.
+  await press(page.getByRole("button", { name: "Reserve DEMOM3650003" }), "Enter");
+  const dialog = page.getByRole("dialog");
+  await pick(page, "Delivery location", /^11 · Contoso Shanghai/);
+  await dialog.getByLabel("I accept the terms of the planning services").check();
+  const taken = await fetch(`${base}/v1/vouchers/DEMOM3650003/reservation`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${tokens.partner_admin}`, "content-type": "application/json" },
+    body: JSON.stringify({ adminEmail: email.adminEmail, engagementStart: TODAY, engagementEnd: TODAY, locationId: "11", acceptTerms: true }),
+  });
+  assert.equal(taken.status, 200);
+  await dialog.getByRole("button", { name: "Reserve" }).click();
+  await dialog.getByText("cannot reserve a voucher that is reserved").waitFor();
   await page.context().close();
 });
 

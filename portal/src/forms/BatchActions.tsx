@@ -19,7 +19,7 @@ import { money } from "../format";
 import { useLoad } from "../load";
 import { useSession } from "../session";
 import { ActionDialog } from "./dialog";
-import { CheckedField, GeneralMessages, useCheckedForm } from "./checked";
+import { CheckedField, FormMessages, useCheckedForm } from "./checked";
 
 export interface BatchDialogProps {
   voucherNumbers: string[];
@@ -104,7 +104,7 @@ export function RedeemDialog({ voucherNumbers, onClose, onDone }: BatchDialogPro
           </CheckedField>
         </>
       )}
-      <GeneralMessages messages={form.general} />
+      <FormMessages form={form} />
     </ActionDialog>
   );
 }
@@ -137,12 +137,7 @@ export function ClaimDialog({ voucherNumbers, onClose, onDone }: BatchDialogProp
       <CheckedField form={form} name="invoiceNumber" label={t("field.invoiceNumber")} required>
         <Input value={invoice} onChange={(_, d) => setInvoice(d.value)} />
       </CheckedField>
-      <GeneralMessages
-        messages={[
-          ...form.general,
-          ...(form.message("voucherNumbers") ? [form.message("voucherNumbers") ?? ""] : []),
-        ]}
-      />
+      <FormMessages form={form} />
     </ActionDialog>
   );
 }

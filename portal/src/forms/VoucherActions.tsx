@@ -27,7 +27,7 @@ import { addDays, fileSize } from "../format";
 import { useLoad } from "../load";
 import { useSession } from "../session";
 import { ActionDialog } from "./dialog";
-import { CheckedField, GeneralMessages, useCheckedForm } from "./checked";
+import { CheckedField, FormMessages, useCheckedForm } from "./checked";
 
 const useStyles = makeStyles({
   row: { display: "flex", flexWrap: "wrap", gap: tokens.spacingHorizontalM, "& > *": { flexGrow: 1 } },
@@ -157,7 +157,7 @@ export function ReserveDialog({ voucher, onClose, onDone }: VoucherDialogProps) 
           onChange={(_, d) => setAccepted(d.checked === true)}
         />
       </CheckedField>
-      <GeneralMessages messages={form.general} />
+      <FormMessages form={form} />
     </ActionDialog>
   );
 }
@@ -203,7 +203,7 @@ export function CancelDialog({ voucher, onClose, onDone }: VoucherDialogProps) {
           ))}
         </Dropdown>
       </CheckedField>
-      <GeneralMessages messages={form.general} />
+      <FormMessages form={form} />
     </ActionDialog>
   );
 }
@@ -346,7 +346,7 @@ export function CompleteDialog({ voucher, onClose, onDone }: VoucherDialogProps)
           </ul>
         </div>
       </CheckedField>
-      <GeneralMessages messages={form.general} />
+      <FormMessages form={form} />
     </ActionDialog>
   );
 }

@@ -10,9 +10,9 @@ import {
   tokens,
   type FieldProps,
 } from "@fluentui/react-components";
-import { useCallback, useId, useMemo, useState, type ReactElement, type ReactNode } from "react";
+import { useCallback, useId, useMemo, useRef, useState, type ReactElement, type ReactNode } from "react";
 import type { Failure } from "../api/client";
-import { messageFor, messagesOf, useRulesReady, type Check } from "../rules";
+import { messageFor, messagesOf, useRulesReady, type Check, type Messages } from "../rules";
 import { useSession } from "../session";
 
 export interface CheckedForm<O> {
@@ -20,8 +20,14 @@ export interface CheckedForm<O> {
   output: O | null;
   /** The message to show beside `field` now, if any. */
   message(field: string): string | undefined;
-  /** Messages that name no field (shown above the buttons). */
-  general: string[];
+  /** Called by a field as it renders: the form shows `field`'s messages beside it. */
+  show(field: string): void;
+  /**
+   * The messages no field shows (read by [`FormMessages`], which renders after the fields):
+   * those naming no field, and those naming a path no field of this form shows, such as a
+   * server's `voucherNumber` refusal on a form that has no such field.
+   */
+  unshown(): string[];
   touch(field: string): void;
   /** Marks every field as shown; answers the checked output when the input passes. */
   submit(): O | null;
@@ -45,6 +51,14 @@ export function useCheckedForm<I, O>(check: Check<I, O> | null, input: I): Check
   const local = useMemo(() => messagesOf(answer?.type === "failure" ? answer.errors : []), [answer]);
   const remote = useMemo(() => messagesOf(server ? [server] : []), [server]);
 
+  // Rebuilt on every render of the form's owner; its fields render after it and register here.
+  const shown = useRef<Set<string>>(new Set());
+  shown.current = new Set();
+  const isShown = (path: string) =>
+    [...shown.current].some(
+      (name) => path === name || path.startsWith(`${name}[`) || path.startsWith(`${name}.`),
+    );
+
   const touch = useCallback((field: string) => {
     setTouched((was) => (was.has(field) ? was : new Set(was).add(field)));
   }, []);
@@ -53,7 +67,16 @@ export function useCheckedForm<I, O>(check: Check<I, O> | null, input: I): Check
     output: answer?.type === "success" ? answer.output : null,
     message: (field) =>
       messageFor(remote, field) ?? (submitted || touched.has(field) ? messageFor(local, field) : undefined),
-    general: [...remote.general, ...(submitted ? local.general : [])],
+    show: (field) => shown.current.add(field),
+    unshown: () => {
+      const elsewhere = (messages: Messages) =>
+        [...messages.byField].filter(([path]) => !isShown(path)).map(([, message]) => message);
+      return [
+        ...remote.general,
+        ...elsewhere(remote),
+        ...(submitted ? [...local.general, ...elsewhere(local)] : []),
+      ];
+    },
     touch,
     submit: () => {
       setSubmitted(true);
@@ -79,6 +102,7 @@ export function CheckedField({
   FieldProps,
   "children" | "validationMessage" | "validationState"
 >) {
+  form.show(name);
   const message = form.message(name);
   return (
     <Field
@@ -117,6 +141,7 @@ export function CheckedGroup({
 }) {
   const styles = useGroupStyles();
   const id = useId();
+  form.show(name);
   const message = form.message(name);
   return (
     <div
@@ -144,8 +169,9 @@ export function CheckedGroup({
   );
 }
 
-/** The form's messages that name no field. */
-export function GeneralMessages({ messages }: { messages: string[] }) {
+/** The form's messages that no field shows, above its buttons; render it after the fields. */
+export function FormMessages({ form }: { form: CheckedForm<unknown> }) {
+  const messages = [...new Set(form.unshown())];
   if (messages.length === 0) return null;
   return (
     <MessageBar intent="error">

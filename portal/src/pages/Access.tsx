@@ -16,7 +16,7 @@ import {
 import { useMemo, useState } from "react";
 import { settle, type Schemas } from "../api/client";
 import { Done, Loaded, PageHeading, Problem, Section } from "../components";
-import { CheckedField, GeneralMessages, useCheckedForm } from "../forms/checked";
+import { CheckedField, FormMessages, useCheckedForm } from "../forms/checked";
 import { useLoad } from "../load";
 import { useAllRulesCheck } from "../rules";
 import { useSession } from "../session";
@@ -107,7 +107,7 @@ export function Access() {
             {t("action.grant")}
           </Button>
         </form>
-        <GeneralMessages messages={form.general} />
+        <FormMessages form={form} />
       </Section>
       <Section title={t("access.users")}>
         <Loaded reply={list.reply}>

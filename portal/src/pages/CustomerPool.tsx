@@ -17,7 +17,7 @@ import { useMemo, useState } from "react";
 import { settle, type Schemas, type VoucherView } from "../api/client";
 import { Done, Loaded, PageHeading, Section, StateBadge, useWideTable } from "../components";
 import { ActionDialog } from "../forms/dialog";
-import { CheckedField, GeneralMessages, useCheckedForm } from "../forms/checked";
+import { CheckedField, FormMessages, useCheckedForm } from "../forms/checked";
 import { addDays } from "../format";
 import { useLoad } from "../load";
 import { useAllRulesCheck } from "../rules";
@@ -226,7 +226,7 @@ function DrawDialog({
       <CheckedField form={form} name="partnerId" label={t("field.partnerId")} hint={t("field.partnerIdHint")}>
         <Input value={partnerId} onChange={(_, d) => setPartnerId(d.value)} />
       </CheckedField>
-      <GeneralMessages messages={form.general} />
+      <FormMessages form={form} />
     </ActionDialog>
   );
 }
@@ -273,7 +273,7 @@ function AssignDialog({
       <CheckedField form={form} name="partnerId" label={t("field.partnerId")} required>
         <Input value={partnerId} onChange={(_, d) => setPartnerId(d.value)} />
       </CheckedField>
-      <GeneralMessages messages={form.general} />
+      <FormMessages form={form} />
     </ActionDialog>
   );
 }

@@ -20,7 +20,7 @@ import { checkEnrollmentForm, type EnrollmentFormInput } from "saps-rules/web";
 import { settle, type Schemas } from "../api/client";
 import { Done, Loaded, PageHeading, Problem, Section, StateBadge } from "../components";
 import { ActionDialog } from "../forms/dialog";
-import { CheckedGroup, GeneralMessages, useCheckedForm } from "../forms/checked";
+import { CheckedGroup, FormMessages, useCheckedForm } from "../forms/checked";
 import { locationLabel, usePartnerLocations } from "../forms/VoucherActions";
 import { money } from "../format";
 import type { TextKey } from "../i18n";
@@ -281,7 +281,7 @@ function EnrollDialog({
           />
         ))}
       </CheckedGroup>
-      <GeneralMessages messages={form.general} />
+      <FormMessages form={form} />
     </ActionDialog>
   );
 }

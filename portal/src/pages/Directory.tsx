@@ -15,7 +15,7 @@ import { useMemo, useState } from "react";
 import { checkSearchForm, type SearchForm } from "saps-rules/web";
 import { settle, type Reply, type Schemas } from "../api/client";
 import { PageHeading, Problem, Section } from "../components";
-import { CheckedField, GeneralMessages, useCheckedForm } from "../forms/checked";
+import { CheckedField, FormMessages, useCheckedForm } from "../forms/checked";
 import { useSession } from "../session";
 
 type Entry = Schemas["DirectoryEntry"];
@@ -103,7 +103,7 @@ export function Directory() {
             {t("action.search")}
           </Button>
         </form>
-        <GeneralMessages messages={form.general} />
+        <FormMessages form={form} />
       </Section>
       {problem && !problem.ok && <Problem failure={problem.failure} />}
       {entries && entries.length === 0 && <Text>{t("directory.none")}</Text>}

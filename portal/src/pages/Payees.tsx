@@ -15,7 +15,7 @@ import { useMemo, useState } from "react";
 import { settle, type Reply, type Schemas } from "../api/client";
 import { Done, Loaded, PageHeading, Section } from "../components";
 import { ActionDialog } from "../forms/dialog";
-import { CheckedField, GeneralMessages, useCheckedForm } from "../forms/checked";
+import { CheckedField, FormMessages, useCheckedForm } from "../forms/checked";
 import { useLoad } from "../load";
 import { useAllRulesCheck } from "../rules";
 import { useSession } from "../session";
@@ -207,7 +207,7 @@ function PayeeDialog({
       <CheckedField form={form} name="taxId" label={t("field.taxId")}>
         <Input value={fields.taxId} onChange={set("taxId")} />
       </CheckedField>
-      <GeneralMessages messages={form.general} />
+      <FormMessages form={form} />
     </ActionDialog>
   );
 }

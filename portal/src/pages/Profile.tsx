@@ -4,7 +4,7 @@ import { useEffect, useMemo, useState } from "react";
 import { checkProfileForm, type ProfileForm } from "saps-rules/web";
 import { settle } from "../api/client";
 import { Done, PageHeading, Problem, Section } from "../components";
-import { CheckedField, GeneralMessages, useCheckedForm } from "../forms/checked";
+import { CheckedField, FormMessages, useCheckedForm } from "../forms/checked";
 import { useLoad } from "../load";
 import { useCanManage, useSession } from "../session";
 
@@ -136,7 +136,7 @@ export function Profile() {
               readOnly={!canManage}
             />
           </CheckedField>
-          <GeneralMessages messages={form.general} />
+          <FormMessages form={form} />
           {canManage && (
             <div>
               <Button appearance="primary" type="submit">

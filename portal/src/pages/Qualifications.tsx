@@ -15,7 +15,7 @@ import {
 } from "saps-rules/web";
 import { settle, type Schemas } from "../api/client";
 import { Done, PageHeading, Problem, Section } from "../components";
-import { CheckedField, GeneralMessages, useCheckedForm, type CheckedForm } from "../forms/checked";
+import { CheckedField, FormMessages, useCheckedForm, type CheckedForm } from "../forms/checked";
 import { useSession } from "../session";
 
 type Facts = Schemas["QualificationFacts"];
@@ -371,7 +371,7 @@ function FactsEditor({
           false,
         )}
       </Section>
-      <GeneralMessages messages={form.general} />
+      <FormMessages form={form} />
       <Button appearance="primary" type="submit">
         {t("action.save")}
       </Button>

@@ -26,7 +26,7 @@ import { checkValidationForm, type ValidationForm } from "saps-rules/web";
 import { settle, type VoucherView } from "../api/client";
 import { Done, Loaded, PageHeading, Section, StateBadge, useWideTable } from "../components";
 import { ClaimDialog, RedeemDialog } from "../forms/BatchActions";
-import { CheckedField, GeneralMessages, useCheckedForm } from "../forms/checked";
+import { CheckedField, FormMessages, useCheckedForm } from "../forms/checked";
 import { ActionsFor, type Action } from "../forms/VoucherButtons";
 import { saveAs } from "../download";
 import { daysBetween } from "../format";
@@ -348,7 +348,7 @@ function OpenVoucher() {
           {t("action.open")}
         </Button>
       </form>
-      <GeneralMessages messages={form.general} />
+      <FormMessages form={form} />
     </Section>
   );
 }
