@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 step() { printf '\n== %s (disk free: %s)\n' "$*" "$(df -h --output=avail . | tail -1 | tr -d ' ')"; }
 
 # A fresh machine lacks the browser and the npm tools: install them first (once).
-for tool in node npm /usr/bin/chromium /usr/bin/chromedriver cargo-nextest java curl cargo-zigbuild qemu-aarch64; do
+for tool in node npm /usr/bin/chromium /usr/bin/chromedriver cargo-nextest java curl wrk cargo-zigbuild qemu-aarch64; do
   command -v "$tool" >/dev/null || { bash scripts/install-prereqs.sh; break; }
 done
 python3 -c 'import moto.server' 2>/dev/null || bash scripts/install-prereqs.sh
@@ -89,6 +89,9 @@ node --test --test-concurrency=1 tests/e2e/
 
 step "schemathesis against saps-server --demo and its /v1/openapi.json: no 5xx, every answer as documented"
 bash scripts/check-openapi.sh
+
+step "the load script's requests (scripts/load-api.sh) are all answered 2xx on both backends (a smoke on the debug build; its figures mean nothing)"
+SAPS_LOAD_SMOKE=1 bash scripts/load-api.sh
 
 step "the README's main job (scripts/demo.sh) serves the API and the portal with demo data"
 bash scripts/check-demo.sh

@@ -140,3 +140,88 @@ async fn commits_grouped_in_one_transaction_keep_their_own_outcomes() {
     assert!(!listed.contains(&lost.1.to_owned()), "{listed:?}");
     assert_eq!(listed.len(), 3, "{listed:?}");
 }
+
+/// Saves partner `i` for the first time, with a description long enough that a few hundred
+/// saves fill hundreds of WAL pages.
+fn large_first_save(i: usize) -> saps_lambda::store::Commit {
+    use conformance::{enrollment, partner_id, profile};
+    use saps_lambda::store::{Commit, Partner, PartnerSave};
+    let mut partner = Partner::new(partner_id(&(10_000 + i).to_string())).next_version();
+    partner.enrollments = vec![enrollment()];
+    let mut shown = profile(&format!("Partner {i:05}"), &["US", "NZ"], &["en", "mi"]);
+    shown.description = "Deployment planning for Microsoft 365. ".repeat(100);
+    partner.profile = Some(shown);
+    Commit {
+        partner: Some(PartnerSave {
+            previous: None,
+            next: partner,
+        }),
+        ..Commit::default()
+    }
+}
+
+/// Bytes of the store's write-ahead log file.
+fn log_bytes(dir: &std::path::Path) -> u64 {
+    std::fs::metadata(dir.join("saps.sqlite3-wal")).map_or(0, |m| m.len())
+}
+
+/// The writer replaces SQLite's automatic checkpoint with its own: once no commit is waiting
+/// the log is copied into the database file, and while commits keep coming the log is still
+/// bounded. Either failing leaves every write in an ever-growing log.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_log_is_checkpointed_when_idle_and_bounded_when_busy() {
+    const PAGE: u64 = 4096;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = Arc::new(SqliteStore::open(dir.path()).unwrap());
+    let database = dir.path().join("saps.sqlite3");
+    let file_bytes = || std::fs::metadata(&database).map_or(0, |m| m.len());
+
+    // Idle: saves one at a time, so the writer is idle after each; past 256 pages of log the
+    // database file holds them.
+    for i in 0..200 {
+        store.commit(large_first_save(i)).await.unwrap();
+    }
+    assert!(
+        file_bytes() > 200 * PAGE,
+        "database file {} B, log {} B",
+        file_bytes(),
+        log_bytes(dir.path())
+    );
+
+    // Busy: 2,000 saves queue up behind another connection's write lock, so once it is
+    // released the writer is never idle until the last; the log stays near its 1,000-page
+    // limit (plus the group that crossed it) while the data grows far past it.
+    let blocker = rusqlite::Connection::open(&database).unwrap();
+    blocker.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let watching = Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let watcher = {
+        let (watching, dir) = (Arc::clone(&watching), dir.path().to_owned());
+        std::thread::spawn(move || {
+            let mut largest = 0;
+            while watching.load(std::sync::atomic::Ordering::Relaxed) {
+                largest = largest.max(log_bytes(&dir));
+                std::thread::sleep(std::time::Duration::from_millis(1));
+            }
+            largest
+        })
+    };
+    let saves: Vec<_> = (200..2_200)
+        .map(|i| {
+            let store = Arc::clone(&store);
+            tokio::spawn(async move { store.commit(large_first_save(i)).await })
+        })
+        .collect();
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    blocker.execute_batch("COMMIT").unwrap();
+    for save in saves {
+        save.await.unwrap().unwrap();
+    }
+    watching.store(false, std::sync::atomic::Ordering::Relaxed);
+    let largest = watcher.join().unwrap();
+    assert!(
+        file_bytes() > 4_000 * PAGE,
+        "database file {} B",
+        file_bytes()
+    );
+    assert!(largest < 1_600 * PAGE, "the log reached {largest} B");
+}

@@ -15,7 +15,7 @@ function init(args)
   wrk.headers["Content-Type"] = "application/json"
   wrk.headers["Authorization"] = "Bearer " .. os.getenv("TOKEN")
   local day = os.getenv("DAY")
-  wrk.body = '{"adminEmail":"it-admin@northwind.example","acceptTerms":true,'
+  wrk.body = '{"adminEmail":"it-admin@northwind.example","acceptTerms":true,"locationId":"11",'
     .. '"engagementStart":"' .. day .. '","engagementEnd":"' .. day .. '"}'
   next_number = first
 end

@@ -14,6 +14,8 @@ use super::{
     claim_page, decode_list_cursor, encode_list_cursor, voucher_list_key,
 };
 use async_trait::async_trait;
+use rusqlite::hooks::Wal;
+use rusqlite::wal::CheckpointMode;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use saps_core::access::grants::AccessChange;
 use saps_core::catalog::Program;
@@ -26,7 +28,7 @@ use saps_core::voucher::{CustomerNotification, HistoryEntry, UploadEffect, Vouch
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicI32, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
 use std::time::Duration;
 
@@ -228,11 +230,16 @@ const READERS: usize = 4;
 /// local server's writers at once, few enough that one group's transaction stays short.
 const GROUP: usize = 64;
 
-/// WAL pages (4 KiB each) past which a commit copies the log into the database file. SQLite's
-/// default (1,000) makes the commit that crosses it hold every writer queued behind it for
-/// tens of milliseconds; checkpointing a quarter as much four times as often keeps each pause
-/// short (the reservation p99 under load, measured in lambda/DESIGN.md).
-const CHECKPOINT_PAGES: u32 = 256;
+/// WAL pages (4 KiB each) past which the writer checkpoints (copies the log into the database
+/// file) as soon as no commit is waiting. A checkpoint holds every writer queued behind it, so
+/// it is put where none is queued (the reservation p99 under load, measured in
+/// lambda/DESIGN.md).
+const CHECKPOINT_IDLE_PAGES: i32 = 256;
+
+/// WAL pages past which the writer checkpoints even with commits waiting, so that a writer
+/// that is never idle still keeps the log (and each read's walk through it) bounded. SQLite's
+/// own automatic checkpoint is replaced by these two.
+const CHECKPOINT_PAGES: i32 = 1000;
 
 /// The SQLite store. Cheap to clone; clones share the connections.
 #[derive(Clone)]
@@ -292,11 +299,17 @@ impl SqliteStore {
     pub fn open(dir: &Path) -> StoreResult<SqliteStore> {
         std::fs::create_dir_all(dir).map_err(unavailable)?;
         let path = dir.join("saps.sqlite3");
-        let writer = open_connection(&path)?;
+        let mut writer = open_connection(&path)?;
         writer.execute_batch(SCHEMA).map_err(unavailable)?;
         migrate(&writer)?;
+        let log_pages = Arc::new(AtomicI32::new(0));
+        let hook_pages = Arc::clone(&log_pages);
+        // The hook replaces SQLite's automatic checkpoint; `write_groups` checkpoints instead.
         writer
-            .pragma_update(None, "wal_autocheckpoint", CHECKPOINT_PAGES)
+            .wal_hook(Some(move |_: &mut Wal, pages| {
+                hook_pages.store(pages, Ordering::Relaxed);
+                Ok(())
+            }))
             .map_err(unavailable)?;
         let readers = (0..READERS)
             .map(|_| open_connection(&path).map(Mutex::new))
@@ -304,7 +317,7 @@ impl SqliteStore {
         let (writes, queue) = mpsc::channel();
         let writer = std::thread::Builder::new()
             .name("saps-sqlite-writer".into())
-            .spawn(move || write_groups(writer, &queue))
+            .spawn(move || write_groups(writer, &queue, &log_pages))
             .map_err(unavailable)?;
         Ok(SqliteStore {
             inner: Arc::new(Inner {
@@ -342,9 +355,12 @@ impl SqliteStore {
 /// [`GROUP`]) and commits them in one transaction. Each is applied in its own savepoint, so
 /// one that fails (a conflict) is rolled back alone and the others still commit; each is
 /// answered only once the transaction holding it is committed. Writers that arrive together
-/// thus share one `COMMIT` instead of queueing for one each. Ends when the queue closes.
-fn write_groups(mut connection: Connection, queue: &mpsc::Receiver<Queued>) {
-    while let Ok(first) = queue.recv() {
+/// thus share one `COMMIT` instead of queueing for one each. Between groups it checkpoints
+/// the log (`log_pages`: its length after the last commit, kept by the WAL hook) when none is
+/// waiting, or when the log is long. Ends when the queue closes.
+fn write_groups(mut connection: Connection, queue: &mpsc::Receiver<Queued>, log_pages: &AtomicI32) {
+    let mut waiting = None;
+    while let Some(first) = waiting.take().or_else(|| queue.recv().ok()) {
         let mut group = vec![first];
         while group.len() < GROUP {
             match queue.try_recv() {
@@ -356,6 +372,20 @@ fn write_groups(mut connection: Connection, queue: &mpsc::Receiver<Queued>) {
         for (queued, outcome) in group.into_iter().zip(outcomes) {
             // A caller that stopped waiting has nothing to be told.
             let _ = queued.outcome.send(outcome);
+        }
+        waiting = queue.try_recv().ok();
+        let threshold = if waiting.is_some() {
+            CHECKPOINT_PAGES
+        } else {
+            CHECKPOINT_IDLE_PAGES
+        };
+        if log_pages.load(Ordering::Relaxed) >= threshold {
+            // PASSIVE never waits for readers: frames a reader still needs are copied by a
+            // later checkpoint. A failure leaves the log as it was, to be tried again.
+            match connection.wal_checkpoint_v2(None::<&str>, CheckpointMode::PASSIVE) {
+                Ok(_) => log_pages.store(0, Ordering::Relaxed),
+                Err(error) => tracing::warn!(%error, "checkpoint failed"),
+            }
         }
     }
 }
