@@ -29,7 +29,6 @@ use saps_lambda::store::dynamo::{self, DynamoStore, RequestCounter};
 use saps_lambda::store::sqlite::SqliteStore;
 use saps_lambda::store::{Commit, Partner, PartnerSave, Store, directory as store_directory};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 /// Requests in flight at once, as a small Lambda fleet or the local server would have.
@@ -257,21 +256,23 @@ async fn grow_directory(store: &Arc<dyn Store>, from: usize, total: usize) {
     .await;
 }
 
-/// Directory pages of 20 from random positions among `partners`, through the search the API
-/// uses (`store::directory::search`), with one of [`FILTERS`].
+/// Directory pages from random positions among `partners`, through the search the API uses
+/// (`store::directory::search`), with one of [`FILTERS`]: pages of 20, or with `lengths`, page
+/// `i` as long as `lengths[i]` (at least 1). Also the entries each page returned.
 async fn directory_pages(
     store: &Arc<dyn Store>,
     name: &str,
     filters: Filters,
     partners: usize,
-    count: usize,
-) -> Figures {
+    lengths: Option<Arc<Vec<usize>>>,
+) -> (Figures, Vec<usize>) {
     let store = Arc::clone(store);
-    let items = Arc::new(AtomicUsize::new(0));
-    let counted = Arc::clone(&items);
-    let mut row = measure(name, count, move |i| {
+    let returned = Arc::new(std::sync::Mutex::new(vec![0; PAGES]));
+    let counted = Arc::clone(&returned);
+    let mut row = measure(name, PAGES, move |i| {
         let store = Arc::clone(&store);
         let counted = Arc::clone(&counted);
+        let limit = lengths.as_ref().map_or(20, |lengths| lengths[i].max(1));
         async move {
             let mut random = Lcg(i as u64 + 1);
             let at = partner(random.below(partners));
@@ -284,41 +285,50 @@ async fn directory_pages(
                 program_id: filters.program.map(String::from),
                 country: filters.country.map(String::from),
                 language: filters.language.map(String::from),
-                limit: Some(20),
+                limit: Some(limit as u64),
             };
             let query = form.parse(catalog()).unwrap();
             let page = store_directory::search(&*store, catalog(), &query, today())
                 .await
                 .unwrap();
-            assert!(page.items.len() <= 20);
-            counted.fetch_add(page.items.len(), Ordering::Relaxed);
+            assert!(page.items.len() <= limit);
+            counted.lock().unwrap()[i] = page.items.len();
         }
     })
     .await;
-    row.items = Some(items.load(Ordering::Relaxed) as f64 / count as f64);
-    row
+    let returned = returned.lock().unwrap().clone();
+    row.items = Some(returned.iter().sum::<usize>() as f64 / PAGES as f64);
+    (row, returned)
 }
 
-/// A page with each of [`FILTERS`] among `partners`. With a `counter` (DynamoDB), each row
-/// also says how many requests a page took: the cost that must stay flat as the directory grows.
+/// A page with each of [`FILTERS`] among `partners`; with `lengths` (one list per filter), pages
+/// as long as those. With a `counter` (DynamoDB), each row also says how many requests a page
+/// took: the cost that must stay flat as the directory grows.
 async fn directory_by_filter(
     store: &Arc<dyn Store>,
     counter: Option<&RequestCounter>,
     partners: usize,
-) -> Vec<Figures> {
+    lengths: Option<&[Vec<usize>]>,
+) -> Vec<(Figures, Vec<usize>)> {
     let mut out = Vec::new();
-    for filters in FILTERS {
+    for (n, filters) in FILTERS.into_iter().enumerate() {
+        let matched = lengths.map(|lengths| Arc::new(lengths[n].clone()));
         let name = format!(
-            "directory page, {}, {}k partners",
+            "directory page{}, {}, {}k partners",
+            if matched.is_some() {
+                " as long as at 1k"
+            } else {
+                " of 20"
+            },
             filters.label,
             partners / 1000
         );
         if let Some(counter) = counter {
             counter.take();
         }
-        let mut row = directory_pages(store, &name, filters, partners, PAGES).await;
+        let (mut row, returned) = directory_pages(store, &name, filters, partners, matched).await;
         row.requests = counter.map(|c| c.take().values().sum::<usize>() as f64 / PAGES as f64);
-        out.push(row);
+        out.push((row, returned));
     }
     out
 }
@@ -326,8 +336,17 @@ async fn directory_by_filter(
 /// Pages measured per filter combination and directory size.
 const PAGES: usize = 500;
 
-/// The operations' figures, and each filter's directory page at 1k and at `partners`.
-type BackendFigures = (Vec<Figures>, Vec<(Figures, Figures)>);
+/// One filter's directory pages: at 1k partners, at the large size, and at the large size as
+/// long as each page at 1k was (the same work, where the filter matches too few at 1k to fill a
+/// page).
+struct DirectoryFigures {
+    small: Figures,
+    large: Figures,
+    matched: Figures,
+}
+
+/// The operations' figures, and each filter's directory pages.
+type BackendFigures = (Vec<Figures>, Vec<DirectoryFigures>);
 
 async fn bench_backend(
     backend: &str,
@@ -442,23 +461,39 @@ async fn bench_backend(
     eprintln!("{backend}: directory of 1,000 partners");
     grow_directory(&store, 0, 1000).await;
     // Warm up (DynamoDB Local's JIT, SQLite's page cache) so the two sizes compare fairly.
-    directory_by_filter(&store, counter, 1000).await;
-    let small = directory_by_filter(&store, counter, 1000).await;
+    directory_by_filter(&store, counter, 1000, None).await;
+    let (small, lengths): (Vec<_>, Vec<_>) = directory_by_filter(&store, counter, 1000, None)
+        .await
+        .into_iter()
+        .unzip();
     eprintln!("{backend}: directory of {partners} partners (loading)");
     let load = Instant::now();
     grow_directory(&store, 1000, partners).await;
     eprintln!("{backend}: loaded in {:.0?}", load.elapsed());
-    let large = directory_by_filter(&store, counter, partners).await;
-    (out, small.into_iter().zip(large).collect())
+    let large = directory_by_filter(&store, counter, partners, None).await;
+    let matched = directory_by_filter(&store, counter, partners, Some(&lengths)).await;
+    let directory = small
+        .into_iter()
+        .zip(large)
+        .zip(matched)
+        .map(|((small, (large, _)), (matched, _))| DirectoryFigures {
+            small,
+            large,
+            matched,
+        })
+        .collect();
+    (out, directory)
 }
 
-fn report(backend: &str, rows: &[Figures], directory: &[(Figures, Figures)]) {
+fn report(backend: &str, rows: &[Figures], directory: &[DirectoryFigures]) {
     println!("\n### {backend} ({CONCURRENCY} concurrent callers)\n");
     println!("| operation | ops | ops/s | p50 | p99 |");
     println!("| --- | ---: | ---: | ---: | ---: |");
-    let all = rows
-        .iter()
-        .chain(directory.iter().flat_map(|(small, large)| [small, large]));
+    let all = rows.iter().chain(
+        directory
+            .iter()
+            .flat_map(|d| [&d.small, &d.large, &d.matched]),
+    );
     for row in all {
         println!(
             "| {} | {} | {:.0} | {:.2} ms | {:.2} ms |",
@@ -470,20 +505,24 @@ fn report(backend: &str, rows: &[Figures], directory: &[(Figures, Figures)]) {
         );
     }
     println!(
-        "\n| directory page of 20 | p50 ratio, large / 1k partners | p99 ratio | requests per page, 1k → large | entries per page, 1k → large |"
+        "\n| directory page | p50 ratio, large / 1k partners | p99 ratio | entries per page, 1k → large | requests per page, 1k → large | p50 ratio, pages as long as at 1k | p99 ratio | their requests per page |"
     );
-    println!("| --- | ---: | ---: | ---: | ---: |");
+    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     let shown = |figure: Option<f64>| figure.map_or("n/a".into(), |f| format!("{f:.2}"));
-    for (filters, (small, large)) in FILTERS.iter().zip(directory) {
+    let ratio = |large: Duration, small: Duration| large.as_secs_f64() / small.as_secs_f64();
+    for (filters, d) in FILTERS.iter().zip(directory) {
         println!(
-            "| {} | {:.2} | {:.2} | {} → {} | {} → {} |",
+            "| {} | {:.2} | {:.2} | {} → {} | {} → {} | {:.2} | {:.2} | {} |",
             filters.label,
-            large.p50.as_secs_f64() / small.p50.as_secs_f64(),
-            large.p99.as_secs_f64() / small.p99.as_secs_f64(),
-            shown(small.requests),
-            shown(large.requests),
-            shown(small.items),
-            shown(large.items)
+            ratio(d.large.p50, d.small.p50),
+            ratio(d.large.p99, d.small.p99),
+            shown(d.small.items),
+            shown(d.large.items),
+            shown(d.small.requests),
+            shown(d.large.requests),
+            ratio(d.matched.p50, d.small.p50),
+            ratio(d.matched.p99, d.small.p99),
+            shown(d.matched.requests),
         );
     }
 }

@@ -270,15 +270,16 @@ pub async fn search(
         name: name.clone(),
         partner_id: id.clone(),
     });
-    // One more than the page tells whether a next page exists.
+    // One more than the page tells whether a next page exists. Each filter combination has
+    // its own index, so a candidate is dropped only when its entry lags its partner or the
+    // partner's enrollment has lapsed since: reading just what is wanted keeps a small page
+    // cheap, and a round with drops is followed by another.
     let wanted = query.limit.saturating_add(1);
-    // Filters drop candidates, so read a little more than wanted per round trip.
-    let batch = wanted.max(25);
     let filter = Filter::of(query);
     let mut items: Vec<DirectoryEntry> = Vec::with_capacity(wanted);
     'reading: loop {
-        let candidates = store.directory(&filter, after.as_ref(), batch).await?;
-        let exhausted = candidates.len() < batch;
+        let candidates = store.directory(&filter, after.as_ref(), wanted).await?;
+        let exhausted = candidates.len() < wanted;
         for candidate in candidates {
             after = Some(candidate.key);
             // A filter entry whose partner has since moved in the order (a new name) or left.
