@@ -350,7 +350,7 @@ test("the customer's administrator creates a voucher from the pool, checked as t
   await draw.getByLabel("Days").fill("5");
   await draw.getByLabel("Partner ID").fill("1001");
   await draw.getByRole("button", { name: "Create a voucher" }).click();
-  await page.getByText(/Voucher SA[0-9A-F]{14} is created/).waitFor();
+  const first = (await page.getByText(/Voucher SA[0-9A-F]{14} is created/).innerText()).match(/SA[0-9A-F]{14}/)[0];
   await page.waitForFunction(
     (was) => [...document.querySelectorAll("tr")].some((tr) => tr.innerText.includes("Desktop") && tr.innerText.trim() !== was.trim()),
     before,
@@ -363,8 +363,10 @@ test("the customer's administrator creates a voucher from the pool, checked as t
   await pick(page, "Program", /SQL Server Deployment Planning/);
   await page.getByRole("dialog").getByLabel("Days").fill("3");
   await page.getByRole("dialog").getByRole("button", { name: "Create a voucher" }).click();
+  // The first confirmation was cleared when the dialog opened: this one names the new voucher.
   const created = await page.getByText(/Voucher SA[0-9A-F]{14} is created/).innerText();
   const number = created.match(/SA[0-9A-F]{14}/)[0];
+  assert.notEqual(number, first, "the confirmation names the voucher just created");
   const vouchers = page.getByRole("table", { name: "Vouchers" });
   await vouchers.getByRole("row").filter({ hasText: number }).getByText("Created").waitFor();
   await page.getByRole("button", { name: `Assign to a partner ${number}` }).click();

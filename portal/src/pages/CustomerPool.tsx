@@ -49,6 +49,11 @@ export function CustomerPool() {
       ),
     [api, customerId],
   );
+  // A confirmation speaks of the last action: starting another one clears it.
+  const start = (action: () => void) => {
+    setDone("");
+    action();
+  };
   const changed = (message: string) => {
     setDrawing(false);
     setAssigning(null);
@@ -61,7 +66,7 @@ export function CustomerPool() {
         {(customer) => (
           <>
             <PageHeading title={t("customer.title", { name: customer.name })}>
-              <Button appearance="primary" onClick={() => setDrawing(true)}>
+              <Button appearance="primary" onClick={() => start(() => setDrawing(true))}>
                 {t("action.createVoucher")}
               </Button>
             </PageHeading>
@@ -125,7 +130,7 @@ export function CustomerPool() {
                             <Button
                               size="small"
                               aria-label={`${t("action.assign")} ${v.voucherNumber}`}
-                              onClick={() => setAssigning(v)}
+                              onClick={() => start(() => setAssigning(v))}
                             >
                               {v.partnerId ? t("action.move") : t("action.assign")}
                             </Button>
