@@ -21,10 +21,11 @@ connections=16
 day=2026-03-02
 smoke=${SAPS_LOAD_SMOKE:-}
 if [[ -n $smoke ]]; then
-  seconds=2
+  seconds=2 cold_starts=0
   profile=dev target=${CARGO_TARGET_DIR:-$PWD/target}/debug
   export SAPS_LOAD_POOL_EMBEDDED=${SAPS_LOAD_POOL_EMBEDDED:-8000} SAPS_LOAD_POOL_DYNAMODB=${SAPS_LOAD_POOL_DYNAMODB:-2000}
 else
+  cold_starts=5
   profile=lambda target=${CARGO_TARGET_DIR:-$PWD/target}/lambda
 fi
 
@@ -39,8 +40,10 @@ cleanup() {
 trap cleanup EXIT
 start_services
 
-[[ -n $smoke ]] || echo "bootstrap (profile lambda, stripped): $(stat -c %s "$target/bootstrap") B"
-for run in $([[ -n $smoke ]] || echo 1 2 3 4 5); do
+if ((cold_starts > 0)); then
+  echo "bootstrap (profile lambda, stripped): $(stat -c %s "$target/bootstrap") B"
+fi
+for run in $(seq 1 "$cold_starts"); do
   SAPS_BOOTSTRAP="$target/bootstrap" cargo nextest run --locked -p saps-lambda --test lambda_runtime \
     --no-capture 2>&1 | grep -o 'first answered request: .*' | sed "s/^/cold start run $run: /"
 done

@@ -12,6 +12,8 @@ mod conformance;
 use saps_lambda::store::Store;
 use saps_lambda::store::sqlite::SqliteStore;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 /// A store in a fresh directory, kept for the life of the test process.
 async fn fresh_store() -> Arc<dyn Store> {
@@ -115,7 +117,7 @@ async fn commits_grouped_in_one_transaction_keep_their_own_outcomes() {
             tokio::spawn(async move { store.commit(commit).await })
         })
         .collect();
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
     blocker.execute_batch("COMMIT").unwrap();
     let mut outcomes = Vec::new();
     for commit in pending {
@@ -193,14 +195,14 @@ async fn the_log_is_checkpointed_when_idle_and_bounded_when_busy() {
     // limit (plus the group that crossed it) while the data grows far past it.
     let blocker = rusqlite::Connection::open(&database).unwrap();
     blocker.execute_batch("BEGIN IMMEDIATE").unwrap();
-    let watching = Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let watching = Arc::new(AtomicBool::new(true));
     let watcher = {
         let (watching, dir) = (Arc::clone(&watching), dir.path().to_owned());
         std::thread::spawn(move || {
             let mut largest = 0;
-            while watching.load(std::sync::atomic::Ordering::Relaxed) {
+            while watching.load(Ordering::Relaxed) {
                 largest = largest.max(log_bytes(&dir));
-                std::thread::sleep(std::time::Duration::from_millis(1));
+                std::thread::sleep(Duration::from_millis(1));
             }
             largest
         })
@@ -211,12 +213,12 @@ async fn the_log_is_checkpointed_when_idle_and_bounded_when_busy() {
             tokio::spawn(async move { store.commit(large_first_save(i)).await })
         })
         .collect();
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
     blocker.execute_batch("COMMIT").unwrap();
     for save in saves {
         save.await.unwrap().unwrap();
     }
-    watching.store(false, std::sync::atomic::Ordering::Relaxed);
+    watching.store(false, Ordering::Relaxed);
     let largest = watcher.join().unwrap();
     assert!(
         file_bytes() > 4_000 * PAGE,
